@@ -1,0 +1,114 @@
+package parley
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// fold maps typographic characters to the plain ones a person types, so
+// that a quote written with straight quotes matches the source's curly
+// ones. Each maps one character to one, so offsets are kept.
+func fold(r rune) rune {
+	switch r {
+	case '\u2018', '\u2019', '\u201A', '\u201B', '\u2032':
+		return '\''
+	case '\u201C', '\u201D', '\u201E', '\u201F', '\u2033':
+		return '"'
+	case '\u2010', '\u2011', '\u2012', '\u2013', '\u2014', '\u2015', '\u2212':
+		return '-'
+	case '\u00A0':
+		return ' '
+	}
+	return r
+}
+
+// normalise folds typographic characters and collapses each run of white
+// space to one space. It returns the normalised runes and, for each, the
+// offset in characters of the original it came from.
+func normalise(s string) ([]rune, []int) {
+	out := make([]rune, 0, len(s))
+	pos := make([]int, 0, len(s))
+	i := 0
+	space := false
+	for _, r := range s {
+		r = fold(r)
+		if unicode.IsSpace(r) {
+			if !space {
+				out = append(out, ' ')
+				pos = append(pos, i)
+			}
+			space = true
+		} else {
+			out = append(out, r)
+			pos = append(pos, i)
+			space = false
+		}
+		i++
+	}
+	return out, pos
+}
+
+// SourceText is a source text prepared for repeated look-ups of quotes.
+type SourceText struct {
+	norm string
+	pos  []int
+}
+
+// NewSourceText normalises text once for many calls of Locate.
+func NewSourceText(text string) *SourceText {
+	t, pos := normalise(text)
+	return &SourceText{norm: string(t), pos: pos}
+}
+
+// Locate finds quote in the text, comparing whitespace-normalised and
+// typographically folded forms, and returns the span [start, end) in
+// characters of the original text. If want is not nil, the occurrence must
+// start there; otherwise the first occurrence is taken. ok is false if
+// there is no such occurrence.
+func (t *SourceText) Locate(quote string, want *int) (start, end int, ok bool) {
+	q, _ := normalise(strings.TrimSpace(quote))
+	if len(q) == 0 {
+		return 0, 0, false
+	}
+	qs := string(q)
+	from := 0
+	for {
+		i := strings.Index(t.norm[from:], qs)
+		if i < 0 {
+			return 0, 0, false
+		}
+		b := from + i
+		n := utf8.RuneCountInString(t.norm[:b])
+		start = t.pos[n]
+		end = t.pos[n+len(q)-1] + 1
+		if want == nil || *want == start {
+			return start, end, true
+		}
+		if *want < start {
+			return 0, 0, false
+		}
+		_, size := utf8.DecodeRuneInString(t.norm[b:])
+		from = b + size
+	}
+}
+
+// Locate is NewSourceText(text).Locate(quote, want).
+func Locate(text, quote string, want *int) (start, end int, ok bool) {
+	return NewSourceText(text).Locate(quote, want)
+}
+
+// Slice returns the characters [start, end) of text.
+func Slice(text string, start, end int) string {
+	r := []rune(text)
+	if start < 0 || end > len(r) || start > end {
+		return ""
+	}
+	return string(r[start:end])
+}
+
+// Contains reports whether words occur in text, compared as Locate does.
+func Contains(text, words string) bool {
+	_, _, ok := Locate(text, words, nil)
+	return ok
+}

@@ -1,0 +1,47 @@
+package parley
+
+import "context"
+
+// Store keeps the graph. Every method is one transaction: it either does
+// all of its work or none.
+type Store interface {
+	// Import validates the datasets against the domain's rules and what
+	// the store already holds, then writes them in one transaction. A node
+	// whose content is unchanged is left alone, so importing the same
+	// files twice changes nothing; a node whose content changed is
+	// replaced. It returns an *Error with code EInvalid (or ENotFound,
+	// EConflict) listing every problem when validation fails, and then
+	// writes nothing.
+	Import(ctx context.Context, files []*Dataset) (*ImportResult, error)
+
+	// Export returns the whole graph as one dataset, every section sorted
+	// by id, evidence with its offsets and the source's exact words.
+	Export(ctx context.Context) (*Dataset, error)
+
+	// Node returns the node with the id: one of *Source, *Actor, *Event,
+	// *Issue, *Proposition, *Document, *Role, *Relation, *Participation,
+	// *Position, *Commitment, *Requirement or *Statement. ENotFound if
+	// there is none.
+	Node(ctx context.Context, id string) (any, error)
+
+	// Actors returns the actors matching the filter, ordered by id.
+	Actors(ctx context.Context, f ActorFilter) ([]*Actor, error)
+
+	// Counts returns how many nodes of each type the store holds.
+	Counts(ctx context.Context) (map[NodeType]int, error)
+}
+
+// ImportResult says what an import did.
+type ImportResult struct {
+	Created   int // nodes that were new
+	Updated   int // nodes whose content changed and were replaced
+	Unchanged int // nodes already stored as given
+}
+
+// ActorFilter selects actors; nil fields are not given. After is a
+// keyset cursor: only actors with a greater id.
+type ActorFilter struct {
+	Kind  *ActorKind
+	After *string
+	Limit int
+}

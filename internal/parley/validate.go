@@ -1,0 +1,626 @@
+package parley
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// Lookup answers what a store already holds, so that a dataset may refer
+// to nodes imported earlier. The zero Lookup (nil) knows nothing.
+type Lookup interface {
+	// NodeType returns the type of the stored node id, if there is one.
+	NodeType(id string) (NodeType, bool)
+	// SourceText returns the stored text of source id, if there is one.
+	SourceText(id string) (string, bool)
+}
+
+// Limits on sizes, so that a mistaken file cannot fill the database.
+const (
+	MaxIDLength   = 100
+	MaxTextLength = 10_000    // names, words, summaries, descriptions
+	MaxSourceText = 5_000_000 // a source's full text
+	MaxListLength = 1_000
+)
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
+
+// Validate checks datasets (the files of one import) against the rules of
+// the domain and against what existing already holds, and returns every
+// problem found, in file order. On the way it completes the datasets:
+// evidence without a source gets the file's default source, each evidence
+// span gets its offsets and the source's exact words, and ranks default to
+// NORMAL. Datasets that produce no problems are ready to store.
+func Validate(files []*Dataset, existing Lookup) []Problem {
+	v := &validator{existing: existing, types: map[string]NodeType{}, texts: map[string]*SourceText{}, raw: map[string]string{}}
+	// First pass: ids and source texts, so references can point forwards
+	// and across files.
+	for _, ds := range files {
+		v.file = ds.Name
+		for i, s := range ds.Sources {
+			v.declare(fmt.Sprintf("sources[%d]", i), s.ID, TypeSource)
+			if s.ID != "" && s.Text != "" {
+				v.texts[s.ID] = NewSourceText(s.Text)
+				v.raw[s.ID] = s.Text
+			}
+		}
+		eachNode(ds, func(path, id string, t NodeType) {
+			if t != TypeSource {
+				v.declare(path, id, t)
+			}
+		})
+	}
+	for _, ds := range files {
+		v.file = ds.Name
+		v.defaultSource = ds.DefaultSource
+		v.dataset(ds)
+	}
+	v.cycles(files)
+	return v.problems
+}
+
+// eachNode calls fn for every node of ds with its path and type.
+func eachNode(ds *Dataset, fn func(path, id string, t NodeType)) {
+	for i, x := range ds.Sources {
+		fn(fmt.Sprintf("sources[%d]", i), x.ID, TypeSource)
+	}
+	for i, x := range ds.Actors {
+		fn(fmt.Sprintf("actors[%d]", i), x.ID, TypeActor)
+	}
+	for i, x := range ds.Events {
+		fn(fmt.Sprintf("events[%d]", i), x.ID, TypeEvent)
+	}
+	for i, x := range ds.Issues {
+		fn(fmt.Sprintf("issues[%d]", i), x.ID, TypeIssue)
+	}
+	for i, x := range ds.Propositions {
+		fn(fmt.Sprintf("propositions[%d]", i), x.ID, TypeProposition)
+	}
+	for i, x := range ds.Documents {
+		fn(fmt.Sprintf("documents[%d]", i), x.ID, TypeDocument)
+	}
+	for i, x := range ds.Roles {
+		fn(fmt.Sprintf("roles[%d]", i), x.ID, TypeRole)
+	}
+	for i, x := range ds.Relations {
+		fn(fmt.Sprintf("relations[%d]", i), x.ID, TypeRelation)
+	}
+	for i, x := range ds.Participations {
+		fn(fmt.Sprintf("participations[%d]", i), x.ID, TypeParticipation)
+	}
+	for i, x := range ds.Positions {
+		fn(fmt.Sprintf("positions[%d]", i), x.ID, TypePosition)
+	}
+	for i, x := range ds.Commitments {
+		fn(fmt.Sprintf("commitments[%d]", i), x.ID, TypeCommitment)
+	}
+	for i, x := range ds.Requirements {
+		fn(fmt.Sprintf("requirements[%d]", i), x.ID, TypeRequirement)
+	}
+	for i, x := range ds.Statements {
+		fn(fmt.Sprintf("statements[%d]", i), x.ID, TypeStatement)
+	}
+}
+
+type validator struct {
+	existing      Lookup
+	file          string
+	defaultSource string
+	types         map[string]NodeType    // ids declared by the datasets
+	texts         map[string]*SourceText // source texts by id, prepared
+	raw           map[string]string      // source texts by id
+	problems      []Problem
+}
+
+func (v *validator) addf(path, code, format string, args ...any) {
+	v.problems = append(v.problems, Problem{File: v.file, Path: path, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) declare(path, id string, t NodeType) {
+	p := path + ".id"
+	switch {
+	case id == "":
+		v.addf(p, EInvalid, "id is required")
+		return
+	case len(id) > MaxIDLength:
+		v.addf(p, EInvalid, "id %q is longer than %d characters", id, MaxIDLength)
+		return
+	case !idPattern.MatchString(id):
+		v.addf(p, EInvalid, "id %q must be lower-case letters and digits in words joined by '-' (like \"volodymyr-zelenskyy\")", id)
+		return
+	}
+	if prev, dup := v.types[id]; dup {
+		v.addf(p, EConflict, "duplicate id %q (already used by a %s)", id, prev)
+		return
+	}
+	v.types[id] = t
+	if v.existing != nil {
+		if have, ok := v.existing.NodeType(id); ok && have != t {
+			v.addf(p, EConflict, "id %q is already a %s in the database, not a %s", id, have, t)
+		}
+	}
+}
+
+// typeOf returns the type of id among the datasets and the store.
+func (v *validator) typeOf(id string) (NodeType, bool) {
+	if t, ok := v.types[id]; ok {
+		return t, true
+	}
+	if v.existing != nil {
+		return v.existing.NodeType(id)
+	}
+	return "", false
+}
+
+func (v *validator) text(path, field, s string, required bool) {
+	if s == "" {
+		if required {
+			v.addf(path+"."+field, EInvalid, "%s is required", field)
+		}
+		return
+	}
+	if utf8.RuneCountInString(s) > MaxTextLength {
+		v.addf(path+"."+field, EInvalid, "%s is longer than %d characters", field, MaxTextLength)
+	}
+	if !utf8.ValidString(s) {
+		v.addf(path+"."+field, EInvalid, "%s is not valid UTF-8", field)
+	}
+}
+
+func (v *validator) enum(path, field, s string, e enum, required bool) {
+	if s == "" {
+		if required {
+			v.addf(path+"."+field, EInvalid, "%s is required (one of %s)", field, e)
+		}
+		return
+	}
+	if !e.valid(s) {
+		v.addf(path+"."+field, EInvalid, "unknown %s %q: use one of %s", field, s, e)
+	}
+}
+
+func (v *validator) date(path, field string, d Date) {
+	if err := d.Check(); err != nil {
+		v.addf(path+"."+field, EInvalid, "%s: %v", field, err)
+	}
+}
+
+// ref checks that id names a node of one of the types; an empty id is an
+// error only if required.
+func (v *validator) ref(path, field, id string, required bool, types ...NodeType) {
+	p := path + "." + field
+	if id == "" {
+		if required {
+			v.addf(p, EInvalid, "%s is required", field)
+		}
+		return
+	}
+	t, ok := v.typeOf(id)
+	if !ok {
+		v.addf(p, ENotFound, "%s refers to %q, which does not exist", field, id)
+		return
+	}
+	for _, want := range types {
+		if t == want {
+			return
+		}
+	}
+	names := make([]string, len(types))
+	for i, t := range types {
+		names[i] = string(t)
+	}
+	v.addf(p, EInvalid, "%s refers to %q, which is a %s, not a %s", field, id, t, strings.Join(names, " or "))
+}
+
+func (v *validator) refs(path, field string, ids []string, required bool, types ...NodeType) {
+	if len(ids) == 0 && required {
+		v.addf(path+"."+field, EInvalid, "%s needs at least one id", field)
+	}
+	if len(ids) > MaxListLength {
+		v.addf(path+"."+field, EInvalid, "%s has more than %d entries", field, MaxListLength)
+		return
+	}
+	seen := map[string]bool{}
+	for i, id := range ids {
+		if seen[id] {
+			v.addf(fmt.Sprintf("%s.%s[%d]", path, field, i), EInvalid, "%s lists %q twice", field, id)
+		}
+		seen[id] = true
+		v.ref(path, fmt.Sprintf("%s[%d]", field, i), id, true, types...)
+	}
+}
+
+func (v *validator) sourceText(id string) (*SourceText, bool) {
+	if t, ok := v.texts[id]; ok {
+		return t, true
+	}
+	if v.existing != nil {
+		if s, ok := v.existing.SourceText(id); ok {
+			t := NewSourceText(s)
+			v.texts[id] = t
+			v.raw[id] = s
+			return t, true
+		}
+	}
+	return nil, false
+}
+
+// evidence checks each span and fills in its source, offsets and exact
+// words.
+func (v *validator) evidence(path string, evs []*Evidence, required bool) {
+	if len(evs) == 0 {
+		if required {
+			v.addf(path+".evidence", EInvalid, "evidence is required: at least one quote from a source")
+		}
+		return
+	}
+	for i, ev := range evs {
+		p := fmt.Sprintf("%s.evidence[%d]", path, i)
+		if ev == nil {
+			v.addf(p, EInvalid, "evidence entry is empty")
+			continue
+		}
+		if ev.Source == "" {
+			ev.Source = v.defaultSource
+		}
+		if ev.Source == "" {
+			v.addf(p+".source", EInvalid, "source is required (or set defaultSource for the file)")
+			continue
+		}
+		if strings.TrimSpace(ev.Quote) == "" {
+			v.addf(p+".quote", EInvalid, "quote is required: the exact words of the source")
+			continue
+		}
+		v.text(p, "quote", ev.Quote, true)
+		t, ok := v.typeOf(ev.Source)
+		if !ok {
+			v.addf(p+".source", ENotFound, "source refers to %q, which does not exist", ev.Source)
+			continue
+		}
+		if t != TypeSource {
+			v.addf(p+".source", EInvalid, "source refers to %q, which is a %s, not a Source", ev.Source, t)
+			continue
+		}
+		st, ok := v.sourceText(ev.Source)
+		if !ok {
+			v.addf(p+".source", EInvalid, "source %q has no text to check the quote against", ev.Source)
+			continue
+		}
+		start, end, found := st.Locate(ev.Quote, ev.Start)
+		if !found {
+			if ev.Start != nil {
+				v.addf(p+".quote", EInvalid, "the words %q are not in source %q at character %d", short(ev.Quote), ev.Source, *ev.Start)
+			} else {
+				v.addf(p+".quote", EInvalid, "the words %q are not in source %q", short(ev.Quote), ev.Source)
+			}
+			continue
+		}
+		if ev.End != nil && *ev.End != end {
+			v.addf(p+".end", EInvalid, "end is %d, but the quote ends at character %d", *ev.End, end)
+			continue
+		}
+		ev.Start, ev.End = &start, &end
+	}
+}
+
+// resolveQuotes replaces each quote by the source's exact words; done after
+// all checks so that messages quote what the user wrote.
+func (v *validator) resolveQuotes(evs []*Evidence) {
+	for _, ev := range evs {
+		if ev == nil || ev.Start == nil || ev.End == nil {
+			continue
+		}
+		if s, ok := v.raw[ev.Source]; ok {
+			ev.Quote = Slice(s, *ev.Start, *ev.End)
+		}
+	}
+}
+
+func short(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) > 80 {
+		return string([]rune(s)[:77]) + "..."
+	}
+	return s
+}
+
+func (v *validator) assertion(path string, a *Assertion) {
+	v.evidence(path, a.Evidence, true)
+	if a.Attribution != nil {
+		v.enum(path+".attribution", "basis", a.Attribution.Basis, attributionBases, true)
+		v.ref(path+".attribution", "by", a.Attribution.By, false, TypeActor)
+		v.ref(path+".attribution", "via", a.Attribution.Via, false, TypeActor)
+	}
+	v.date(path, "validFrom", a.ValidFrom)
+	v.date(path, "validTo", a.ValidTo)
+	v.date(path, "assertedAt", a.AssertedAt)
+	if a.ValidFrom != "" && a.ValidTo != "" && a.ValidFrom.Check() == nil && a.ValidTo.Check() == nil &&
+		a.ValidFrom.Start() > a.ValidTo.End() {
+		v.addf(path+".validTo", EInvalid, "validTo %s is before validFrom %s", a.ValidTo, a.ValidFrom)
+	}
+	if a.Rank == "" {
+		a.Rank = RankNormal
+	}
+	v.enum(path, "rank", a.Rank, ranks, true)
+	v.enum(path, "rankReason", a.RankReason, rankReasons, false)
+	if a.RankReason != "" && a.Rank != RankDeprecated {
+		v.addf(path+".rankReason", EInvalid, "rankReason is only for rank DEPRECATED")
+	}
+}
+
+func (v *validator) list(path, field string, xs []string) {
+	if len(xs) > MaxListLength {
+		v.addf(path+"."+field, EInvalid, "%s has more than %d entries", field, MaxListLength)
+	}
+	for i, x := range xs {
+		v.text(path, fmt.Sprintf("%s[%d]", field, i), x, true)
+	}
+}
+
+func (v *validator) dataset(ds *Dataset) {
+	v.ref("", "defaultSource", ds.DefaultSource, false, TypeSource)
+	for i, x := range ds.Sources {
+		p := fmt.Sprintf("sources[%d]", i)
+		v.text(p, "title", x.Title, true)
+		v.date(p, "published", x.Published)
+		if x.Text == "" {
+			v.addf(p+".text", EInvalid, "text is required: the source's full text (or textFile)")
+		} else if len(x.Text) > MaxSourceText {
+			v.addf(p+".text", EInvalid, "text is longer than %d bytes", MaxSourceText)
+		} else if !utf8.ValidString(x.Text) {
+			v.addf(p+".text", EInvalid, "text is not valid UTF-8")
+		}
+		if v.existing != nil {
+			if old, ok := v.existing.SourceText(x.ID); ok && old != x.Text {
+				v.addf(p+".text", EConflict, "source %q is stored with a different text; evidence offsets point into it, so it cannot change", x.ID)
+			}
+		}
+	}
+	for i, x := range ds.Actors {
+		p := fmt.Sprintf("actors[%d]", i)
+		v.enum(p, "kind", string(x.Kind), actorKinds, true)
+		v.text(p, "name", x.Name, true)
+		v.list(p, "aliases", x.Aliases)
+		v.text(p, "description", x.Description, false)
+		v.evidence(p, x.Evidence, false)
+	}
+	for i, x := range ds.Events {
+		p := fmt.Sprintf("events[%d]", i)
+		v.text(p, "name", x.Name, true)
+		v.enum(p, "kind", x.Kind, eventKinds, true)
+		v.text(p, "place", x.Place, false)
+		v.date(p, "date", x.Date)
+		v.ref(p, "partOf", x.PartOf, false, TypeEvent)
+		v.text(p, "description", x.Description, false)
+		v.evidence(p, x.Evidence, false)
+	}
+	for i, x := range ds.Issues {
+		p := fmt.Sprintf("issues[%d]", i)
+		v.text(p, "name", x.Name, true)
+		v.ref(p, "parent", x.Parent, false, TypeIssue)
+		v.text(p, "description", x.Description, false)
+		v.evidence(p, x.Evidence, false)
+	}
+	for i, x := range ds.Propositions {
+		p := fmt.Sprintf("propositions[%d]", i)
+		v.ref(p, "issue", x.Issue, true, TypeIssue)
+		v.text(p, "text", x.Text, true)
+		v.evidence(p, x.Evidence, false)
+	}
+	for i, x := range ds.Documents {
+		p := fmt.Sprintf("documents[%d]", i)
+		v.text(p, "title", x.Title, true)
+		v.enum(p, "type", x.Type, documentTypes, true)
+		v.enum(p, "stage", x.Stage, documentStages, false)
+		v.enum(p, "status", x.Status, documentStatuses, false)
+		v.refs(p, "drafters", x.Drafters, false, TypeActor)
+		v.refs(p, "backers", x.Backers, false, TypeActor)
+		v.refs(p, "parties", x.Parties, false, TypeActor)
+		v.ref(p, "package", x.Package, false, TypeDocument)
+		v.ref(p, "refines", x.Refines, false, TypeDocument)
+		v.refs(p, "issues", x.Issues, false, TypeIssue)
+		if x.PackageSize != nil {
+			if x.Type != "PACKAGE" {
+				v.addf(p+".packageSize", EInvalid, "packageSize is only for documents of type PACKAGE")
+			} else if *x.PackageSize < 1 {
+				v.addf(p+".packageSize", EInvalid, "packageSize must be at least 1")
+			}
+		}
+		v.text(p, "description", x.Description, false)
+		v.evidence(p, x.Evidence, false)
+	}
+	for i, x := range ds.Roles {
+		p := fmt.Sprintf("roles[%d]", i)
+		v.ref(p, "holder", x.Holder, true, TypeActor)
+		v.text(p, "post", x.Post, true)
+		v.ref(p, "organization", x.Organization, false, TypeActor)
+		v.ref(p, "onBehalfOf", x.OnBehalfOf, false, TypeActor)
+		v.assertion(p, &x.Assertion)
+	}
+	for i, x := range ds.Relations {
+		p := fmt.Sprintf("relations[%d]", i)
+		v.enum(p, "kind", x.Kind, relationKinds, true)
+		v.ref(p, "subject", x.Subject, true, TypeActor)
+		v.ref(p, "object", x.Object, true, TypeActor)
+		if x.Subject != "" && x.Subject == x.Object {
+			v.addf(p+".object", EInvalid, "a relation needs two different actors")
+		}
+		v.text(p, "label", x.Label, false)
+		v.assertion(p, &x.Assertion)
+	}
+	for i, x := range ds.Participations {
+		p := fmt.Sprintf("participations[%d]", i)
+		v.ref(p, "event", x.Event, true, TypeEvent)
+		v.ref(p, "actor", x.Actor, true, TypeActor)
+		v.enum(p, "role", x.Role, participationRoles, true)
+		v.ref(p, "onBehalfOf", x.OnBehalfOf, false, TypeActor)
+		v.assertion(p, &x.Assertion)
+	}
+	for i, x := range ds.Positions {
+		p := fmt.Sprintf("positions[%d]", i)
+		v.ref(p, "holder", x.Holder, true, TypeActor)
+		v.ref(p, "proposition", x.Proposition, true, TypeProposition)
+		v.enum(p, "stance", string(x.Stance), stances, true)
+		v.enum(p, "speechAct", x.SpeechAct, speechActs, true)
+		v.text(p, "summary", x.Summary, false)
+		v.list(p, "conditions", x.Conditions)
+		v.assertion(p, &x.Assertion)
+	}
+	for i, x := range ds.Commitments {
+		p := fmt.Sprintf("commitments[%d]", i)
+		v.refs(p, "promisors", x.Promisors, true, TypeActor)
+		v.refs(p, "beneficiaries", x.Beneficiaries, false, TypeActor)
+		v.text(p, "obligation", x.Obligation, true)
+		v.enum(p, "polarity", x.Polarity, polarities, true)
+		v.list(p, "conditions", x.Conditions)
+		v.enum(p, "bindingness", x.Bindingness, bindingnesses, false)
+		v.ref(p, "document", x.Document, false, TypeDocument)
+		v.ref(p, "issue", x.Issue, false, TypeIssue)
+		if len(x.Status) == 0 {
+			v.addf(p+".status", EInvalid, "status is required: at least one dated rating with evidence")
+		}
+		var last Date
+		for j, s := range x.Status {
+			sp := fmt.Sprintf("%s.status[%d]", p, j)
+			if s == nil {
+				v.addf(sp, EInvalid, "status entry is empty")
+				continue
+			}
+			v.enum(sp, "status", s.Status, commitmentStatuses, true)
+			v.date(sp, "date", s.Date)
+			if s.Date != "" && last != "" && s.Date.Check() == nil && last.Check() == nil && s.Date.End() < last.Start() {
+				v.addf(sp+".date", EInvalid, "status history must be oldest first: %s is before %s", s.Date, last)
+			}
+			if s.Date != "" {
+				last = s.Date
+			}
+			v.ref(sp, "ratedBy", s.RatedBy, false, TypeActor)
+			v.text(sp, "note", s.Note, false)
+			v.evidence(sp, s.Evidence, true)
+		}
+		v.assertion(p, &x.Assertion)
+	}
+	for i, x := range ds.Requirements {
+		p := fmt.Sprintf("requirements[%d]", i)
+		v.ref(p, "subject", x.Subject, true, TypeDocument, TypeCommitment)
+		v.enum(p, "kind", x.Kind, requirementKinds, true)
+		v.ref(p, "actor", x.Actor, false, TypeActor)
+		v.text(p, "description", x.Description, true)
+		v.assertion(p, &x.Assertion)
+	}
+	for i, x := range ds.Statements {
+		p := fmt.Sprintf("statements[%d]", i)
+		v.ref(p, "speaker", x.Speaker, true, TypeActor)
+		v.enum(p, "mode", x.Mode, statementModes, true)
+		v.text(p, "words", x.Words, true)
+		v.text(p, "cueVerb", x.CueVerb, false)
+		v.ref(p, "event", x.Event, false, TypeEvent)
+		v.text(p, "venue", x.Venue, false)
+		v.refs(p, "audience", x.Audience, false, TypeActor)
+		v.refs(p, "expresses", x.Expresses, false, TypePosition, TypeCommitment)
+		v.assertion(p, &x.Assertion)
+		// Direct or reported, the words are the source's own: never a
+		// paraphrase.
+		if x.Words != "" && len(x.Evidence) > 0 && !v.inEvidence(x.Words, x.Evidence) {
+			v.addf(p+".words", EInvalid, "a statement's words must be the source's own, within its evidence: %q is not in any of its quotes", short(x.Words))
+		}
+	}
+	eachEvidence(ds, v.resolveQuotes)
+}
+
+// inEvidence reports whether words occur within one of the spans.
+func (v *validator) inEvidence(words string, evs []*Evidence) bool {
+	for _, ev := range evs {
+		if ev != nil && ev.Start != nil && Contains(ev.Quote, words) {
+			return true
+		}
+	}
+	return false
+}
+
+// eachEvidence calls fn with every evidence list of ds.
+func eachEvidence(ds *Dataset, fn func([]*Evidence)) {
+	for _, x := range ds.Actors {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Events {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Issues {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Propositions {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Documents {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Roles {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Relations {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Participations {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Positions {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Commitments {
+		fn(x.Evidence)
+		for _, s := range x.Status {
+			if s != nil {
+				fn(s.Evidence)
+			}
+		}
+	}
+	for _, x := range ds.Requirements {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Statements {
+		fn(x.Evidence)
+	}
+}
+
+// cycles reports an issue, event or document that is (through parents)
+// its own ancestor.
+func (v *validator) cycles(files []*Dataset) {
+	type link struct {
+		file, path string
+		next       string
+	}
+	check := func(kind string, links map[string]link) {
+		for id, l := range links {
+			seen := map[string]bool{id: true}
+			for cur := l.next; cur != ""; {
+				if cur == id {
+					v.problems = append(v.problems, Problem{File: l.file, Path: l.path, Code: EInvalid,
+						Message: fmt.Sprintf("%s %q is its own ancestor", kind, id)})
+					break
+				}
+				if seen[cur] {
+					break
+				}
+				seen[cur] = true
+				cur = links[cur].next
+			}
+		}
+	}
+	issues, events, docs := map[string]link{}, map[string]link{}, map[string]link{}
+	for _, ds := range files {
+		for i, x := range ds.Issues {
+			issues[x.ID] = link{ds.Name, fmt.Sprintf("issues[%d].parent", i), x.Parent}
+		}
+		for i, x := range ds.Events {
+			events[x.ID] = link{ds.Name, fmt.Sprintf("events[%d].partOf", i), x.PartOf}
+		}
+		for i, x := range ds.Documents {
+			docs[x.ID] = link{ds.Name, fmt.Sprintf("documents[%d].package", i), x.Package}
+		}
+	}
+	check("issue", issues)
+	check("event", events)
+	check("document", docs)
+}

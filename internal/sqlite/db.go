@@ -1,0 +1,204 @@
+// Package sqlite implements parley.Store on SQLite (mattn/go-sqlite3).
+// Build with the tag sqlite_fts5.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a Parley graph in one SQLite file.
+type DB struct {
+	db   *sql.DB
+	path string
+	// Now returns the time recorded with each write; tests replace it.
+	Now func() time.Time
+}
+
+var _ parley.Store = (*DB)(nil)
+
+// DSN returns the data source name for path: foreign keys on, WAL, a busy
+// timeout, and immediate write transactions, so that settings reach every
+// pooled connection and writers queue instead of failing with SQLITE_BUSY.
+func DSN(path string) string {
+	q := url.Values{}
+	q.Set("_foreign_keys", "on")
+	q.Set("_journal_mode", "WAL")
+	q.Set("_busy_timeout", "10000")
+	q.Set("_txlock", "immediate")
+	q.Set("_synchronous", "NORMAL")
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Open opens (creating if absent) the database at path and brings its
+// schema up to date.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if path == "" {
+		return nil, parley.Errorf(parley.EInvalid, "no database path given")
+	}
+	sqldb, err := sql.Open("sqlite3", DSN(path))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	db := &DB{db: sqldb, path: path, Now: time.Now}
+	if err := db.migrate(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return db, nil
+}
+
+// Close closes the database.
+func (db *DB) Close() error { return db.db.Close() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// SQL returns the underlying handle, for tests and diagnostics.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// FTS5 reports whether the linked SQLite has the FTS5 extension, which
+// this binary gets only when built with the tag sqlite_fts5.
+func FTS5(ctx context.Context, db *DB) bool {
+	var n int
+	err := db.db.QueryRowContext(ctx, "SELECT sqlite_compileoption_used('ENABLE_FTS5')").Scan(&n)
+	return err == nil && n == 1
+}
+
+// migration is one numbered SQL file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", base)
+		}
+		b, err := migrations.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share a number", ms[i-1].name, ms[i].name)
+		}
+	}
+	return ms, nil
+}
+
+// migrate runs, in order, each migration not yet applied, each in its own
+// transaction together with the row that records it.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL
+	) STRICT`); err != nil {
+		return err
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := db.apply(ctx, m); err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, m migration) error {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+		m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// Migrations returns the versions applied to the database, in order.
+func (db *DB) Migrations(ctx context.Context) ([]int, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var vs []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}
+
+// domainError maps a driver error to the domain's vocabulary by its typed
+// extended code; anything else stays an internal error.
+func domainError(err error, what string) error {
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return err
+	}
+	switch se.ExtendedCode {
+	case sqlite3.ErrConstraintForeignKey:
+		return &parley.Error{Code: parley.ENotFound, Message: what + ": a reference points to a node that does not exist"}
+	case sqlite3.ErrConstraintPrimaryKey, sqlite3.ErrConstraintUnique:
+		return &parley.Error{Code: parley.EConflict, Message: what + ": the id is already taken"}
+	case sqlite3.ErrConstraintCheck, sqlite3.ErrConstraintNotNull:
+		return &parley.Error{Code: parley.EInvalid, Message: what + ": a value is missing or not allowed"}
+	}
+	if se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked {
+		return fmt.Errorf("%s: database busy: %w", what, err)
+	}
+	return err
+}

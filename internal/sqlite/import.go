@@ -1,0 +1,457 @@
+package sqlite
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// txLookup answers parley.Lookup from inside a transaction. The interface
+// has no room for errors, so the first one is kept and checked after.
+type txLookup struct {
+	ctx context.Context
+	tx  *sql.Tx
+	err error
+}
+
+func (l *txLookup) NodeType(id string) (parley.NodeType, bool) {
+	var t string
+	err := l.tx.QueryRowContext(l.ctx, "SELECT type FROM nodes WHERE id = ?", id).Scan(&t)
+	if err != nil {
+		if !errors.Is(err, sql.ErrNoRows) && l.err == nil {
+			l.err = err
+		}
+		return "", false
+	}
+	return parley.NodeType(t), true
+}
+
+func (l *txLookup) SourceText(id string) (string, bool) {
+	var s string
+	err := l.tx.QueryRowContext(l.ctx, "SELECT text FROM sources WHERE id = ?", id).Scan(&s)
+	if err != nil {
+		if !errors.Is(err, sql.ErrNoRows) && l.err == nil {
+			l.err = err
+		}
+		return "", false
+	}
+	return s, true
+}
+
+// Import implements parley.Store.
+func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.ImportResult, error) {
+	tx, err := db.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer tx.Rollback()
+	lookup := &txLookup{ctx: ctx, tx: tx}
+	problems := parley.Validate(files, lookup)
+	if lookup.err != nil {
+		return nil, fmt.Errorf("import: %w", lookup.err)
+	}
+	if len(problems) > 0 {
+		return nil, InvalidError(problems)
+	}
+	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}}
+	for _, ds := range files {
+		if err := w.dataset(ds); err != nil {
+			return nil, domainError(err, "import")
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, domainError(err, "import")
+	}
+	return w.res, nil
+}
+
+// InvalidError wraps validation problems as one domain error. Its code is
+// the code of the first problem, so that a lone dangling reference reads
+// NOT_FOUND and a lone duplicate CONFLICT.
+func InvalidError(problems []parley.Problem) *parley.Error {
+	msg := "1 problem"
+	if len(problems) != 1 {
+		msg = fmt.Sprintf("%d problems", len(problems))
+	}
+	return &parley.Error{Code: problems[0].Code, Message: msg, Problems: problems}
+}
+
+type writer struct {
+	ctx context.Context
+	tx  *sql.Tx
+	now string
+	res *parley.ImportResult
+}
+
+func (w *writer) exec(query string, args ...any) error {
+	_, err := w.tx.ExecContext(w.ctx, query, args...)
+	return err
+}
+
+// null turns "" into SQL NULL.
+func null(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// put stores a node's record, replacing an older one with other content.
+// It reports whether the typed rows need writing (false when the node is
+// stored unchanged).
+func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return false, err
+	}
+	sum := sha256.Sum256(data)
+	hash := hex.EncodeToString(sum[:])
+	var old string
+	err = w.tx.QueryRowContext(w.ctx, "SELECT hash FROM nodes WHERE id = ?", id).Scan(&old)
+	switch {
+	case err == nil && old == hash:
+		w.res.Unchanged++
+		return false, nil
+	case err == nil:
+		// Owned rows go by cascade; references to the node from others are
+		// deferred and hold again once it is inserted anew.
+		if err := w.exec("DELETE FROM nodes WHERE id = ?", id); err != nil {
+			return false, err
+		}
+		w.res.Updated++
+	case errors.Is(err, sql.ErrNoRows):
+		w.res.Created++
+	default:
+		return false, err
+	}
+	return true, w.exec("INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
+		id, string(t), string(data), hash, w.now)
+}
+
+func (w *writer) evidence(id, part string, evs []*parley.Evidence) error {
+	for i, ev := range evs {
+		if err := w.exec("INSERT INTO evidence (node_id, part, seq, source_id, start_pos, end_pos, quote) VALUES (?, ?, ?, ?, ?, ?, ?)",
+			id, part, i, ev.Source, *ev.Start, *ev.End, ev.Quote); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) assertion(id string, a *parley.Assertion) error {
+	var basis, by, via string
+	if a.Attribution != nil {
+		basis, by, via = a.Attribution.Basis, a.Attribution.By, a.Attribution.Via
+	}
+	if err := w.exec(`INSERT INTO assertions (id, attribution_basis, attributed_to, reported_via, valid_from, valid_to,
+		asserted_at, rank, rank_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, null(basis), null(by), null(via), null(string(a.ValidFrom)), null(string(a.ValidTo)),
+		null(string(a.AssertedAt)), a.Rank, null(a.RankReason)); err != nil {
+		return err
+	}
+	return w.evidence(id, "", a.Evidence)
+}
+
+// edge records a link src—dst backed by via; empty ends are skipped.
+func (w *writer) edge(src, dst, kind, via string) error {
+	if src == "" || dst == "" || src == dst {
+		return nil
+	}
+	return w.exec("INSERT OR IGNORE INTO edges (src, dst, kind, via) VALUES (?, ?, ?, ?)", src, dst, kind, via)
+}
+
+// each runs fn over the steps, stopping at the first error.
+func each(steps ...func() error) error {
+	for _, f := range steps {
+		if err := f(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// store writes each node of xs: its record, and when that is new or
+// changed, its typed rows.
+func store[T any](w *writer, xs []T, t parley.NodeType, id func(T) string, rows func(T) error) error {
+	for _, x := range xs {
+		changed, err := w.put(id(x), t, x)
+		if err != nil {
+			return err
+		}
+		if changed {
+			if err := rows(x); err != nil {
+				return fmt.Errorf("%s %s: %w", t, id(x), err)
+			}
+		}
+	}
+	return nil
+}
+
+func (w *writer) dataset(ds *parley.Dataset) error {
+	return each(
+		func() error { return store(w, ds.Sources, parley.TypeSource, func(x *parley.Source) string { return x.ID }, w.source) },
+		func() error { return store(w, ds.Actors, parley.TypeActor, func(x *parley.Actor) string { return x.ID }, w.actor) },
+		func() error { return store(w, ds.Events, parley.TypeEvent, func(x *parley.Event) string { return x.ID }, w.event) },
+		func() error { return store(w, ds.Issues, parley.TypeIssue, func(x *parley.Issue) string { return x.ID }, w.issue) },
+		func() error {
+			return store(w, ds.Propositions, parley.TypeProposition, func(x *parley.Proposition) string { return x.ID }, w.proposition)
+		},
+		func() error {
+			return store(w, ds.Documents, parley.TypeDocument, func(x *parley.Document) string { return x.ID }, w.document)
+		},
+		func() error { return store(w, ds.Roles, parley.TypeRole, func(x *parley.Role) string { return x.ID }, w.role) },
+		func() error {
+			return store(w, ds.Relations, parley.TypeRelation, func(x *parley.Relation) string { return x.ID }, w.relation)
+		},
+		func() error {
+			return store(w, ds.Participations, parley.TypeParticipation, func(x *parley.Participation) string { return x.ID }, w.participation)
+		},
+		func() error {
+			return store(w, ds.Positions, parley.TypePosition, func(x *parley.Position) string { return x.ID }, w.position)
+		},
+		func() error {
+			return store(w, ds.Commitments, parley.TypeCommitment, func(x *parley.Commitment) string { return x.ID }, w.commitment)
+		},
+		func() error {
+			return store(w, ds.Requirements, parley.TypeRequirement, func(x *parley.Requirement) string { return x.ID }, w.requirement)
+		},
+		func() error {
+			return store(w, ds.Statements, parley.TypeStatement, func(x *parley.Statement) string { return x.ID }, w.statement)
+		},
+	)
+}
+
+func (w *writer) source(x *parley.Source) error {
+	return w.exec("INSERT INTO sources (id, title, text) VALUES (?, ?, ?)", x.ID, x.Title, x.Text)
+}
+
+func (w *writer) actor(x *parley.Actor) error {
+	return each(
+		func() error { return w.exec("INSERT INTO actors (id, kind, name) VALUES (?, ?, ?)", x.ID, x.Kind, x.Name) },
+		func() error {
+			return w.exec("INSERT INTO actor_names (actor_id, name, is_alias) VALUES (?, ?, 0)", x.ID, x.Name)
+		},
+		func() error {
+			for _, a := range x.Aliases {
+				if err := w.exec("INSERT OR IGNORE INTO actor_names (actor_id, name, is_alias) VALUES (?, ?, 1)", x.ID, a); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		func() error { return w.evidence(x.ID, "", x.Evidence) },
+	)
+}
+
+func (w *writer) event(x *parley.Event) error {
+	return each(
+		func() error {
+			return w.exec("INSERT INTO events (id, name, kind, place, date, part_of_id) VALUES (?, ?, ?, ?, ?, ?)",
+				x.ID, x.Name, x.Kind, null(x.Place), null(string(x.Date)), null(x.PartOf))
+		},
+		func() error { return w.edge(x.ID, x.PartOf, "PART_OF", x.ID) },
+		func() error { return w.evidence(x.ID, "", x.Evidence) },
+	)
+}
+
+func (w *writer) issue(x *parley.Issue) error {
+	return each(
+		func() error {
+			return w.exec("INSERT INTO issues (id, name, parent_id) VALUES (?, ?, ?)", x.ID, x.Name, null(x.Parent))
+		},
+		func() error { return w.edge(x.ID, x.Parent, "SUBISSUE_OF", x.ID) },
+		func() error { return w.evidence(x.ID, "", x.Evidence) },
+	)
+}
+
+func (w *writer) proposition(x *parley.Proposition) error {
+	return each(
+		func() error {
+			return w.exec("INSERT INTO propositions (id, issue_id, text) VALUES (?, ?, ?)", x.ID, x.Issue, x.Text)
+		},
+		func() error { return w.edge(x.ID, x.Issue, "IN_ISSUE", x.ID) },
+		func() error { return w.evidence(x.ID, "", x.Evidence) },
+	)
+}
+
+func (w *writer) role(x *parley.Role) error {
+	return each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO roles (id, holder_id, post, organization_id, on_behalf_of_id) VALUES (?, ?, ?, ?, ?)",
+				x.ID, x.Holder, x.Post, null(x.Organization), null(x.OnBehalfOf))
+		},
+		func() error { return w.edge(x.Holder, x.Organization, "HOLDS_POST_IN", x.ID) },
+		func() error { return w.edge(x.Holder, x.OnBehalfOf, "ACTS_FOR", x.ID) },
+	)
+}
+
+func (w *writer) relation(x *parley.Relation) error {
+	return each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO relations (id, kind, subject_id, object_id, label) VALUES (?, ?, ?, ?, ?)",
+				x.ID, x.Kind, x.Subject, x.Object, null(x.Label))
+		},
+		func() error { return w.edge(x.Subject, x.Object, x.Kind, x.ID) },
+	)
+}
+
+func (w *writer) participation(x *parley.Participation) error {
+	return each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO participations (id, event_id, actor_id, role, on_behalf_of_id) VALUES (?, ?, ?, ?, ?)",
+				x.ID, x.Event, x.Actor, x.Role, null(x.OnBehalfOf))
+		},
+		func() error { return w.edge(x.Actor, x.Event, "TOOK_PART_IN", x.ID) },
+		func() error { return w.edge(x.Actor, x.OnBehalfOf, "ACTS_FOR", x.ID) },
+	)
+}
+
+func (w *writer) position(x *parley.Position) error {
+	red := 0
+	if x.RedLine {
+		red = 1
+	}
+	return each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO positions (id, holder_id, proposition_id, stance, speech_act, red_line) VALUES (?, ?, ?, ?, ?, ?)",
+				x.ID, x.Holder, x.Proposition, x.Stance, x.SpeechAct, red)
+		},
+		func() error { return w.edge(x.Holder, x.Proposition, "HOLDS_POSITION_ON", x.ID) },
+	)
+}
+
+func (w *writer) requirement(x *parley.Requirement) error {
+	return each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO requirements (id, subject_id, kind, actor_id, description) VALUES (?, ?, ?, ?, ?)",
+				x.ID, x.Subject, x.Kind, null(x.Actor), x.Description)
+		},
+		func() error { return w.edge(x.Subject, x.Actor, "REQUIRES", x.ID) },
+	)
+}
+
+func (w *writer) document(x *parley.Document) error {
+	err := each(
+		func() error {
+			var size any
+			if x.PackageSize != nil {
+				size = *x.PackageSize
+			}
+			return w.exec("INSERT INTO documents (id, title, type, stage, status, package_id, package_size, refines_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+				x.ID, x.Title, x.Type, null(x.Stage), null(x.Status), null(x.Package), size, null(x.Refines))
+		},
+		func() error { return w.edge(x.ID, x.Package, "IN_PACKAGE", x.ID) },
+		func() error { return w.edge(x.ID, x.Refines, "REFINES", x.ID) },
+		func() error { return w.evidence(x.ID, "", x.Evidence) },
+	)
+	if err != nil {
+		return err
+	}
+	for _, g := range []struct {
+		role, edge string
+		ids        []string
+	}{{"DRAFTER", "DRAFTED", x.Drafters}, {"BACKER", "BACKS", x.Backers}, {"PARTY", "PARTY_TO", x.Parties}} {
+		for _, a := range g.ids {
+			if err := w.exec("INSERT INTO document_actors (document_id, actor_id, role) VALUES (?, ?, ?)", x.ID, a, g.role); err != nil {
+				return err
+			}
+			if err := w.edge(a, x.ID, g.edge, x.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, is := range x.Issues {
+		if err := w.exec("INSERT INTO document_issues (document_id, issue_id) VALUES (?, ?)", x.ID, is); err != nil {
+			return err
+		}
+		if err := w.edge(x.ID, is, "COVERS", x.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) commitment(x *parley.Commitment) error {
+	current := x.Status[len(x.Status)-1].Status
+	err := each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO commitments (id, obligation, polarity, bindingness, document_id, issue_id, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				x.ID, x.Obligation, x.Polarity, null(x.Bindingness), null(x.Document), null(x.Issue), current)
+		},
+	)
+	if err != nil {
+		return err
+	}
+	for i, s := range x.Status {
+		if err := w.exec("INSERT INTO commitment_status (commitment_id, seq, status, date, rated_by) VALUES (?, ?, ?, ?, ?)",
+			x.ID, i, s.Status, null(string(s.Date)), null(s.RatedBy)); err != nil {
+			return err
+		}
+		if err := w.evidence(x.ID, fmt.Sprintf("status[%d]", i), s.Evidence); err != nil {
+			return err
+		}
+	}
+	for _, p := range x.Promisors {
+		if err := w.exec("INSERT INTO commitment_parties (commitment_id, actor_id, role) VALUES (?, ?, 'PROMISOR')", x.ID, p); err != nil {
+			return err
+		}
+		if err := each(
+			func() error { return w.edge(p, x.Document, "COMMITS_IN", x.ID) },
+			func() error { return w.edge(p, x.Issue, "COMMITS_ON", x.ID) },
+		); err != nil {
+			return err
+		}
+		for _, b := range x.Beneficiaries {
+			if err := w.edge(p, b, "COMMITS_TO", x.ID); err != nil {
+				return err
+			}
+		}
+	}
+	for _, b := range x.Beneficiaries {
+		if err := w.exec("INSERT INTO commitment_parties (commitment_id, actor_id, role) VALUES (?, ?, 'BENEFICIARY')", x.ID, b); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) statement(x *parley.Statement) error {
+	err := each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO statements (id, speaker_id, mode, words, cue_verb, event_id, venue) VALUES (?, ?, ?, ?, ?, ?, ?)",
+				x.ID, x.Speaker, x.Mode, x.Words, null(x.CueVerb), null(x.Event), null(x.Venue))
+		},
+		func() error { return w.edge(x.Speaker, x.Event, "SPOKE_AT", x.ID) },
+	)
+	if err != nil {
+		return err
+	}
+	for _, a := range x.Audience {
+		if err := w.exec("INSERT INTO statement_audience (statement_id, actor_id) VALUES (?, ?)", x.ID, a); err != nil {
+			return err
+		}
+		if err := w.edge(x.Speaker, a, "ADDRESSED", x.ID); err != nil {
+			return err
+		}
+	}
+	for _, n := range x.Expresses {
+		if err := w.exec("INSERT INTO statement_expresses (statement_id, node_id) VALUES (?, ?)", x.ID, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,183 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// decode turns a stored record into its domain type.
+func decode(t parley.NodeType, data []byte) (any, error) {
+	var v any
+	switch t {
+	case parley.TypeSource:
+		v = new(parley.Source)
+	case parley.TypeActor:
+		v = new(parley.Actor)
+	case parley.TypeEvent:
+		v = new(parley.Event)
+	case parley.TypeIssue:
+		v = new(parley.Issue)
+	case parley.TypeProposition:
+		v = new(parley.Proposition)
+	case parley.TypeDocument:
+		v = new(parley.Document)
+	case parley.TypeRole:
+		v = new(parley.Role)
+	case parley.TypeRelation:
+		v = new(parley.Relation)
+	case parley.TypeParticipation:
+		v = new(parley.Participation)
+	case parley.TypePosition:
+		v = new(parley.Position)
+	case parley.TypeCommitment:
+		v = new(parley.Commitment)
+	case parley.TypeRequirement:
+		v = new(parley.Requirement)
+	case parley.TypeStatement:
+		v = new(parley.Statement)
+	default:
+		return nil, fmt.Errorf("unknown node type %q", t)
+	}
+	if err := json.Unmarshal(data, v); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", t, err)
+	}
+	return v, nil
+}
+
+// add appends a decoded node to the right section of ds.
+func add(ds *parley.Dataset, v any) {
+	switch x := v.(type) {
+	case *parley.Source:
+		ds.Sources = append(ds.Sources, x)
+	case *parley.Actor:
+		ds.Actors = append(ds.Actors, x)
+	case *parley.Event:
+		ds.Events = append(ds.Events, x)
+	case *parley.Issue:
+		ds.Issues = append(ds.Issues, x)
+	case *parley.Proposition:
+		ds.Propositions = append(ds.Propositions, x)
+	case *parley.Document:
+		ds.Documents = append(ds.Documents, x)
+	case *parley.Role:
+		ds.Roles = append(ds.Roles, x)
+	case *parley.Relation:
+		ds.Relations = append(ds.Relations, x)
+	case *parley.Participation:
+		ds.Participations = append(ds.Participations, x)
+	case *parley.Position:
+		ds.Positions = append(ds.Positions, x)
+	case *parley.Commitment:
+		ds.Commitments = append(ds.Commitments, x)
+	case *parley.Requirement:
+		ds.Requirements = append(ds.Requirements, x)
+	case *parley.Statement:
+		ds.Statements = append(ds.Statements, x)
+	}
+}
+
+// Export implements parley.Store.
+func (db *DB) Export(ctx context.Context) (*parley.Dataset, error) {
+	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	defer tx.Rollback()
+	rows, err := tx.QueryContext(ctx, "SELECT type, data FROM nodes ORDER BY id")
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	defer rows.Close()
+	ds := &parley.Dataset{}
+	for rows.Next() {
+		var t string
+		var data []byte
+		if err := rows.Scan(&t, &data); err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		v, err := decode(parley.NodeType(t), data)
+		if err != nil {
+			return nil, fmt.Errorf("export: %w", err)
+		}
+		add(ds, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	return ds, nil
+}
+
+// Node implements parley.Store.
+func (db *DB) Node(ctx context.Context, id string) (any, error) {
+	var t string
+	var data []byte
+	err := db.db.QueryRowContext(ctx, "SELECT type, data FROM nodes WHERE id = ?", id).Scan(&t, &data)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, parley.Errorf(parley.ENotFound, "no node with id %q", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("node %s: %w", id, err)
+	}
+	return decode(parley.NodeType(t), data)
+}
+
+// Actors implements parley.Store.
+func (db *DB) Actors(ctx context.Context, f parley.ActorFilter) ([]*parley.Actor, error) {
+	q := "SELECT n.data FROM actors a JOIN nodes n ON n.id = a.id WHERE 1=1"
+	var args []any
+	if f.Kind != nil {
+		q += " AND a.kind = ?"
+		args = append(args, string(*f.Kind))
+	}
+	if f.After != nil {
+		q += " AND a.id > ?"
+		args = append(args, *f.After)
+	}
+	q += " ORDER BY a.id"
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := db.db.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("actors: %w", err)
+	}
+	defer rows.Close()
+	var out []*parley.Actor
+	for rows.Next() {
+		var data []byte
+		if err := rows.Scan(&data); err != nil {
+			return nil, fmt.Errorf("actors: %w", err)
+		}
+		a := new(parley.Actor)
+		if err := json.Unmarshal(data, a); err != nil {
+			return nil, fmt.Errorf("actors: %w", err)
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// Counts implements parley.Store.
+func (db *DB) Counts(ctx context.Context) (map[parley.NodeType]int, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT type, count(*) FROM nodes GROUP BY type")
+	if err != nil {
+		return nil, fmt.Errorf("counts: %w", err)
+	}
+	defer rows.Close()
+	out := map[parley.NodeType]int{}
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			return nil, fmt.Errorf("counts: %w", err)
+		}
+		out[parley.NodeType(t)] = n
+	}
+	return out, rows.Err()
+}
