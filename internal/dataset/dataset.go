@@ -9,7 +9,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -30,15 +32,38 @@ type File struct {
 func Read(fsys fs.FS, name string) (*File, error) {
 	data, err := fs.ReadFile(fsys, name)
 	if err != nil {
-		return nil, &parley.Error{Code: parley.EInvalid, Message: "cannot read file",
-			Problems: []parley.Problem{{File: name, Code: parley.EInvalid, Message: fmt.Sprintf("cannot read: %v", errors.Unwrap(err))}}}
+		return nil, readError(name, err)
 	}
-	return Parse(name, data, fsys)
+	dir, err := fs.Sub(fsys, path.Dir(name))
+	if err != nil {
+		return nil, readError(name, err)
+	}
+	return Parse(name, data, dir)
 }
 
-// Parse parses data, the contents of the file name. fsys, which may be
-// nil, resolves textFile paths (relative to name's folder).
-func Parse(name string, data []byte, fsys fs.FS) (*File, error) {
+// ReadFile reads and parses the file at an operating-system path; a
+// source's textFile is read relative to the file's folder.
+func ReadFile(name string) (*File, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, readError(name, err)
+	}
+	return Parse(name, data, os.DirFS(filepath.Dir(name)))
+}
+
+func readError(name string, err error) error {
+	msg := err.Error()
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		msg = pe.Err.Error()
+	}
+	return &parley.Error{Code: parley.EInvalid, Message: "cannot read file",
+		Problems: []parley.Problem{{File: name, Code: parley.EInvalid, Message: "cannot read: " + msg}}}
+}
+
+// Parse parses data, the contents of the file name. dir, which may be nil,
+// is the file's folder: it resolves textFile paths.
+func Parse(name string, data []byte, dir fs.FS) (*File, error) {
 	fail := func(line int, format string, args ...any) error {
 		return &parley.Error{Code: parley.EInvalid, Message: "cannot parse file",
 			Problems: []parley.Problem{{File: name, Line: line, Code: parley.EInvalid, Message: fmt.Sprintf(format, args...)}}}
@@ -66,12 +91,15 @@ func Parse(name string, data []byte, fsys fs.FS) (*File, error) {
 		if s.Text != "" {
 			return nil, fail(line, "sources[%d]: give text or textFile, not both", i)
 		}
-		if fsys == nil {
+		if dir == nil {
 			return nil, fail(line, "sources[%d].textFile: no folder to read %q from", i, s.TextFile)
 		}
-		b, err := fs.ReadFile(fsys, path.Join(path.Dir(name), s.TextFile))
+		if !fs.ValidPath(s.TextFile) {
+			return nil, fail(line, "sources[%d].textFile: %q must be a path inside the file's folder", i, s.TextFile)
+		}
+		b, err := fs.ReadFile(dir, s.TextFile)
 		if err != nil {
-			return nil, fail(line, "sources[%d].textFile: cannot read %q: %v", i, s.TextFile, errors.Unwrap(err))
+			return nil, fail(line, "sources[%d].textFile: cannot read %q", i, s.TextFile)
 		}
 		s.Text, s.TextFile = string(b), ""
 	}

@@ -24,8 +24,16 @@ type Store interface {
 	// there is none.
 	Node(ctx context.Context, id string) (any, error)
 
+	// Nodes returns the nodes with the ids, by id; ids with no node are
+	// left out of the map.
+	Nodes(ctx context.Context, ids []string) (map[string]any, error)
+
 	// Actors returns the actors matching the filter, ordered by id.
 	Actors(ctx context.Context, f ActorFilter) ([]*Actor, error)
+
+	// CountActors returns how many actors match the filter (its After and
+	// Limit are ignored).
+	CountActors(ctx context.Context, f ActorFilter) (int, error)
 
 	// Counts returns how many nodes of each type the store holds.
 	Counts(ctx context.Context) (map[NodeType]int, error)

@@ -126,6 +126,34 @@ func (db *DB) Node(ctx context.Context, id string) (any, error) {
 	return decode(parley.NodeType(t), data)
 }
 
+// Nodes implements parley.Store. The ids travel as one JSON array, so a
+// batch of any size is one statement.
+func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
+	keys, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.db.QueryContext(ctx, "SELECT id, type, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))", string(keys))
+	if err != nil {
+		return nil, fmt.Errorf("nodes: %w", err)
+	}
+	defer rows.Close()
+	out := make(map[string]any, len(ids))
+	for rows.Next() {
+		var id, t string
+		var data []byte
+		if err := rows.Scan(&id, &t, &data); err != nil {
+			return nil, fmt.Errorf("nodes: %w", err)
+		}
+		v, err := decode(parley.NodeType(t), data)
+		if err != nil {
+			return nil, fmt.Errorf("nodes: %w", err)
+		}
+		out[id] = v
+	}
+	return out, rows.Err()
+}
+
 // Actors implements parley.Store.
 func (db *DB) Actors(ctx context.Context, f parley.ActorFilter) ([]*parley.Actor, error) {
 	q := "SELECT n.data FROM actors a JOIN nodes n ON n.id = a.id WHERE 1=1"
@@ -161,6 +189,21 @@ func (db *DB) Actors(ctx context.Context, f parley.ActorFilter) ([]*parley.Actor
 		out = append(out, a)
 	}
 	return out, rows.Err()
+}
+
+// CountActors implements parley.Store.
+func (db *DB) CountActors(ctx context.Context, f parley.ActorFilter) (int, error) {
+	q := "SELECT count(*) FROM actors"
+	var args []any
+	if f.Kind != nil {
+		q += " WHERE kind = ?"
+		args = append(args, string(*f.Kind))
+	}
+	var n int
+	if err := db.db.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count actors: %w", err)
+	}
+	return n, nil
 }
 
 // Counts implements parley.Store.

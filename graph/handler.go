@@ -1,0 +1,78 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// NewHandler returns the GraphQL handler over store: GET, POST and OPTIONS
+// transports, a parsed-query cache, introspection (the playground needs
+// it), automatic persisted queries, per-request dataloaders, and errors
+// that carry a stable extensions.code.
+func NewHandler(store parley.Store, logger *slog.Logger) *handler.Server {
+	if logger == nil {
+		logger = slog.Default()
+	}
+	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}}))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	srv.Use(extension.Introspection{})
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
+	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(withLoaders(ctx, store))
+	})
+	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
+		return presentError(ctx, err, logger)
+	})
+	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
+		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
+		return errors.New("internal error")
+	})
+	return srv
+}
+
+// presentError gives every error a stable extensions.code: the domain's
+// code for domain errors, GraphQL's own for parse and validation errors,
+// and INTERNAL_SERVER_ERROR, with the detail logged and not shown, for
+// anything else.
+func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror.Error {
+	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	var de *parley.Error
+	switch {
+	case errors.As(err, &de) && de.Code != parley.EInternal:
+		gerr.Message = de.Message
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		gerr.Extensions["code"] = de.Code
+		if len(de.Problems) > 0 {
+			problems := make([]map[string]any, len(de.Problems))
+			for i, p := range de.Problems {
+				problems[i] = map[string]any{"path": p.Path, "code": p.Code, "message": p.Message}
+			}
+			gerr.Extensions["problems"] = problems
+		}
+	case gerr.Extensions != nil && gerr.Extensions["code"] != nil:
+		// Parse and validation errors: gqlgen has set
+		// GRAPHQL_PARSE_FAILED or GRAPHQL_VALIDATION_FAILED.
+	default:
+		logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gerr.Path.String())
+		gerr.Message = "internal error"
+		gerr.Extensions = map[string]any{"code": "INTERNAL_SERVER_ERROR"}
+	}
+	return gerr
+}

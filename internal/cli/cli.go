@@ -1,0 +1,364 @@
+// Package cli is the parley command: its subcommands, their flags, and the
+// wiring of store, API and HTTP server for serve.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sort"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/parley-graph/parley/graph"
+	"github.com/parley-graph/parley/internal/berlin"
+	"github.com/parley-graph/parley/internal/dataset"
+	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/sqlite"
+	"github.com/parley-graph/parley/internal/web"
+)
+
+const usage = `parley: a knowledge graph of who says, wants and promises what in a negotiation.
+
+Usage:
+  parley [serve] [--db PATH] [--addr ADDR]     serve GraphQL at /query, the playground at /
+  parley validate FILE...                      check data files without a database
+  parley import --db PATH FILE...              import data files, all or nothing
+  parley export --db PATH [--format yaml|json] write the whole graph to standard output
+
+Run 'parley COMMAND -h' for a command's flags.
+`
+
+// App holds what a command needs from its surroundings, so tests can run
+// commands in-process.
+type App struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	// Ready, if set, is called by serve with the address it listens on.
+	Ready func(addr string)
+}
+
+// Main runs the parley command with the arguments (without the program
+// name) and returns the exit status.
+func Main(ctx context.Context, args []string) int {
+	app := &App{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+	return app.Run(ctx, args)
+}
+
+// Run runs one command and returns its exit status: 0 on success, 1 when
+// the input or the command failed, 2 for a usage error.
+func (a *App) Run(ctx context.Context, args []string) int {
+	if !builtWithFTS5 {
+		fmt.Fprintln(a.Stderr, "parley: this binary was built without the sqlite_fts5 build tag, so SQLite has no full-text search.\n"+
+			"Build it with: go build -tags sqlite_fts5 (or: make build)")
+		return 1
+	}
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "serve":
+		err = a.serve(ctx, args)
+	case "validate":
+		err = a.validate(args)
+	case "import":
+		err = a.importFiles(ctx, args)
+	case "export":
+		err = a.export(ctx, args)
+	case "help", "-h", "--help":
+		fmt.Fprint(a.Stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(a.Stderr, "parley: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	}
+	fmt.Fprintf(a.Stderr, "parley %s: %v\n", cmd, err)
+	return 1
+}
+
+var (
+	errUsage    = errors.New("usage")
+	errReported = errors.New("reported")
+)
+
+func (a *App) flags(name string) *flag.FlagSet {
+	fs := flag.NewFlagSet("parley "+name, flag.ContinueOnError)
+	fs.SetOutput(a.Stderr)
+	return fs
+}
+
+func (a *App) env(key, def string) string {
+	if v := a.Getenv(key); v != "" {
+		return v
+	}
+	return def
+}
+
+func (a *App) parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}
+
+// report prints problems one a line, as FILE:LINE: message.
+func (a *App) report(err error, files []*dataset.File) error {
+	var de *parley.Error
+	if !errors.As(err, &de) || len(de.Problems) == 0 {
+		return err
+	}
+	dataset.Locate(de.Problems, files)
+	for _, p := range de.Problems {
+		fmt.Fprintln(a.Stderr, p.String())
+	}
+	return errReported
+}
+
+// readFiles parses every file, reporting all that fail.
+func (a *App) readFiles(names []string) ([]*dataset.File, error) {
+	var files []*dataset.File
+	failed := false
+	for _, name := range names {
+		f, err := dataset.ReadFile(name)
+		if err != nil {
+			if a.report(err, nil) != errReported {
+				return nil, err
+			}
+			failed = true
+			continue
+		}
+		files = append(files, f)
+	}
+	if failed {
+		return nil, errReported
+	}
+	return files, nil
+}
+
+func (a *App) validate(args []string) error {
+	fs := a.flags("validate")
+	fs.Usage = func() { fmt.Fprintln(a.Stderr, "usage: parley validate FILE...") }
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	files, err := a.readFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	if problems := dataset.Validate(files, nil); len(problems) > 0 {
+		for _, p := range problems {
+			fmt.Fprintln(a.Stderr, p.String())
+		}
+		return errReported
+	}
+	for _, f := range files {
+		fmt.Fprintf(a.Stdout, "%s: ok, %s\n", f.Dataset.Name, summary(f.Dataset))
+	}
+	return nil
+}
+
+// summary counts the nodes of ds by section.
+func summary(ds *parley.Dataset) string {
+	counts := map[string]int{
+		"sources": len(ds.Sources), "actors": len(ds.Actors), "events": len(ds.Events), "issues": len(ds.Issues),
+		"propositions": len(ds.Propositions), "documents": len(ds.Documents), "roles": len(ds.Roles),
+		"relations": len(ds.Relations), "participations": len(ds.Participations), "positions": len(ds.Positions),
+		"commitments": len(ds.Commitments), "requirements": len(ds.Requirements), "statements": len(ds.Statements),
+	}
+	var parts []string
+	for k, v := range counts {
+		if v > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", v, k))
+		}
+	}
+	sort.Strings(parts)
+	if len(parts) == 0 {
+		return "empty"
+	}
+	return strings.Join(parts, ", ")
+}
+
+func (a *App) dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", a.env("PARLEY_DB", ""), "SQLite database `path` (env PARLEY_DB)")
+}
+
+func (a *App) importFiles(ctx context.Context, args []string) error {
+	fs := a.flags("import")
+	db := a.dbFlag(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(a.Stderr, "usage: parley import --db PATH FILE...")
+		fs.PrintDefaults()
+	}
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if *db == "" || fs.NArg() == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	files, err := a.readFiles(fs.Args())
+	if err != nil {
+		return err
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	res, err := store.Import(ctx, dataset.Datasets(files))
+	if err != nil {
+		return a.report(err, files)
+	}
+	fmt.Fprintf(a.Stdout, "imported into %s: %d created, %d updated, %d unchanged\n", *db, res.Created, res.Updated, res.Unchanged)
+	return nil
+}
+
+func (a *App) export(ctx context.Context, args []string) error {
+	fs := a.flags("export")
+	db := a.dbFlag(fs)
+	format := fs.String("format", "yaml", "output `format`: yaml or json")
+	fs.Usage = func() {
+		fmt.Fprintln(a.Stderr, "usage: parley export --db PATH [--format yaml|json]")
+		fs.PrintDefaults()
+	}
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if *db == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if *format != "yaml" && *format != "json" {
+		fmt.Fprintf(a.Stderr, "parley export: unknown format %q: use yaml or json\n", *format)
+		return errUsage
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("no database at %s", *db)
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ds, err := store.Export(ctx)
+	if err != nil {
+		return err
+	}
+	out, err := dataset.Write(ds, dataset.Format(*format))
+	if err != nil {
+		return err
+	}
+	_, err = a.Stdout.Write(out)
+	return err
+}
+
+func (a *App) serve(ctx context.Context, args []string) error {
+	fs := a.flags("serve")
+	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "SQLite database `path`, created if absent (env PARLEY_DB)")
+	addr := fs.String("addr", a.env("PARLEY_ADDR", ":8080"), "`address` to listen on (env PARLEY_ADDR)")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(a.Stderr, "parley serve: unexpected argument %q\n", fs.Arg(0))
+		return errUsage
+	}
+	logger := slog.New(slog.NewTextHandler(a.Stderr, nil))
+
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := loadBerlinIfEmpty(ctx, store, logger); err != nil {
+		return err
+	}
+
+	handler := web.NewHandler(web.Config{
+		GraphQL: graph.NewHandler(store, logger),
+		Ready:   store.Ping,
+		Logger:  logger,
+	})
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	logger.Info("serving", "addr", ln.Addr().String(), "db", *db, "playground", "http://"+displayAddr(ln.Addr())+"/")
+	if a.Ready != nil {
+		a.Ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return srv.Shutdown(shutdownCtx)
+}
+
+func displayAddr(addr net.Addr) string {
+	s := addr.String()
+	if strings.HasPrefix(s, "[::]:") {
+		return "localhost:" + strings.TrimPrefix(s, "[::]:")
+	}
+	if strings.HasPrefix(s, "0.0.0.0:") {
+		return "localhost:" + strings.TrimPrefix(s, "0.0.0.0:")
+	}
+	return s
+}
+
+// loadBerlinIfEmpty imports the built-in Berlin graph into an empty
+// database, so that a newcomer sees a graph at once.
+func loadBerlinIfEmpty(ctx context.Context, store *sqlite.DB, logger *slog.Logger) error {
+	counts, err := store.Counts(ctx)
+	if err != nil {
+		return err
+	}
+	if len(counts) > 0 {
+		return nil
+	}
+	f, err := berlin.Load()
+	if err != nil {
+		return fmt.Errorf("built-in Berlin graph: %w", err)
+	}
+	res, err := store.Import(ctx, []*parley.Dataset{f.Dataset})
+	if err != nil {
+		return fmt.Errorf("built-in Berlin graph: %w", err)
+	}
+	logger.Info("loaded the built-in Berlin talks graph", "nodes", res.Created)
+	return nil
+}

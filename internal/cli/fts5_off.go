@@ -1,0 +1,5 @@
+//go:build !sqlite_fts5
+
+package cli
+
+const builtWithFTS5 = false

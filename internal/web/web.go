@@ -1,0 +1,114 @@
+// Package web is Parley's HTTP surface: the GraphQL endpoint, the
+// playground and its assets (embedded, so it works with no internet
+// access), health checks and request logging.
+package web
+
+import (
+	"context"
+	"embed"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+//go:embed assets
+var assets embed.FS
+
+// Config says what the handler serves.
+type Config struct {
+	// GraphQL serves /query.
+	GraphQL http.Handler
+	// Ready reports whether the service can answer (the database is
+	// reachable); /readyz calls it.
+	Ready func(context.Context) error
+	// Logger receives one line per request.
+	Logger *slog.Logger
+	// MaxBodyBytes caps a request body; 0 means 1 MiB.
+	MaxBodyBytes int64
+	// Timeout bounds one GraphQL request; 0 means 30 s.
+	Timeout time.Duration
+}
+
+// NewHandler returns the HTTP handler of Parley's server.
+func NewHandler(c Config) http.Handler {
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = 1 << 20
+	}
+	if c.Timeout == 0 {
+		c.Timeout = 30 * time.Second
+	}
+	static, err := fs.Sub(assets, "assets")
+	if err != nil {
+		panic(err) // the embedded folder is part of the binary
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeFileFS(w, r, static, "index.html")
+	})
+	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
+	mux.Handle("/query", limit(c.MaxBodyBytes, c.Timeout, c.GraphQL))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		if c.Ready != nil {
+			if err := c.Ready(r.Context()); err != nil {
+				c.Logger.WarnContext(r.Context(), "not ready", "error", err)
+				w.WriteHeader(http.StatusServiceUnavailable)
+				w.Write([]byte("database unreachable\n"))
+				return
+			}
+		}
+		w.Write([]byte("ready\n"))
+	})
+	return logRequests(c.Logger, mux)
+}
+
+// limit caps the body size and the time of a request.
+func limit(maxBytes int64, timeout time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+		ctx, cancel := context.WithTimeout(r.Context(), timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+// logRequests writes one structured line per request.
+func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r)
+		logger.InfoContext(r.Context(), "request",
+			"method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+	})
+}
