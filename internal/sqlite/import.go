@@ -196,17 +196,27 @@ func store[T any](w *writer, xs []T, t parley.NodeType, id func(T) string, rows 
 
 func (w *writer) dataset(ds *parley.Dataset) error {
 	return each(
-		func() error { return store(w, ds.Sources, parley.TypeSource, func(x *parley.Source) string { return x.ID }, w.source) },
-		func() error { return store(w, ds.Actors, parley.TypeActor, func(x *parley.Actor) string { return x.ID }, w.actor) },
-		func() error { return store(w, ds.Events, parley.TypeEvent, func(x *parley.Event) string { return x.ID }, w.event) },
-		func() error { return store(w, ds.Issues, parley.TypeIssue, func(x *parley.Issue) string { return x.ID }, w.issue) },
+		func() error {
+			return store(w, ds.Sources, parley.TypeSource, func(x *parley.Source) string { return x.ID }, w.source)
+		},
+		func() error {
+			return store(w, ds.Actors, parley.TypeActor, func(x *parley.Actor) string { return x.ID }, w.actor)
+		},
+		func() error {
+			return store(w, ds.Events, parley.TypeEvent, func(x *parley.Event) string { return x.ID }, w.event)
+		},
+		func() error {
+			return store(w, ds.Issues, parley.TypeIssue, func(x *parley.Issue) string { return x.ID }, w.issue)
+		},
 		func() error {
 			return store(w, ds.Propositions, parley.TypeProposition, func(x *parley.Proposition) string { return x.ID }, w.proposition)
 		},
 		func() error {
 			return store(w, ds.Documents, parley.TypeDocument, func(x *parley.Document) string { return x.ID }, w.document)
 		},
-		func() error { return store(w, ds.Roles, parley.TypeRole, func(x *parley.Role) string { return x.ID }, w.role) },
+		func() error {
+			return store(w, ds.Roles, parley.TypeRole, func(x *parley.Role) string { return x.ID }, w.role)
+		},
 		func() error {
 			return store(w, ds.Relations, parley.TypeRelation, func(x *parley.Relation) string { return x.ID }, w.relation)
 		},
@@ -234,7 +244,9 @@ func (w *writer) source(x *parley.Source) error {
 
 func (w *writer) actor(x *parley.Actor) error {
 	return each(
-		func() error { return w.exec("INSERT INTO actors (id, kind, name) VALUES (?, ?, ?)", x.ID, x.Kind, x.Name) },
+		func() error {
+			return w.exec("INSERT INTO actors (id, kind, name) VALUES (?, ?, ?)", x.ID, x.Kind, x.Name)
+		},
 		func() error {
 			return w.exec("INSERT INTO actor_names (actor_id, name, is_alias) VALUES (?, ?, 0)", x.ID, x.Name)
 		},
