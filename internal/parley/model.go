@@ -1,5 +1,7 @@
 package parley
 
+import "strings"
+
 // NodeType names the kind of a node. Every node has an id unique across
 // all types, so that node(id:) and paths can reach any of them.
 type NodeType string
@@ -20,6 +22,14 @@ const (
 	TypeRequirement   NodeType = "Requirement"
 	TypeStatement     NodeType = "Statement"
 )
+
+// withArticle returns the type's name after "a" or "an".
+func (t NodeType) withArticle() string {
+	if strings.ContainsRune("AEIOU", rune(t[0])) {
+		return "an " + string(t)
+	}
+	return "a " + string(t)
+}
 
 // Dataset is a set of nodes as one file (or one export) holds them. The
 // field order is the order of sections in the file format.

@@ -131,13 +131,13 @@ func (v *validator) declare(path, id string, t NodeType) {
 		return
 	}
 	if prev, dup := v.types[id]; dup {
-		v.addf(p, EConflict, "duplicate id %q (already used by a %s)", id, prev)
+		v.addf(p, EConflict, "duplicate id %q (already used by %s)", id, prev.withArticle())
 		return
 	}
 	v.types[id] = t
 	if v.existing != nil {
 		if have, ok := v.existing.NodeType(id); ok && have != t {
-			v.addf(p, EConflict, "id %q is already a %s in the database, not a %s", id, have, t)
+			v.addf(p, EConflict, "id %q is already %s in the database, not %s", id, have.withArticle(), t.withArticle())
 		}
 	}
 }
@@ -208,9 +208,9 @@ func (v *validator) ref(path, field, id string, required bool, types ...NodeType
 	}
 	names := make([]string, len(types))
 	for i, t := range types {
-		names[i] = string(t)
+		names[i] = t.withArticle()
 	}
-	v.addf(p, EInvalid, "%s refers to %q, which is a %s, not a %s", field, id, t, strings.Join(names, " or "))
+	v.addf(p, EInvalid, "%s refers to %q, which is %s, not %s", field, id, t.withArticle(), strings.Join(names, " or "))
 }
 
 func (v *validator) refs(path, field string, ids []string, required bool, types ...NodeType) {
@@ -279,7 +279,7 @@ func (v *validator) evidence(path string, evs []*Evidence, required bool) {
 			continue
 		}
 		if t != TypeSource {
-			v.addf(p+".source", EInvalid, "source refers to %q, which is a %s, not a Source", ev.Source, t)
+			v.addf(p+".source", EInvalid, "source refers to %q, which is %s, not a Source", ev.Source, t.withArticle())
 			continue
 		}
 		st, ok := v.sourceText(ev.Source)
