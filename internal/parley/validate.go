@@ -529,10 +529,15 @@ func (v *validator) dataset(ds *Dataset) {
 	eachEvidence(ds, v.resolveQuotes)
 }
 
-// inEvidence reports whether words occur within one of the spans.
+// inEvidence reports whether words occur within one of the spans. When a
+// span could not be verified, that problem is reported already, and this
+// one is not added to it.
 func (v *validator) inEvidence(words string, evs []*Evidence) bool {
 	for _, ev := range evs {
-		if ev != nil && ev.Start != nil && Contains(ev.Quote, words) {
+		if ev == nil || ev.Start == nil || ev.End == nil {
+			return true
+		}
+		if Contains(ev.Quote, words) {
 			return true
 		}
 	}
