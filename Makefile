@@ -1,0 +1,43 @@
+# Parley's tasks. SQLite's full-text search needs the sqlite_fts5 build tag
+# on every build, run and test: these targets pass it.
+TAGS   := sqlite_fts5
+GO     ?= go
+DB     ?= parley.db
+ADDR   ?= :8080
+
+.PHONY: run build test vet fmt-check generate assets clean
+
+## run: serve the built-in Berlin graph (playground at http://localhost:8080/)
+run:
+	$(GO) run -tags $(TAGS) . serve --db $(DB) --addr $(ADDR)
+
+## build: build the parley binary
+build:
+	$(GO) build -tags $(TAGS) -o parley .
+
+## test: vet, check formatting, and run every test
+test: vet fmt-check
+	$(GO) test -tags $(TAGS) -count=1 ./...
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+fmt-check:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+
+## generate: regenerate the GraphQL code from graph/schema/*.graphqls
+generate:
+	$(GO) generate ./...
+
+## assets: refresh the vendored front-end packages from npm (versions pinned in web/package.json)
+assets:
+	cd web && npm install --no-audit --no-fund
+	cp web/node_modules/graphiql/graphiql.min.js web/node_modules/graphiql/graphiql.min.css internal/web/assets/graphiql/
+	cp web/node_modules/react/umd/react.production.min.js web/node_modules/react-dom/umd/react-dom.production.min.js internal/web/assets/graphiql/
+	cp web/node_modules/graphiql/LICENSE internal/web/assets/graphiql/LICENSE.graphiql
+	cp web/node_modules/react/LICENSE internal/web/assets/graphiql/LICENSE.react
+	cp web/node_modules/react-dom/LICENSE internal/web/assets/graphiql/LICENSE.react-dom
+
+clean:
+	rm -f parley $(DB) $(DB)-shm $(DB)-wal

@@ -1,0 +1,258 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// run runs the command in-process and returns its exit status and output.
+func run(t *testing.T, env map[string]string, args ...string) (int, string, string) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	app := &App{Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }}
+	code := app.Run(context.Background(), args)
+	return code, stdout.String(), stderr.String()
+}
+
+const berlinFile = "../berlin/berlin-talks.yaml"
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestValidate(t *testing.T) {
+	code, out, errOut := run(t, nil, "validate", berlinFile)
+	if code != 0 || !strings.HasPrefix(out, berlinFile+": ok, ") || errOut != "" {
+		t.Fatalf("validate the Berlin file: exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+
+	dir := t.TempDir()
+	writeFile(t, dir, "text.txt", "Anna Berg said the valley is ours.\n")
+	bad := writeFile(t, dir, "bad.yaml", `defaultSource: s
+sources:
+  - id: s
+    title: A text
+    textFile: text.txt
+actors:
+  - id: anna-berg
+    kind: HUMAN
+    name: Anna Berg
+statements:
+  - id: st-1
+    speaker: bob
+    mode: INDIRECT
+    words: the valley is ours
+    validFrom: 2025-13
+    evidence:
+      - quote: Anna Berg said the hill is ours.
+`)
+	code, out, errOut = run(t, nil, "validate", bad)
+	want := []string{
+		bad + `:8: actors[0].kind: unknown kind "HUMAN": use one of PERSON, STATE, ORGANIZATION, GROUP`,
+		bad + `:12: statements[0].speaker: speaker refers to "bob", which does not exist`,
+		bad + `:17: statements[0].evidence[0].quote: the words "Anna Berg said the hill is ours." are not in source "s"`,
+		bad + `:15: statements[0].validFrom: validFrom: "2025-13" is not a date: use YYYY, YYYY-MM or YYYY-MM-DD`,
+	}
+	if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(errOut), "\n")); diff != "" || code != 1 || out != "" {
+		t.Errorf("validate a bad file: exit %d, stdout %q; stderr (-want +got):\n%s", code, out, diff)
+	}
+
+	broken := writeFile(t, dir, "broken.yaml", "actors:\n  - id: a\n    kind: [PERSON\n")
+	code, _, errOut = run(t, nil, "validate", broken, filepath.Join(dir, "missing.yaml"))
+	if code != 1 || !strings.Contains(errOut, broken+":3: ") || !strings.Contains(errOut, "missing.yaml: cannot read: no such file or directory") {
+		t.Errorf("validate unparsable and missing files: exit %d, stderr %s", code, errOut)
+	}
+
+	if code, _, _ := run(t, nil, "validate"); code != 2 {
+		t.Errorf("validate with no file: exit %d, want 2", code)
+	}
+}
+
+func TestImportExport(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "a.db")
+	code, out, errOut := run(t, nil, "import", "--db", db, berlinFile)
+	if code != 0 || out != "imported into "+db+": 165 created, 0 updated, 0 unchanged\n" {
+		t.Fatalf("import: exit %d\nstdout %s\nstderr %s", code, out, errOut)
+	}
+	code, out, _ = run(t, nil, "import", "--db", db, berlinFile)
+	if code != 0 || out != "imported into "+db+": 0 created, 0 updated, 165 unchanged\n" {
+		t.Errorf("second import: exit %d, stdout %s", code, out)
+	}
+
+	// The database path may come from the environment.
+	env := map[string]string{"PARLEY_DB": db}
+	code, exported, errOut := run(t, env, "export")
+	if code != 0 || !strings.HasPrefix(exported, "sources:\n  - id: berlin-talks-article\n") {
+		t.Fatalf("export: exit %d, stderr %s\n%.200s", code, errOut, exported)
+	}
+
+	// A refused import changes nothing and names file and line.
+	bad := writeFile(t, dir, "bad.yaml", "issues:\n  - id: ukraine\n    name: Ukraine\n")
+	code, _, errOut = run(t, nil, "import", "--db", db, bad)
+	if code != 1 || errOut != bad+`:2: issues[0].id: id "ukraine" is already an Actor in the database, not an Issue`+"\n" {
+		t.Errorf("import of a conflicting file: exit %d, stderr %q", code, errOut)
+	}
+	bad2 := writeFile(t, dir, "bad2.yaml", "positions:\n  - id: p\n    holder: atlantis\n    proposition: ukraine-cedes-donbas\n    stance: SUPPORTS\n    speechAct: DEMANDS\n    evidence:\n      - source: berlin-talks-article\n        quote: Russia is demanding\n")
+	code, _, errOut = run(t, nil, "import", "--db", db, bad2)
+	if code != 1 || errOut != bad2+`:3: positions[0].holder: holder refers to "atlantis", which does not exist`+"\n" {
+		t.Errorf("import with a dangling reference: exit %d, stderr %q", code, errOut)
+	}
+	_, after, _ := run(t, env, "export")
+	if after != exported {
+		t.Errorf("a refused import changed the export:\n%s", cmp.Diff(exported, after))
+	}
+
+	// export → import into an empty database → export gives the same bytes.
+	for _, format := range []string{"yaml", "json"} {
+		code, first, _ := run(t, env, "export", "--format", format)
+		if code != 0 {
+			t.Fatalf("export %s: exit %d", format, code)
+		}
+		file := writeFile(t, dir, "export."+format, first)
+		db2 := filepath.Join(dir, "round-"+format+".db")
+		if code, _, errOut := run(t, nil, "import", "--db", db2, file); code != 0 {
+			t.Fatalf("import the %s export: exit %d: %s", format, code, errOut)
+		}
+		_, second, _ := run(t, nil, "export", "--db", db2, "--format", format)
+		if first != second {
+			t.Errorf("%s: export → import → export differs:\n%s", format, cmp.Diff(first, second))
+		}
+	}
+
+	if code, _, errOut := run(t, nil, "export", "--db", db, "--format", "xml"); code != 2 || !strings.Contains(errOut, `unknown format "xml"`) {
+		t.Errorf("export --format xml: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := run(t, nil, "export", "--db", filepath.Join(dir, "none.db")); code != 1 || !strings.Contains(errOut, "no database at") {
+		t.Errorf("export of a missing database: exit %d, %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "none.db")); err == nil {
+		t.Error("export created a database")
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if code, _, errOut := run(t, nil, "frobnicate"); code != 2 || !strings.Contains(errOut, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: exit %d, %s", code, errOut)
+	}
+	if code, out, _ := run(t, nil, "help"); code != 0 || !strings.Contains(out, "parley validate FILE...") {
+		t.Errorf("help: exit %d, %s", code, out)
+	}
+	if code, _, _ := run(t, nil, "import", berlinFile); code != 2 {
+		t.Errorf("import without --db: exit %d, want 2", code)
+	}
+}
+
+// TestServe starts the real server on a new database: it loads the
+// built-in Berlin graph, answers GraphQL, serves the playground from the
+// binary, reports health, and shuts down when told to.
+func TestServe(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "serve.db")
+	addrc := make(chan string, 1)
+	var stderr bytes.Buffer
+	app := &App{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Ready: func(a string) { addrc <- a }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- app.Run(ctx, []string{"--db", db, "--addr", "127.0.0.1:0"}) }()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("/healthz"); code != 200 || body != "ok\n" {
+		t.Errorf("/healthz = %d %q", code, body)
+	}
+	if code, body := get("/readyz"); code != 200 || body != "ready\n" {
+		t.Errorf("/readyz = %d %q", code, body)
+	}
+	code, page := get("/")
+	if code != 200 || !strings.Contains(page, `src="/assets/graphiql/graphiql.min.js"`) {
+		t.Errorf("/ = %d, not the playground:\n%.300s", code, page)
+	}
+	if strings.Contains(page, "https://") || strings.Contains(page, "http://") {
+		t.Errorf("the playground page loads something from another host:\n%s", page)
+	}
+	for _, asset := range []string{"/assets/graphiql/graphiql.min.js", "/assets/graphiql/graphiql.min.css",
+		"/assets/graphiql/react.production.min.js", "/assets/graphiql/react-dom.production.min.js", "/assets/examples.js"} {
+		if code, body := get(asset); code != 200 || len(body) < 100 {
+			t.Errorf("%s = %d, %d bytes", asset, code, len(body))
+		}
+	}
+
+	resp, err := http.Post(base+"/query", "application/json", strings.NewReader(`{"query":"{ actors { totalCount } node(id: \"volodymyr-zelenskyy\") { ... on Person { name } } }"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if want := `{"data":{"actors":{"totalCount":32},"node":{"name":"Volodymyr Zelenskyy"}}}`; string(body) != want {
+		t.Errorf("query = %s, want %s", body, want)
+	}
+	if code, body := get("/query?query=" + "%7B__typename%7D"); code != 200 || body != `{"data":{"__typename":"Query"}}` {
+		t.Errorf("GET /query = %d %s", code, body)
+	}
+
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after shutdown: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	for _, want := range []string{"loaded the built-in Berlin talks graph", "msg=serving", "msg=request method=POST path=/query status=200", "shutting down"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("log lacks %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+// TestWithoutFTS5 builds parley without the sqlite_fts5 tag and checks that
+// it says so and exits non-zero. (The first run compiles SQLite without
+// FTS5 once; the build cache keeps it.)
+func TestWithoutFTS5(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "parley-no-fts5")
+	build := exec.Command("go", "build", "-o", bin, "../..")
+	build.Env = append(os.Environ(), "GOFLAGS=")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	out, err := exec.Command(bin, "serve").CombinedOutput()
+	ee, ok := err.(*exec.ExitError)
+	if !ok || ee.ExitCode() != 1 {
+		t.Fatalf("parley without FTS5: err %v, want exit status 1", err)
+	}
+	if !strings.Contains(string(out), "built without the sqlite_fts5 build tag") {
+		t.Errorf("output = %q", out)
+	}
+}
