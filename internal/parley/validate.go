@@ -190,6 +190,9 @@ func (v *validator) date(path, field string, d Date) {
 // error only if required.
 func (v *validator) ref(path, field, id string, required bool, types ...NodeType) {
 	p := path + "." + field
+	if path == "" {
+		p = field
+	}
 	if id == "" {
 		if required {
 			v.addf(p, EInvalid, "%s is required", field)
