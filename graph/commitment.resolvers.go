@@ -45,6 +45,21 @@ func (r *commitmentResolver) StatusHistory(ctx context.Context, obj *parley.Comm
 	return obj.Status, nil
 }
 
+// Requirements is the resolver for the requirements field.
+func (r *commitmentResolver) Requirements(ctx context.Context, obj *parley.Commitment) ([]*parley.Requirement, error) {
+	own, err := all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, parley.Filter{})
+	if err != nil || obj.Document == "" {
+		return own, err
+	}
+	doc, err := all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.Document, parley.Filter{})
+	return append(own, doc...), err
+}
+
+// Statements is the resolver for the statements field.
+func (r *commitmentResolver) Statements(ctx context.Context, obj *parley.Commitment, first *int, after *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, first, after)
+}
+
 // Subject is the resolver for the subject field.
 func (r *requirementResolver) Subject(ctx context.Context, obj *parley.Requirement) (model.Node, error) {
 	v, err := r.node(ctx, obj.Subject)

@@ -42,6 +42,21 @@ func (r *documentResolver) Issues(ctx context.Context, obj *parley.Document) ([]
 	return refs[parley.Issue](ctx, r.Resolver, obj.Issues)
 }
 
+// Commitments is the resolver for the commitments field.
+func (r *documentResolver) Commitments(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.CommitmentConnection, error) {
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "document", obj.ID, parley.Filter{}, first, after)
+}
+
+// Requirements is the resolver for the requirements field.
+func (r *documentResolver) Requirements(ctx context.Context, obj *parley.Document) ([]*parley.Requirement, error) {
+	return all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, parley.Filter{})
+}
+
+// Documents is the resolver for the documents field.
+func (r *documentResolver) Documents(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.DocumentConnection, error) {
+	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "package", obj.ID, parley.Filter{}, first, after)
+}
+
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 

@@ -17,6 +17,21 @@ func (r *eventResolver) PartOf(ctx context.Context, obj *parley.Event) (*parley.
 	return ref[parley.Event](ctx, r.Resolver, obj.PartOf)
 }
 
+// Parts is the resolver for the parts field.
+func (r *eventResolver) Parts(ctx context.Context, obj *parley.Event) ([]*parley.Event, error) {
+	return all[parley.Event](r.Resolver, ctx, parley.TypeEvent, "partOf", obj.ID, parley.Filter{})
+}
+
+// Participations is the resolver for the participations field.
+func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.ParticipationConnection, error) {
+	return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "event", obj.ID, parley.Filter{}, first, after)
+}
+
+// Statements is the resolver for the statements field.
+func (r *eventResolver) Statements(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", obj.ID, parley.Filter{}, first, after)
+}
+
 // Event is the resolver for the event field.
 func (r *participationResolver) Event(ctx context.Context, obj *parley.Participation) (*parley.Event, error) {
 	return ref[parley.Event](ctx, r.Resolver, obj.Event)

@@ -27,13 +27,22 @@ func (r *evidenceResolver) Source(ctx context.Context, obj *parley.Evidence) (*p
 	return ref[parley.Source](ctx, r.Resolver, obj.Source)
 }
 
+// Mentions is the resolver for the mentions field.
+func (r *sourceResolver) Mentions(ctx context.Context, obj *parley.Source, first *int, after *string) (*model.NodeConnection, error) {
+	return conn(r.Resolver, ctx, nodeConn, "", "source", obj.ID, parley.Filter{}, first, after)
+}
+
 // Attribution returns AttributionResolver implementation.
 func (r *Resolver) Attribution() AttributionResolver { return &attributionResolver{r} }
 
 // Evidence returns EvidenceResolver implementation.
 func (r *Resolver) Evidence() EvidenceResolver { return &evidenceResolver{r} }
 
+// Source returns SourceResolver implementation.
+func (r *Resolver) Source() SourceResolver { return &sourceResolver{r} }
+
 type (
 	attributionResolver struct{ *Resolver }
 	evidenceResolver    struct{ *Resolver }
+	sourceResolver      struct{ *Resolver }
 )

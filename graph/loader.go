@@ -14,6 +14,7 @@ import (
 // positions fetches its hundred holders in one statement, not a hundred.
 type loaders struct {
 	nodes *dataloadgen.Loader[string, any]
+	lists *dataloadgen.Loader[listKey, *pageData]
 }
 
 type loadersKey struct{}
@@ -21,6 +22,7 @@ type loadersKey struct{}
 func newLoaders(store parley.Store) *loaders {
 	return &loaders{
 		nodes: dataloadgen.NewMappedLoader(store.Nodes),
+		lists: dataloadgen.NewLoader(fetchLists(store)),
 	}
 }
 

@@ -40,39 +40,153 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 // Actors is the resolver for the actors field.
-func (r *queryResolver) Actors(ctx context.Context, kind *parley.ActorKind, first *int, after *string) (*model.ActorConnection, error) {
-	n, err := pageSize("first", first)
+func (r *queryResolver) Actors(ctx context.Context, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string) (*model.ActorConnection, error) {
+	f := parley.Filter{Affiliation: affiliation, NamePrefix: name}
+	if kind != nil {
+		k := string(*kind)
+		f.Kind = &k
+	}
+	return conn(r.Resolver, ctx, actorConn, parley.TypeActor, "", "", f, first, after)
+}
+
+// Sources is the resolver for the sources field.
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error) {
+	return conn(r.Resolver, ctx, sourceConn, parley.TypeSource, "", "", parley.Filter{}, first, after)
+}
+
+// Events is the resolver for the events field.
+func (r *queryResolver) Events(ctx context.Context, kind *string, first *int, after *string) (*model.EventConnection, error) {
+	return conn(r.Resolver, ctx, eventConn, parley.TypeEvent, "", "", parley.Filter{Kind: kind}, first, after)
+}
+
+// Issues is the resolver for the issues field.
+func (r *queryResolver) Issues(ctx context.Context, topLevel *bool, first *int, after *string) (*model.IssueConnection, error) {
+	if topLevel != nil && *topLevel {
+		return conn(r.Resolver, ctx, issueConn, parley.TypeIssue, "parent", "", parley.Filter{}, first, after)
+	}
+	return conn(r.Resolver, ctx, issueConn, parley.TypeIssue, "", "", parley.Filter{}, first, after)
+}
+
+// Propositions is the resolver for the propositions field.
+func (r *queryResolver) Propositions(ctx context.Context, issue *string, first *int, after *string) (*model.PropositionConnection, error) {
+	return conn(r.Resolver, ctx, propositionConn, parley.TypeProposition, "", "", parley.Filter{Issue: issue}, first, after)
+}
+
+// Positions is the resolver for the positions field.
+func (r *queryResolver) Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+	f := parley.Filter{Holder: holder, Issue: issue, Proposition: proposition, SpeechAct: speechAct, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	if stance != nil {
+		s := string(*stance)
+		f.Stance = &s
+	}
+	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "", "", f, first, after)
+}
+
+// Commitments is the resolver for the commitments field.
+func (r *queryResolver) Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
+	f := parley.Filter{Promisor: promisor, Beneficiary: beneficiary, Status: status, Bindingness: bindingness, Document: document,
+		Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "", "", f, first, after)
+}
+
+// Statements is the resolver for the statements field.
+func (r *queryResolver) Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string) (*model.StatementConnection, error) {
+	f := parley.Filter{Speaker: speaker, Event: event, ReportedVia: reportedVia, IncludeDeprecated: deprecated(includeDeprecated)}
+	if event != nil {
+		// An event includes its parts.
+		f.Event = nil
+		return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", *event, f, first, after)
+	}
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "", "", f, first, after)
+}
+
+// Roles is the resolver for the roles field.
+func (r *queryResolver) Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
+	f := parley.Filter{Holder: holder, Organization: organization, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	return conn(r.Resolver, ctx, roleConn, parley.TypeRole, "", "", f, first, after)
+}
+
+// Documents is the resolver for the documents field.
+func (r *queryResolver) Documents(ctx context.Context, typeArg *string, status *string, issue *string, first *int, after *string) (*model.DocumentConnection, error) {
+	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "", "", parley.Filter{Kind: typeArg, Status: status, Issue: issue}, first, after)
+}
+
+// Conflicts is the resolver for the conflicts field.
+func (r *queryResolver) Conflicts(ctx context.Context, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Issue: issue, Proposition: proposition, Actor: actor, AsOf: asOf}, first, after)
+}
+
+// Alignment is the resolver for the alignment field.
+func (r *queryResolver) Alignment(ctx context.Context, a string, b string) (*model.Alignment, error) {
+	actA, err := r.actor(ctx, a)
 	if err != nil {
 		return nil, err
 	}
-	f := parley.ActorFilter{Kind: kind, Limit: n + 1}
-	if after != nil {
-		id, err := decodeCursor(*after)
-		if err != nil {
-			return nil, err
+	actB, err := r.actor(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	pa, err := all[parley.Position](r.Resolver, ctx, parley.TypePosition, "holder", a, parley.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	pb, err := all[parley.Position](r.Resolver, ctx, parley.TypePosition, "holder", b, parley.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	out := &model.Alignment{A: actA, B: actB}
+	for _, it := range parley.Align(pa, pb) {
+		switch it.Agreement {
+		case parley.Agree:
+			out.Agree++
+		case parley.Disagree:
+			out.Disagree++
+		default:
+			out.PartlyAgree++
 		}
-		f.After = &id
+		out.Items = append(out.Items, &it)
 	}
-	list, err := r.Store.Actors(ctx, f)
+	return out, nil
+}
+
+// Path is the resolver for the path field.
+func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHops *int, kinds []string) (*model.Path, error) {
+	hops := 4
+	if maxHops != nil {
+		hops = *maxHops
+	}
+	p, err := r.Store.Path(ctx, from, to, hops, kinds)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	nodes, err := r.wrapNodes(ctx, p.Nodes)
 	if err != nil {
 		return nil, err
 	}
-	total, err := r.Store.CountActors(ctx, parley.ActorFilter{Kind: kind})
+	return &model.Path{Length: len(p.Links), Nodes: nodes, Links: links(p.Links)}, nil
+}
+
+// Neighbourhood is the resolver for the neighbourhood field.
+func (r *queryResolver) Neighbourhood(ctx context.Context, id string, hops *int, limit *int, kinds []string) (*model.Subgraph, error) {
+	h, n := 1, 100
+	if hops != nil {
+		h = *hops
+	}
+	if limit != nil {
+		n = *limit
+	}
+	if n < 1 || n > maxNeighbourhood {
+		return nil, parley.Errorf(parley.EInvalid, "limit must be between 1 and %d, got %d", maxNeighbourhood, n)
+	}
+	g, err := r.Store.Neighbourhood(ctx, id, h, n, kinds)
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.ActorConnection{TotalCount: total, PageInfo: &model.PageInfo{HasPreviousPage: after != nil}}
-	if len(list) > n {
-		list, conn.PageInfo.HasNextPage = list[:n], true
+	nodes, err := r.wrapNodes(ctx, g.Nodes)
+	if err != nil {
+		return nil, err
 	}
-	for _, a := range list {
-		conn.Edges = append(conn.Edges, &model.ActorEdge{Cursor: encodeCursor(a.ID), Node: model.WrapActor(a)})
-	}
-	if len(conn.Edges) > 0 {
-		conn.PageInfo.StartCursor = &conn.Edges[0].Cursor
-		conn.PageInfo.EndCursor = &conn.Edges[len(conn.Edges)-1].Cursor
-	}
-	return conn, nil
+	return &model.Subgraph{Nodes: nodes, Links: links(g.Links), Truncated: g.Truncated}, nil
 }
 
 // Query returns QueryResolver implementation.

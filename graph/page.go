@@ -10,6 +10,9 @@ import (
 // maxPage is the most items one page (or one nodes call) may ask for.
 const maxPage = 100
 
+// maxNeighbourhood is the most nodes a neighbourhood may return.
+const maxNeighbourhood = 500
+
 // pageSize checks a `first` argument.
 func pageSize(arg string, n *int) (int, error) {
 	if n == nil {

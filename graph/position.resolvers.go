@@ -17,6 +17,46 @@ func (r *issueResolver) Parent(ctx context.Context, obj *parley.Issue) (*parley.
 	return ref[parley.Issue](ctx, r.Resolver, obj.Parent)
 }
 
+// SubIssues is the resolver for the subIssues field.
+func (r *issueResolver) SubIssues(ctx context.Context, obj *parley.Issue) ([]*parley.Issue, error) {
+	return all[parley.Issue](r.Resolver, ctx, parley.TypeIssue, "parent", obj.ID, parley.Filter{})
+}
+
+// Propositions is the resolver for the propositions field.
+func (r *issueResolver) Propositions(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.PropositionConnection, error) {
+	return conn(r.Resolver, ctx, propositionConn, parley.TypeProposition, "issue", obj.ID, parley.Filter{}, first, after)
+}
+
+// Positions is the resolver for the positions field.
+func (r *issueResolver) Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	if stance != nil {
+		s := string(*stance)
+		f.Stance = &s
+	}
+	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "issue", obj.ID, f, first, after)
+}
+
+// PositionsByStance is the resolver for the positionsByStance field.
+func (r *issueResolver) PositionsByStance(ctx context.Context, obj *parley.Issue, asOf *parley.Date) ([]*model.StanceGroup, error) {
+	return r.stanceGroups(ctx, "issue", obj.ID, asOf)
+}
+
+// Conflicts is the resolver for the conflicts field.
+func (r *issueResolver) Conflicts(ctx context.Context, obj *parley.Issue, asOf *parley.Date, first *int, after *string) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Issue: &obj.ID, AsOf: asOf}, first, after)
+}
+
+// Commitments is the resolver for the commitments field.
+func (r *issueResolver) Commitments(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.CommitmentConnection, error) {
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "issue", obj.ID, parley.Filter{}, first, after)
+}
+
+// Documents is the resolver for the documents field.
+func (r *issueResolver) Documents(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.DocumentConnection, error) {
+	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "issue", obj.ID, parley.Filter{}, first, after)
+}
+
 // Holder is the resolver for the holder field.
 func (r *positionResolver) Holder(ctx context.Context, obj *parley.Position) (model.Actor, error) {
 	return r.actor(ctx, obj.Holder)
@@ -27,9 +67,29 @@ func (r *positionResolver) Proposition(ctx context.Context, obj *parley.Position
 	return ref[parley.Proposition](ctx, r.Resolver, obj.Proposition)
 }
 
+// Statements is the resolver for the statements field.
+func (r *positionResolver) Statements(ctx context.Context, obj *parley.Position, first *int, after *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, first, after)
+}
+
 // Issue is the resolver for the issue field.
 func (r *propositionResolver) Issue(ctx context.Context, obj *parley.Proposition) (*parley.Issue, error) {
 	return ref[parley.Issue](ctx, r.Resolver, obj.Issue)
+}
+
+// Positions is the resolver for the positions field.
+func (r *propositionResolver) Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	if stance != nil {
+		s := string(*stance)
+		f.Stance = &s
+	}
+	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "proposition", obj.ID, f, first, after)
+}
+
+// Conflicts is the resolver for the conflicts field.
+func (r *propositionResolver) Conflicts(ctx context.Context, obj *parley.Proposition, first *int, after *string) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Proposition: &obj.ID}, first, after)
 }
 
 // Issue returns IssueResolver implementation.

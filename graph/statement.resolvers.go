@@ -40,6 +40,23 @@ func (r *statementResolver) Expresses(ctx context.Context, obj *parley.Statement
 	return out, nil
 }
 
+// ReportedVia is the resolver for the reportedVia field.
+func (r *statementResolver) ReportedVia(ctx context.Context, obj *parley.Statement) (model.Actor, error) {
+	if obj.Attribution == nil {
+		return nil, nil
+	}
+	return r.actor(ctx, obj.Attribution.Via)
+}
+
+// SpeakerRoles is the resolver for the speakerRoles field.
+func (r *statementResolver) SpeakerRoles(ctx context.Context, obj *parley.Statement) ([]*parley.Role, error) {
+	f := parley.Filter{}
+	if obj.AssertedAt != "" {
+		f.AsOf = &obj.AssertedAt
+	}
+	return all[parley.Role](r.Resolver, ctx, parley.TypeRole, "holder", obj.Speaker, f)
+}
+
 // Statement returns StatementResolver implementation.
 func (r *Resolver) Statement() StatementResolver { return &statementResolver{r} }
 

@@ -101,3 +101,23 @@ func UnmarshalActorKind(v any) (parley.ActorKind, error) {
 	s, err := graphql.UnmarshalString(v)
 	return parley.ActorKind(s), err
 }
+
+// MarshalAgreement writes an agreement.
+func MarshalAgreement(a parley.Agreement) graphql.Marshaler { return graphql.MarshalString(string(a)) }
+
+// UnmarshalAgreement reads an agreement.
+func UnmarshalAgreement(v any) (parley.Agreement, error) {
+	s, err := graphql.UnmarshalString(v)
+	return parley.Agreement(s), err
+}
+
+// StanceGroup is the positions on an issue or proposition that share a
+// stance; its positions are fetched as a page when asked for.
+type StanceGroup struct {
+	Stance parley.Stance
+	Count  int
+	// Via and Parent say whose positions these are: "issue" or
+	// "proposition", and its id.
+	Via, Parent string
+	AsOf        *parley.Date
+}

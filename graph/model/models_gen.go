@@ -2,6 +2,10 @@
 
 package model
 
+import (
+	"github.com/parley-graph/parley/internal/parley"
+)
+
 // A page of actors.
 type ActorConnection struct {
 	// The actors of this page, each with its cursor.
@@ -20,6 +24,138 @@ type ActorEdge struct {
 	Node Actor `json:"node"`
 }
 
+// An actor another is affiliated with, and the assertion (a role or a relation) that says so.
+type Affiliation struct {
+	// The actor affiliated with.
+	Actor Actor `json:"actor"`
+	// The tie in words: the post held, or the relation's label or kind.
+	Label string `json:"label"`
+	// The role or relation that backs it, with its evidence.
+	Assertion Node `json:"assertion"`
+}
+
+// Where two actors agree and disagree.
+type Alignment struct {
+	// One actor.
+	A Actor `json:"a"`
+	// The other actor.
+	B Actor `json:"b"`
+	// How many propositions they agree on.
+	Agree int `json:"agree"`
+	// How many propositions they disagree on.
+	Disagree int `json:"disagree"`
+	// How many propositions they partly agree on.
+	PartlyAgree int `json:"partlyAgree"`
+	// Each proposition both hold a position on, ordered by proposition id.
+	Items []*parley.Alignment `json:"items"`
+}
+
+// A page of commitments.
+type CommitmentConnection struct {
+	// The commitments of this page, each with its cursor.
+	Edges []*CommitmentEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many commitments match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of commitments.
+type CommitmentEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Commitment `json:"node"`
+}
+
+// A page of conflicts.
+type ConflictConnection struct {
+	// The conflicts of this page, each with its cursor.
+	Edges []*ConflictEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One of a page of conflicts.
+type ConflictEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The conflict.
+	Node *parley.Conflict `json:"node"`
+}
+
+// A page of documents.
+type DocumentConnection struct {
+	// The documents of this page, each with its cursor.
+	Edges []*DocumentEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many documents match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of documents.
+type DocumentEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Document `json:"node"`
+}
+
+// A page of events.
+type EventConnection struct {
+	// The events of this page, each with its cursor.
+	Edges []*EventEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many events match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of events.
+type EventEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Event `json:"node"`
+}
+
+// A page of issues.
+type IssueConnection struct {
+	// The issues of this page, each with its cursor.
+	Edges []*IssueEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many issues match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of issues.
+type IssueEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Issue `json:"node"`
+}
+
+// A page of nodes of any type.
+type NodeConnection struct {
+	// The nodes of this page, each with its cursor.
+	Edges []*NodeEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many nodes match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of nodes.
+type NodeEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node Node `json:"node"`
+}
+
 // Pagination information of a connection, after the Relay convention.
 type PageInfo struct {
 	// Whether there are more items after the last edge.
@@ -32,6 +168,170 @@ type PageInfo struct {
 	EndCursor *string `json:"endCursor,omitempty"`
 }
 
+// A page of participations.
+type ParticipationConnection struct {
+	// The participations of this page, each with its cursor.
+	Edges []*ParticipationEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many participations match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of participations.
+type ParticipationEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Participation `json:"node"`
+}
+
+// A chain of links from one node to another.
+type Path struct {
+	// How many links the path has.
+	Length int `json:"length"`
+	// The nodes along the path, from the first to the last.
+	Nodes []Node `json:"nodes"`
+	// The links, in order: link i joins nodes i and i+1.
+	Links []*parley.Link `json:"links"`
+}
+
+// A page of positions.
+type PositionConnection struct {
+	// The positions of this page, each with its cursor.
+	Edges []*PositionEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many positions match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of positions.
+type PositionEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Position `json:"node"`
+}
+
+// A page of propositions.
+type PropositionConnection struct {
+	// The propositions of this page, each with its cursor.
+	Edges []*PropositionEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many propositions match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of propositions.
+type PropositionEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Proposition `json:"node"`
+}
+
 // The root of every read.
 type Query struct {
+}
+
+// A page of relations.
+type RelationConnection struct {
+	// The relations of this page, each with its cursor.
+	Edges []*RelationEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many relations match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of relations.
+type RelationEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Relation `json:"node"`
+}
+
+// A page of requirements.
+type RequirementConnection struct {
+	// The requirements of this page, each with its cursor.
+	Edges []*RequirementEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many requirements match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of requirements.
+type RequirementEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Requirement `json:"node"`
+}
+
+// A page of roles.
+type RoleConnection struct {
+	// The roles of this page, each with its cursor.
+	Edges []*RoleEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many roles match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of roles.
+type RoleEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Role `json:"node"`
+}
+
+// A page of sources.
+type SourceConnection struct {
+	// The sources of this page, each with its cursor.
+	Edges []*SourceEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many sources match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of sources.
+type SourceEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Source `json:"node"`
+}
+
+// A page of statements.
+type StatementConnection struct {
+	// The statements of this page, each with its cursor.
+	Edges []*StatementEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many statements match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of statements.
+type StatementEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Statement `json:"node"`
+}
+
+// A part of the graph, ready to draw.
+type Subgraph struct {
+	// The nodes, the centre first.
+	Nodes []Node `json:"nodes"`
+	// The links among them.
+	Links []*parley.Link `json:"links"`
+	// Whether the limit cut the walk short.
+	Truncated bool `json:"truncated"`
 }

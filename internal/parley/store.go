@@ -5,6 +5,9 @@ import "context"
 // Store keeps the graph. Every method is one transaction: it either does
 // all of its work or none.
 type Store interface {
+	Lister
+	Walker
+
 	// Import validates the datasets against the domain's rules and what
 	// the store already holds, then writes them in one transaction. A node
 	// whose content is unchanged is left alone, so importing the same
@@ -28,13 +31,6 @@ type Store interface {
 	// left out of the map.
 	Nodes(ctx context.Context, ids []string) (map[string]any, error)
 
-	// Actors returns the actors matching the filter, ordered by id.
-	Actors(ctx context.Context, f ActorFilter) ([]*Actor, error)
-
-	// CountActors returns how many actors match the filter (its After and
-	// Limit are ignored).
-	CountActors(ctx context.Context, f ActorFilter) (int, error)
-
 	// Counts returns how many nodes of each type the store holds.
 	Counts(ctx context.Context) (map[NodeType]int, error)
 }
@@ -44,12 +40,4 @@ type ImportResult struct {
 	Created   int // nodes that were new
 	Updated   int // nodes whose content changed and were replaced
 	Unchanged int // nodes already stored as given
-}
-
-// ActorFilter selects actors; nil fields are not given. After is a
-// keyset cursor: only actors with a greater id.
-type ActorFilter struct {
-	Kind  *ActorKind
-	After *string
-	Limit int
 }

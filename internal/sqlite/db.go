@@ -13,6 +13,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -25,8 +26,9 @@ var migrations embed.FS
 
 // DB is a Parley graph in one SQLite file.
 type DB struct {
-	db   *sql.DB
-	path string
+	db      *sql.DB
+	path    string
+	queries atomic.Int64
 	// Now returns the time recorded with each write; tests replace it.
 	Now func() time.Time
 }
@@ -63,6 +65,22 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	return db, nil
 }
+
+// query runs a read and counts it.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	db.queries.Add(1)
+	return db.db.QueryContext(ctx, q, args...)
+}
+
+// queryRow runs a one-row read and counts it.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	db.queries.Add(1)
+	return db.db.QueryRowContext(ctx, q, args...)
+}
+
+// Queries returns how many reads the store has sent to SQLite, for tests
+// that guard against a query per row (N+1).
+func (db *DB) Queries() int64 { return db.queries.Load() }
 
 // Close closes the database.
 func (db *DB) Close() error { return db.db.Close() }

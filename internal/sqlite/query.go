@@ -116,7 +116,7 @@ func (db *DB) Export(ctx context.Context) (*parley.Dataset, error) {
 func (db *DB) Node(ctx context.Context, id string) (any, error) {
 	var t string
 	var data []byte
-	err := db.db.QueryRowContext(ctx, "SELECT type, data FROM nodes WHERE id = ?", id).Scan(&t, &data)
+	err := db.queryRow(ctx, "SELECT type, data FROM nodes WHERE id = ?", id).Scan(&t, &data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, parley.Errorf(parley.ENotFound, "no node with id %q", id)
 	}
@@ -133,7 +133,7 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.db.QueryContext(ctx, "SELECT id, type, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))", string(keys))
+	rows, err := db.query(ctx, "SELECT id, type, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))", string(keys))
 	if err != nil {
 		return nil, fmt.Errorf("nodes: %w", err)
 	}
@@ -154,61 +154,9 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
 	return out, rows.Err()
 }
 
-// Actors implements parley.Store.
-func (db *DB) Actors(ctx context.Context, f parley.ActorFilter) ([]*parley.Actor, error) {
-	q := "SELECT n.data FROM actors a JOIN nodes n ON n.id = a.id WHERE 1=1"
-	var args []any
-	if f.Kind != nil {
-		q += " AND a.kind = ?"
-		args = append(args, string(*f.Kind))
-	}
-	if f.After != nil {
-		q += " AND a.id > ?"
-		args = append(args, *f.After)
-	}
-	q += " ORDER BY a.id"
-	if f.Limit > 0 {
-		q += " LIMIT ?"
-		args = append(args, f.Limit)
-	}
-	rows, err := db.db.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("actors: %w", err)
-	}
-	defer rows.Close()
-	var out []*parley.Actor
-	for rows.Next() {
-		var data []byte
-		if err := rows.Scan(&data); err != nil {
-			return nil, fmt.Errorf("actors: %w", err)
-		}
-		a := new(parley.Actor)
-		if err := json.Unmarshal(data, a); err != nil {
-			return nil, fmt.Errorf("actors: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
-}
-
-// CountActors implements parley.Store.
-func (db *DB) CountActors(ctx context.Context, f parley.ActorFilter) (int, error) {
-	q := "SELECT count(*) FROM actors"
-	var args []any
-	if f.Kind != nil {
-		q += " WHERE kind = ?"
-		args = append(args, string(*f.Kind))
-	}
-	var n int
-	if err := db.db.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count actors: %w", err)
-	}
-	return n, nil
-}
-
 // Counts implements parley.Store.
 func (db *DB) Counts(ctx context.Context) (map[parley.NodeType]int, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT type, count(*) FROM nodes GROUP BY type")
+	rows, err := db.query(ctx, "SELECT type, count(*) FROM nodes GROUP BY type")
 	if err != nil {
 		return nil, fmt.Errorf("counts: %w", err)
 	}

@@ -213,17 +213,17 @@ func TestImportAndRead(t *testing.T) {
 		t.Errorf("Node(nobody) error = %v, want NOT_FOUND", err)
 	}
 
-	kind := parley.State
-	states, err := db.Actors(ctx, parley.ActorFilter{Kind: &kind})
+	kind := string(parley.State)
+	states, err := db.List(ctx, parley.ListRequest{Of: parley.TypeActor, Filter: parley.Filter{Kind: &kind}, First: 10, Count: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	var ids []string
-	for _, a := range states {
-		ids = append(ids, a.ID)
+	for _, a := range states.Items[""] {
+		ids = append(ids, a.(*parley.Actor).ID)
 	}
-	if diff := cmp.Diff([]string{"freedonia", "ruritania"}, ids); diff != "" {
-		t.Errorf("states (-want +got):\n%s", diff)
+	if diff := cmp.Diff([]string{"freedonia", "ruritania"}, ids); diff != "" || states.Total[""] != 2 || states.HasNext[""] {
+		t.Errorf("states (-want +got):\n%s (total %d)", diff, states.Total[""])
 	}
 
 	// The edges table links what each assertion connects, for graph walks.

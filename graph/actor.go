@@ -1,0 +1,110 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/parley-graph/parley/graph/model"
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// The fields every actor type (Person, State, Organization, Group) has;
+// each type's resolver calls these.
+
+func deprecated(b *bool) bool { return b != nil && *b }
+
+func (r *Resolver) actorRoles(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
+	return conn(r, ctx, roleConn, parley.TypeRole, "holder", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, first, after)
+}
+
+func (r *Resolver) actorMembers(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
+	return conn(r, ctx, roleConn, parley.TypeRole, "organization", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, first, after)
+}
+
+// actorAffiliations gathers the actors a holds posts in or acts for
+// (roles) and is a member, part or affiliate of (relations).
+func (r *Resolver) actorAffiliations(ctx context.Context, a *parley.Actor, asOf *parley.Date) ([]*model.Affiliation, error) {
+	roles, err := all[parley.Role](r, ctx, parley.TypeRole, "holder", a.ID, parley.Filter{AsOf: asOf})
+	if err != nil {
+		return nil, err
+	}
+	rels, err := all[parley.Relation](r, ctx, parley.TypeRelation, "actor", a.ID, parley.Filter{AsOf: asOf})
+	if err != nil {
+		return nil, err
+	}
+	var out []*model.Affiliation
+	add := func(id, label string, via any) error {
+		if id == "" {
+			return nil
+		}
+		other, err := r.actor(ctx, id)
+		if err != nil {
+			return err
+		}
+		out = append(out, &model.Affiliation{Actor: other, Label: label, Assertion: via})
+		return nil
+	}
+	for _, ro := range roles {
+		if err := add(ro.Organization, ro.Post, ro); err != nil {
+			return nil, err
+		}
+		if ro.OnBehalfOf != ro.Organization {
+			if err := add(ro.OnBehalfOf, ro.Post+" (acting for)", ro); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, re := range rels {
+		if re.Subject != a.ID {
+			continue
+		}
+		switch re.Kind {
+		case "MEMBER_OF", "PART_OF", "AFFILIATED_WITH":
+			label := re.Label
+			if label == "" {
+				label = re.Kind
+			}
+			if err := add(re.Object, label, re); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+func (r *Resolver) actorRelations(ctx context.Context, a *parley.Actor, kind *string, first *int, after *string) (*model.RelationConnection, error) {
+	return conn(r, ctx, relationConn, parley.TypeRelation, "actor", a.ID, parley.Filter{Kind: kind}, first, after)
+}
+
+func (r *Resolver) actorParticipations(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.ParticipationConnection, error) {
+	return conn(r, ctx, participationConn, parley.TypeParticipation, "actor", a.ID, parley.Filter{}, first, after)
+}
+
+func (r *Resolver) actorStatements(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.StatementConnection, error) {
+	return conn(r, ctx, statementConn, parley.TypeStatement, "speaker", a.ID, parley.Filter{}, first, after)
+}
+
+func (r *Resolver) actorPositions(ctx context.Context, a *parley.Actor, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+	f := parley.Filter{Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	if stance != nil {
+		s := string(*stance)
+		f.Stance = &s
+	}
+	return conn(r, ctx, positionConn, parley.TypePosition, "holder", a.ID, f, first, after)
+}
+
+func (r *Resolver) actorCommitments(ctx context.Context, a *parley.Actor, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
+	via := "promisor"
+	if as != nil && *as == "BENEFICIARY" {
+		via = "beneficiary"
+	}
+	f := parley.Filter{Status: status, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	return conn(r, ctx, commitmentConn, parley.TypeCommitment, via, a.ID, f, first, after)
+}
+
+func (r *Resolver) actorDocuments(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.DocumentConnection, error) {
+	return conn(r, ctx, documentConn, parley.TypeDocument, "actor", a.ID, parley.Filter{}, first, after)
+}
+
+func (r *Resolver) actorConflicts(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Actor: &a.ID}, first, after)
+}

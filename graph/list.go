@@ -1,0 +1,289 @@
+package graph
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"github.com/parley-graph/parley/graph/model"
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// listKey is one parent's share of a list request: spec is the request
+// without its parents, as JSON, so requests that differ only by parent
+// batch into one store call.
+type listKey struct {
+	spec   string
+	parent string
+}
+
+// pageData is one parent's page.
+type pageData struct {
+	items            []any
+	hasNext, hasPrev bool
+	total            int
+}
+
+// fetchLists answers a batch of list keys with one store call per spec.
+func fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
+	return func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
+		out := make([]*pageData, len(keys))
+		errs := make([]error, len(keys))
+		bySpec := map[string][]int{}
+		for i, k := range keys {
+			bySpec[k.spec] = append(bySpec[k.spec], i)
+		}
+		for spec, idx := range bySpec {
+			var req parley.ListRequest
+			if err := json.Unmarshal([]byte(spec), &req); err != nil {
+				for _, i := range idx {
+					errs[i] = err
+				}
+				continue
+			}
+			for _, i := range idx {
+				req.Parents = append(req.Parents, keys[i].parent)
+			}
+			res, err := store.List(ctx, req)
+			for _, i := range idx {
+				if err != nil {
+					errs[i] = err
+					continue
+				}
+				p := keys[i].parent
+				if req.Via == "" {
+					p = ""
+				}
+				out[i] = &pageData{items: res.Items[p], hasNext: res.HasNext[p], hasPrev: req.After != "", total: res.Total[p]}
+			}
+		}
+		return out, errs
+	}
+}
+
+// list fetches one parent's page of a list, batched with the same list of
+// the other parents in the request.
+func (r *Resolver) list(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, first *int, after *string) (*pageData, error) {
+	return r.load(ctx, of, via, parent, f, first, after, wantsTotal(ctx))
+}
+
+// listCounted is list with the total always counted.
+func (r *Resolver) listCounted(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, first *int) (*pageData, error) {
+	return r.load(ctx, of, via, parent, f, first, nil, true)
+}
+
+func (r *Resolver) load(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, first *int, after *string, count bool) (*pageData, error) {
+	n, err := pageSize("first", first)
+	if err != nil {
+		return nil, err
+	}
+	req := parley.ListRequest{Of: of, Via: via, Filter: f, First: n, Count: count}
+	if after != nil {
+		if req.After, err = decodeCursor(*after); err != nil {
+			return nil, err
+		}
+	}
+	spec, err := json.Marshal(req)
+	if err != nil {
+		return nil, err
+	}
+	return r.loaders(ctx).lists.Load(ctx, listKey{spec: string(spec), parent: parent})
+}
+
+// wantsTotal reports whether the connection being resolved is asked for
+// its totalCount, which costs a count query.
+func wantsTotal(ctx context.Context) bool {
+	if graphql.GetFieldContext(ctx) == nil {
+		return true
+	}
+	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+		if f.Name == "totalCount" {
+			return true
+		}
+	}
+	return false
+}
+
+// nodeID returns the id of a domain node.
+func nodeID(v any) string {
+	switch n := v.(type) {
+	case *parley.Source:
+		return n.ID
+	case *parley.Actor:
+		return n.ID
+	case *parley.Event:
+		return n.ID
+	case *parley.Issue:
+		return n.ID
+	case *parley.Proposition:
+		return n.ID
+	case *parley.Document:
+		return n.ID
+	case *parley.Role:
+		return n.ID
+	case *parley.Relation:
+		return n.ID
+	case *parley.Participation:
+		return n.ID
+	case *parley.Position:
+		return n.ID
+	case *parley.Commitment:
+		return n.ID
+	case *parley.Requirement:
+		return n.ID
+	case *parley.Statement:
+		return n.ID
+	}
+	return ""
+}
+
+// evidenceOf returns the evidence a node carries (none for a source).
+func evidenceOf(v any) []*parley.Evidence {
+	switch n := v.(type) {
+	case *parley.Actor:
+		return n.Evidence
+	case *parley.Event:
+		return n.Evidence
+	case *parley.Issue:
+		return n.Evidence
+	case *parley.Proposition:
+		return n.Evidence
+	case *parley.Document:
+		return n.Evidence
+	case *parley.Role:
+		return n.Evidence
+	case *parley.Relation:
+		return n.Evidence
+	case *parley.Participation:
+		return n.Evidence
+	case *parley.Position:
+		return n.Evidence
+	case *parley.Commitment:
+		return n.Evidence
+	case *parley.Requirement:
+		return n.Evidence
+	case *parley.Statement:
+		return n.Evidence
+	}
+	return nil
+}
+
+// edges turns a page into edges of type E, with its page info.
+func edges[N any, E any](p *pageData, mk func(cursor string, n N) E) ([]E, *model.PageInfo) {
+	out := make([]E, 0, len(p.items))
+	info := &model.PageInfo{HasNextPage: p.hasNext, HasPreviousPage: p.hasPrev}
+	for _, v := range p.items {
+		n, ok := v.(N)
+		if !ok {
+			continue
+		}
+		out = append(out, mk(encodeCursor(nodeID(v)), n))
+	}
+	if len(p.items) > 0 {
+		start, end := encodeCursor(nodeID(p.items[0])), encodeCursor(nodeID(p.items[len(p.items)-1]))
+		info.StartCursor, info.EndCursor = &start, &end
+	}
+	return out, info
+}
+
+func actorConn(p *pageData) *model.ActorConnection {
+	e, pi := edges(p, func(c string, n *parley.Actor) *model.ActorEdge {
+		return &model.ActorEdge{Cursor: c, Node: model.WrapActor(n)}
+	})
+	return &model.ActorConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func roleConn(p *pageData) *model.RoleConnection {
+	e, pi := edges(p, func(c string, n *parley.Role) *model.RoleEdge { return &model.RoleEdge{Cursor: c, Node: n} })
+	return &model.RoleConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func relationConn(p *pageData) *model.RelationConnection {
+	e, pi := edges(p, func(c string, n *parley.Relation) *model.RelationEdge { return &model.RelationEdge{Cursor: c, Node: n} })
+	return &model.RelationConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func participationConn(p *pageData) *model.ParticipationConnection {
+	e, pi := edges(p, func(c string, n *parley.Participation) *model.ParticipationEdge {
+		return &model.ParticipationEdge{Cursor: c, Node: n}
+	})
+	return &model.ParticipationConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func positionConn(p *pageData) *model.PositionConnection {
+	e, pi := edges(p, func(c string, n *parley.Position) *model.PositionEdge { return &model.PositionEdge{Cursor: c, Node: n} })
+	return &model.PositionConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func commitmentConn(p *pageData) *model.CommitmentConnection {
+	e, pi := edges(p, func(c string, n *parley.Commitment) *model.CommitmentEdge {
+		return &model.CommitmentEdge{Cursor: c, Node: n}
+	})
+	return &model.CommitmentConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func statementConn(p *pageData) *model.StatementConnection {
+	e, pi := edges(p, func(c string, n *parley.Statement) *model.StatementEdge {
+		return &model.StatementEdge{Cursor: c, Node: n}
+	})
+	return &model.StatementConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func documentConn(p *pageData) *model.DocumentConnection {
+	e, pi := edges(p, func(c string, n *parley.Document) *model.DocumentEdge { return &model.DocumentEdge{Cursor: c, Node: n} })
+	return &model.DocumentConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func eventConn(p *pageData) *model.EventConnection {
+	e, pi := edges(p, func(c string, n *parley.Event) *model.EventEdge { return &model.EventEdge{Cursor: c, Node: n} })
+	return &model.EventConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func issueConn(p *pageData) *model.IssueConnection {
+	e, pi := edges(p, func(c string, n *parley.Issue) *model.IssueEdge { return &model.IssueEdge{Cursor: c, Node: n} })
+	return &model.IssueConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func propositionConn(p *pageData) *model.PropositionConnection {
+	e, pi := edges(p, func(c string, n *parley.Proposition) *model.PropositionEdge {
+		return &model.PropositionEdge{Cursor: c, Node: n}
+	})
+	return &model.PropositionConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func sourceConn(p *pageData) *model.SourceConnection {
+	e, pi := edges(p, func(c string, n *parley.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: c, Node: n} })
+	return &model.SourceConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+func nodeConn(p *pageData) *model.NodeConnection {
+	e, pi := edges(p, func(c string, n any) *model.NodeEdge { return &model.NodeEdge{Cursor: c, Node: model.WrapNode(n)} })
+	return &model.NodeConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+// conn runs a list and shapes it with mk.
+func conn[C any](r *Resolver, ctx context.Context, mk func(*pageData) C, of parley.NodeType, via, parent string, f parley.Filter, first *int, after *string) (C, error) {
+	p, err := r.list(ctx, of, via, parent, f, first, after)
+	if err != nil {
+		var zero C
+		return zero, err
+	}
+	return mk(p), nil
+}
+
+// all fetches every node of a small bounded list (at most maxPage).
+func all[T any](r *Resolver, ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter) ([]*T, error) {
+	n := maxPage
+	p, err := r.list(ctx, of, via, parent, f, &n, nil)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(p.items))
+	for _, v := range p.items {
+		if t, ok := v.(*T); ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}

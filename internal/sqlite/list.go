@@ -1,0 +1,342 @@
+package sqlite
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// listSpec says how to list one type: its table (aliased x) and, for each
+// relation to a parent, the SQL expression of the parent's id.
+type listSpec struct {
+	table     string
+	assertion bool // joins assertions a for rank, dates, attribution
+	vias      map[string]via
+}
+
+// via relates listed rows to parents. parent is an SQL expression; join
+// adds tables; tree seeds a recursive walk of issues or events from the
+// parents, so that a parent includes its sub-issues or sub-events.
+type via struct {
+	parent string
+	join   string
+	tree   string // "issue" or "event"
+}
+
+var lists = map[parley.NodeType]listSpec{
+	parley.TypeActor:  {table: "actors", vias: map[string]via{"": {}}},
+	parley.TypeSource: {table: "sources", vias: map[string]via{"": {}}},
+	parley.TypeEvent: {table: "events", vias: map[string]via{
+		"":       {},
+		"partOf": {parent: "x.part_of_id"},
+		"actor":  {parent: "pp.actor_id", join: "JOIN participations pp ON pp.event_id = x.id"},
+	}},
+	parley.TypeIssue: {table: "issues", vias: map[string]via{
+		"":       {},
+		"parent": {parent: "x.parent_id"},
+	}},
+	parley.TypeProposition: {table: "propositions", vias: map[string]via{
+		"":      {},
+		"issue": {parent: "tree.root", join: "JOIN tree ON tree.id = x.issue_id", tree: "issue"},
+	}},
+	parley.TypeDocument: {table: "documents", vias: map[string]via{
+		"":        {},
+		"package": {parent: "x.package_id"},
+		"refines": {parent: "x.refines_id"},
+		"actor":   {parent: "da.actor_id", join: "JOIN document_actors da ON da.document_id = x.id"},
+		"issue":   {parent: "tree.root", join: "JOIN document_issues di ON di.document_id = x.id JOIN tree ON tree.id = di.issue_id", tree: "issue"},
+	}},
+	parley.TypeRole: {table: "roles", assertion: true, vias: map[string]via{
+		"":             {},
+		"holder":       {parent: "x.holder_id"},
+		"organization": {parent: "org.id", join: "JOIN actors org ON org.id IN (x.organization_id, x.on_behalf_of_id)"},
+	}},
+	parley.TypeRelation: {table: "relations", assertion: true, vias: map[string]via{
+		"":      {},
+		"actor": {parent: "ra.id", join: "JOIN actors ra ON ra.id IN (x.subject_id, x.object_id)"},
+	}},
+	parley.TypeParticipation: {table: "participations", assertion: true, vias: map[string]via{
+		"":      {},
+		"actor": {parent: "x.actor_id"},
+		"event": {parent: "tree.root", join: "JOIN tree ON tree.id = x.event_id", tree: "event"},
+	}},
+	parley.TypePosition: {table: "positions", assertion: true, vias: map[string]via{
+		"":            {},
+		"holder":      {parent: "x.holder_id"},
+		"proposition": {parent: "x.proposition_id"},
+		"issue":       {parent: "tree.root", join: "JOIN propositions pi ON pi.id = x.proposition_id JOIN tree ON tree.id = pi.issue_id", tree: "issue"},
+	}},
+	parley.TypeCommitment: {table: "commitments", assertion: true, vias: map[string]via{
+		"":            {},
+		"promisor":    {parent: "cp.actor_id", join: "JOIN commitment_parties cp ON cp.commitment_id = x.id AND cp.role = 'PROMISOR'"},
+		"beneficiary": {parent: "cb.actor_id", join: "JOIN commitment_parties cb ON cb.commitment_id = x.id AND cb.role = 'BENEFICIARY'"},
+		"document":    {parent: "x.document_id"},
+		"issue":       {parent: "tree.root", join: "JOIN tree ON tree.id = x.issue_id", tree: "issue"},
+	}},
+	parley.TypeRequirement: {table: "requirements", assertion: true, vias: map[string]via{
+		"":        {},
+		"subject": {parent: "x.subject_id"},
+		"actor":   {parent: "x.actor_id"},
+	}},
+	parley.TypeStatement: {table: "statements", assertion: true, vias: map[string]via{
+		"":          {},
+		"speaker":   {parent: "x.speaker_id"},
+		"event":     {parent: "tree.root", join: "JOIN tree ON tree.id = x.event_id", tree: "event"},
+		"expresses": {parent: "se.node_id", join: "JOIN statement_expresses se ON se.statement_id = x.id"},
+		"audience":  {parent: "sa.actor_id", join: "JOIN statement_audience sa ON sa.statement_id = x.id"},
+	}},
+	// Any node with evidence in a source: the source's assertions and the
+	// entities it names.
+	"": {table: "nodes", vias: map[string]via{
+		"source": {parent: "ev.source_id", join: "JOIN evidence ev ON ev.node_id = x.id"},
+	}},
+}
+
+// The first and last day an assertion's partial dates can mean, for asOf.
+const (
+	validStart = `CASE length(a.valid_from) WHEN 4 THEN a.valid_from || '-01-01' WHEN 7 THEN a.valid_from || '-01' ELSE a.valid_from END`
+	validEnd   = `CASE length(a.valid_to) WHEN 4 THEN a.valid_to || '-12-31' WHEN 7 THEN date(a.valid_to || '-01', '+1 month', '-1 day') ELSE a.valid_to END`
+)
+
+// List implements parley.Lister.
+func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListResult, error) {
+	spec, ok := lists[req.Of]
+	if !ok {
+		return nil, parley.Errorf(parley.EInvalid, "cannot list %q", req.Of)
+	}
+	v, ok := spec.vias[req.Via]
+	if !ok {
+		return nil, parley.Errorf(parley.EInvalid, "cannot list %s by %q", req.Of, req.Via)
+	}
+	parents := req.Parents
+	parent := v.parent
+	if req.Via == "" {
+		parents, parent = []string{""}, "''"
+	}
+	if len(parents) == 0 {
+		return &parley.ListResult{Items: map[string][]any{}, HasNext: map[string]bool{}, Total: map[string]int{}}, nil
+	}
+	pjson, err := json.Marshal(parents)
+	if err != nil {
+		return nil, err
+	}
+
+	var with []string
+	var withArgs []any
+	switch v.tree {
+	case "issue":
+		with = append(with, `tree(root, id) AS (SELECT value, value FROM json_each(?)
+			UNION SELECT tree.root, i.id FROM issues i JOIN tree ON i.parent_id = tree.id)`)
+		withArgs = append(withArgs, string(pjson))
+	case "event":
+		with = append(with, `tree(root, id) AS (SELECT value, value FROM json_each(?)
+			UNION SELECT tree.root, e.id FROM events e JOIN tree ON e.part_of_id = tree.id)`)
+		withArgs = append(withArgs, string(pjson))
+	}
+
+	from := spec.table + " x " + v.join
+	if spec.assertion {
+		from += " JOIN assertions a ON a.id = x.id"
+	}
+	var where []string
+	var args []any
+	if req.Via != "" && v.tree == "" {
+		where = append(where, parent+" IN (SELECT value FROM json_each(?))")
+		args = append(args, string(pjson))
+	}
+	fw, fa, fwith, fwithArgs, err := filters(req.Of, spec, req.Filter)
+	if err != nil {
+		return nil, err
+	}
+	where = append(where, fw...)
+	args = append(args, fa...)
+	with = append(with, fwith...)
+	withArgs = append(withArgs, fwithArgs...)
+
+	prefix := ""
+	if len(with) > 0 {
+		prefix = "WITH RECURSIVE " + strings.Join(with, ",\n") + "\n"
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	matches := fmt.Sprintf("SELECT DISTINCT %s AS parent, x.id AS id FROM %s%s", parent, from, cond)
+
+	res := &parley.ListResult{Items: map[string][]any{}, HasNext: map[string]bool{}, Total: map[string]int{}}
+	page := prefix + `SELECT p.parent, p.id, n.type, n.data FROM (
+		SELECT parent, id, row_number() OVER (PARTITION BY parent ORDER BY id) AS rn
+		FROM (` + matches + `) WHERE id > ?) p
+		JOIN nodes n ON n.id = p.id WHERE p.rn <= ? ORDER BY p.parent, p.id`
+	pageArgs := append(append(append([]any{}, withArgs...), args...), req.After, req.First+1)
+	rows, err := db.query(ctx, page, pageArgs...)
+	if err != nil {
+		return nil, fmt.Errorf("list %s by %q: %w", req.Of, req.Via, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var par, id, t string
+		var data []byte
+		if err := rows.Scan(&par, &id, &t, &data); err != nil {
+			return nil, err
+		}
+		if len(res.Items[par]) == req.First {
+			res.HasNext[par] = true
+			continue
+		}
+		node, err := decode(parley.NodeType(t), data)
+		if err != nil {
+			return nil, err
+		}
+		res.Items[par] = append(res.Items[par], node)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+
+	if req.Count {
+		count := prefix + "SELECT parent, count(*) FROM (" + matches + ") GROUP BY parent"
+		crows, err := db.query(ctx, count, append(append([]any{}, withArgs...), args...)...)
+		if err != nil {
+			return nil, fmt.Errorf("count %s by %q: %w", req.Of, req.Via, err)
+		}
+		defer crows.Close()
+		for crows.Next() {
+			var par string
+			var n int
+			if err := crows.Scan(&par, &n); err != nil {
+				return nil, err
+			}
+			res.Total[par] = n
+		}
+		if err := crows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// filters turns a Filter into conditions on the listed table x (and a,
+// its assertion row). It refuses a filter that does not apply to the type,
+// rather than ignore it.
+func filters(t parley.NodeType, spec listSpec, f parley.Filter) (where []string, args []any, with []string, withArgs []any, err error) {
+	bad := func(name string) error {
+		return parley.Errorf(parley.EInvalid, "%s cannot be filtered by %s", t, name)
+	}
+	eq := func(name string, val *string, column string, types ...parley.NodeType) {
+		if val == nil || err != nil {
+			return
+		}
+		for _, ok := range types {
+			if ok == t {
+				where = append(where, column+" = ?")
+				args = append(args, *val)
+				return
+			}
+		}
+		err = bad(name)
+	}
+	if t == parley.TypeDocument {
+		eq("kind", f.Kind, "x.type", parley.TypeDocument)
+	} else {
+		eq("kind", f.Kind, "x.kind", parley.TypeActor, parley.TypeEvent, parley.TypeRelation)
+	}
+	eq("holder", f.Holder, "x.holder_id", parley.TypePosition, parley.TypeRole)
+	eq("proposition", f.Proposition, "x.proposition_id", parley.TypePosition)
+	eq("stance", f.Stance, "x.stance", parley.TypePosition)
+	eq("speechAct", f.SpeechAct, "x.speech_act", parley.TypePosition)
+	eq("status", f.Status, "x.status", parley.TypeCommitment, parley.TypeDocument)
+	eq("bindingness", f.Bindingness, "x.bindingness", parley.TypeCommitment)
+	eq("document", f.Document, "x.document_id", parley.TypeCommitment)
+	eq("speaker", f.Speaker, "x.speaker_id", parley.TypeStatement)
+	eq("event", f.Event, "x.event_id", parley.TypeStatement)
+	if err != nil {
+		return
+	}
+	if f.Organization != nil {
+		if t != parley.TypeRole {
+			return nil, nil, nil, nil, bad("organization")
+		}
+		where = append(where, "(x.organization_id = ? OR x.on_behalf_of_id = ?)")
+		args = append(args, *f.Organization, *f.Organization)
+	}
+	if f.Promisor != nil || f.Beneficiary != nil {
+		if t != parley.TypeCommitment {
+			return nil, nil, nil, nil, bad("promisor or beneficiary")
+		}
+		if f.Promisor != nil {
+			where = append(where, "EXISTS (SELECT 1 FROM commitment_parties f WHERE f.commitment_id = x.id AND f.role = 'PROMISOR' AND f.actor_id = ?)")
+			args = append(args, *f.Promisor)
+		}
+		if f.Beneficiary != nil {
+			where = append(where, "EXISTS (SELECT 1 FROM commitment_parties f WHERE f.commitment_id = x.id AND f.role = 'BENEFICIARY' AND f.actor_id = ?)")
+			args = append(args, *f.Beneficiary)
+		}
+	}
+	if f.NamePrefix != nil {
+		if t != parley.TypeActor {
+			return nil, nil, nil, nil, bad("name")
+		}
+		where = append(where, `EXISTS (SELECT 1 FROM actor_names f WHERE f.actor_id = x.id AND f.name LIKE ? ESCAPE '\')`)
+		args = append(args, likePrefix(*f.NamePrefix))
+	}
+	if f.Affiliation != nil {
+		if t != parley.TypeActor {
+			return nil, nil, nil, nil, bad("affiliation")
+		}
+		where = append(where, `(EXISTS (SELECT 1 FROM roles f JOIN assertions fa ON fa.id = f.id
+				WHERE f.holder_id = x.id AND fa.rank <> 'DEPRECATED' AND ? IN (f.organization_id, f.on_behalf_of_id))
+			OR EXISTS (SELECT 1 FROM relations f JOIN assertions fa ON fa.id = f.id
+				WHERE f.subject_id = x.id AND f.object_id = ? AND fa.rank <> 'DEPRECATED' AND f.kind IN ('MEMBER_OF', 'PART_OF', 'AFFILIATED_WITH')))`)
+		args = append(args, *f.Affiliation, *f.Affiliation)
+	}
+	if f.Issue != nil {
+		var column string
+		switch t {
+		case parley.TypePosition:
+			column = "(SELECT issue_id FROM propositions WHERE id = x.proposition_id)"
+		case parley.TypeCommitment, parley.TypeProposition:
+			column = "x.issue_id"
+		case parley.TypeDocument:
+			column = "(SELECT issue_id FROM document_issues WHERE document_id = x.id)"
+		default:
+			return nil, nil, nil, nil, bad("issue")
+		}
+		with = append(with, `ftree(id) AS (SELECT ? UNION SELECT i.id FROM issues i JOIN ftree ON i.parent_id = ftree.id)`)
+		withArgs = append(withArgs, *f.Issue)
+		if t == parley.TypeDocument {
+			where = append(where, "EXISTS (SELECT 1 FROM document_issues f WHERE f.document_id = x.id AND f.issue_id IN (SELECT id FROM ftree))")
+		} else {
+			where = append(where, column+" IN (SELECT id FROM ftree)")
+		}
+	}
+	if f.ReportedVia != nil {
+		if !spec.assertion {
+			return nil, nil, nil, nil, bad("reportedVia")
+		}
+		where = append(where, "a.reported_via = ?")
+		args = append(args, *f.ReportedVia)
+	}
+	if spec.assertion {
+		if !f.IncludeDeprecated {
+			where = append(where, "a.rank <> 'DEPRECATED'")
+		}
+		if f.AsOf != nil {
+			where = append(where, "(a.valid_from IS NULL OR "+validStart+" <= ?) AND (a.valid_to IS NULL OR "+validEnd+" >= ?)")
+			args = append(args, f.AsOf.End(), f.AsOf.Start())
+		}
+	} else if f.AsOf != nil {
+		return nil, nil, nil, nil, bad("asOf")
+	}
+	return where, args, with, withArgs, nil
+}
+
+// likePrefix escapes s for LIKE and appends the wildcard.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}

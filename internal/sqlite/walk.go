@@ -1,0 +1,254 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// Conflicts implements parley.Walker.
+func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.Conflict, bool, error) {
+	var with, where []string
+	var withArgs, args []any
+	if q.Issue != nil {
+		with = append(with, "tree(id) AS (SELECT ? UNION SELECT i.id FROM issues i JOIN tree ON i.parent_id = tree.id)")
+		withArgs = append(withArgs, *q.Issue)
+		where = append(where, "pr.issue_id IN (SELECT id FROM tree)")
+	}
+	if q.Proposition != nil {
+		where = append(where, "pa.proposition_id = ?")
+		args = append(args, *q.Proposition)
+	}
+	if q.Actor != nil {
+		where = append(where, "? IN (pa.holder_id, pb.holder_id)")
+		args = append(args, *q.Actor)
+	}
+	if q.AsOf != nil {
+		for _, alias := range []string{"aa", "ab"} {
+			where = append(where, strings.ReplaceAll("(a.valid_from IS NULL OR "+validStart+" <= ?) AND (a.valid_to IS NULL OR "+validEnd+" >= ?)", "a.", alias+"."))
+			args = append(args, q.AsOf.End(), q.AsOf.Start())
+		}
+	}
+	if q.After != nil {
+		where = append(where, "(pa.id, pb.id) > (?, ?)")
+		args = append(args, q.After[0], q.After[1])
+	}
+	prefix := ""
+	if len(with) > 0 {
+		prefix = "WITH RECURSIVE " + strings.Join(with, ", ") + " "
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " AND " + strings.Join(where, " AND ")
+	}
+	query := prefix + `SELECT pa.proposition_id, na.data, nb.data
+		FROM positions pa
+		JOIN positions pb ON pb.proposition_id = pa.proposition_id AND pa.id < pb.id AND pa.holder_id <> pb.holder_id
+		JOIN propositions pr ON pr.id = pa.proposition_id
+		JOIN assertions aa ON aa.id = pa.id
+		JOIN assertions ab ON ab.id = pb.id
+		JOIN nodes na ON na.id = pa.id
+		JOIN nodes nb ON nb.id = pb.id
+		WHERE aa.rank <> 'DEPRECATED' AND ab.rank <> 'DEPRECATED'
+		AND ((pa.stance IN ('SUPPORTS', 'CONDITIONALLY_SUPPORTS') AND pb.stance = 'OPPOSES')
+		  OR (pb.stance IN ('SUPPORTS', 'CONDITIONALLY_SUPPORTS') AND pa.stance = 'OPPOSES'))` + cond + `
+		ORDER BY pa.id, pb.id LIMIT ?`
+	rows, err := db.query(ctx, query, append(append(withArgs, args...), q.First+1)...)
+	if err != nil {
+		return nil, false, fmt.Errorf("conflicts: %w", err)
+	}
+	defer rows.Close()
+	var out []parley.Conflict
+	for rows.Next() {
+		var prop string
+		var da, dbb []byte
+		if err := rows.Scan(&prop, &da, &dbb); err != nil {
+			return nil, false, err
+		}
+		c := parley.Conflict{Proposition: prop, A: new(parley.Position), B: new(parley.Position)}
+		if err := json.Unmarshal(da, c.A); err != nil {
+			return nil, false, err
+		}
+		if err := json.Unmarshal(dbb, c.B); err != nil {
+			return nil, false, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, false, err
+	}
+	if len(out) > q.First {
+		return out[:q.First], true, nil
+	}
+	return out, false, nil
+}
+
+// neighbours returns the links touching any node of the frontier, in a
+// stable order, leaving out links backed by deprecated assertions.
+func (db *DB) neighbours(ctx context.Context, frontier []string, kinds []string) ([]parley.Link, error) {
+	ids, err := json.Marshal(frontier)
+	if err != nil {
+		return nil, err
+	}
+	kindCond := ""
+	args := []any{string(ids)}
+	if len(kinds) > 0 {
+		ks, _ := json.Marshal(kinds)
+		kindCond = " AND e.kind IN (SELECT value FROM json_each(?))"
+		args = append(args, string(ks))
+	}
+	live := " AND NOT EXISTS (SELECT 1 FROM assertions a WHERE a.id = e.via AND a.rank = 'DEPRECATED')"
+	q := `SELECT src, dst, kind, via FROM (
+		SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE e.src IN (SELECT value FROM json_each(?1))` + kindCond + live + `
+		UNION
+		SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE e.dst IN (SELECT value FROM json_each(?1))` + kindCond + live + `
+	) ORDER BY src, dst, kind, via`
+	if len(kinds) > 0 {
+		q = strings.ReplaceAll(q, "json_each(?)", "json_each(?2)")
+	}
+	rows, err := db.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("neighbours: %w", err)
+	}
+	defer rows.Close()
+	var out []parley.Link
+	for rows.Next() {
+		var l parley.Link
+		if err := rows.Scan(&l.From, &l.To, &l.Kind, &l.Via); err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) exists(ctx context.Context, id string) error {
+	var one int
+	err := db.queryRow(ctx, "SELECT 1 FROM nodes WHERE id = ?", id).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return parley.Errorf(parley.ENotFound, "no node with id %q", id)
+	}
+	return err
+}
+
+// Path implements parley.Walker: a breadth-first search, one query per
+// level for the whole frontier, so the cost grows with the hops and not
+// with the nodes met.
+func (db *DB) Path(ctx context.Context, from, to string, maxHops int, kinds []string) (*parley.Path, error) {
+	if maxHops < 1 || maxHops > parley.MaxPathHops {
+		return nil, parley.Errorf(parley.EInvalid, "maxHops must be between 1 and %d, got %d", parley.MaxPathHops, maxHops)
+	}
+	for _, id := range []string{from, to} {
+		if err := db.exists(ctx, id); err != nil {
+			return nil, err
+		}
+	}
+	if from == to {
+		return &parley.Path{Nodes: []string{from}}, nil
+	}
+	// reached maps a node to the link it was first reached by.
+	reached := map[string]parley.Link{from: {}}
+	frontier := []string{from}
+	for hop := 0; hop < maxHops && len(frontier) > 0; hop++ {
+		links, err := db.neighbours(ctx, frontier, kinds)
+		if err != nil {
+			return nil, err
+		}
+		inFrontier := map[string]bool{}
+		for _, f := range frontier {
+			inFrontier[f] = true
+		}
+		var next []string
+		for _, l := range links {
+			for _, step := range [][2]string{{l.From, l.To}, {l.To, l.From}} {
+				if !inFrontier[step[0]] {
+					continue
+				}
+				if _, seen := reached[step[1]]; seen {
+					continue
+				}
+				reached[step[1]] = l
+				next = append(next, step[1])
+			}
+		}
+		if _, ok := reached[to]; ok {
+			return unwind(reached, from, to), nil
+		}
+		sort.Strings(next)
+		frontier = next
+	}
+	return nil, nil
+}
+
+// unwind follows the links back from to to from.
+func unwind(reached map[string]parley.Link, from, to string) *parley.Path {
+	p := &parley.Path{Nodes: []string{to}}
+	for cur := to; cur != from; {
+		l := reached[cur]
+		prev := l.From
+		if prev == cur {
+			prev = l.To
+		}
+		p.Links = append(p.Links, l)
+		p.Nodes = append(p.Nodes, prev)
+		cur = prev
+	}
+	for i, j := 0, len(p.Nodes)-1; i < j; i, j = i+1, j-1 {
+		p.Nodes[i], p.Nodes[j] = p.Nodes[j], p.Nodes[i]
+	}
+	for i, j := 0, len(p.Links)-1; i < j; i, j = i+1, j-1 {
+		p.Links[i], p.Links[j] = p.Links[j], p.Links[i]
+	}
+	return p
+}
+
+// Neighbourhood implements parley.Walker, breadth first, a query a level.
+func (db *DB) Neighbourhood(ctx context.Context, id string, hops, limit int, kinds []string) (*parley.Subgraph, error) {
+	if hops < 0 || hops > parley.MaxNeighbourhoodHops {
+		return nil, parley.Errorf(parley.EInvalid, "hops must be between 0 and %d, got %d", parley.MaxNeighbourhoodHops, hops)
+	}
+	if limit < 1 {
+		return nil, parley.Errorf(parley.EInvalid, "limit must be at least 1, got %d", limit)
+	}
+	if err := db.exists(ctx, id); err != nil {
+		return nil, err
+	}
+	g := &parley.Subgraph{Nodes: []string{id}}
+	in := map[string]bool{id: true}
+	seenLink := map[parley.Link]bool{}
+	frontier := []string{id}
+	for hop := 0; hop < hops && len(frontier) > 0 && !g.Truncated; hop++ {
+		links, err := db.neighbours(ctx, frontier, kinds)
+		if err != nil {
+			return nil, err
+		}
+		var next []string
+		for _, l := range links {
+			for _, end := range []string{l.From, l.To} {
+				if in[end] {
+					continue
+				}
+				if len(g.Nodes) >= limit {
+					g.Truncated = true
+					continue
+				}
+				in[end] = true
+				g.Nodes = append(g.Nodes, end)
+				next = append(next, end)
+			}
+			if in[l.From] && in[l.To] && !seenLink[l] {
+				seenLink[l] = true
+				g.Links = append(g.Links, l)
+			}
+		}
+		sort.Strings(next)
+		frontier = next
+	}
+	return g, nil
+}
