@@ -12,12 +12,12 @@ import (
 
 func deprecated(b *bool) bool { return b != nil && *b }
 
-func (r *Resolver) actorRoles(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return conn(r, ctx, roleConn, parley.TypeRole, "holder", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, first, after)
+func (r *Resolver) actorRoles(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.RoleConnection, error) {
+	return conn(r, ctx, roleConn, parley.TypeRole, "holder", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, pa)
 }
 
-func (r *Resolver) actorMembers(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return conn(r, ctx, roleConn, parley.TypeRole, "organization", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, first, after)
+func (r *Resolver) actorMembers(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.RoleConnection, error) {
+	return conn(r, ctx, roleConn, parley.TypeRole, "organization", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, pa)
 }
 
 // actorAffiliations gathers the actors a holds posts in or acts for
@@ -71,40 +71,40 @@ func (r *Resolver) actorAffiliations(ctx context.Context, a *parley.Actor, asOf 
 	return out, nil
 }
 
-func (r *Resolver) actorRelations(ctx context.Context, a *parley.Actor, kind *string, first *int, after *string) (*model.RelationConnection, error) {
-	return conn(r, ctx, relationConn, parley.TypeRelation, "actor", a.ID, parley.Filter{Kind: kind}, first, after)
+func (r *Resolver) actorRelations(ctx context.Context, a *parley.Actor, kind *string, pa pageArgs) (*model.RelationConnection, error) {
+	return conn(r, ctx, relationConn, parley.TypeRelation, "actor", a.ID, parley.Filter{Kind: kind}, pa)
 }
 
-func (r *Resolver) actorParticipations(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.ParticipationConnection, error) {
-	return conn(r, ctx, participationConn, parley.TypeParticipation, "actor", a.ID, parley.Filter{}, first, after)
+func (r *Resolver) actorParticipations(ctx context.Context, a *parley.Actor, pa pageArgs) (*model.ParticipationConnection, error) {
+	return conn(r, ctx, participationConn, parley.TypeParticipation, "actor", a.ID, parley.Filter{}, pa)
 }
 
-func (r *Resolver) actorStatements(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.StatementConnection, error) {
-	return conn(r, ctx, statementConn, parley.TypeStatement, "speaker", a.ID, parley.Filter{}, first, after)
+func (r *Resolver) actorStatements(ctx context.Context, a *parley.Actor, pa pageArgs) (*model.StatementConnection, error) {
+	return conn(r, ctx, statementConn, parley.TypeStatement, "speaker", a.ID, parley.Filter{}, pa)
 }
 
-func (r *Resolver) actorPositions(ctx context.Context, a *parley.Actor, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+func (r *Resolver) actorPositions(ctx context.Context, a *parley.Actor, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.PositionConnection, error) {
 	f := parley.Filter{Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
 	}
-	return conn(r, ctx, positionConn, parley.TypePosition, "holder", a.ID, f, first, after)
+	return conn(r, ctx, positionConn, parley.TypePosition, "holder", a.ID, f, pa)
 }
 
-func (r *Resolver) actorCommitments(ctx context.Context, a *parley.Actor, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
+func (r *Resolver) actorCommitments(ctx context.Context, a *parley.Actor, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.CommitmentConnection, error) {
 	via := "promisor"
 	if as != nil && *as == "BENEFICIARY" {
 		via = "beneficiary"
 	}
 	f := parley.Filter{Status: status, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
-	return conn(r, ctx, commitmentConn, parley.TypeCommitment, via, a.ID, f, first, after)
+	return conn(r, ctx, commitmentConn, parley.TypeCommitment, via, a.ID, f, pa)
 }
 
-func (r *Resolver) actorDocuments(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.DocumentConnection, error) {
-	return conn(r, ctx, documentConn, parley.TypeDocument, "actor", a.ID, parley.Filter{}, first, after)
+func (r *Resolver) actorDocuments(ctx context.Context, a *parley.Actor, pa pageArgs) (*model.DocumentConnection, error) {
+	return conn(r, ctx, documentConn, parley.TypeDocument, "actor", a.ID, parley.Filter{}, pa)
 }
 
-func (r *Resolver) actorConflicts(ctx context.Context, a *parley.Actor, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.conflicts(ctx, parley.ConflictQuery{Actor: &a.ID}, first, after)
+func (r *Resolver) actorConflicts(ctx context.Context, a *parley.Actor, pa pageArgs) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Actor: &a.ID}, pa)
 }

@@ -13,13 +13,13 @@ import (
 )
 
 // Roles is the resolver for the roles field.
-func (r *groupResolver) Roles(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *groupResolver) Roles(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *groupResolver) Members(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *groupResolver) Members(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -28,48 +28,48 @@ func (r *groupResolver) Affiliations(ctx context.Context, obj *model.Group, asOf
 }
 
 // Relations is the resolver for the relations field.
-func (r *groupResolver) Relations(ctx context.Context, obj *model.Group, kind *string, first *int, after *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, first, after)
+func (r *groupResolver) Relations(ctx context.Context, obj *model.Group, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *groupResolver) Participations(ctx context.Context, obj *model.Group, first *int, after *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, first, after)
+func (r *groupResolver) Participations(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *groupResolver) Statements(ctx context.Context, obj *model.Group, first *int, after *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, first, after)
+func (r *groupResolver) Statements(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
-func (r *groupResolver) Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, first, after)
+func (r *groupResolver) Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *groupResolver) Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, first, after)
+func (r *groupResolver) Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
-func (r *groupResolver) Documents(ctx context.Context, obj *model.Group, first *int, after *string) (*model.DocumentConnection, error) {
-	return r.actorDocuments(ctx, obj.Actor, first, after)
+func (r *groupResolver) Documents(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error) {
+	return r.actorDocuments(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Conflicts is the resolver for the conflicts field.
-func (r *groupResolver) Conflicts(ctx context.Context, obj *model.Group, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.actorConflicts(ctx, obj.Actor, first, after)
+func (r *groupResolver) Conflicts(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
+	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Roles is the resolver for the roles field.
-func (r *organizationResolver) Roles(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *organizationResolver) Roles(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -78,48 +78,48 @@ func (r *organizationResolver) Affiliations(ctx context.Context, obj *model.Orga
 }
 
 // Relations is the resolver for the relations field.
-func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, kind *string, first *int, after *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, first, after)
+func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *organizationResolver) Participations(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, first, after)
+func (r *organizationResolver) Participations(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *organizationResolver) Statements(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, first, after)
+func (r *organizationResolver) Statements(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
-func (r *organizationResolver) Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, first, after)
+func (r *organizationResolver) Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *organizationResolver) Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, first, after)
+func (r *organizationResolver) Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
-func (r *organizationResolver) Documents(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.DocumentConnection, error) {
-	return r.actorDocuments(ctx, obj.Actor, first, after)
+func (r *organizationResolver) Documents(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error) {
+	return r.actorDocuments(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Conflicts is the resolver for the conflicts field.
-func (r *organizationResolver) Conflicts(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.actorConflicts(ctx, obj.Actor, first, after)
+func (r *organizationResolver) Conflicts(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
+	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Roles is the resolver for the roles field.
-func (r *personResolver) Roles(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *personResolver) Roles(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *personResolver) Members(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *personResolver) Members(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -128,48 +128,48 @@ func (r *personResolver) Affiliations(ctx context.Context, obj *model.Person, as
 }
 
 // Relations is the resolver for the relations field.
-func (r *personResolver) Relations(ctx context.Context, obj *model.Person, kind *string, first *int, after *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, first, after)
+func (r *personResolver) Relations(ctx context.Context, obj *model.Person, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *personResolver) Participations(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, first, after)
+func (r *personResolver) Participations(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *personResolver) Statements(ctx context.Context, obj *model.Person, first *int, after *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, first, after)
+func (r *personResolver) Statements(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
-func (r *personResolver) Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, first, after)
+func (r *personResolver) Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *personResolver) Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, first, after)
+func (r *personResolver) Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
-func (r *personResolver) Documents(ctx context.Context, obj *model.Person, first *int, after *string) (*model.DocumentConnection, error) {
-	return r.actorDocuments(ctx, obj.Actor, first, after)
+func (r *personResolver) Documents(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error) {
+	return r.actorDocuments(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Conflicts is the resolver for the conflicts field.
-func (r *personResolver) Conflicts(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.actorConflicts(ctx, obj.Actor, first, after)
+func (r *personResolver) Conflicts(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
+	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Roles is the resolver for the roles field.
-func (r *stateResolver) Roles(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *stateResolver) Roles(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *stateResolver) Members(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, first, after)
+func (r *stateResolver) Members(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -178,38 +178,38 @@ func (r *stateResolver) Affiliations(ctx context.Context, obj *model.State, asOf
 }
 
 // Relations is the resolver for the relations field.
-func (r *stateResolver) Relations(ctx context.Context, obj *model.State, kind *string, first *int, after *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, first, after)
+func (r *stateResolver) Relations(ctx context.Context, obj *model.State, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *stateResolver) Participations(ctx context.Context, obj *model.State, first *int, after *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, first, after)
+func (r *stateResolver) Participations(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *stateResolver) Statements(ctx context.Context, obj *model.State, first *int, after *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, first, after)
+func (r *stateResolver) Statements(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
-func (r *stateResolver) Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, first, after)
+func (r *stateResolver) Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *stateResolver) Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, first, after)
+func (r *stateResolver) Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
-func (r *stateResolver) Documents(ctx context.Context, obj *model.State, first *int, after *string) (*model.DocumentConnection, error) {
-	return r.actorDocuments(ctx, obj.Actor, first, after)
+func (r *stateResolver) Documents(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error) {
+	return r.actorDocuments(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Conflicts is the resolver for the conflicts field.
-func (r *stateResolver) Conflicts(ctx context.Context, obj *model.State, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.actorConflicts(ctx, obj.Actor, first, after)
+func (r *stateResolver) Conflicts(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
+	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
 }
 
 // Group returns GroupResolver implementation.

@@ -56,8 +56,8 @@ func (r *commitmentResolver) Requirements(ctx context.Context, obj *parley.Commi
 }
 
 // Statements is the resolver for the statements field.
-func (r *commitmentResolver) Statements(ctx context.Context, obj *parley.Commitment, first *int, after *string) (*model.StatementConnection, error) {
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, first, after)
+func (r *commitmentResolver) Statements(ctx context.Context, obj *parley.Commitment, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Subject is the resolver for the subject field.

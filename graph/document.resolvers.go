@@ -43,8 +43,8 @@ func (r *documentResolver) Issues(ctx context.Context, obj *parley.Document) ([]
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *documentResolver) Commitments(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.CommitmentConnection, error) {
-	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "document", obj.ID, parley.Filter{}, first, after)
+func (r *documentResolver) Commitments(ctx context.Context, obj *parley.Document, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "document", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Requirements is the resolver for the requirements field.
@@ -53,8 +53,8 @@ func (r *documentResolver) Requirements(ctx context.Context, obj *parley.Documen
 }
 
 // Documents is the resolver for the documents field.
-func (r *documentResolver) Documents(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.DocumentConnection, error) {
-	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "package", obj.ID, parley.Filter{}, first, after)
+func (r *documentResolver) Documents(ctx context.Context, obj *parley.Document, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error) {
+	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "package", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Document returns DocumentResolver implementation.

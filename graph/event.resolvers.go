@@ -23,13 +23,13 @@ func (r *eventResolver) Parts(ctx context.Context, obj *parley.Event) ([]*parley
 }
 
 // Participations is the resolver for the participations field.
-func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.ParticipationConnection, error) {
-	return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "event", obj.ID, parley.Filter{}, first, after)
+func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "event", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *eventResolver) Statements(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.StatementConnection, error) {
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", obj.ID, parley.Filter{}, first, after)
+func (r *eventResolver) Statements(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Event is the resolver for the event field.

@@ -28,8 +28,8 @@ func (r *evidenceResolver) Source(ctx context.Context, obj *parley.Evidence) (*p
 }
 
 // Mentions is the resolver for the mentions field.
-func (r *sourceResolver) Mentions(ctx context.Context, obj *parley.Source, first *int, after *string) (*model.NodeConnection, error) {
-	return conn(r.Resolver, ctx, nodeConn, "", "source", obj.ID, parley.Filter{}, first, after)
+func (r *sourceResolver) Mentions(ctx context.Context, obj *parley.Source, first *int, after *string, last *int, before *string) (*model.NodeConnection, error) {
+	return conn(r.Resolver, ctx, nodeConn, "", "source", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Attribution returns AttributionResolver implementation.

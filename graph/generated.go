@@ -115,7 +115,7 @@ type ComplexityRoot struct {
 		Rank          func(childComplexity int) int
 		RankReason    func(childComplexity int) int
 		Requirements  func(childComplexity int) int
-		Statements    func(childComplexity int, first *int, after *string) int
+		Statements    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Status        func(childComplexity int) int
 		StatusHistory func(childComplexity int) int
 		ValidFrom     func(childComplexity int) int
@@ -151,9 +151,9 @@ type ComplexityRoot struct {
 
 	Document struct {
 		Backers      func(childComplexity int) int
-		Commitments  func(childComplexity int, first *int, after *string) int
+		Commitments  func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description  func(childComplexity int) int
-		Documents    func(childComplexity int, first *int, after *string) int
+		Documents    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Drafters     func(childComplexity int) int
 		Evidence     func(childComplexity int) int
 		ID           func(childComplexity int) int
@@ -188,10 +188,10 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		PartOf         func(childComplexity int) int
-		Participations func(childComplexity int, first *int, after *string) int
+		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Parts          func(childComplexity int) int
 		Place          func(childComplexity int) int
-		Statements     func(childComplexity int, first *int, after *string) int
+		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
 	}
 
 	EventConnection struct {
@@ -215,34 +215,34 @@ type ComplexityRoot struct {
 	Group struct {
 		Affiliations   func(childComplexity int, asOf *parley.Date) int
 		Aliases        func(childComplexity int) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Conflicts      func(childComplexity int, first *int, after *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
-		Documents      func(childComplexity int, first *int, after *string) int
+		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Evidence       func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
-		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
+		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int, after *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Relations      func(childComplexity int, kind *string, first *int, after *string) int
-		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Statements     func(childComplexity int, first *int, after *string) int
+		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
+		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
 	}
 
 	Issue struct {
-		Commitments       func(childComplexity int, first *int, after *string) int
-		Conflicts         func(childComplexity int, asOf *parley.Date, first *int, after *string) int
+		Commitments       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Conflicts         func(childComplexity int, asOf *parley.Date, first *int, after *string, last *int, before *string) int
 		Description       func(childComplexity int) int
-		Documents         func(childComplexity int, first *int, after *string) int
+		Documents         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Evidence          func(childComplexity int) int
 		ID                func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Parent            func(childComplexity int) int
-		Positions         func(childComplexity int, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
+		Positions         func(childComplexity int, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		PositionsByStance func(childComplexity int, asOf *parley.Date) int
-		Propositions      func(childComplexity int, first *int, after *string) int
+		Propositions      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		SubIssues         func(childComplexity int) int
 	}
 
@@ -279,20 +279,20 @@ type ComplexityRoot struct {
 	Organization struct {
 		Affiliations   func(childComplexity int, asOf *parley.Date) int
 		Aliases        func(childComplexity int) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Conflicts      func(childComplexity int, first *int, after *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
-		Documents      func(childComplexity int, first *int, after *string) int
+		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Evidence       func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
-		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
+		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int, after *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Relations      func(childComplexity int, kind *string, first *int, after *string) int
-		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Statements     func(childComplexity int, first *int, after *string) int
+		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
+		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
 	}
 
 	PageInfo struct {
@@ -337,20 +337,20 @@ type ComplexityRoot struct {
 	Person struct {
 		Affiliations   func(childComplexity int, asOf *parley.Date) int
 		Aliases        func(childComplexity int) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Conflicts      func(childComplexity int, first *int, after *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
-		Documents      func(childComplexity int, first *int, after *string) int
+		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Evidence       func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
-		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
+		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int, after *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Relations      func(childComplexity int, kind *string, first *int, after *string) int
-		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Statements     func(childComplexity int, first *int, after *string) int
+		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
+		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
 	}
 
 	Position struct {
@@ -366,7 +366,7 @@ type ComplexityRoot struct {
 		RedLine     func(childComplexity int) int
 		SpeechAct   func(childComplexity int) int
 		Stance      func(childComplexity int) int
-		Statements  func(childComplexity int, first *int, after *string) int
+		Statements  func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Summary     func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidTo     func(childComplexity int) int
@@ -384,11 +384,11 @@ type ComplexityRoot struct {
 	}
 
 	Proposition struct {
-		Conflicts func(childComplexity int, first *int, after *string) int
+		Conflicts func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Evidence  func(childComplexity int) int
 		ID        func(childComplexity int) int
 		Issue     func(childComplexity int) int
-		Positions func(childComplexity int, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
+		Positions func(childComplexity int, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Text      func(childComplexity int) int
 	}
 
@@ -404,22 +404,22 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Actors        func(childComplexity int, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string) int
+		Actors        func(childComplexity int, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string, last *int, before *string) int
 		Alignment     func(childComplexity int, a string, b string) int
-		Commitments   func(childComplexity int, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Conflicts     func(childComplexity int, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string) int
-		Documents     func(childComplexity int, typeArg *string, status *string, issue *string, first *int, after *string) int
-		Events        func(childComplexity int, kind *string, first *int, after *string) int
-		Issues        func(childComplexity int, topLevel *bool, first *int, after *string) int
+		Commitments   func(childComplexity int, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Conflicts     func(childComplexity int, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) int
+		Documents     func(childComplexity int, typeArg *string, status *string, issue *string, first *int, after *string, last *int, before *string) int
+		Events        func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
+		Issues        func(childComplexity int, topLevel *bool, first *int, after *string, last *int, before *string) int
 		Neighbourhood func(childComplexity int, id string, hops *int, limit *int, kinds []string) int
 		Node          func(childComplexity int, id string) int
 		Nodes         func(childComplexity int, ids []string) int
 		Path          func(childComplexity int, from string, to string, maxHops *int, kinds []string) int
-		Positions     func(childComplexity int, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Propositions  func(childComplexity int, issue *string, first *int, after *string) int
-		Roles         func(childComplexity int, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Sources       func(childComplexity int, first *int, after *string) int
-		Statements    func(childComplexity int, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string) int
+		Positions     func(childComplexity int, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Propositions  func(childComplexity int, issue *string, first *int, after *string, last *int, before *string) int
+		Roles         func(childComplexity int, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Sources       func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Statements    func(childComplexity int, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 	}
 
 	Relation struct {
@@ -502,7 +502,7 @@ type ComplexityRoot struct {
 
 	Source struct {
 		ID        func(childComplexity int) int
-		Mentions  func(childComplexity int, first *int, after *string) int
+		Mentions  func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Published func(childComplexity int) int
 		Publisher func(childComplexity int) int
 		Text      func(childComplexity int) int
@@ -523,27 +523,27 @@ type ComplexityRoot struct {
 
 	StanceGroup struct {
 		Count     func(childComplexity int) int
-		Positions func(childComplexity int, first *int, after *string) int
+		Positions func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Stance    func(childComplexity int) int
 	}
 
 	State struct {
 		Affiliations   func(childComplexity int, asOf *parley.Date) int
 		Aliases        func(childComplexity int) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Conflicts      func(childComplexity int, first *int, after *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
-		Documents      func(childComplexity int, first *int, after *string) int
+		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Evidence       func(childComplexity int) int
 		ID             func(childComplexity int) int
 		Kind           func(childComplexity int) int
-		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
+		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
-		Participations func(childComplexity int, first *int, after *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Relations      func(childComplexity int, kind *string, first *int, after *string) int
-		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) int
-		Statements     func(childComplexity int, first *int, after *string) int
+		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
+		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
 	}
 
 	Statement struct {
@@ -614,7 +614,7 @@ type CommitmentResolver interface {
 	StatusHistory(ctx context.Context, obj *parley.Commitment) ([]*parley.StatusEntry, error)
 
 	Requirements(ctx context.Context, obj *parley.Commitment) ([]*parley.Requirement, error)
-	Statements(ctx context.Context, obj *parley.Commitment, first *int, after *string) (*model.StatementConnection, error)
+	Statements(ctx context.Context, obj *parley.Commitment, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
 }
 type ConflictResolver interface {
 	Proposition(ctx context.Context, obj *parley.Conflict) (*parley.Proposition, error)
@@ -628,42 +628,42 @@ type DocumentResolver interface {
 	Refines(ctx context.Context, obj *parley.Document) (*parley.Document, error)
 	Issues(ctx context.Context, obj *parley.Document) ([]*parley.Issue, error)
 
-	Commitments(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.CommitmentConnection, error)
+	Commitments(ctx context.Context, obj *parley.Document, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
 	Requirements(ctx context.Context, obj *parley.Document) ([]*parley.Requirement, error)
-	Documents(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.DocumentConnection, error)
+	Documents(ctx context.Context, obj *parley.Document, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 }
 type EventResolver interface {
 	PartOf(ctx context.Context, obj *parley.Event) (*parley.Event, error)
 
 	Parts(ctx context.Context, obj *parley.Event) ([]*parley.Event, error)
-	Participations(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.ParticipationConnection, error)
-	Statements(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.StatementConnection, error)
+	Participations(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
+	Statements(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
 }
 type EvidenceResolver interface {
 	Source(ctx context.Context, obj *parley.Evidence) (*parley.Source, error)
 }
 type GroupResolver interface {
-	Roles(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
-	Members(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
+	Roles(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
+	Members(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
 	Affiliations(ctx context.Context, obj *model.Group, asOf *parley.Date) ([]*model.Affiliation, error)
-	Relations(ctx context.Context, obj *model.Group, kind *string, first *int, after *string) (*model.RelationConnection, error)
-	Participations(ctx context.Context, obj *model.Group, first *int, after *string) (*model.ParticipationConnection, error)
-	Statements(ctx context.Context, obj *model.Group, first *int, after *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error)
-	Documents(ctx context.Context, obj *model.Group, first *int, after *string) (*model.DocumentConnection, error)
-	Conflicts(ctx context.Context, obj *model.Group, first *int, after *string) (*model.ConflictConnection, error)
+	Relations(ctx context.Context, obj *model.Group, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
+	Participations(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
+	Statements(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
+	Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Documents(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
+	Conflicts(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 }
 type IssueResolver interface {
 	Parent(ctx context.Context, obj *parley.Issue) (*parley.Issue, error)
 
 	SubIssues(ctx context.Context, obj *parley.Issue) ([]*parley.Issue, error)
-	Propositions(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.PropositionConnection, error)
-	Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error)
+	Propositions(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.PropositionConnection, error)
+	Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
 	PositionsByStance(ctx context.Context, obj *parley.Issue, asOf *parley.Date) ([]*model.StanceGroup, error)
-	Conflicts(ctx context.Context, obj *parley.Issue, asOf *parley.Date, first *int, after *string) (*model.ConflictConnection, error)
-	Commitments(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.CommitmentConnection, error)
-	Documents(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.DocumentConnection, error)
+	Conflicts(ctx context.Context, obj *parley.Issue, asOf *parley.Date, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
+	Commitments(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Documents(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 }
 type LinkResolver interface {
 	From(ctx context.Context, obj *parley.Link) (model.Node, error)
@@ -673,16 +673,16 @@ type LinkResolver interface {
 	Evidence(ctx context.Context, obj *parley.Link) ([]*parley.Evidence, error)
 }
 type OrganizationResolver interface {
-	Roles(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
-	Members(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
+	Roles(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
+	Members(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
 	Affiliations(ctx context.Context, obj *model.Organization, asOf *parley.Date) ([]*model.Affiliation, error)
-	Relations(ctx context.Context, obj *model.Organization, kind *string, first *int, after *string) (*model.RelationConnection, error)
-	Participations(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ParticipationConnection, error)
-	Statements(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error)
-	Documents(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.DocumentConnection, error)
-	Conflicts(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ConflictConnection, error)
+	Relations(ctx context.Context, obj *model.Organization, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
+	Participations(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
+	Statements(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
+	Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Documents(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
+	Conflicts(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 }
 type ParticipationResolver interface {
 	Event(ctx context.Context, obj *parley.Participation) (*parley.Event, error)
@@ -691,43 +691,43 @@ type ParticipationResolver interface {
 	OnBehalfOf(ctx context.Context, obj *parley.Participation) (model.Actor, error)
 }
 type PersonResolver interface {
-	Roles(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
-	Members(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
+	Roles(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
+	Members(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
 	Affiliations(ctx context.Context, obj *model.Person, asOf *parley.Date) ([]*model.Affiliation, error)
-	Relations(ctx context.Context, obj *model.Person, kind *string, first *int, after *string) (*model.RelationConnection, error)
-	Participations(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ParticipationConnection, error)
-	Statements(ctx context.Context, obj *model.Person, first *int, after *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error)
-	Documents(ctx context.Context, obj *model.Person, first *int, after *string) (*model.DocumentConnection, error)
-	Conflicts(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ConflictConnection, error)
+	Relations(ctx context.Context, obj *model.Person, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
+	Participations(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
+	Statements(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
+	Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Documents(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
+	Conflicts(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 }
 type PositionResolver interface {
 	Holder(ctx context.Context, obj *parley.Position) (model.Actor, error)
 	Proposition(ctx context.Context, obj *parley.Position) (*parley.Proposition, error)
 
-	Statements(ctx context.Context, obj *parley.Position, first *int, after *string) (*model.StatementConnection, error)
+	Statements(ctx context.Context, obj *parley.Position, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
 }
 type PropositionResolver interface {
 	Issue(ctx context.Context, obj *parley.Proposition) (*parley.Issue, error)
 
-	Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error)
-	Conflicts(ctx context.Context, obj *parley.Proposition, first *int, after *string) (*model.ConflictConnection, error)
+	Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Conflicts(ctx context.Context, obj *parley.Proposition, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 }
 type QueryResolver interface {
 	Node(ctx context.Context, id string) (model.Node, error)
 	Nodes(ctx context.Context, ids []string) ([]model.Node, error)
-	Actors(ctx context.Context, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string) (*model.ActorConnection, error)
-	Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error)
-	Events(ctx context.Context, kind *string, first *int, after *string) (*model.EventConnection, error)
-	Issues(ctx context.Context, topLevel *bool, first *int, after *string) (*model.IssueConnection, error)
-	Propositions(ctx context.Context, issue *string, first *int, after *string) (*model.PropositionConnection, error)
-	Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error)
-	Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string) (*model.StatementConnection, error)
-	Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
-	Documents(ctx context.Context, typeArg *string, status *string, issue *string, first *int, after *string) (*model.DocumentConnection, error)
-	Conflicts(ctx context.Context, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string) (*model.ConflictConnection, error)
+	Actors(ctx context.Context, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string, last *int, before *string) (*model.ActorConnection, error)
+	Sources(ctx context.Context, first *int, after *string, last *int, before *string) (*model.SourceConnection, error)
+	Events(ctx context.Context, kind *string, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
+	Issues(ctx context.Context, topLevel *bool, first *int, after *string, last *int, before *string) (*model.IssueConnection, error)
+	Propositions(ctx context.Context, issue *string, first *int, after *string, last *int, before *string) (*model.PropositionConnection, error)
+	Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
+	Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
+	Documents(ctx context.Context, typeArg *string, status *string, issue *string, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
+	Conflicts(ctx context.Context, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	Alignment(ctx context.Context, a string, b string) (*model.Alignment, error)
 	Path(ctx context.Context, from string, to string, maxHops *int, kinds []string) (*model.Path, error)
 	Neighbourhood(ctx context.Context, id string, hops *int, limit *int, kinds []string) (*model.Subgraph, error)
@@ -748,22 +748,22 @@ type RoleResolver interface {
 	OnBehalfOf(ctx context.Context, obj *parley.Role) (model.Actor, error)
 }
 type SourceResolver interface {
-	Mentions(ctx context.Context, obj *parley.Source, first *int, after *string) (*model.NodeConnection, error)
+	Mentions(ctx context.Context, obj *parley.Source, first *int, after *string, last *int, before *string) (*model.NodeConnection, error)
 }
 type StanceGroupResolver interface {
-	Positions(ctx context.Context, obj *model.StanceGroup, first *int, after *string) (*model.PositionConnection, error)
+	Positions(ctx context.Context, obj *model.StanceGroup, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
 }
 type StateResolver interface {
-	Roles(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
-	Members(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error)
+	Roles(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
+	Members(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
 	Affiliations(ctx context.Context, obj *model.State, asOf *parley.Date) ([]*model.Affiliation, error)
-	Relations(ctx context.Context, obj *model.State, kind *string, first *int, after *string) (*model.RelationConnection, error)
-	Participations(ctx context.Context, obj *model.State, first *int, after *string) (*model.ParticipationConnection, error)
-	Statements(ctx context.Context, obj *model.State, first *int, after *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error)
-	Documents(ctx context.Context, obj *model.State, first *int, after *string) (*model.DocumentConnection, error)
-	Conflicts(ctx context.Context, obj *model.State, first *int, after *string) (*model.ConflictConnection, error)
+	Relations(ctx context.Context, obj *model.State, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
+	Participations(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
+	Statements(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
+	Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Documents(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
+	Conflicts(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 }
 type StatementResolver interface {
 	Speaker(ctx context.Context, obj *parley.Statement) (model.Actor, error)
@@ -1030,7 +1030,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Commitment.Statements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Commitment.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Commitment.status":
 		if e.ComplexityRoot.Commitment.Status == nil {
 			break
@@ -1149,7 +1149,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Commitments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Commitments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Document.description":
 		if e.ComplexityRoot.Document.Description == nil {
 			break
@@ -1166,7 +1166,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Document.Documents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Document.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Document.drafters":
 		if e.ComplexityRoot.Document.Drafters == nil {
 			break
@@ -1330,7 +1330,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Event.Participations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Event.parts":
 		if e.ComplexityRoot.Event.Parts == nil {
 			break
@@ -1353,7 +1353,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Statements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Event.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -1439,7 +1439,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.conflicts":
 		if e.ComplexityRoot.Group.Conflicts == nil {
 			break
@@ -1450,7 +1450,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.description":
 		if e.ComplexityRoot.Group.Description == nil {
 			break
@@ -1467,7 +1467,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Documents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.evidence":
 		if e.ComplexityRoot.Group.Evidence == nil {
 			break
@@ -1496,7 +1496,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.name":
 		if e.ComplexityRoot.Group.Name == nil {
 			break
@@ -1513,7 +1513,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Participations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Participations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.positions":
 		if e.ComplexityRoot.Group.Positions == nil {
 			break
@@ -1524,7 +1524,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.relations":
 		if e.ComplexityRoot.Group.Relations == nil {
 			break
@@ -1535,7 +1535,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.roles":
 		if e.ComplexityRoot.Group.Roles == nil {
 			break
@@ -1546,7 +1546,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.statements":
 		if e.ComplexityRoot.Group.Statements == nil {
 			break
@@ -1557,7 +1557,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Statements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Group.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Issue.commitments":
 		if e.ComplexityRoot.Issue.Commitments == nil {
@@ -1569,7 +1569,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Issue.Commitments(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Issue.Commitments(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Issue.conflicts":
 		if e.ComplexityRoot.Issue.Conflicts == nil {
 			break
@@ -1580,7 +1580,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Issue.Conflicts(childComplexity, args["asOf"].(*parley.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Issue.Conflicts(childComplexity, args["asOf"].(*parley.Date), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Issue.description":
 		if e.ComplexityRoot.Issue.Description == nil {
 			break
@@ -1597,7 +1597,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Issue.Documents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Issue.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Issue.evidence":
 		if e.ComplexityRoot.Issue.Evidence == nil {
 			break
@@ -1632,7 +1632,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Issue.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Issue.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Issue.positionsByStance":
 		if e.ComplexityRoot.Issue.PositionsByStance == nil {
 			break
@@ -1654,7 +1654,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Issue.Propositions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Issue.Propositions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Issue.subIssues":
 		if e.ComplexityRoot.Issue.SubIssues == nil {
 			break
@@ -1784,7 +1784,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.conflicts":
 		if e.ComplexityRoot.Organization.Conflicts == nil {
 			break
@@ -1795,7 +1795,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.description":
 		if e.ComplexityRoot.Organization.Description == nil {
 			break
@@ -1812,7 +1812,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Documents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.evidence":
 		if e.ComplexityRoot.Organization.Evidence == nil {
 			break
@@ -1841,7 +1841,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.name":
 		if e.ComplexityRoot.Organization.Name == nil {
 			break
@@ -1858,7 +1858,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Participations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Participations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.positions":
 		if e.ComplexityRoot.Organization.Positions == nil {
 			break
@@ -1869,7 +1869,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.relations":
 		if e.ComplexityRoot.Organization.Relations == nil {
 			break
@@ -1880,7 +1880,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.roles":
 		if e.ComplexityRoot.Organization.Roles == nil {
 			break
@@ -1891,7 +1891,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.statements":
 		if e.ComplexityRoot.Organization.Statements == nil {
 			break
@@ -1902,7 +1902,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Statements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Organization.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2080,7 +2080,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.conflicts":
 		if e.ComplexityRoot.Person.Conflicts == nil {
 			break
@@ -2091,7 +2091,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.description":
 		if e.ComplexityRoot.Person.Description == nil {
 			break
@@ -2108,7 +2108,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Documents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.evidence":
 		if e.ComplexityRoot.Person.Evidence == nil {
 			break
@@ -2137,7 +2137,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.name":
 		if e.ComplexityRoot.Person.Name == nil {
 			break
@@ -2154,7 +2154,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Participations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Participations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.positions":
 		if e.ComplexityRoot.Person.Positions == nil {
 			break
@@ -2165,7 +2165,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
@@ -2176,7 +2176,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.roles":
 		if e.ComplexityRoot.Person.Roles == nil {
 			break
@@ -2187,7 +2187,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.statements":
 		if e.ComplexityRoot.Person.Statements == nil {
 			break
@@ -2198,7 +2198,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Statements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Person.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Position.assertedAt":
 		if e.ComplexityRoot.Position.AssertedAt == nil {
@@ -2282,7 +2282,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Position.Statements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Position.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Position.summary":
 		if e.ComplexityRoot.Position.Summary == nil {
 			break
@@ -2344,7 +2344,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Proposition.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Proposition.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Proposition.evidence":
 		if e.ComplexityRoot.Proposition.Evidence == nil {
 			break
@@ -2373,7 +2373,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Proposition.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Proposition.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Proposition.text":
 		if e.ComplexityRoot.Proposition.Text == nil {
 			break
@@ -2423,7 +2423,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Actors(childComplexity, args["kind"].(*parley.ActorKind), args["name"].(*string), args["affiliation"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Actors(childComplexity, args["kind"].(*parley.ActorKind), args["name"].(*string), args["affiliation"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.alignment":
 		if e.ComplexityRoot.Query.Alignment == nil {
 			break
@@ -2445,7 +2445,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Commitments(childComplexity, args["promisor"].(*string), args["beneficiary"].(*string), args["status"].(*string), args["bindingness"].(*string), args["document"].(*string), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Commitments(childComplexity, args["promisor"].(*string), args["beneficiary"].(*string), args["status"].(*string), args["bindingness"].(*string), args["document"].(*string), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.conflicts":
 		if e.ComplexityRoot.Query.Conflicts == nil {
 			break
@@ -2456,7 +2456,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Conflicts(childComplexity, args["issue"].(*string), args["proposition"].(*string), args["actor"].(*string), args["asOf"].(*parley.Date), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Conflicts(childComplexity, args["issue"].(*string), args["proposition"].(*string), args["actor"].(*string), args["asOf"].(*parley.Date), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.documents":
 		if e.ComplexityRoot.Query.Documents == nil {
 			break
@@ -2467,7 +2467,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Documents(childComplexity, args["type"].(*string), args["status"].(*string), args["issue"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Documents(childComplexity, args["type"].(*string), args["status"].(*string), args["issue"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.events":
 		if e.ComplexityRoot.Query.Events == nil {
 			break
@@ -2478,7 +2478,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Events(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Query.issues":
 		if e.ComplexityRoot.Query.Issues == nil {
@@ -2490,7 +2490,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Issues(childComplexity, args["topLevel"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Issues(childComplexity, args["topLevel"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.neighbourhood":
 		if e.ComplexityRoot.Query.Neighbourhood == nil {
 			break
@@ -2545,7 +2545,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Positions(childComplexity, args["holder"].(*string), args["issue"].(*string), args["proposition"].(*string), args["stance"].(*parley.Stance), args["speechAct"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Positions(childComplexity, args["holder"].(*string), args["issue"].(*string), args["proposition"].(*string), args["stance"].(*parley.Stance), args["speechAct"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.propositions":
 		if e.ComplexityRoot.Query.Propositions == nil {
 			break
@@ -2556,7 +2556,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Propositions(childComplexity, args["issue"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Propositions(childComplexity, args["issue"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -2567,7 +2567,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Roles(childComplexity, args["holder"].(*string), args["organization"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Roles(childComplexity, args["holder"].(*string), args["organization"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.sources":
 		if e.ComplexityRoot.Query.Sources == nil {
 			break
@@ -2578,7 +2578,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Sources(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.statements":
 		if e.ComplexityRoot.Query.Statements == nil {
 			break
@@ -2589,7 +2589,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Statements(childComplexity, args["speaker"].(*string), args["event"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Statements(childComplexity, args["speaker"].(*string), args["event"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Relation.assertedAt":
 		if e.ComplexityRoot.Relation.AssertedAt == nil {
@@ -2922,7 +2922,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Source.Mentions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Source.Mentions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Source.published":
 		if e.ComplexityRoot.Source.Published == nil {
 			break
@@ -3002,7 +3002,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.StanceGroup.Positions(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.StanceGroup.Positions(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "StanceGroup.stance":
 		if e.ComplexityRoot.StanceGroup.Stance == nil {
 			break
@@ -3037,7 +3037,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.conflicts":
 		if e.ComplexityRoot.State.Conflicts == nil {
 			break
@@ -3048,7 +3048,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Conflicts(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.description":
 		if e.ComplexityRoot.State.Description == nil {
 			break
@@ -3065,7 +3065,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Documents(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Documents(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.evidence":
 		if e.ComplexityRoot.State.Evidence == nil {
 			break
@@ -3094,7 +3094,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Members(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.name":
 		if e.ComplexityRoot.State.Name == nil {
 			break
@@ -3111,7 +3111,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Participations(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Participations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.positions":
 		if e.ComplexityRoot.State.Positions == nil {
 			break
@@ -3122,7 +3122,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.relations":
 		if e.ComplexityRoot.State.Relations == nil {
 			break
@@ -3133,7 +3133,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Relations(childComplexity, args["kind"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.roles":
 		if e.ComplexityRoot.State.Roles == nil {
 			break
@@ -3144,7 +3144,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Roles(childComplexity, args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.statements":
 		if e.ComplexityRoot.State.Statements == nil {
 			break
@@ -3155,7 +3155,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Statements(childComplexity, args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.State.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
 	case "Statement.assertedAt":
 		if e.ComplexityRoot.Statement.AssertedAt == nil {
@@ -4443,6 +4443,22 @@ func (ec *executionContext) field_Commitment_statements_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4465,6 +4481,22 @@ func (ec *executionContext) field_Document_commitments_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4487,6 +4519,22 @@ func (ec *executionContext) field_Document_documents_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4509,6 +4557,22 @@ func (ec *executionContext) field_Event_participations_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4531,6 +4595,22 @@ func (ec *executionContext) field_Event_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4599,6 +4679,22 @@ func (ec *executionContext) field_Group_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -4621,6 +4717,22 @@ func (ec *executionContext) field_Group_conflicts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4643,6 +4755,22 @@ func (ec *executionContext) field_Group_documents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4681,6 +4809,22 @@ func (ec *executionContext) field_Group_members_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -4703,6 +4847,22 @@ func (ec *executionContext) field_Group_participations_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4757,6 +4917,22 @@ func (ec *executionContext) field_Group_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -4787,6 +4963,22 @@ func (ec *executionContext) field_Group_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -4825,6 +5017,22 @@ func (ec *executionContext) field_Group_roles_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -4847,6 +5055,22 @@ func (ec *executionContext) field_Group_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4869,6 +5093,22 @@ func (ec *executionContext) field_Issue_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4899,6 +5139,22 @@ func (ec *executionContext) field_Issue_conflicts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -4921,6 +5177,22 @@ func (ec *executionContext) field_Issue_documents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -4981,6 +5253,22 @@ func (ec *executionContext) field_Issue_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -5003,6 +5291,22 @@ func (ec *executionContext) field_Issue_propositions_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5071,6 +5375,22 @@ func (ec *executionContext) field_Organization_commitments_args(ctx context.Cont
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -5093,6 +5413,22 @@ func (ec *executionContext) field_Organization_conflicts_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5115,6 +5451,22 @@ func (ec *executionContext) field_Organization_documents_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5153,6 +5505,22 @@ func (ec *executionContext) field_Organization_members_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -5175,6 +5543,22 @@ func (ec *executionContext) field_Organization_participations_args(ctx context.C
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5229,6 +5613,22 @@ func (ec *executionContext) field_Organization_positions_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -5259,6 +5659,22 @@ func (ec *executionContext) field_Organization_relations_args(ctx context.Contex
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5297,6 +5713,22 @@ func (ec *executionContext) field_Organization_roles_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -5319,6 +5751,22 @@ func (ec *executionContext) field_Organization_statements_args(ctx context.Conte
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5387,6 +5835,22 @@ func (ec *executionContext) field_Person_commitments_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -5409,6 +5873,22 @@ func (ec *executionContext) field_Person_conflicts_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5431,6 +5911,22 @@ func (ec *executionContext) field_Person_documents_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5469,6 +5965,22 @@ func (ec *executionContext) field_Person_members_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -5491,6 +6003,22 @@ func (ec *executionContext) field_Person_participations_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5545,6 +6073,22 @@ func (ec *executionContext) field_Person_positions_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -5575,6 +6119,22 @@ func (ec *executionContext) field_Person_relations_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -5613,6 +6173,22 @@ func (ec *executionContext) field_Person_roles_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -5635,6 +6211,22 @@ func (ec *executionContext) field_Person_statements_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5657,6 +6249,22 @@ func (ec *executionContext) field_Position_statements_args(ctx context.Context, 
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5679,6 +6287,22 @@ func (ec *executionContext) field_Proposition_conflicts_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -5725,6 +6349,22 @@ func (ec *executionContext) field_Proposition_positions_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -5785,6 +6425,22 @@ func (ec *executionContext) field_Query_actors_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -5893,6 +6549,22 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg11
 	return args, nil
 }
 
@@ -5947,6 +6619,22 @@ func (ec *executionContext) field_Query_conflicts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -5993,6 +6681,22 @@ func (ec *executionContext) field_Query_documents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg6
 	return args, nil
 }
 
@@ -6023,6 +6727,22 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -6053,6 +6773,22 @@ func (ec *executionContext) field_Query_issues_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -6235,6 +6971,22 @@ func (ec *executionContext) field_Query_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -6265,6 +7017,22 @@ func (ec *executionContext) field_Query_propositions_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -6319,6 +7087,22 @@ func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -6341,6 +7125,22 @@ func (ec *executionContext) field_Query_sources_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6395,6 +7195,22 @@ func (ec *executionContext) field_Query_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -6417,6 +7233,22 @@ func (ec *executionContext) field_Source_mentions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6439,6 +7271,22 @@ func (ec *executionContext) field_StanceGroup_positions_args(ctx context.Context
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6507,6 +7355,22 @@ func (ec *executionContext) field_State_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -6529,6 +7393,22 @@ func (ec *executionContext) field_State_conflicts_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6551,6 +7431,22 @@ func (ec *executionContext) field_State_documents_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6589,6 +7485,22 @@ func (ec *executionContext) field_State_members_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6611,6 +7523,22 @@ func (ec *executionContext) field_State_participations_args(ctx context.Context,
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -6665,6 +7593,22 @@ func (ec *executionContext) field_State_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg7
 	return args, nil
 }
 
@@ -6695,6 +7639,22 @@ func (ec *executionContext) field_State_relations_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -6733,6 +7693,22 @@ func (ec *executionContext) field_State_roles_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["after"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg5
 	return args, nil
 }
 
@@ -6755,6 +7731,22 @@ func (ec *executionContext) field_State_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg3
 	return args, nil
 }
 
@@ -7951,7 +8943,7 @@ func (ec *executionContext) _Commitment_statements(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Commitment().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -8737,7 +9729,7 @@ func (ec *executionContext) _Document_commitments(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Commitments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Commitments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -8813,7 +9805,7 @@ func (ec *executionContext) _Document_documents(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Document().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -9233,7 +10225,7 @@ func (ec *executionContext) _Event_participations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
@@ -9277,7 +10269,7 @@ func (ec *executionContext) _Event_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -9711,7 +10703,7 @@ func (ec *executionContext) _Group_roles(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -9755,7 +10747,7 @@ func (ec *executionContext) _Group_members(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -9843,7 +10835,7 @@ func (ec *executionContext) _Group_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -9887,7 +10879,7 @@ func (ec *executionContext) _Group_participations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
@@ -9931,7 +10923,7 @@ func (ec *executionContext) _Group_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -9975,7 +10967,7 @@ func (ec *executionContext) _Group_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -10019,7 +11011,7 @@ func (ec *executionContext) _Group_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -10063,7 +11055,7 @@ func (ec *executionContext) _Group_documents(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -10107,7 +11099,7 @@ func (ec *executionContext) _Group_conflicts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Group().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
@@ -10316,7 +11308,7 @@ func (ec *executionContext) _Issue_propositions(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Propositions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Issue().Propositions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionConnection) graphql.Marshaler {
@@ -10360,7 +11352,7 @@ func (ec *executionContext) _Issue_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -10448,7 +11440,7 @@ func (ec *executionContext) _Issue_conflicts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Conflicts(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Issue().Conflicts(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
@@ -10492,7 +11484,7 @@ func (ec *executionContext) _Issue_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Commitments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Issue().Commitments(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -10536,7 +11528,7 @@ func (ec *executionContext) _Issue_documents(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Issue().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -11162,7 +12154,7 @@ func (ec *executionContext) _Organization_roles(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -11206,7 +12198,7 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -11294,7 +12286,7 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -11338,7 +12330,7 @@ func (ec *executionContext) _Organization_participations(ctx context.Context, fi
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
@@ -11382,7 +12374,7 @@ func (ec *executionContext) _Organization_statements(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -11426,7 +12418,7 @@ func (ec *executionContext) _Organization_positions(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -11470,7 +12462,7 @@ func (ec *executionContext) _Organization_commitments(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -11514,7 +12506,7 @@ func (ec *executionContext) _Organization_documents(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -11558,7 +12550,7 @@ func (ec *executionContext) _Organization_conflicts(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Organization().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
@@ -12391,7 +13383,7 @@ func (ec *executionContext) _Person_roles(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -12435,7 +13427,7 @@ func (ec *executionContext) _Person_members(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -12523,7 +13515,7 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -12567,7 +13559,7 @@ func (ec *executionContext) _Person_participations(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
@@ -12611,7 +13603,7 @@ func (ec *executionContext) _Person_statements(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -12655,7 +13647,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -12699,7 +13691,7 @@ func (ec *executionContext) _Person_commitments(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -12743,7 +13735,7 @@ func (ec *executionContext) _Person_documents(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -12787,7 +13779,7 @@ func (ec *executionContext) _Person_conflicts(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Person().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
@@ -13212,7 +14204,7 @@ func (ec *executionContext) _Position_statements(ctx context.Context, field grap
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Position().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Position().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -13508,7 +14500,7 @@ func (ec *executionContext) _Proposition_positions(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -13552,7 +14544,7 @@ func (ec *executionContext) _Proposition_conflicts(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Proposition().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Proposition().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
@@ -13826,7 +14818,7 @@ func (ec *executionContext) _Query_actors(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Actors(ctx, fc.Args["kind"].(*parley.ActorKind), fc.Args["name"].(*string), fc.Args["affiliation"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Actors(ctx, fc.Args["kind"].(*parley.ActorKind), fc.Args["name"].(*string), fc.Args["affiliation"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorConnection) graphql.Marshaler {
@@ -13870,7 +14862,7 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Sources(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourceConnection) graphql.Marshaler {
@@ -13914,7 +14906,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Events(ctx, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Events(ctx, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventConnection) graphql.Marshaler {
@@ -13958,7 +14950,7 @@ func (ec *executionContext) _Query_issues(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Issues(ctx, fc.Args["topLevel"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Issues(ctx, fc.Args["topLevel"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IssueConnection) graphql.Marshaler {
@@ -14002,7 +14994,7 @@ func (ec *executionContext) _Query_propositions(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Propositions(ctx, fc.Args["issue"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Propositions(ctx, fc.Args["issue"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionConnection) graphql.Marshaler {
@@ -14046,7 +15038,7 @@ func (ec *executionContext) _Query_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Positions(ctx, fc.Args["holder"].(*string), fc.Args["issue"].(*string), fc.Args["proposition"].(*string), fc.Args["stance"].(*parley.Stance), fc.Args["speechAct"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Positions(ctx, fc.Args["holder"].(*string), fc.Args["issue"].(*string), fc.Args["proposition"].(*string), fc.Args["stance"].(*parley.Stance), fc.Args["speechAct"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -14090,7 +15082,7 @@ func (ec *executionContext) _Query_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Commitments(ctx, fc.Args["promisor"].(*string), fc.Args["beneficiary"].(*string), fc.Args["status"].(*string), fc.Args["bindingness"].(*string), fc.Args["document"].(*string), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Commitments(ctx, fc.Args["promisor"].(*string), fc.Args["beneficiary"].(*string), fc.Args["status"].(*string), fc.Args["bindingness"].(*string), fc.Args["document"].(*string), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -14134,7 +15126,7 @@ func (ec *executionContext) _Query_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Statements(ctx, fc.Args["speaker"].(*string), fc.Args["event"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Statements(ctx, fc.Args["speaker"].(*string), fc.Args["event"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -14178,7 +15170,7 @@ func (ec *executionContext) _Query_roles(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Roles(ctx, fc.Args["holder"].(*string), fc.Args["organization"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Roles(ctx, fc.Args["holder"].(*string), fc.Args["organization"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -14222,7 +15214,7 @@ func (ec *executionContext) _Query_documents(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Documents(ctx, fc.Args["type"].(*string), fc.Args["status"].(*string), fc.Args["issue"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Documents(ctx, fc.Args["type"].(*string), fc.Args["status"].(*string), fc.Args["issue"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -14266,7 +15258,7 @@ func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Conflicts(ctx, fc.Args["issue"].(*string), fc.Args["proposition"].(*string), fc.Args["actor"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Conflicts(ctx, fc.Args["issue"].(*string), fc.Args["proposition"].(*string), fc.Args["actor"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
@@ -16027,7 +17019,7 @@ func (ec *executionContext) _Source_mentions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
@@ -16259,7 +17251,7 @@ func (ec *executionContext) _StanceGroup_positions(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.StanceGroup().Positions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.StanceGroup().Positions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -16450,7 +17442,7 @@ func (ec *executionContext) _State_roles(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -16494,7 +17486,7 @@ func (ec *executionContext) _State_members(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -16582,7 +17574,7 @@ func (ec *executionContext) _State_relations(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
@@ -16626,7 +17618,7 @@ func (ec *executionContext) _State_participations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
@@ -16670,7 +17662,7 @@ func (ec *executionContext) _State_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Statements(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -16714,7 +17706,7 @@ func (ec *executionContext) _State_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -16758,7 +17750,7 @@ func (ec *executionContext) _State_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -16802,7 +17794,7 @@ func (ec *executionContext) _State_documents(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
@@ -16846,7 +17838,7 @@ func (ec *executionContext) _State_conflicts(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.State().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {

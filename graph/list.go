@@ -55,7 +55,13 @@ func fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([
 				if req.Via == "" {
 					p = ""
 				}
-				out[i] = &pageData{items: res.Items[p], hasNext: res.HasNext[p], hasPrev: req.After != "", total: res.Total[p]}
+				d := &pageData{items: res.Items[p], total: res.Total[p]}
+				if req.Backward {
+					d.hasPrev, d.hasNext = res.More[p], req.Before != ""
+				} else {
+					d.hasNext, d.hasPrev = res.More[p], req.After != ""
+				}
+				out[i] = d
 			}
 		}
 		return out, errs
@@ -64,25 +70,25 @@ func fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([
 
 // list fetches one parent's page of a list, batched with the same list of
 // the other parents in the request.
-func (r *Resolver) list(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, first *int, after *string) (*pageData, error) {
-	return r.load(ctx, of, via, parent, f, first, after, wantsTotal(ctx))
+func (r *Resolver) list(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, pa pageArgs) (*pageData, error) {
+	return r.load(ctx, of, via, parent, f, pa, wantsTotal(ctx))
 }
 
 // listCounted is list with the total always counted.
 func (r *Resolver) listCounted(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, first *int) (*pageData, error) {
-	return r.load(ctx, of, via, parent, f, first, nil, true)
+	return r.load(ctx, of, via, parent, f, pageArgs{first: first}, true)
 }
 
-func (r *Resolver) load(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, first *int, after *string, count bool) (*pageData, error) {
-	n, err := pageSize("first", first)
+func (r *Resolver) load(ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter, pa pageArgs, count bool) (*pageData, error) {
+	p, err := pa.check()
 	if err != nil {
 		return nil, err
 	}
-	req := parley.ListRequest{Of: of, Via: via, Filter: f, First: n, Count: count}
-	if after != nil {
-		if req.After, err = decodeCursor(*after); err != nil {
-			return nil, err
-		}
+	req := parley.ListRequest{Of: of, Via: via, Filter: f, First: p.size, Count: count, Backward: p.backward}
+	if p.backward {
+		req.Before = p.cursor
+	} else {
+		req.After = p.cursor
 	}
 	spec, err := json.Marshal(req)
 	if err != nil {
@@ -263,8 +269,8 @@ func nodeConn(p *pageData) *model.NodeConnection {
 }
 
 // conn runs a list and shapes it with mk.
-func conn[C any](r *Resolver, ctx context.Context, mk func(*pageData) C, of parley.NodeType, via, parent string, f parley.Filter, first *int, after *string) (C, error) {
-	p, err := r.list(ctx, of, via, parent, f, first, after)
+func conn[C any](r *Resolver, ctx context.Context, mk func(*pageData) C, of parley.NodeType, via, parent string, f parley.Filter, pa pageArgs) (C, error) {
+	p, err := r.list(ctx, of, via, parent, f, pa)
 	if err != nil {
 		var zero C
 		return zero, err
@@ -275,7 +281,7 @@ func conn[C any](r *Resolver, ctx context.Context, mk func(*pageData) C, of parl
 // all fetches every node of a small bounded list (at most maxPage).
 func all[T any](r *Resolver, ctx context.Context, of parley.NodeType, via, parent string, f parley.Filter) ([]*T, error) {
 	n := maxPage
-	p, err := r.list(ctx, of, via, parent, f, &n, nil)
+	p, err := r.list(ctx, of, via, parent, f, pageArgs{first: &n})
 	if err != nil {
 		return nil, err
 	}

@@ -40,80 +40,80 @@ func (r *queryResolver) Nodes(ctx context.Context, ids []string) ([]model.Node, 
 }
 
 // Actors is the resolver for the actors field.
-func (r *queryResolver) Actors(ctx context.Context, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string) (*model.ActorConnection, error) {
+func (r *queryResolver) Actors(ctx context.Context, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string, last *int, before *string) (*model.ActorConnection, error) {
 	f := parley.Filter{Affiliation: affiliation, NamePrefix: name}
 	if kind != nil {
 		k := string(*kind)
 		f.Kind = &k
 	}
-	return conn(r.Resolver, ctx, actorConn, parley.TypeActor, "", "", f, first, after)
+	return conn(r.Resolver, ctx, actorConn, parley.TypeActor, "", "", f, pg(first, after, last, before))
 }
 
 // Sources is the resolver for the sources field.
-func (r *queryResolver) Sources(ctx context.Context, first *int, after *string) (*model.SourceConnection, error) {
-	return conn(r.Resolver, ctx, sourceConn, parley.TypeSource, "", "", parley.Filter{}, first, after)
+func (r *queryResolver) Sources(ctx context.Context, first *int, after *string, last *int, before *string) (*model.SourceConnection, error) {
+	return conn(r.Resolver, ctx, sourceConn, parley.TypeSource, "", "", parley.Filter{}, pg(first, after, last, before))
 }
 
 // Events is the resolver for the events field.
-func (r *queryResolver) Events(ctx context.Context, kind *string, first *int, after *string) (*model.EventConnection, error) {
-	return conn(r.Resolver, ctx, eventConn, parley.TypeEvent, "", "", parley.Filter{Kind: kind}, first, after)
+func (r *queryResolver) Events(ctx context.Context, kind *string, first *int, after *string, last *int, before *string) (*model.EventConnection, error) {
+	return conn(r.Resolver, ctx, eventConn, parley.TypeEvent, "", "", parley.Filter{Kind: kind}, pg(first, after, last, before))
 }
 
 // Issues is the resolver for the issues field.
-func (r *queryResolver) Issues(ctx context.Context, topLevel *bool, first *int, after *string) (*model.IssueConnection, error) {
+func (r *queryResolver) Issues(ctx context.Context, topLevel *bool, first *int, after *string, last *int, before *string) (*model.IssueConnection, error) {
 	if topLevel != nil && *topLevel {
-		return conn(r.Resolver, ctx, issueConn, parley.TypeIssue, "parent", "", parley.Filter{}, first, after)
+		return conn(r.Resolver, ctx, issueConn, parley.TypeIssue, "parent", "", parley.Filter{}, pg(first, after, last, before))
 	}
-	return conn(r.Resolver, ctx, issueConn, parley.TypeIssue, "", "", parley.Filter{}, first, after)
+	return conn(r.Resolver, ctx, issueConn, parley.TypeIssue, "", "", parley.Filter{}, pg(first, after, last, before))
 }
 
 // Propositions is the resolver for the propositions field.
-func (r *queryResolver) Propositions(ctx context.Context, issue *string, first *int, after *string) (*model.PropositionConnection, error) {
-	return conn(r.Resolver, ctx, propositionConn, parley.TypeProposition, "", "", parley.Filter{Issue: issue}, first, after)
+func (r *queryResolver) Propositions(ctx context.Context, issue *string, first *int, after *string, last *int, before *string) (*model.PropositionConnection, error) {
+	return conn(r.Resolver, ctx, propositionConn, parley.TypeProposition, "", "", parley.Filter{Issue: issue}, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
-func (r *queryResolver) Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+func (r *queryResolver) Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
 	f := parley.Filter{Holder: holder, Issue: issue, Proposition: proposition, SpeechAct: speechAct, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
 	}
-	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "", "", f, first, after)
+	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "", "", f, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *queryResolver) Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.CommitmentConnection, error) {
+func (r *queryResolver) Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
 	f := parley.Filter{Promisor: promisor, Beneficiary: beneficiary, Status: status, Bindingness: bindingness, Document: document,
 		Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
-	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "", "", f, first, after)
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "", "", f, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *queryResolver) Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string) (*model.StatementConnection, error) {
+func (r *queryResolver) Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
 	f := parley.Filter{Speaker: speaker, Event: event, ReportedVia: reportedVia, IncludeDeprecated: deprecated(includeDeprecated)}
 	if event != nil {
 		// An event includes its parts.
 		f.Event = nil
-		return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", *event, f, first, after)
+		return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", *event, f, pg(first, after, last, before))
 	}
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "", "", f, first, after)
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "", "", f, pg(first, after, last, before))
 }
 
 // Roles is the resolver for the roles field.
-func (r *queryResolver) Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.RoleConnection, error) {
+func (r *queryResolver) Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
 	f := parley.Filter{Holder: holder, Organization: organization, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
-	return conn(r.Resolver, ctx, roleConn, parley.TypeRole, "", "", f, first, after)
+	return conn(r.Resolver, ctx, roleConn, parley.TypeRole, "", "", f, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
-func (r *queryResolver) Documents(ctx context.Context, typeArg *string, status *string, issue *string, first *int, after *string) (*model.DocumentConnection, error) {
-	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "", "", parley.Filter{Kind: typeArg, Status: status, Issue: issue}, first, after)
+func (r *queryResolver) Documents(ctx context.Context, typeArg *string, status *string, issue *string, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error) {
+	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "", "", parley.Filter{Kind: typeArg, Status: status, Issue: issue}, pg(first, after, last, before))
 }
 
 // Conflicts is the resolver for the conflicts field.
-func (r *queryResolver) Conflicts(ctx context.Context, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.conflicts(ctx, parley.ConflictQuery{Issue: issue, Proposition: proposition, Actor: actor, AsOf: asOf}, first, after)
+func (r *queryResolver) Conflicts(ctx context.Context, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Issue: issue, Proposition: proposition, Actor: actor, AsOf: asOf}, pg(first, after, last, before))
 }
 
 // Alignment is the resolver for the alignment field.

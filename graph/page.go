@@ -13,15 +13,52 @@ const maxPage = 100
 // maxNeighbourhood is the most nodes a neighbourhood may return.
 const maxNeighbourhood = 500
 
-// pageSize checks a `first` argument.
-func pageSize(arg string, n *int) (int, error) {
-	if n == nil {
-		return 50, nil
+// defaultPage is the page size when neither first nor last is given.
+const defaultPage = 50
+
+// pageArgs are a connection's paging arguments, as given.
+type pageArgs struct {
+	first, last   *int
+	after, before *string
+}
+
+func pg(first *int, after *string, last *int, before *string) pageArgs {
+	return pageArgs{first: first, after: after, last: last, before: before}
+}
+
+// paging is pageArgs checked: a size, a direction and a decoded cursor.
+type paging struct {
+	size     int
+	backward bool
+	cursor   string // after (forward) or before (backward); "" for none
+}
+
+// check validates the arguments: first with after pages forward, last
+// with before pages backward; the two directions do not mix.
+func (p pageArgs) check() (paging, error) {
+	if (p.first != nil || p.after != nil) && (p.last != nil || p.before != nil) {
+		return paging{}, parley.Errorf(parley.EInvalid, "page forward with first and after, or backward with last and before, not both")
 	}
-	if *n < 0 || *n > maxPage {
-		return 0, parley.Errorf(parley.EInvalid, "%s must be between 0 and %d, got %d", arg, maxPage, *n)
+	out := paging{size: defaultPage}
+	n, arg, cur, curArg := p.first, "first", p.after, "after"
+	if p.last != nil || p.before != nil {
+		out.backward = true
+		n, arg, cur, curArg = p.last, "last", p.before, "before"
 	}
-	return *n, nil
+	if n != nil {
+		if *n < 0 || *n > maxPage {
+			return paging{}, parley.Errorf(parley.EInvalid, "%s must be between 0 and %d, got %d", arg, maxPage, *n)
+		}
+		out.size = *n
+	}
+	if cur != nil {
+		key, err := decodeCursor(curArg, *cur)
+		if err != nil {
+			return paging{}, err
+		}
+		out.cursor = key
+	}
+	return out, nil
 }
 
 const cursorPrefix = "id:"
@@ -31,11 +68,11 @@ func encodeCursor(key string) string {
 	return base64.RawURLEncoding.EncodeToString([]byte(cursorPrefix + key))
 }
 
-// decodeCursor reads a cursor made by encodeCursor.
-func decodeCursor(c string) (string, error) {
+// decodeCursor reads a cursor made by encodeCursor, given as argument arg.
+func decodeCursor(arg, c string) (string, error) {
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || !strings.HasPrefix(string(b), cursorPrefix) {
-		return "", parley.Errorf(parley.EInvalid, "after: %q is not a cursor this API gave out", c)
+		return "", parley.Errorf(parley.EInvalid, "%s: %q is not a cursor this API gave out", arg, c)
 	}
 	return strings.TrimPrefix(string(b), cursorPrefix), nil
 }

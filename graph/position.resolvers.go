@@ -23,18 +23,18 @@ func (r *issueResolver) SubIssues(ctx context.Context, obj *parley.Issue) ([]*pa
 }
 
 // Propositions is the resolver for the propositions field.
-func (r *issueResolver) Propositions(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.PropositionConnection, error) {
-	return conn(r.Resolver, ctx, propositionConn, parley.TypeProposition, "issue", obj.ID, parley.Filter{}, first, after)
+func (r *issueResolver) Propositions(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.PropositionConnection, error) {
+	return conn(r.Resolver, ctx, propositionConn, parley.TypeProposition, "issue", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
-func (r *issueResolver) Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+func (r *issueResolver) Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
 	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
 	}
-	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "issue", obj.ID, f, first, after)
+	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "issue", obj.ID, f, pg(first, after, last, before))
 }
 
 // PositionsByStance is the resolver for the positionsByStance field.
@@ -43,18 +43,18 @@ func (r *issueResolver) PositionsByStance(ctx context.Context, obj *parley.Issue
 }
 
 // Conflicts is the resolver for the conflicts field.
-func (r *issueResolver) Conflicts(ctx context.Context, obj *parley.Issue, asOf *parley.Date, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.conflicts(ctx, parley.ConflictQuery{Issue: &obj.ID, AsOf: asOf}, first, after)
+func (r *issueResolver) Conflicts(ctx context.Context, obj *parley.Issue, asOf *parley.Date, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Issue: &obj.ID, AsOf: asOf}, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *issueResolver) Commitments(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.CommitmentConnection, error) {
-	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "issue", obj.ID, parley.Filter{}, first, after)
+func (r *issueResolver) Commitments(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "issue", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
-func (r *issueResolver) Documents(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.DocumentConnection, error) {
-	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "issue", obj.ID, parley.Filter{}, first, after)
+func (r *issueResolver) Documents(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error) {
+	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "issue", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Holder is the resolver for the holder field.
@@ -68,8 +68,8 @@ func (r *positionResolver) Proposition(ctx context.Context, obj *parley.Position
 }
 
 // Statements is the resolver for the statements field.
-func (r *positionResolver) Statements(ctx context.Context, obj *parley.Position, first *int, after *string) (*model.StatementConnection, error) {
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, first, after)
+func (r *positionResolver) Statements(ctx context.Context, obj *parley.Position, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
 // Issue is the resolver for the issue field.
@@ -78,18 +78,18 @@ func (r *propositionResolver) Issue(ctx context.Context, obj *parley.Proposition
 }
 
 // Positions is the resolver for the positions field.
-func (r *propositionResolver) Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string) (*model.PositionConnection, error) {
+func (r *propositionResolver) Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
 	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
 	}
-	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "proposition", obj.ID, f, first, after)
+	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, "proposition", obj.ID, f, pg(first, after, last, before))
 }
 
 // Conflicts is the resolver for the conflicts field.
-func (r *propositionResolver) Conflicts(ctx context.Context, obj *parley.Proposition, first *int, after *string) (*model.ConflictConnection, error) {
-	return r.conflicts(ctx, parley.ConflictQuery{Proposition: &obj.ID}, first, after)
+func (r *propositionResolver) Conflicts(ctx context.Context, obj *parley.Proposition, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
+	return r.conflicts(ctx, parley.ConflictQuery{Proposition: &obj.ID}, pg(first, after, last, before))
 }
 
 // Issue returns IssueResolver implementation.

@@ -10,28 +10,32 @@ import (
 
 // conflicts fetches a page of conflicts. Their cursor is the ids of the
 // two positions.
-func (r *Resolver) conflicts(ctx context.Context, q parley.ConflictQuery, first *int, after *string) (*model.ConflictConnection, error) {
-	n, err := pageSize("first", first)
+func (r *Resolver) conflicts(ctx context.Context, q parley.ConflictQuery, pa pageArgs) (*model.ConflictConnection, error) {
+	p, err := pa.check()
 	if err != nil {
 		return nil, err
 	}
-	q.First = n
-	if after != nil {
-		key, err := decodeCursor(*after)
-		if err != nil {
-			return nil, err
-		}
-		a, b, ok := strings.Cut(key, " ")
+	q.First, q.Backward = p.size, p.backward
+	if p.cursor != "" {
+		a, b, ok := strings.Cut(p.cursor, " ")
 		if !ok {
-			return nil, parley.Errorf(parley.EInvalid, "after: %q is not a cursor of conflicts", *after)
+			return nil, parley.Errorf(parley.EInvalid, "that cursor is not a cursor of conflicts")
 		}
-		q.After = &[2]string{a, b}
+		if p.backward {
+			q.Before = &[2]string{a, b}
+		} else {
+			q.After = &[2]string{a, b}
+		}
 	}
 	list, more, err := r.Store.Conflicts(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ConflictConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil}}
+	info := &model.PageInfo{HasNextPage: more, HasPreviousPage: p.cursor != ""}
+	if p.backward {
+		info.HasNextPage, info.HasPreviousPage = p.cursor != "", more
+	}
+	c := &model.ConflictConnection{PageInfo: info}
 	for i := range list {
 		cur := encodeCursor(list[i].A.ID + " " + list[i].B.ID)
 		c.Edges = append(c.Edges, &model.ConflictEdge{Cursor: cur, Node: &list[i]})

@@ -45,7 +45,10 @@ type ConflictQuery struct {
 	Actor       *string // one side held by the actor
 	First       int
 	After       *[2]string
-	AsOf        *Date
+	// Backward pages from the end, before Before (if given).
+	Backward bool
+	Before   *[2]string
+	AsOf     *Date
 }
 
 // MaxPathHops and MaxNeighbourhoodHops bound graph walks.

@@ -28,6 +28,11 @@ type ListRequest struct {
 	First int
 	// After is a keyset cursor: only nodes whose id sorts after it.
 	After string
+	// Backward pages from the end: the First nodes whose ids sort before
+	// Before (or the last First nodes when Before is empty), still
+	// returned in id order.
+	Backward bool
+	Before   string
 	// Count asks for the totals as well.
 	Count bool
 }
@@ -62,7 +67,7 @@ type Filter struct {
 
 // ListResult is a page for each parent.
 type ListResult struct {
-	Items   map[string][]any // nodes by parent, in id order
-	HasNext map[string]bool  // whether a parent has more after its page
-	Total   map[string]int   // how many nodes match, by parent, ignoring the page (when counted)
+	Items map[string][]any // nodes by parent, in id order
+	More  map[string]bool  // whether a parent has more beyond its page, in the paging direction
+	Total map[string]int   // how many nodes match, by parent, ignoring the page (when counted)
 }

@@ -117,7 +117,7 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 		parents, parent = []string{""}, "''"
 	}
 	if len(parents) == 0 {
-		return &parley.ListResult{Items: map[string][]any{}, HasNext: map[string]bool{}, Total: map[string]int{}}, nil
+		return &parley.ListResult{Items: map[string][]any{}, More: map[string]bool{}, Total: map[string]int{}}, nil
 	}
 	pjson, err := json.Marshal(parents)
 	if err != nil {
@@ -166,12 +166,21 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 	}
 	matches := fmt.Sprintf("SELECT DISTINCT %s AS parent, x.id AS id FROM %s%s", parent, from, cond)
 
-	res := &parley.ListResult{Items: map[string][]any{}, HasNext: map[string]bool{}, Total: map[string]int{}}
+	res := &parley.ListResult{Items: map[string][]any{}, More: map[string]bool{}, Total: map[string]int{}}
+	// Keyset paging: forward after a cursor in id order, or backward
+	// before one in reverse order (turned round below).
+	keyset, order, cursor := "id > ?", "id", req.After
+	if req.Backward {
+		keyset, order, cursor = "id < ?", "id DESC", req.Before
+		if cursor == "" {
+			keyset = "? = ''"
+		}
+	}
 	page := prefix + `SELECT p.parent, p.id, n.type, n.data FROM (
-		SELECT parent, id, row_number() OVER (PARTITION BY parent ORDER BY id) AS rn
-		FROM (` + matches + `) WHERE id > ?) p
-		JOIN nodes n ON n.id = p.id WHERE p.rn <= ? ORDER BY p.parent, p.id`
-	pageArgs := append(append(append([]any{}, withArgs...), args...), req.After, req.First+1)
+		SELECT parent, id, row_number() OVER (PARTITION BY parent ORDER BY ` + order + `) AS rn
+		FROM (` + matches + `) WHERE ` + keyset + `) p
+		JOIN nodes n ON n.id = p.id WHERE p.rn <= ? ORDER BY p.parent, p.` + order
+	pageArgs := append(append(append([]any{}, withArgs...), args...), cursor, req.First+1)
 	rows, err := db.query(ctx, page, pageArgs...)
 	if err != nil {
 		return nil, fmt.Errorf("list %s by %q: %w", req.Of, req.Via, err)
@@ -184,7 +193,7 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 			return nil, err
 		}
 		if len(res.Items[par]) == req.First {
-			res.HasNext[par] = true
+			res.More[par] = true
 			continue
 		}
 		node, err := decode(parley.NodeType(t), data)
@@ -197,6 +206,13 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 		return nil, err
 	}
 	rows.Close()
+	if req.Backward {
+		for _, items := range res.Items {
+			for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
+				items[i], items[j] = items[j], items[i]
+			}
+		}
+	}
 
 	if req.Count {
 		count := prefix + "SELECT parent, count(*) FROM (" + matches + ") GROUP BY parent"

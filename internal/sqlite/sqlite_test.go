@@ -222,7 +222,7 @@ func TestImportAndRead(t *testing.T) {
 	for _, a := range states.Items[""] {
 		ids = append(ids, a.(*parley.Actor).ID)
 	}
-	if diff := cmp.Diff([]string{"freedonia", "ruritania"}, ids); diff != "" || states.Total[""] != 2 || states.HasNext[""] {
+	if diff := cmp.Diff([]string{"freedonia", "ruritania"}, ids); diff != "" || states.Total[""] != 2 || states.More[""] {
 		t.Errorf("states (-want +got):\n%s (total %d)", diff, states.Total[""])
 	}
 

@@ -35,7 +35,14 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 			args = append(args, q.AsOf.End(), q.AsOf.Start())
 		}
 	}
-	if q.After != nil {
+	order := "pa.id, pb.id"
+	if q.Backward {
+		order = "pa.id DESC, pb.id DESC"
+		if q.Before != nil {
+			where = append(where, "(pa.id, pb.id) < (?, ?)")
+			args = append(args, q.Before[0], q.Before[1])
+		}
+	} else if q.After != nil {
 		where = append(where, "(pa.id, pb.id) > (?, ?)")
 		args = append(args, q.After[0], q.After[1])
 	}
@@ -58,7 +65,7 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 		WHERE aa.rank <> 'DEPRECATED' AND ab.rank <> 'DEPRECATED'
 		AND ((pa.stance IN ('SUPPORTS', 'CONDITIONALLY_SUPPORTS') AND pb.stance = 'OPPOSES')
 		  OR (pb.stance IN ('SUPPORTS', 'CONDITIONALLY_SUPPORTS') AND pa.stance = 'OPPOSES'))` + cond + `
-		ORDER BY pa.id, pb.id LIMIT ?`
+		ORDER BY ` + order + ` LIMIT ?`
 	rows, err := db.query(ctx, query, append(append(withArgs, args...), q.First+1)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("conflicts: %w", err)
@@ -83,10 +90,16 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 	if err := rows.Err(); err != nil {
 		return nil, false, err
 	}
-	if len(out) > q.First {
-		return out[:q.First], true, nil
+	more := len(out) > q.First
+	if more {
+		out = out[:q.First]
 	}
-	return out, false, nil
+	if q.Backward {
+		for i, j := 0, len(out)-1; i < j; i, j = i+1, j-1 {
+			out[i], out[j] = out[j], out[i]
+		}
+	}
+	return out, more, nil
 }
 
 // neighbours returns the links touching any node of the frontier, in a
