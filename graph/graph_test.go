@@ -14,6 +14,7 @@ import (
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/berlin"
+	"github.com/parley-graph/parley/internal/dataset"
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/sqlite"
 )
@@ -27,20 +28,43 @@ func newClient(t *testing.T) *client.Client {
 // newHandler is the GraphQL handler over the Berlin graph in a new file.
 func newHandler(t *testing.T) http.Handler {
 	t.Helper()
-	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "berlin.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	h, _ := serve(t, berlinFile(t))
+	return h
+}
+
+func berlinFile(t *testing.T) *parley.Dataset {
+	t.Helper()
 	f, err := berlin.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := db.Import(ctx, []*parley.Dataset{f.Dataset}); err != nil {
+	return f.Dataset
+}
+
+// testFile reads a data file of testdata.
+func testFile(t *testing.T, name string) *parley.Dataset {
+	t.Helper()
+	f, err := dataset.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
 		t.Fatal(err)
 	}
-	return graph.NewHandler(db, nil)
+	return f.Dataset
+}
+
+// serve imports the datasets into a new database file and returns the
+// GraphQL handler over it, and the database.
+func serve(t *testing.T, files ...*parley.Dataset) (http.Handler, *sqlite.DB) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Import(ctx, files); err != nil {
+		t.Fatal(err)
+	}
+	return graph.NewHandler(db, nil), db
 }
 
 type gqlError struct {

@@ -121,3 +121,17 @@ type StanceGroup struct {
 	Via, Parent string
 	AsOf        *parley.Date
 }
+
+// MarshalString writes a string, or null for the empty string: in Parley
+// an empty text or enum means "not given" (the source does not say), and
+// clients see that as null. A non-null field that came out empty is thus
+// reported as an error rather than passed off as "".
+func MarshalString(s string) graphql.Marshaler {
+	if s == "" {
+		return graphql.Null
+	}
+	return graphql.MarshalString(s)
+}
+
+// UnmarshalString reads a string.
+func UnmarshalString(v any) (string, error) { return graphql.UnmarshalString(v) }

@@ -18,6 +18,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vektah/gqlparser/v2/formatter"
+
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/berlin"
 	"github.com/parley-graph/parley/internal/dataset"
@@ -33,6 +35,7 @@ Usage:
   parley validate FILE...                      check data files without a database
   parley import --db PATH FILE...              import data files, all or nothing
   parley export --db PATH [--format yaml|json] write the whole graph to standard output
+  parley schema                                print the GraphQL schema (SDL)
 
 Run 'parley COMMAND -h' for a command's flags.
 `
@@ -75,6 +78,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		err = a.importFiles(ctx, args)
 	case "export":
 		err = a.export(ctx, args)
+	case "schema":
+		err = a.schema(args)
 	case "help", "-h", "--help":
 		fmt.Fprint(a.Stdout, usage)
 		return 0
@@ -283,6 +288,14 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
 	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "SQLite database `path`, created if absent (env PARLEY_DB)")
 	addr := fs.String("addr", a.env("PARLEY_ADDR", ":8080"), "`address` to listen on (env PARLEY_ADDR)")
+	var origins []string
+	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
+		origins = splitList(env)
+	}
+	fs.Func("cors-origin", "allow browser pages from these `origins` (comma-separated, repeatable, * for any) to call /query (env PARLEY_CORS_ORIGINS)", func(v string) error {
+		origins = append(origins, splitList(v)...)
+		return nil
+	})
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -302,9 +315,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	handler := web.NewHandler(web.Config{
-		GraphQL: graph.NewHandler(store, logger),
-		Ready:   store.Ping,
-		Logger:  logger,
+		GraphQL:     graph.NewHandler(store, logger),
+		Ready:       store.Ping,
+		Logger:      logger,
+		CORSOrigins: origins,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -360,5 +374,31 @@ func loadBerlinIfEmpty(ctx context.Context, store *sqlite.DB, logger *slog.Logge
 		return fmt.Errorf("built-in Berlin graph: %w", err)
 	}
 	logger.Info("loaded the built-in Berlin talks graph", "nodes", res.Created)
+	return nil
+}
+
+// splitList splits a comma-separated list, dropping empty items.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// schema prints the GraphQL schema, descriptions included: what front
+// ends generate their types from.
+func (a *App) schema(args []string) error {
+	fs := a.flags("schema")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	formatter.NewFormatter(a.Stdout, formatter.WithIndent("  ")).FormatSchema(graph.NewExecutableSchema(graph.Config{}).Schema())
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"github.com/rs/cors"
 )
 
 //go:embed assets
@@ -28,6 +30,9 @@ type Config struct {
 	MaxBodyBytes int64
 	// Timeout bounds one GraphQL request; 0 means 30 s.
 	Timeout time.Duration
+	// CORSOrigins lists the origins whose pages may call /query from a
+	// browser ("*" for any). Empty: no cross-origin access.
+	CORSOrigins []string
 }
 
 // NewHandler returns the HTTP handler of Parley's server.
@@ -51,7 +56,16 @@ func NewHandler(c Config) http.Handler {
 		http.ServeFileFS(w, r, static, "index.html")
 	})
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
-	mux.Handle("/query", limit(c.MaxBodyBytes, c.Timeout, c.GraphQL))
+	var query http.Handler = limit(c.MaxBodyBytes, c.Timeout, c.GraphQL)
+	if len(c.CORSOrigins) > 0 {
+		query = cors.New(cors.Options{
+			AllowedOrigins: c.CORSOrigins,
+			AllowedMethods: []string{http.MethodGet, http.MethodPost, http.MethodOptions},
+			AllowedHeaders: []string{"Content-Type", "Accept", "Authorization"},
+			MaxAge:         600,
+		}).Handler(query)
+	}
+	mux.Handle("/query", query)
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))
