@@ -13,7 +13,7 @@ import (
 // Default limits of one operation.
 const (
 	DefaultMaxDepth      = 12
-	DefaultMaxComplexity = 25000
+	DefaultMaxComplexity = 50000
 )
 
 // Limits refuses, before anything runs, an operation nested deeper than

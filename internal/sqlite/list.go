@@ -36,7 +36,8 @@ var lists = map[parley.NodeType]listSpec{
 	}},
 	parley.TypeIssue: {table: "issues", vias: map[string]via{
 		"":       {},
-		"parent": {parent: "x.parent_id"},
+		// Parent "" lists the top-level issues.
+		"parent": {parent: "coalesce(x.parent_id, '')"},
 	}},
 	parley.TypeProposition: {table: "propositions", vias: map[string]via{
 		"":      {},
