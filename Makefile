@@ -5,7 +5,7 @@ GO     ?= go
 DB     ?= parley.db
 ADDR   ?= :8080
 
-.PHONY: run build test vet fmt-check generate assets clean
+.PHONY: run build test vet fmt-check generate schema assets clean
 
 ## run: serve the built-in Berlin graph (playground at http://localhost:8080/)
 run:
@@ -41,3 +41,7 @@ assets:
 
 clean:
 	rm -f parley $(DB) $(DB)-shm $(DB)-wal
+
+## schema: write the GraphQL schema (SDL) that front ends generate types from
+schema:
+	$(GO) run -tags $(TAGS) . schema > schema.graphql

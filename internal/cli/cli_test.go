@@ -256,3 +256,54 @@ func TestWithoutFTS5(t *testing.T) {
 		t.Errorf("output = %q", out)
 	}
 }
+
+// TestSchemaFile checks the committed schema.graphql, which front ends
+// generate their types from, is what the server serves.
+func TestSchemaFile(t *testing.T) {
+	code, out, errOut := run(t, nil, "schema")
+	if code != 0 {
+		t.Fatalf("schema: exit %d: %s", code, errOut)
+	}
+	committed, err := os.ReadFile("../../schema.graphql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(committed) {
+		t.Errorf("schema.graphql is out of date: run `make schema` and commit it\n%s", cmp.Diff(string(committed), out))
+	}
+	if !strings.Contains(out, "type Query {") || !strings.Contains(out, "The node's id, unique across the graph.") {
+		t.Errorf("schema lacks the Query type or its descriptions")
+	}
+}
+
+func TestServeCORSFromEnvironment(t *testing.T) {
+	addrc := make(chan string, 1)
+	env := map[string]string{"PARLEY_CORS_ORIGINS": "https://a.example, https://b.example", "PARLEY_DB": filepath.Join(t.TempDir(), "c.db")}
+	app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { addrc <- a }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() { done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--cors-origin", "https://c.example"}) }()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	for origin, allowed := range map[string]bool{"https://b.example": true, "https://c.example": true, "https://d.example": false} {
+		req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(`{"query":"{ __typename }"}`))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Origin", origin)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Access-Control-Allow-Origin") == origin; got != allowed {
+			t.Errorf("%s: allowed %v, want %v", origin, got, allowed)
+		}
+	}
+	cancel()
+	<-done
+}

@@ -1,0 +1,109 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+)
+
+// echo stands in for the GraphQL handler: it reads the body and reports
+// its length, or the error reading it.
+var echo = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusRequestEntityTooLarge)
+		return
+	}
+	if r.URL.Query().Get("slow") != "" {
+		select {
+		case <-r.Context().Done():
+			http.Error(w, "timed out", http.StatusGatewayTimeout)
+			return
+		case <-time.After(5 * time.Second):
+		}
+	}
+	w.Write([]byte(strings.Repeat("x", len(b))))
+})
+
+func do(h http.Handler, method, path, body string, header map[string]string) *httptest.ResponseRecorder {
+	req := httptest.NewRequest(method, path, strings.NewReader(body))
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+func TestCORS(t *testing.T) {
+	h := NewHandler(Config{GraphQL: echo, Logger: quiet(), CORSOrigins: []string{"https://analyst.example"}})
+	w := do(h, http.MethodOptions, "/query", "", map[string]string{
+		"Origin": "https://analyst.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"})
+	if got := w.Header().Get("Access-Control-Allow-Origin"); got != "https://analyst.example" {
+		t.Errorf("preflight from an allowed origin: Allow-Origin %q (status %d)", got, w.Code)
+	}
+	w = do(h, http.MethodPost, "/query", "{}", map[string]string{"Origin": "https://analyst.example"})
+	if got := w.Header().Get("Access-Control-Allow-Origin"); got != "https://analyst.example" || w.Body.String() != "xx" {
+		t.Errorf("POST from an allowed origin: Allow-Origin %q, body %q", got, w.Body.String())
+	}
+	w = do(h, http.MethodPost, "/query", "{}", map[string]string{"Origin": "https://elsewhere.example"})
+	if got := w.Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("POST from another origin: Allow-Origin %q, want none", got)
+	}
+	// Without an allow-list, no cross-origin access at all.
+	h = NewHandler(Config{GraphQL: echo, Logger: quiet()})
+	w = do(h, http.MethodPost, "/query", "{}", map[string]string{"Origin": "https://analyst.example"})
+	if got := w.Header().Get("Access-Control-Allow-Origin"); got != "" {
+		t.Errorf("no allow-list: Allow-Origin %q, want none", got)
+	}
+}
+
+func TestLimits(t *testing.T) {
+	h := NewHandler(Config{GraphQL: echo, Logger: quiet(), MaxBodyBytes: 10, Timeout: 50 * time.Millisecond})
+	if w := do(h, http.MethodPost, "/query", "0123456789", nil); w.Code != 200 || w.Body.Len() != 10 {
+		t.Errorf("body at the limit: %d %q", w.Code, w.Body.String())
+	}
+	if w := do(h, http.MethodPost, "/query", "0123456789A", nil); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("body over the limit: %d, want 413", w.Code)
+	}
+	start := time.Now()
+	if w := do(h, http.MethodPost, "/query?slow=1", "", nil); w.Code != http.StatusGatewayTimeout || time.Since(start) > 2*time.Second {
+		t.Errorf("slow request: %d after %v, want the context cancelled after the timeout", w.Code, time.Since(start))
+	}
+}
+
+func TestHealthAndPlayground(t *testing.T) {
+	var logs bytes.Buffer
+	ready := errors.New("database is locked")
+	h := NewHandler(Config{GraphQL: echo, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Ready: func(context.Context) error { return ready }})
+	if w := do(h, http.MethodGet, "/healthz", "", nil); w.Code != 200 {
+		t.Errorf("/healthz = %d", w.Code)
+	}
+	if w := do(h, http.MethodGet, "/readyz", "", nil); w.Code != http.StatusServiceUnavailable {
+		t.Errorf("/readyz with the database unreachable = %d, want 503", w.Code)
+	}
+	ready = nil
+	if w := do(h, http.MethodGet, "/readyz", "", nil); w.Code != 200 {
+		t.Errorf("/readyz = %d", w.Code)
+	}
+	w := do(h, http.MethodGet, "/", "", nil)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), "/assets/graphiql/graphiql.min.js") {
+		t.Errorf("/ = %d", w.Code)
+	}
+	if w := do(h, http.MethodGet, "/nothing", "", nil); w.Code != 404 {
+		t.Errorf("/nothing = %d, want 404", w.Code)
+	}
+	if !strings.Contains(logs.String(), "msg=request method=GET path=/readyz status=503") {
+		t.Errorf("request log:\n%s", logs.String())
+	}
+}
