@@ -70,10 +70,24 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 	case gerr.Extensions != nil && gerr.Extensions["code"] != nil:
 		// Parse and validation errors: gqlgen has set
 		// GRAPHQL_PARSE_FAILED or GRAPHQL_VALIDATION_FAILED.
+	case isRequestError(err, gerr):
+		// The transport could not read the request (a body that is not
+		// JSON, a query that is not a string): the client's mistake.
+		if gerr.Extensions == nil {
+			gerr.Extensions = map[string]any{}
+		}
+		gerr.Extensions["code"] = "BAD_REQUEST"
 	default:
 		logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gerr.Path.String())
 		gerr.Message = "internal error"
 		gerr.Extensions = map[string]any{"code": "INTERNAL_SERVER_ERROR"}
 	}
 	return gerr
+}
+
+// isRequestError reports whether err is gqlgen's own complaint about the
+// request, made before any resolver ran: a bare gqlerror with no path.
+func isRequestError(err error, gerr *gqlerror.Error) bool {
+	var ge *gqlerror.Error
+	return errors.As(err, &ge) && ge.Unwrap() == nil && len(gerr.Path) == 0
 }

@@ -17,9 +17,9 @@ func TestLimits(t *testing.T) {
 			message: "query complexity 2040300 exceeds the limit of 50000: ask for smaller pages (first, last, limit)",
 		},
 		{
-			name:    "a connection without first counts as 50",
-			query:   `{ actors { edges { node { statements { edges { node { audience { statements { totalCount } } } } } } } } }`,
-			code:    "COMPLEXITY_LIMIT_EXCEEDED",
+			name:  "a connection without first counts as 50",
+			query: `{ actors { edges { node { statements { edges { node { audience { statements { totalCount } } } } } } } } }`,
+			code:  "COMPLEXITY_LIMIT_EXCEEDED",
 			// statements{totalCount}: (1+1)*50 = 100; audience: 1+100; node: 102;
 			// edges: 103; statements: (1+103)*50 = 5200; node 5201; edges 5202;
 			// actors: (1+5202)*50.

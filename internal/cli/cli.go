@@ -315,7 +315,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	handler := web.NewHandler(web.Config{
-		GraphQL:     graph.NewHandler(store, logger),
+		GraphQL:     graph.Conform(graph.NewHandler(store, logger)),
 		Ready:       store.Ping,
 		Logger:      logger,
 		CORSOrigins: origins,

@@ -283,7 +283,9 @@ func TestServeCORSFromEnvironment(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	done := make(chan int, 1)
-	go func() { done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--cors-origin", "https://c.example"}) }()
+	go func() {
+		done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--cors-origin", "https://c.example"})
+	}()
 	var base string
 	select {
 	case a := <-addrc:

@@ -35,7 +35,7 @@ var lists = map[parley.NodeType]listSpec{
 		"actor":  {parent: "pp.actor_id", join: "JOIN participations pp ON pp.event_id = x.id"},
 	}},
 	parley.TypeIssue: {table: "issues", vias: map[string]via{
-		"":       {},
+		"": {},
 		// Parent "" lists the top-level issues.
 		"parent": {parent: "coalesce(x.parent_id, '')"},
 	}},

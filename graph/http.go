@@ -1,0 +1,93 @@
+package graph
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// Conform adjusts gqlgen's responses to the GraphQL over HTTP spec where
+// they differ, for errors raised before execution:
+//
+//   - a document that does not parse or validate, or variables that do not
+//     coerce: 200 for a client accepting only application/json (the
+//     legacy type), 400 for one accepting application/graphql-response+json;
+//   - a request that is not a GraphQL request (bad parameters, a body that
+//     is not JSON): 400 whatever the client accepts;
+//   - in both cases no "data" entry, since no execution began.
+//
+// Successful and executed responses pass through untouched.
+func Conform(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		next.ServeHTTP(rec, r)
+		body := rec.body.Bytes()
+		status := rec.status
+		if status >= 400 && status < 500 {
+			var resp struct {
+				Errors []struct {
+					Extensions struct{ Code string }
+				}
+			}
+			var raw map[string]json.RawMessage
+			if json.Unmarshal(body, &raw) == nil && json.Unmarshal(body, &resp) == nil && len(resp.Errors) > 0 {
+				// No execution began: there is no data entry.
+				if string(raw["data"]) == "null" {
+					delete(raw, "data")
+					if b, err := json.Marshal(raw); err == nil {
+						body = b
+					}
+				}
+				document := true
+				for _, e := range resp.Errors {
+					switch e.Extensions.Code {
+					case "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED":
+					default:
+						document = false
+					}
+				}
+				switch {
+				case document && !acceptsGraphQLResponse(r):
+					status = http.StatusOK
+				case status == http.StatusUnprocessableEntity:
+					status = http.StatusBadRequest
+				}
+			}
+		}
+		for k, v := range rec.header {
+			w.Header()[k] = v
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(status)
+		w.Write(body)
+	})
+}
+
+// acceptsGraphQLResponse reports whether the client takes
+// application/graphql-response+json.
+func acceptsGraphQLResponse(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := strings.Cut(strings.TrimSpace(part), ";")
+		if mt == "application/graphql-response+json" {
+			return true
+		}
+	}
+	return false
+}
+
+// recorder keeps a response to adjust it before it is sent.
+type recorder struct {
+	header http.Header
+	body   bytes.Buffer
+	status int
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
+func (r *recorder) WriteHeader(code int)        { r.status = code }

@@ -1,0 +1,53 @@
+package graph_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/parley-graph/parley/graph"
+)
+
+func TestConform(t *testing.T) {
+	h := graph.Conform(newHandler(t))
+	tests := []struct {
+		name, accept, body string
+		status             int
+		code               string
+		data               bool
+	}{
+		{"success", "application/json", `{"query":"{ __typename }"}`, 200, "", true},
+		{"parse failure, legacy JSON", "application/json", `{"query":"{ node"}`, 200, "GRAPHQL_PARSE_FAILED", false},
+		{"validation failure, legacy JSON", "application/json", `{"query":"{ nodez }"}`, 200, "GRAPHQL_VALIDATION_FAILED", false},
+		{"parse failure, graphql-response", "application/graphql-response+json", `{"query":"{ node"}`, 400, "GRAPHQL_PARSE_FAILED", false},
+		{"validation failure, graphql-response", "application/graphql-response+json", `{"query":"{ nodez }"}`, 400, "GRAPHQL_VALIDATION_FAILED", false},
+		{"bad parameters", "application/json", `{"query":7}`, 400, "BAD_REQUEST", false},
+		{"body not JSON", "application/graphql-response+json", `{"query":`, 400, "BAD_REQUEST", false},
+		{"resolver error keeps its data", "application/json", `{"query":"{ node(id: \"x\") { id } }"}`, 200, "NOT_FOUND", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(tt.body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept", tt.accept)
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			var resp struct {
+				Data   *json.RawMessage
+				Errors []gqlError
+			}
+			raw := map[string]json.RawMessage{}
+			json.Unmarshal(w.Body.Bytes(), &raw)
+			json.Unmarshal(w.Body.Bytes(), &resp)
+			_, hasData := raw["data"]
+			if w.Code != tt.status || hasData != tt.data {
+				t.Errorf("status %d, data entry %v; want %d, %v\n%s", w.Code, hasData, tt.status, tt.data, w.Body.String())
+			}
+			if tt.code != "" && (len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != tt.code) {
+				t.Errorf("errors = %+v, want code %s", resp.Errors, tt.code)
+			}
+		})
+	}
+}
