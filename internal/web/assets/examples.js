@@ -1,19 +1,35 @@
-// Example queries the playground opens with, one tab each.
+// Example queries the playground opens with, one tab each: the questions
+// analysts ask of the Berlin talks (QUESTIONS.md), answered by the graph.
+// Every answer carries the article's words that back it.
 window.PARLEY_EXAMPLES = [
   {
     query: `# Welcome to Parley: the Berlin talks on ending the Russia–Ukraine war.
 # Every actor and assertion is backed by the words of the article.
-# Run a query with Ctrl-Enter; open the docs (top left) to explore the schema.
-
-query Actors {
-  actors(first: 50) {
-    totalCount
-    edges {
-      node {
-        __typename
-        id
-        name
-        aliases
+# Run a query with Ctrl-Enter (or the pink button); the tabs above hold
+# more examples; open the docs (book icon, left) to explore the schema.
+#
+# 1. Who took part in the Berlin talks, in what role, and for whom?
+query Participants {
+  node(id: "berlin-talks") {
+    ... on Event {
+      name
+      place
+      participations(first: 20) {
+        totalCount
+        edges {
+          node {
+            event { name }
+            actor {
+              name
+              ... on Person {
+                roles(first: 3) { edges { node { post organization { name } } } }
+              }
+            }
+            role
+            onBehalfOf { name }
+            evidence { quote }
+          }
+        }
       }
     }
   }
@@ -21,34 +37,123 @@ query Actors {
 `,
   },
   {
-    query: `# Fetch any node by its id: here, Russia's demand on Donbas,
-# with the article's words that back it.
-query Position {
-  node(id: "pos-russia-demands-donbas") {
-    ... on Position {
-      holder { name }
-      proposition { text issue { name } }
-      stance
-      speechAct
-      attribution { basis by { name } via { name } }
-      evidence { quote start end source { title } }
+    query: `# 2. Which positions are held on the Donbas territory question,
+#    and which of them conflict?
+query Donbas {
+  node(id: "donbas") {
+    ... on Issue {
+      name
+      positionsByStance {
+        stance
+        positions(first: 10) {
+          edges {
+            node {
+              holder { name }
+              speechAct
+              proposition { text }
+              evidence { quote }
+            }
+          }
+        }
+      }
+      conflicts {
+        edges {
+          node {
+            proposition { text }
+            a { holder { name } stance evidence { quote } }
+            b { holder { name } stance evidence { quote } }
+          }
+        }
+      }
     }
   }
 }
 `,
   },
   {
-    query: `# What the United States is to commit to, or not.
-query Commitments {
-  nodes(ids: ["com-us-ceasefire-monitoring", "com-us-article-5-like-guarantees", "com-us-no-troops-on-the-ground"]) {
-    ... on Commitment {
-      id
-      obligation
-      polarity
-      bindingness
-      status
-      document { title }
-      attribution { basis by { name } }
+    query: `# 3. Which documents are under discussion, and what does each need?
+#    (The article says there are five and names four.)
+query Documents {
+  node(id: "doc-package") {
+    ... on Document {
+      title
+      packageSize
+      refines { title backers { name } }
+      documents {
+        totalCount
+        edges {
+          node {
+            title
+            status
+            requirements { kind description actor { name } evidence { quote } }
+            evidence { quote }
+          }
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# 4. What is the United States to commit to, or not?
+query USCommitments {
+  commitments(promisor: "united-states") {
+    edges {
+      node {
+        obligation
+        polarity
+        bindingness
+        status
+        beneficiaries { name }
+        document { title }
+        requirements { description actor { name } }
+        attribution { basis by { name } via { name } }
+        evidence { quote }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# 5. What has Zelenskyy said, where, and about what?
+query Zelenskyy {
+  statements(speaker: "volodymyr-zelenskyy", first: 20) {
+    totalCount
+    edges {
+      node {
+        words
+        mode
+        cueVerb
+        event { name }
+        venue
+        audience { name }
+        speakerRoles { post organization { name } }
+        expresses {
+          __typename
+          ... on Position { proposition { text } stance }
+          ... on Commitment { obligation }
+        }
+        evidence { quote start end }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# 6. How are Donald Trump and Vladimir Putin connected?
+#    A shortest chain of relationships, each link with its evidence.
+query TrumpPutin {
+  path(from: "donald-trump", to: "vladimir-putin", maxHops: 4) {
+    length
+    nodes { ... on Node { id } ... on Actor { name } }
+    links {
+      kind
+      from { ... on Node { id } }
+      to { ... on Node { id } }
+      via { __typename }
       evidence { quote }
     }
   }
@@ -56,16 +161,22 @@ query Commitments {
 `,
   },
   {
-    query: `# A statement: who said it, in what words, where.
-query Statement {
-  node(id: "st-zelenskyy-different-positions") {
-    ... on Statement {
-      speaker { name }
-      mode
-      words
-      cueVerb
-      event { name place }
-      evidence { quote start end }
+    query: `# Where do Russia and Ukraine agree and disagree?
+# And which claims rest on anonymous officials, through which outlet?
+query AlignmentAndSources {
+  alignment(a: "russia", b: "ukraine") {
+    agree
+    disagree
+    partlyAgree
+    items { proposition { text } agreement }
+  }
+  statements(speaker: "us-officials") {
+    edges {
+      node {
+        words
+        attribution { basis via { name } }
+        evidence { quote }
+      }
     }
   }
 }
