@@ -3,10 +3,14 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/99designs/gqlgen/client"
@@ -315,5 +319,29 @@ func TestAssertionFields(t *testing.T) {
 	}
 	if r := resp.Requirement; r.Subject.Typename != "Document" || r.Subject.Title != "Legally binding security guarantees" || r.Actor.Name != "US Congress" {
 		t.Errorf("requirement = %+v", r)
+	}
+}
+
+func TestPersistedQueries(t *testing.T) {
+	h := newHandler(t)
+	const q = `{ node(id: "ukraine") { id } }`
+	sum := sha256.Sum256([]byte(q))
+	hash := hex.EncodeToString(sum[:])
+	post := func(body string) string {
+		req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		return w.Body.String()
+	}
+	ext := `"extensions":{"persistedQuery":{"version":1,"sha256Hash":"` + hash + `"}}`
+	if got := post(`{` + ext + `}`); !strings.Contains(got, "PersistedQueryNotFound") {
+		t.Errorf("unknown hash: %s", got)
+	}
+	if got := post(`{"query":` + strconv.Quote(q) + `,` + ext + `}`); got != `{"data":{"node":{"id":"ukraine"}}}` {
+		t.Errorf("register: %s", got)
+	}
+	if got := post(`{` + ext + `}`); got != `{"data":{"node":{"id":"ukraine"}}}` {
+		t.Errorf("by hash: %s", got)
 	}
 }
