@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -23,6 +24,10 @@ func Conform(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method == http.MethodOptions {
 			next.ServeHTTP(w, r)
+			return
+		}
+		if r.Method == http.MethodPost && missingQuery(r) {
+			writeRequestError(w, "the request has no query: send {\"query\": \"...\"} (or a persisted query's hash)")
 			return
 		}
 		rec := &recorder{header: http.Header{}, status: http.StatusOK}
@@ -67,6 +72,38 @@ func Conform(next http.Handler) http.Handler {
 		w.WriteHeader(status)
 		w.Write(body)
 	})
+}
+
+// missingQuery reports whether a JSON POST names neither a query nor a
+// persisted query, leaving the body readable for the handler.
+func missingQuery(r *http.Request) bool {
+	mt, _, _ := strings.Cut(r.Header.Get("Content-Type"), ";")
+	if strings.TrimSpace(mt) != "application/json" || r.Body == nil {
+		return false
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	if err != nil {
+		return false
+	}
+	var params struct {
+		Query      *json.RawMessage
+		Extensions struct {
+			PersistedQuery *json.RawMessage
+		}
+	}
+	if json.Unmarshal(body, &params) != nil {
+		return false // the handler reports malformed JSON itself
+	}
+	return params.Query == nil && params.Extensions.PersistedQuery == nil
+}
+
+// writeRequestError answers a request that is not a GraphQL request.
+func writeRequestError(w http.ResponseWriter, msg string) {
+	b, _ := json.Marshal(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": "BAD_REQUEST"}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	w.Write(b)
 }
 
 // acceptsGraphQLResponse reports whether the client takes

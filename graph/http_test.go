@@ -24,6 +24,7 @@ func TestConform(t *testing.T) {
 		{"parse failure, graphql-response", "application/graphql-response+json", `{"query":"{ node"}`, 400, "GRAPHQL_PARSE_FAILED", false},
 		{"validation failure, graphql-response", "application/graphql-response+json", `{"query":"{ nodez }"}`, 400, "GRAPHQL_VALIDATION_FAILED", false},
 		{"bad parameters", "application/json", `{"query":7}`, 400, "BAD_REQUEST", false},
+		{"no query", "application/json", `{"qeury":"{ __typename }"}`, 400, "BAD_REQUEST", false},
 		{"body not JSON", "application/graphql-response+json", `{"query":`, 400, "BAD_REQUEST", false},
 		{"resolver error keeps its data", "application/json", `{"query":"{ node(id: \"x\") { id } }"}`, 200, "NOT_FOUND", true},
 	}
