@@ -17,6 +17,9 @@ const (
 	ENotFound = "NOT_FOUND"      // a referenced node does not exist
 	EConflict = "CONFLICT"       // the input clashes with what is stored
 	EInternal = "INTERNAL"       // a fault of Parley's, never the caller's
+
+	EUnauthenticated = "UNAUTHENTICATED" // no valid token where one is needed
+	EForbidden       = "FORBIDDEN"       // the token's role may not do this
 )
 
 // Error is the one error type of the domain. Code is one of the E*

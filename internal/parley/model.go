@@ -206,7 +206,11 @@ type Position struct {
 	Summary     string   `json:"summary,omitempty"`
 	Conditions  []string `json:"conditions,omitempty"`
 	RedLine     bool     `json:"redLine,omitempty"`
-	Assertion   `yaml:",inline"`
+	// Supersedes and SupersededBy link a position that replaced another,
+	// both ways; the superseded one is ranked DEPRECATED.
+	Supersedes   string `json:"supersedes,omitempty"`
+	SupersededBy string `json:"supersededBy,omitempty"`
+	Assertion    `yaml:",inline"`
 }
 
 // Commitment is an obligation that promisors take on, or are proposed to
@@ -229,11 +233,13 @@ type Commitment struct {
 
 // StatusEntry is one rating of a commitment's status.
 type StatusEntry struct {
-	Status   string      `json:"status"`
-	Date     Date        `json:"date,omitempty"`
-	RatedBy  string      `json:"ratedBy,omitempty"`
-	Note     string      `json:"note,omitempty"`
-	Evidence []*Evidence `json:"evidence"`
+	Status  string `json:"status"`
+	Date    Date   `json:"date,omitempty"`
+	RatedBy string `json:"ratedBy,omitempty"`
+	// RecordedBy is who entered the rating (a token's name), set by Parley.
+	RecordedBy string      `json:"recordedBy,omitempty"`
+	Note       string      `json:"note,omitempty"`
+	Evidence   []*Evidence `json:"evidence"`
 }
 
 // Requirement is a condition a document or commitment needs to take

@@ -7,6 +7,8 @@ import "context"
 type Store interface {
 	Lister
 	Walker
+	Writer
+	Tokens
 
 	// Import validates the datasets against the domain's rules and what
 	// the store already holds, then writes them in one transaction. A node

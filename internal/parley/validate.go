@@ -468,6 +468,11 @@ func (v *validator) dataset(ds *Dataset) {
 		v.enum(p, "speechAct", x.SpeechAct, speechActs, true)
 		v.text(p, "summary", x.Summary, false)
 		v.list(p, "conditions", x.Conditions)
+		v.ref(p, "supersedes", x.Supersedes, false, TypePosition)
+		v.ref(p, "supersededBy", x.SupersededBy, false, TypePosition)
+		if x.Supersedes != "" && x.Supersedes == x.ID {
+			v.addf(p+".supersedes", EInvalid, "a position cannot supersede itself")
+		}
 		v.assertion(p, &x.Assertion)
 	}
 	for i, x := range ds.Commitments {
@@ -499,6 +504,7 @@ func (v *validator) dataset(ds *Dataset) {
 				last = s.Date
 			}
 			v.ref(sp, "ratedBy", s.RatedBy, false, TypeActor)
+			v.text(sp, "recordedBy", s.RecordedBy, false)
 			v.text(sp, "note", s.Note, false)
 			v.evidence(sp, s.Evidence, true)
 		}

@@ -29,6 +29,8 @@ type DB struct {
 	db      *sql.DB
 	path    string
 	queries atomic.Int64
+	// referrers are the columns through which nodes refer to others.
+	referrers []referrer
 	// Now returns the time recorded with each write; tests replace it.
 	Now func() time.Time
 }
@@ -62,6 +64,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, fmt.Errorf("migrate %s: %w", path, err)
+	}
+	if err := db.loadReferrers(ctx); err != nil {
+		sqldb.Close()
+		return nil, fmt.Errorf("read schema of %s: %w", path, err)
 	}
 	return db, nil
 }

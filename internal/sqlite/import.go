@@ -61,6 +61,12 @@ func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.Impo
 		return nil, InvalidError(problems)
 	}
 	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}}
+	author := parley.AuthorFrom(ctx)
+	w.onChange = func(id string, t parley.NodeType, before, after string) error {
+		_, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, before, after) VALUES (?, ?, 'IMPORT', ?, ?, ?, ?)",
+			id, string(t), author, w.now, null(before), after)
+		return err
+	}
 	for _, ds := range files {
 		if err := w.dataset(ds); err != nil {
 			return nil, domainError(err, "import")
@@ -88,6 +94,9 @@ type writer struct {
 	tx  *sql.Tx
 	now string
 	res *parley.ImportResult
+	// onChange, if set, is told of each node created or replaced, with its
+	// record before (empty if new) and after.
+	onChange func(id string, t parley.NodeType, before, after string) error
 }
 
 func (w *writer) exec(query string, args ...any) error {
@@ -113,8 +122,8 @@ func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 	}
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
-	var old string
-	err = w.tx.QueryRowContext(w.ctx, "SELECT hash FROM nodes WHERE id = ?", id).Scan(&old)
+	var old, before string
+	err = w.tx.QueryRowContext(w.ctx, "SELECT hash, data FROM nodes WHERE id = ?", id).Scan(&old, &before)
 	switch {
 	case err == nil && old == hash:
 		w.res.Unchanged++
@@ -131,8 +140,16 @@ func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 	default:
 		return false, err
 	}
-	return true, w.exec("INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
-		id, string(t), string(data), hash, w.now)
+	if err := w.exec("INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
+		id, string(t), string(data), hash, w.now); err != nil {
+		return false, err
+	}
+	if w.onChange != nil {
+		if err := w.onChange(id, t, before, string(data)); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 func (w *writer) evidence(id, part string, evs []*parley.Evidence) error {
