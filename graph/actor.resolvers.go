@@ -62,6 +62,11 @@ func (r *groupResolver) Conflicts(ctx context.Context, obj *model.Group, first *
 	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
 }
 
+// History is the resolver for the history field.
+func (r *groupResolver) History(ctx context.Context, obj *model.Group, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Roles is the resolver for the roles field.
 func (r *organizationResolver) Roles(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
 	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
@@ -110,6 +115,11 @@ func (r *organizationResolver) Documents(ctx context.Context, obj *model.Organiz
 // Conflicts is the resolver for the conflicts field.
 func (r *organizationResolver) Conflicts(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
 	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
+}
+
+// History is the resolver for the history field.
+func (r *organizationResolver) History(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
 }
 
 // Roles is the resolver for the roles field.
@@ -162,6 +172,11 @@ func (r *personResolver) Conflicts(ctx context.Context, obj *model.Person, first
 	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
 }
 
+// History is the resolver for the history field.
+func (r *personResolver) History(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Roles is the resolver for the roles field.
 func (r *stateResolver) Roles(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
 	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
@@ -210,6 +225,11 @@ func (r *stateResolver) Documents(ctx context.Context, obj *model.State, first *
 // Conflicts is the resolver for the conflicts field.
 func (r *stateResolver) Conflicts(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
 	return r.actorConflicts(ctx, obj.Actor, pg(first, after, last, before))
+}
+
+// History is the resolver for the history field.
+func (r *stateResolver) History(ctx context.Context, obj *model.State, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
 }
 
 // Group returns GroupResolver implementation.

@@ -60,6 +60,11 @@ func (r *commitmentResolver) Statements(ctx context.Context, obj *parley.Commitm
 	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
+// History is the resolver for the history field.
+func (r *commitmentResolver) History(ctx context.Context, obj *parley.Commitment, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Subject is the resolver for the subject field.
 func (r *requirementResolver) Subject(ctx context.Context, obj *parley.Requirement) (model.Node, error) {
 	v, err := r.node(ctx, obj.Subject)
@@ -69,6 +74,11 @@ func (r *requirementResolver) Subject(ctx context.Context, obj *parley.Requireme
 // Actor is the resolver for the actor field.
 func (r *requirementResolver) Actor(ctx context.Context, obj *parley.Requirement) (model.Actor, error) {
 	return r.actor(ctx, obj.Actor)
+}
+
+// History is the resolver for the history field.
+func (r *requirementResolver) History(ctx context.Context, obj *parley.Requirement, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
 }
 
 // RatedBy is the resolver for the ratedBy field.

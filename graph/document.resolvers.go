@@ -57,6 +57,11 @@ func (r *documentResolver) Documents(ctx context.Context, obj *parley.Document, 
 	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "package", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
+// History is the resolver for the history field.
+func (r *documentResolver) History(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Document returns DocumentResolver implementation.
 func (r *Resolver) Document() DocumentResolver { return &documentResolver{r} }
 

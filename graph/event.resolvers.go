@@ -32,6 +32,11 @@ func (r *eventResolver) Statements(ctx context.Context, obj *parley.Event, first
 	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
+// History is the resolver for the history field.
+func (r *eventResolver) History(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Event is the resolver for the event field.
 func (r *participationResolver) Event(ctx context.Context, obj *parley.Participation) (*parley.Event, error) {
 	return ref[parley.Event](ctx, r.Resolver, obj.Event)
@@ -45,6 +50,11 @@ func (r *participationResolver) Actor(ctx context.Context, obj *parley.Participa
 // OnBehalfOf is the resolver for the onBehalfOf field.
 func (r *participationResolver) OnBehalfOf(ctx context.Context, obj *parley.Participation) (model.Actor, error) {
 	return r.actor(ctx, obj.OnBehalfOf)
+}
+
+// History is the resolver for the history field.
+func (r *participationResolver) History(ctx context.Context, obj *parley.Participation, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
 }
 
 // Event returns EventResolver implementation.

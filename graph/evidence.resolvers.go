@@ -32,6 +32,11 @@ func (r *sourceResolver) Mentions(ctx context.Context, obj *parley.Source, first
 	return conn(r.Resolver, ctx, nodeConn, "", "source", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
+// History is the resolver for the history field.
+func (r *sourceResolver) History(ctx context.Context, obj *parley.Source, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Attribution returns AttributionResolver implementation.
 func (r *Resolver) Attribution() AttributionResolver { return &attributionResolver{r} }
 

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+
+	"github.com/parley-graph/parley/internal/parley"
 )
 
 // Conform adjusts gqlgen's responses to the GraphQL over HTTP spec where
@@ -128,3 +130,49 @@ type recorder struct {
 func (r *recorder) Header() http.Header         { return r.header }
 func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 func (r *recorder) WriteHeader(code int)        { r.status = code }
+
+// Authenticate reads the bearer token of a request and puts its principal
+// in the request's context, where the resolvers check roles. A request
+// with an unknown or revoked token is refused with 401 UNAUTHENTICATED, and
+// so is one without a token when requireToken is set (reads then need a
+// token too). CORS preflights pass.
+func Authenticate(tokens parley.Tokens, requireToken bool, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodOptions {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := r.Header.Get("Authorization")
+		if h == "" {
+			if requireToken {
+				writeAuthError(w, "this server needs a token for every request: send the header Authorization: Bearer <token>")
+				return
+			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(token) == "" {
+			writeAuthError(w, "the Authorization header must be: Bearer <token>")
+			return
+		}
+		p, err := tokens.Authenticate(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			if parley.ErrorCode(err) == parley.EUnauthenticated {
+				writeAuthError(w, parley.ErrorMessage(err))
+			} else {
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+			return
+		}
+		next.ServeHTTP(w, r.WithContext(parley.WithPrincipal(r.Context(), p)))
+	})
+}
+
+func writeAuthError(w http.ResponseWriter, msg string) {
+	b, _ := json.Marshal(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": parley.EUnauthenticated}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("WWW-Authenticate", `Bearer realm="parley"`)
+	w.WriteHeader(http.StatusUnauthorized)
+	w.Write(b)
+}

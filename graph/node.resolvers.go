@@ -116,6 +116,32 @@ func (r *queryResolver) Conflicts(ctx context.Context, issue *string, propositio
 	return r.conflicts(ctx, parley.ConflictQuery{Issue: issue, Proposition: proposition, Actor: actor, AsOf: asOf}, pg(first, after, last, before))
 }
 
+// Changes is the resolver for the changes field.
+func (r *queryResolver) Changes(ctx context.Context, node *string, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, node, first, after)
+}
+
+// Tokens is the resolver for the tokens field.
+func (r *queryResolver) Tokens(ctx context.Context) ([]*parley.Token, error) {
+	if err := authorize(ctx, parley.RoleAdmin); err != nil {
+		return nil, err
+	}
+	list, err := r.Store.ListTokens(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*parley.Token, len(list))
+	for i := range list {
+		out[i] = &list[i]
+	}
+	return out, nil
+}
+
+// Viewer is the resolver for the viewer field.
+func (r *queryResolver) Viewer(ctx context.Context) (*parley.Principal, error) {
+	return parley.PrincipalFrom(ctx), nil
+}
+
 // Alignment is the resolver for the alignment field.
 func (r *queryResolver) Alignment(ctx context.Context, a string, b string) (*model.Alignment, error) {
 	actA, err := r.actor(ctx, a)

@@ -57,6 +57,11 @@ func (r *issueResolver) Documents(ctx context.Context, obj *parley.Issue, first 
 	return conn(r.Resolver, ctx, documentConn, parley.TypeDocument, "issue", obj.ID, parley.Filter{}, pg(first, after, last, before))
 }
 
+// History is the resolver for the history field.
+func (r *issueResolver) History(ctx context.Context, obj *parley.Issue, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Holder is the resolver for the holder field.
 func (r *positionResolver) Holder(ctx context.Context, obj *parley.Position) (model.Actor, error) {
 	return r.actor(ctx, obj.Holder)
@@ -67,9 +72,24 @@ func (r *positionResolver) Proposition(ctx context.Context, obj *parley.Position
 	return ref[parley.Proposition](ctx, r.Resolver, obj.Proposition)
 }
 
+// Supersedes is the resolver for the supersedes field.
+func (r *positionResolver) Supersedes(ctx context.Context, obj *parley.Position) (*parley.Position, error) {
+	return ref[parley.Position](ctx, r.Resolver, obj.Supersedes)
+}
+
+// SupersededBy is the resolver for the supersededBy field.
+func (r *positionResolver) SupersededBy(ctx context.Context, obj *parley.Position) (*parley.Position, error) {
+	return ref[parley.Position](ctx, r.Resolver, obj.SupersededBy)
+}
+
 // Statements is the resolver for the statements field.
 func (r *positionResolver) Statements(ctx context.Context, obj *parley.Position, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
 	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, pg(first, after, last, before))
+}
+
+// History is the resolver for the history field.
+func (r *positionResolver) History(ctx context.Context, obj *parley.Position, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
 }
 
 // Issue is the resolver for the issue field.
@@ -90,6 +110,11 @@ func (r *propositionResolver) Positions(ctx context.Context, obj *parley.Proposi
 // Conflicts is the resolver for the conflicts field.
 func (r *propositionResolver) Conflicts(ctx context.Context, obj *parley.Proposition, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error) {
 	return r.conflicts(ctx, parley.ConflictQuery{Proposition: &obj.ID}, pg(first, after, last, before))
+}
+
+// History is the resolver for the history field.
+func (r *propositionResolver) History(ctx context.Context, obj *parley.Proposition, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
 }
 
 // Issue returns IssueResolver implementation.

@@ -22,6 +22,11 @@ func (r *relationResolver) Object(ctx context.Context, obj *parley.Relation) (mo
 	return r.actor(ctx, obj.Object)
 }
 
+// History is the resolver for the history field.
+func (r *relationResolver) History(ctx context.Context, obj *parley.Relation, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Holder is the resolver for the holder field.
 func (r *roleResolver) Holder(ctx context.Context, obj *parley.Role) (model.Actor, error) {
 	return r.actor(ctx, obj.Holder)
@@ -35,6 +40,11 @@ func (r *roleResolver) Organization(ctx context.Context, obj *parley.Role) (mode
 // OnBehalfOf is the resolver for the onBehalfOf field.
 func (r *roleResolver) OnBehalfOf(ctx context.Context, obj *parley.Role) (model.Actor, error) {
 	return r.actor(ctx, obj.OnBehalfOf)
+}
+
+// History is the resolver for the history field.
+func (r *roleResolver) History(ctx context.Context, obj *parley.Role, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
 }
 
 // Relation returns RelationResolver implementation.

@@ -57,6 +57,11 @@ func (r *statementResolver) SpeakerRoles(ctx context.Context, obj *parley.Statem
 	return all[parley.Role](r.Resolver, ctx, parley.TypeRole, "holder", obj.Speaker, f)
 }
 
+// History is the resolver for the history field.
+func (r *statementResolver) History(ctx context.Context, obj *parley.Statement, first *int, after *string) (*model.ChangeConnection, error) {
+	return r.changesConn(ctx, &obj.ID, first, after)
+}
+
 // Statement returns StatementResolver implementation.
 func (r *Resolver) Statement() StatementResolver { return &statementResolver{r} }
 

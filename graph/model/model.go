@@ -135,3 +135,12 @@ func MarshalString(s string) graphql.Marshaler {
 
 // UnmarshalString reads a string.
 func UnmarshalString(v any) (string, error) { return graphql.UnmarshalString(v) }
+
+// MarshalChangeOp writes a change's operation.
+func MarshalChangeOp(op parley.Op) graphql.Marshaler { return graphql.MarshalString(string(op)) }
+
+// UnmarshalChangeOp reads a change's operation.
+func UnmarshalChangeOp(v any) (parley.Op, error) {
+	s, err := graphql.UnmarshalString(v)
+	return parley.Op(s), err
+}

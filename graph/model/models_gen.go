@@ -24,6 +24,14 @@ type ActorEdge struct {
 	Node Actor `json:"node"`
 }
 
+// The actor as stored after a write, and the changes recorded.
+type ActorPayload struct {
+	// The actor, with its evidence located in the source.
+	Actor Actor `json:"actor"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // An actor another is affiliated with, and the assertion (a role or a relation) that says so.
 type Affiliation struct {
 	// The actor affiliated with.
@@ -50,6 +58,22 @@ type Alignment struct {
 	Items []*parley.Alignment `json:"items"`
 }
 
+// A page of changes, newest first.
+type ChangeConnection struct {
+	// The changes of this page, each with its cursor.
+	Edges []*ChangeEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One of a page of changes.
+type ChangeEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The change.
+	Node *parley.Change `json:"node"`
+}
+
 // A page of commitments.
 type CommitmentConnection struct {
 	// The commitments of this page, each with its cursor.
@@ -68,6 +92,14 @@ type CommitmentEdge struct {
 	Node *parley.Commitment `json:"node"`
 }
 
+// The commitment as stored after a write, and the changes recorded.
+type CommitmentPayload struct {
+	// The commitment, with its evidence located in the source.
+	Commitment *parley.Commitment `json:"commitment"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A page of conflicts.
 type ConflictConnection struct {
 	// The conflicts of this page, each with its cursor.
@@ -82,6 +114,26 @@ type ConflictEdge struct {
 	Cursor string `json:"cursor"`
 	// The conflict.
 	Node *parley.Conflict `json:"node"`
+}
+
+// A new token.
+type CreateTokenPayload struct {
+	// The token, shown this once: send it as `Authorization: Bearer <token>`.
+	Token string `json:"token"`
+	// The token's record.
+	Info *parley.Token `json:"info"`
+}
+
+// The outcome of deleteNode.
+type DeleteNodePayload struct {
+	// The id of the node deleted or deprecated.
+	ID string `json:"id"`
+	// Whether the node was deprecated rather than deleted.
+	Deprecated bool `json:"deprecated"`
+	// The node as it stands after deprecation; null once deleted.
+	Node Node `json:"node,omitempty"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
 }
 
 // A page of documents.
@@ -102,6 +154,14 @@ type DocumentEdge struct {
 	Node *parley.Document `json:"node"`
 }
 
+// The document as stored after a write, and the changes recorded.
+type DocumentPayload struct {
+	// The document, with its evidence located in the source.
+	Document *parley.Document `json:"document"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A page of events.
 type EventConnection struct {
 	// The events of this page, each with its cursor.
@@ -120,6 +180,32 @@ type EventEdge struct {
 	Node *parley.Event `json:"node"`
 }
 
+// The event as stored after a write, and the changes recorded.
+type EventPayload struct {
+	// The event, with its evidence located in the source.
+	Event *parley.Event `json:"event"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
+// A node after its evidence changed.
+type EvidencePayload struct {
+	// The node.
+	Node Node `json:"node"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
+// What an import did.
+type ImportDatasetPayload struct {
+	// Nodes that were new.
+	Created int `json:"created"`
+	// Nodes whose content changed and were replaced.
+	Updated int `json:"updated"`
+	// Nodes already stored as given.
+	Unchanged int `json:"unchanged"`
+}
+
 // A page of issues.
 type IssueConnection struct {
 	// The issues of this page, each with its cursor.
@@ -136,6 +222,18 @@ type IssueEdge struct {
 	Cursor string `json:"cursor"`
 	// The node.
 	Node *parley.Issue `json:"node"`
+}
+
+// The issue as stored after a write, and the changes recorded.
+type IssuePayload struct {
+	// The issue, with its evidence located in the source.
+	Issue *parley.Issue `json:"issue"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
+// The root of every write. Writes need a bearer token: role editor, or admin for imports, deletes and tokens.
+type Mutation struct {
 }
 
 // A page of nodes of any type.
@@ -186,6 +284,14 @@ type ParticipationEdge struct {
 	Node *parley.Participation `json:"node"`
 }
 
+// The participation as stored after a write, and the changes recorded.
+type ParticipationPayload struct {
+	// The participation, with its evidence located in the source.
+	Participation *parley.Participation `json:"participation"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A chain of links from one node to another.
 type Path struct {
 	// How many links the path has.
@@ -214,6 +320,14 @@ type PositionEdge struct {
 	Node *parley.Position `json:"node"`
 }
 
+// The position as stored after a write, and the changes recorded.
+type PositionPayload struct {
+	// The position, with its evidence located in the source.
+	Position *parley.Position `json:"position"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A page of propositions.
 type PropositionConnection struct {
 	// The propositions of this page, each with its cursor.
@@ -230,6 +344,14 @@ type PropositionEdge struct {
 	Cursor string `json:"cursor"`
 	// The node.
 	Node *parley.Proposition `json:"node"`
+}
+
+// The proposition as stored after a write, and the changes recorded.
+type PropositionPayload struct {
+	// The proposition, with its evidence located in the source.
+	Proposition *parley.Proposition `json:"proposition"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
 }
 
 // The root of every read.
@@ -254,6 +376,14 @@ type RelationEdge struct {
 	Node *parley.Relation `json:"node"`
 }
 
+// The relation as stored after a write, and the changes recorded.
+type RelationPayload struct {
+	// The relation, with its evidence located in the source.
+	Relation *parley.Relation `json:"relation"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A page of requirements.
 type RequirementConnection struct {
 	// The requirements of this page, each with its cursor.
@@ -270,6 +400,20 @@ type RequirementEdge struct {
 	Cursor string `json:"cursor"`
 	// The node.
 	Node *parley.Requirement `json:"node"`
+}
+
+// The requirement as stored after a write, and the changes recorded.
+type RequirementPayload struct {
+	// The requirement, with its evidence located in the source.
+	Requirement *parley.Requirement `json:"requirement"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
+// The outcome of revokeToken.
+type RevokeTokenPayload struct {
+	// The token's record, now revoked.
+	Info *parley.Token `json:"info"`
 }
 
 // A page of roles.
@@ -290,6 +434,14 @@ type RoleEdge struct {
 	Node *parley.Role `json:"node"`
 }
 
+// The role as stored after a write, and the changes recorded.
+type RolePayload struct {
+	// The role, with its evidence located in the source.
+	Role *parley.Role `json:"role"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A page of sources.
 type SourceConnection struct {
 	// The sources of this page, each with its cursor.
@@ -306,6 +458,14 @@ type SourceEdge struct {
 	Cursor string `json:"cursor"`
 	// The node.
 	Node *parley.Source `json:"node"`
+}
+
+// The source as stored after a write, and the changes recorded.
+type SourcePayload struct {
+	// The source, with its evidence located in the source.
+	Source *parley.Source `json:"source"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
 }
 
 // A page of statements.
@@ -326,6 +486,14 @@ type StatementEdge struct {
 	Node *parley.Statement `json:"node"`
 }
 
+// The statement as stored after a write, and the changes recorded.
+type StatementPayload struct {
+	// The statement, with its evidence located in the source.
+	Statement *parley.Statement `json:"statement"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A part of the graph, ready to draw.
 type Subgraph struct {
 	// The nodes, the centre first.
@@ -334,4 +502,14 @@ type Subgraph struct {
 	Links []*parley.Link `json:"links"`
 	// Whether the limit cut the walk short.
 	Truncated bool `json:"truncated"`
+}
+
+// The outcome of supersedePosition.
+type SupersedePositionPayload struct {
+	// The new position.
+	Position *parley.Position `json:"position"`
+	// The replaced position, now deprecated.
+	Superseded *parley.Position `json:"superseded"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
 }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"os/user"
 	"sort"
 	"strings"
 	"syscall"
@@ -36,6 +37,9 @@ Usage:
   parley import --db PATH FILE...              import data files, all or nothing
   parley export --db PATH [--format yaml|json] write the whole graph to standard output
   parley schema                                print the GraphQL schema (SDL)
+  parley token create --db PATH --name NAME --role reader|editor|admin
+  parley token list --db PATH
+  parley token revoke --db PATH --name NAME
 
 Run 'parley COMMAND -h' for a command's flags.
 `
@@ -80,6 +84,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		err = a.export(ctx, args)
 	case "schema":
 		err = a.schema(args)
+	case "token":
+		err = a.token(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(a.Stdout, usage)
 		return 0
@@ -237,7 +243,7 @@ func (a *App) importFiles(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	res, err := store.Import(ctx, dataset.Datasets(files))
+	res, err := store.Import(parley.WithAuthor(ctx, cliAuthor()), dataset.Datasets(files))
 	if err != nil {
 		return a.report(err, files)
 	}
@@ -288,6 +294,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
 	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "SQLite database `path`, created if absent (env PARLEY_DB)")
 	addr := fs.String("addr", a.env("PARLEY_ADDR", ":8080"), "`address` to listen on (env PARLEY_ADDR)")
+	requireToken := fs.Bool("require-token", a.env("PARLEY_REQUIRE_TOKEN", "") != "", "refuse every request without a valid token, reads too (env PARLEY_REQUIRE_TOKEN=1)")
 	var origins []string
 	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
 		origins = splitList(env)
@@ -315,7 +322,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	handler := web.NewHandler(web.Config{
-		GraphQL:     graph.Conform(graph.NewHandler(store, logger)),
+		GraphQL:     graph.Authenticate(store, *requireToken, graph.Conform(graph.NewHandler(store, logger))),
 		Ready:       store.Ping,
 		Logger:      logger,
 		CORSOrigins: origins,
@@ -369,7 +376,7 @@ func loadBerlinIfEmpty(ctx context.Context, store *sqlite.DB, logger *slog.Logge
 	if err != nil {
 		return fmt.Errorf("built-in Berlin graph: %w", err)
 	}
-	res, err := store.Import(ctx, []*parley.Dataset{f.Dataset})
+	res, err := store.Import(parley.WithAuthor(ctx, "built-in Berlin graph"), []*parley.Dataset{f.Dataset})
 	if err != nil {
 		return fmt.Errorf("built-in Berlin graph: %w", err)
 	}
@@ -400,5 +407,76 @@ func (a *App) schema(args []string) error {
 		return errUsage
 	}
 	formatter.NewFormatter(a.Stdout, formatter.WithIndent("  ")).FormatSchema(graph.NewExecutableSchema(graph.Config{}).Schema())
+	return nil
+}
+
+// cliAuthor names the person running the CLI, for the history.
+func cliAuthor() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return "cli:" + u.Username
+	}
+	return "cli"
+}
+
+func (a *App) token(ctx context.Context, args []string) error {
+	usageText := "usage: parley token create|list|revoke --db PATH [--name NAME] [--role reader|editor|admin]"
+	if len(args) == 0 {
+		fmt.Fprintln(a.Stderr, usageText)
+		return errUsage
+	}
+	sub := args[0]
+	fs := a.flags("token " + sub)
+	db := a.dbFlag(fs)
+	name := fs.String("name", "", "the token's `name` (recorded as the author of its writes)")
+	role := fs.String("role", "", "the token's `role`: reader, editor or admin")
+	if err := a.parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if *db == "" || fs.NArg() > 0 {
+		fmt.Fprintln(a.Stderr, usageText)
+		return errUsage
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	switch sub {
+	case "create":
+		if *name == "" || *role == "" {
+			fmt.Fprintln(a.Stderr, "parley token create needs --name and --role")
+			return errUsage
+		}
+		tok, err := store.CreateToken(ctx, *name, *role)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(a.Stdout, tok)
+		fmt.Fprintf(a.Stderr, "token %q (%s) created; it is shown this once: keep it, and send it as Authorization: Bearer <token>\n", *name, *role)
+	case "list":
+		list, err := store.ListTokens(ctx)
+		if err != nil {
+			return err
+		}
+		for _, t := range list {
+			state := "live"
+			if t.RevokedAt != "" {
+				state = "revoked " + t.RevokedAt
+			}
+			fmt.Fprintf(a.Stdout, "%s\t%s\tcreated %s\t%s\n", t.Name, t.Role, t.CreatedAt, state)
+		}
+	case "revoke":
+		if *name == "" {
+			fmt.Fprintln(a.Stderr, "parley token revoke needs --name")
+			return errUsage
+		}
+		if err := store.RevokeToken(ctx, *name); err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "token %q revoked\n", *name)
+	default:
+		fmt.Fprintln(a.Stderr, usageText)
+		return errUsage
+	}
 	return nil
 }

@@ -1,0 +1,424 @@
+package graph
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/parley-graph/parley/graph/model"
+	"github.com/parley-graph/parley/internal/dataset"
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// authorize checks that the request's token has at least role.
+func authorize(ctx context.Context, role string) error {
+	p := parley.PrincipalFrom(ctx)
+	if p == nil {
+		return parley.Errorf(parley.EUnauthenticated, "this needs a token with role %s: send the header Authorization: Bearer <token>", role)
+	}
+	if !p.Can(role) {
+		return parley.Errorf(parley.EForbidden, "the token %q has role %s; this needs %s", p.Name, p.Role, role)
+	}
+	return nil
+}
+
+// decodeInto decodes a JSON-shaped map into a new value of v's type,
+// refusing fields the type does not have.
+func decodeInto(m map[string]any, v any) error {
+	b, err := json.Marshal(m)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return parley.Errorf(parley.EInvalid, "input: %v", err)
+	}
+	return nil
+}
+
+// toMap turns a domain node into its JSON-shaped map.
+func toMap(v any) (map[string]any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m map[string]any
+	return m, json.Unmarshal(b, &m)
+}
+
+// rebuild makes a new node of the same type as n from n's fields as
+// changed by edit.
+func rebuild(n any, edit func(map[string]any)) (any, error) {
+	m, err := toMap(n)
+	if err != nil {
+		return nil, err
+	}
+	edit(m)
+	out := reflect.New(reflect.TypeOf(n).Elem()).Interface()
+	return out, decodeInto(m, out)
+}
+
+// inputError rewrites the paths of validation problems from the store's
+// dataset form ("positions[0].evidence[1].quote") to the mutation's
+// ("input.evidence[1].quote"), and leads with the first problem.
+func inputError(err error, prefixes map[string]string) error {
+	pe, ok := err.(*parley.Error)
+	if !ok || len(pe.Problems) == 0 {
+		return err
+	}
+	out := &parley.Error{Code: pe.Code}
+	for _, p := range pe.Problems {
+		for from, to := range prefixes {
+			if p.Path == from || strings.HasPrefix(p.Path, from+".") || strings.HasPrefix(p.Path, from+"[") {
+				p.Path = to + strings.TrimPrefix(p.Path, from)
+				break
+			}
+		}
+		p.File = ""
+		out.Problems = append(out.Problems, p)
+	}
+	first := out.Problems[0]
+	out.Message = first.Path + ": " + first.Message
+	if n := len(out.Problems) - 1; n > 0 {
+		out.Message += fmt.Sprintf(" (and %d more problems: see extensions.problems)", n)
+	}
+	return out
+}
+
+func changePtrs(cs []parley.Change) []*parley.Change {
+	out := make([]*parley.Change, len(cs))
+	for i := range cs {
+		out[i] = &cs[i]
+	}
+	return out
+}
+
+// stored reloads a node after a write, so that the answer shows what the
+// store holds (evidence located, defaults set).
+func stored[T any](ctx context.Context, r *Resolver, id string) (*T, error) {
+	n, err := r.Store.Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	t, ok := n.(*T)
+	if !ok {
+		return nil, parley.Errorf(parley.EInternal, "node %q is a %T", id, n)
+	}
+	return t, nil
+}
+
+// put creates (isNew) or updates a node of type T from a mutation's input,
+// as the n-th node of its section of a dataset ("actors", "positions"…),
+// and returns it as stored, with the changes recorded.
+func put[T any](ctx context.Context, r *Resolver, section string, input map[string]any, isNew bool) (*T, []*parley.Change, error) {
+	if err := authorize(ctx, parley.RoleEditor); err != nil {
+		return nil, nil, err
+	}
+	id, _ := input["id"].(string)
+	rec := input
+	if !isNew {
+		n, err := r.Store.Node(ctx, id)
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, ok := n.(*T); !ok {
+			var zero T
+			return nil, nil, parley.Errorf(parley.EConflict, "%q is a %T, not a %T", id, n, &zero)
+		}
+		if rec, err = toMap(n); err != nil {
+			return nil, nil, err
+		}
+		for k, v := range input {
+			if v == nil {
+				delete(rec, k)
+			} else {
+				rec[k] = v
+			}
+		}
+	}
+	t := new(T)
+	if err := decodeInto(rec, t); err != nil {
+		return nil, nil, err
+	}
+	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Put: t, New: isNew}})
+	if err != nil {
+		return nil, nil, inputError(err, map[string]string{section + "[0]": "input"})
+	}
+	out, err := stored[T](ctx, r, id)
+	return out, changePtrs(changes), err
+}
+
+// isAssertion reports whether a node carries the assertion fields.
+func isAssertion(n any) bool {
+	switch n.(type) {
+	case *parley.Role, *parley.Relation, *parley.Participation, *parley.Position,
+		*parley.Commitment, *parley.Requirement, *parley.Statement:
+		return true
+	}
+	return false
+}
+
+func (r *Resolver) deleteNode(ctx context.Context, input map[string]any) (*model.DeleteNodePayload, error) {
+	if err := authorize(ctx, parley.RoleAdmin); err != nil {
+		return nil, err
+	}
+	id, _ := input["id"].(string)
+	deprecate, _ := input["deprecate"].(bool)
+	if !deprecate {
+		changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpDelete, Delete: id}})
+		if err != nil {
+			return nil, err
+		}
+		return &model.DeleteNodePayload{ID: id, Changes: changePtrs(changes)}, nil
+	}
+	n, err := r.Store.Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !isAssertion(n) {
+		return nil, parley.Errorf(parley.EInvalid, "input.deprecate: %q is not an assertion; only assertions have a rank to deprecate", id)
+	}
+	reason, _ := input["reason"].(string)
+	if reason == "" {
+		reason = "OTHER"
+	}
+	next, err := rebuild(n, func(m map[string]any) {
+		m["rank"], m["rankReason"] = parley.RankDeprecated, reason
+	})
+	if err != nil {
+		return nil, err
+	}
+	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpDeprecate, Put: next}})
+	if err != nil {
+		return nil, err
+	}
+	now, err := r.Store.Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.DeleteNodePayload{ID: id, Deprecated: true, Node: model.WrapNode(now), Changes: changePtrs(changes)}, nil
+}
+
+// sectionOf names the dataset section of a node, for problem paths.
+func sectionOf(n any) string {
+	return map[string]string{
+		"*parley.Source": "sources", "*parley.Actor": "actors", "*parley.Event": "events", "*parley.Issue": "issues",
+		"*parley.Proposition": "propositions", "*parley.Document": "documents", "*parley.Role": "roles",
+		"*parley.Relation": "relations", "*parley.Participation": "participations", "*parley.Position": "positions",
+		"*parley.Commitment": "commitments", "*parley.Requirement": "requirements", "*parley.Statement": "statements",
+	}[fmt.Sprintf("%T", n)]
+}
+
+// editEvidence changes the evidence list of a node.
+// edit returns the new list and, for problem paths, which of the node's
+// paths stand for which of the input's.
+func (r *Resolver) editEvidence(ctx context.Context, id string, edit func([]any) ([]any, map[string]string, error)) (*model.EvidencePayload, error) {
+	if err := authorize(ctx, parley.RoleEditor); err != nil {
+		return nil, err
+	}
+	n, err := r.Store.Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := n.(*parley.Source); ok {
+		return nil, parley.Errorf(parley.EInvalid, "input.id: a source has no evidence")
+	}
+	var editErr error
+	var paths map[string]string
+	next, err := rebuild(n, func(m map[string]any) {
+		evs, _ := m["evidence"].([]any)
+		evs, paths, editErr = edit(evs)
+		m["evidence"] = evs
+	})
+	if editErr != nil {
+		return nil, editErr
+	}
+	if err != nil {
+		return nil, err
+	}
+	sec := sectionOf(n) + "[0]"
+	prefixes := map[string]string{}
+	for k, v := range paths {
+		prefixes[sec+k] = v
+	}
+	prefixes[sec] = "input"
+	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Put: next}})
+	if err != nil {
+		return nil, inputError(err, prefixes)
+	}
+	now, err := r.Store.Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &model.EvidencePayload{Node: model.WrapNode(now), Changes: changePtrs(changes)}, nil
+}
+
+func (r *Resolver) addEvidence(ctx context.Context, input map[string]any) (*model.EvidencePayload, error) {
+	id, _ := input["id"].(string)
+	ev, _ := input["evidence"].(map[string]any)
+	return r.editEvidence(ctx, id, func(evs []any) ([]any, map[string]string, error) {
+		return append(evs, ev), map[string]string{fmt.Sprintf(".evidence[%d]", len(evs)): "input.evidence"}, nil
+	})
+}
+
+func (r *Resolver) removeEvidence(ctx context.Context, input map[string]any) (*model.EvidencePayload, error) {
+	id, _ := input["id"].(string)
+	index, _ := toInt(input["index"])
+	return r.editEvidence(ctx, id, func(evs []any) ([]any, map[string]string, error) {
+		if index < 0 || index >= len(evs) {
+			return nil, nil, parley.Errorf(parley.EInvalid, "input.index: %q has %d evidence spans; there is no span %d", id, len(evs), index)
+		}
+		return append(evs[:index:index], evs[index+1:]...), nil, nil
+	})
+}
+
+func (r *Resolver) supersedePosition(ctx context.Context, input map[string]any) (*model.SupersedePositionPayload, error) {
+	if err := authorize(ctx, parley.RoleEditor); err != nil {
+		return nil, err
+	}
+	oldID, _ := input["id"].(string)
+	n, err := r.Store.Node(ctx, oldID)
+	if err != nil {
+		return nil, err
+	}
+	old, ok := n.(*parley.Position)
+	if !ok {
+		return nil, parley.Errorf(parley.EInvalid, "input.id: %q is not a position", oldID)
+	}
+	if old.SupersededBy != "" {
+		return nil, parley.Errorf(parley.EConflict, "input.id: %q is already superseded by %q", oldID, old.SupersededBy)
+	}
+	pm, _ := input["position"].(map[string]any)
+	pm["supersedes"] = oldID
+	next := new(parley.Position)
+	if err := decodeInto(pm, next); err != nil {
+		return nil, err
+	}
+	replaced, err := rebuild(old, func(m map[string]any) {
+		m["rank"], m["rankReason"], m["supersededBy"] = parley.RankDeprecated, "SUPERSEDED", next.ID
+	})
+	if err != nil {
+		return nil, err
+	}
+	changes, err := r.Store.Apply(ctx, []parley.Mutation{
+		{Op: parley.OpSupersede, Put: next, New: true},
+		{Op: parley.OpSupersede, Put: replaced},
+	})
+	if err != nil {
+		return nil, inputError(err, map[string]string{"positions[0]": "input.position", "positions[1]": "input.id"})
+	}
+	p, err := stored[parley.Position](ctx, r, next.ID)
+	if err != nil {
+		return nil, err
+	}
+	o, err := stored[parley.Position](ctx, r, oldID)
+	if err != nil {
+		return nil, err
+	}
+	return &model.SupersedePositionPayload{Position: p, Superseded: o, Changes: changePtrs(changes)}, nil
+}
+
+func (r *Resolver) rateCommitment(ctx context.Context, input map[string]any) (*model.CommitmentPayload, error) {
+	if err := authorize(ctx, parley.RoleEditor); err != nil {
+		return nil, err
+	}
+	id, _ := input["id"].(string)
+	n, err := r.Store.Node(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	c, ok := n.(*parley.Commitment)
+	if !ok {
+		return nil, parley.Errorf(parley.EInvalid, "input.id: %q is not a commitment", id)
+	}
+	entry := map[string]any{"recordedBy": parley.PrincipalFrom(ctx).Name}
+	for _, k := range []string{"status", "date", "ratedBy", "note", "evidence"} {
+		if v, ok := input[k]; ok && v != nil {
+			entry[k] = v
+		}
+	}
+	at := len(c.Status)
+	next, err := rebuild(c, func(m map[string]any) {
+		hist, _ := m["status"].([]any)
+		m["status"] = append(hist, entry)
+	})
+	if err != nil {
+		return nil, err
+	}
+	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpRate, Put: next}})
+	if err != nil {
+		return nil, inputError(err, map[string]string{fmt.Sprintf("commitments[0].status[%d]", at): "input", "commitments[0]": "input"})
+	}
+	out, err := stored[parley.Commitment](ctx, r, id)
+	return &model.CommitmentPayload{Commitment: out, Changes: changePtrs(changes)}, err
+}
+
+func (r *Resolver) importDataset(ctx context.Context, input map[string]any) (*model.ImportDatasetPayload, error) {
+	if err := authorize(ctx, parley.RoleAdmin); err != nil {
+		return nil, err
+	}
+	text, _ := input["yaml"].(string)
+	f, err := dataset.Parse("input.yaml", []byte(text), nil)
+	if err != nil {
+		return nil, importError(err, nil)
+	}
+	res, err := r.Store.Import(ctx, []*parley.Dataset{f.Dataset})
+	if err != nil {
+		return nil, importError(err, f)
+	}
+	return &model.ImportDatasetPayload{Created: res.Created, Updated: res.Updated, Unchanged: res.Unchanged}, nil
+}
+
+// importError names each problem by its line in the input.
+func importError(err error, f *dataset.File) error {
+	pe, ok := err.(*parley.Error)
+	if !ok || len(pe.Problems) == 0 {
+		return err
+	}
+	if f != nil {
+		dataset.Locate(pe.Problems, []*dataset.File{f})
+	}
+	out := &parley.Error{Code: pe.Code}
+	for _, p := range pe.Problems {
+		out.Problems = append(out.Problems, p)
+	}
+	out.Message = pe.Problems[0].String()
+	if n := len(pe.Problems) - 1; n > 0 {
+		out.Message += fmt.Sprintf(" (and %d more problems: see extensions.problems)", n)
+	}
+	return out
+}
+
+// changesConn pages the history, newest first; the cursor is a change's
+// sequence number.
+func (r *Resolver) changesConn(ctx context.Context, node *string, first *int, after *string) (*model.ChangeConnection, error) {
+	p, err := pageArgs{first: first, after: after}.check()
+	if err != nil {
+		return nil, err
+	}
+	q := parley.ChangeQuery{NodeID: node, First: p.size}
+	if p.cursor != "" {
+		seq, err := strconv.ParseInt(p.cursor, 10, 64)
+		if err != nil {
+			return nil, parley.Errorf(parley.EInvalid, "after: not a cursor of changes")
+		}
+		q.Before = &seq
+	}
+	list, more, err := r.Store.Changes(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.ChangeConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil}}
+	for i := range list {
+		c.Edges = append(c.Edges, &model.ChangeEdge{Cursor: encodeCursor(strconv.FormatInt(list[i].Seq, 10)), Node: &list[i]})
+	}
+	if len(c.Edges) > 0 {
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[len(c.Edges)-1].Cursor
+	}
+	return c, nil
+}
