@@ -55,7 +55,11 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 	var de *parley.Error
 	switch {
 	case errors.As(err, &de) && de.Code != parley.EInternal:
-		gerr.Message = de.Message
+		// Keep gqlgen's message where it names an argument's path
+		// ("input: updateRole.input.validFrom …").
+		if gerr.Message == de.Error() {
+			gerr.Message = de.Message
+		}
 		if gerr.Extensions == nil {
 			gerr.Extensions = map[string]any{}
 		}

@@ -14,6 +14,37 @@ import (
 	"github.com/parley-graph/parley/internal/parley"
 )
 
+// Input maps hold optional values as pointers (*string, *bool…), nil when
+// the field was given as null; these read them.
+
+func isNull(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	return rv.Kind() == reflect.Pointer && rv.IsNil()
+}
+
+func deref(v any) any {
+	if isNull(v) {
+		return nil
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Pointer {
+		return rv.Elem().Interface()
+	}
+	return v
+}
+
+func str(v any) string {
+	s, _ := deref(v).(string)
+	return s
+}
+
+func boolean(v any) bool {
+	b, _ := deref(v).(bool)
+	return b
+}
+
 // authorize checks that the request's token has at least role.
 func authorize(ctx context.Context, role string) error {
 	p := parley.PrincipalFrom(ctx)
@@ -73,11 +104,16 @@ func inputError(err error, prefixes map[string]string) error {
 	}
 	out := &parley.Error{Code: pe.Code}
 	for _, p := range pe.Problems {
-		for from, to := range prefixes {
-			if p.Path == from || strings.HasPrefix(p.Path, from+".") || strings.HasPrefix(p.Path, from+"[") {
-				p.Path = to + strings.TrimPrefix(p.Path, from)
-				break
+		// The longest matching prefix wins ("commitments[0].status[2]"
+		// before "commitments[0]").
+		best := ""
+		for from := range prefixes {
+			if len(from) > len(best) && (p.Path == from || strings.HasPrefix(p.Path, from+".") || strings.HasPrefix(p.Path, from+"[")) {
+				best = from
 			}
+		}
+		if best != "" {
+			p.Path = prefixes[best] + strings.TrimPrefix(p.Path, best)
 		}
 		p.File = ""
 		out.Problems = append(out.Problems, p)
@@ -119,7 +155,7 @@ func put[T any](ctx context.Context, r *Resolver, section string, input map[stri
 	if err := authorize(ctx, parley.RoleEditor); err != nil {
 		return nil, nil, err
 	}
-	id, _ := input["id"].(string)
+	id := str(input["id"])
 	rec := input
 	if !isNew {
 		n, err := r.Store.Node(ctx, id)
@@ -134,7 +170,7 @@ func put[T any](ctx context.Context, r *Resolver, section string, input map[stri
 			return nil, nil, err
 		}
 		for k, v := range input {
-			if v == nil {
+			if isNull(v) {
 				delete(rec, k)
 			} else {
 				rec[k] = v
@@ -167,8 +203,8 @@ func (r *Resolver) deleteNode(ctx context.Context, input map[string]any) (*model
 	if err := authorize(ctx, parley.RoleAdmin); err != nil {
 		return nil, err
 	}
-	id, _ := input["id"].(string)
-	deprecate, _ := input["deprecate"].(bool)
+	id := str(input["id"])
+	deprecate := boolean(input["deprecate"])
 	if !deprecate {
 		changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpDelete, Delete: id}})
 		if err != nil {
@@ -183,7 +219,7 @@ func (r *Resolver) deleteNode(ctx context.Context, input map[string]any) (*model
 	if !isAssertion(n) {
 		return nil, parley.Errorf(parley.EInvalid, "input.deprecate: %q is not an assertion; only assertions have a rank to deprecate", id)
 	}
-	reason, _ := input["reason"].(string)
+	reason := str(input["reason"])
 	if reason == "" {
 		reason = "OTHER"
 	}
@@ -259,7 +295,7 @@ func (r *Resolver) editEvidence(ctx context.Context, id string, edit func([]any)
 }
 
 func (r *Resolver) addEvidence(ctx context.Context, input map[string]any) (*model.EvidencePayload, error) {
-	id, _ := input["id"].(string)
+	id := str(input["id"])
 	ev, _ := input["evidence"].(map[string]any)
 	return r.editEvidence(ctx, id, func(evs []any) ([]any, map[string]string, error) {
 		return append(evs, ev), map[string]string{fmt.Sprintf(".evidence[%d]", len(evs)): "input.evidence"}, nil
@@ -267,8 +303,8 @@ func (r *Resolver) addEvidence(ctx context.Context, input map[string]any) (*mode
 }
 
 func (r *Resolver) removeEvidence(ctx context.Context, input map[string]any) (*model.EvidencePayload, error) {
-	id, _ := input["id"].(string)
-	index, _ := toInt(input["index"])
+	id := str(input["id"])
+	index, _ := toInt(deref(input["index"]))
 	return r.editEvidence(ctx, id, func(evs []any) ([]any, map[string]string, error) {
 		if index < 0 || index >= len(evs) {
 			return nil, nil, parley.Errorf(parley.EInvalid, "input.index: %q has %d evidence spans; there is no span %d", id, len(evs), index)
@@ -281,7 +317,7 @@ func (r *Resolver) supersedePosition(ctx context.Context, input map[string]any) 
 	if err := authorize(ctx, parley.RoleEditor); err != nil {
 		return nil, err
 	}
-	oldID, _ := input["id"].(string)
+	oldID := str(input["id"])
 	n, err := r.Store.Node(ctx, oldID)
 	if err != nil {
 		return nil, err
@@ -327,7 +363,7 @@ func (r *Resolver) rateCommitment(ctx context.Context, input map[string]any) (*m
 	if err := authorize(ctx, parley.RoleEditor); err != nil {
 		return nil, err
 	}
-	id, _ := input["id"].(string)
+	id := str(input["id"])
 	n, err := r.Store.Node(ctx, id)
 	if err != nil {
 		return nil, err
@@ -338,7 +374,7 @@ func (r *Resolver) rateCommitment(ctx context.Context, input map[string]any) (*m
 	}
 	entry := map[string]any{"recordedBy": parley.PrincipalFrom(ctx).Name}
 	for _, k := range []string{"status", "date", "ratedBy", "note", "evidence"} {
-		if v, ok := input[k]; ok && v != nil {
+		if v, ok := input[k]; ok && !isNull(v) {
 			entry[k] = v
 		}
 	}
@@ -362,7 +398,7 @@ func (r *Resolver) importDataset(ctx context.Context, input map[string]any) (*mo
 	if err := authorize(ctx, parley.RoleAdmin); err != nil {
 		return nil, err
 	}
-	text, _ := input["yaml"].(string)
+	text := str(input["yaml"])
 	f, err := dataset.Parse("input.yaml", []byte(text), nil)
 	if err != nil {
 		return nil, importError(err, nil)

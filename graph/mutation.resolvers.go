@@ -298,8 +298,8 @@ func (r *mutationResolver) CreateToken(ctx context.Context, input map[string]any
 	if err := authorize(ctx, parley.RoleAdmin); err != nil {
 		return nil, err
 	}
-	name, _ := input["name"].(string)
-	role, _ := input["role"].(string)
+	name := str(input["name"])
+	role := str(input["role"])
 	token, err := r.Store.CreateToken(ctx, name, role)
 	if err != nil {
 		return nil, err
@@ -312,7 +312,7 @@ func (r *mutationResolver) RevokeToken(ctx context.Context, input map[string]any
 	if err := authorize(ctx, parley.RoleAdmin); err != nil {
 		return nil, err
 	}
-	name, _ := input["name"].(string)
+	name := str(input["name"])
 	if err := r.Store.RevokeToken(ctx, name); err != nil {
 		return nil, err
 	}

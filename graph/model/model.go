@@ -81,7 +81,10 @@ func UnmarshalPartialDate(v any) (parley.Date, error) {
 		return "", err
 	}
 	d := parley.Date(s)
-	return d, d.Check()
+	if err := d.Check(); err != nil {
+		return "", parley.Errorf(parley.EInvalid, "%v", err)
+	}
+	return d, nil
 }
 
 // MarshalStance writes a stance.
