@@ -309,3 +309,82 @@ func TestServeCORSFromEnvironment(t *testing.T) {
 	cancel()
 	<-done
 }
+
+func TestTokens(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.db")
+	code, tok, errOut := run(t, nil, "token", "create", "--db", db, "--name", "alice", "--role", "editor")
+	tok = strings.TrimSpace(tok)
+	if code != 0 || !strings.HasPrefix(tok, "pk_") || len(tok) < 40 || !strings.Contains(errOut, "shown this once") {
+		t.Fatalf("create: exit %d, %q, %s", code, tok, errOut)
+	}
+	if code, _, errOut := run(t, nil, "token", "create", "--db", db, "--name", "alice", "--role", "admin"); code != 1 || !strings.Contains(errOut, `a token named "alice" exists already`) {
+		t.Errorf("duplicate name: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := run(t, nil, "token", "create", "--db", db, "--name", "bob", "--role", "root"); code != 1 || !strings.Contains(errOut, `unknown role "root"`) {
+		t.Errorf("bad role: exit %d, %s", code, errOut)
+	}
+	code, out, _ := run(t, nil, "token", "list", "--db", db)
+	if code != 0 || !strings.HasPrefix(out, "alice\teditor\tcreated ") || !strings.HasSuffix(out, "\tlive\n") || strings.Contains(out, tok) {
+		t.Errorf("list: exit %d, %q", code, out)
+	}
+	// Only a hash is stored.
+	raw, _ := os.ReadFile(db)
+	if bytes.Contains(raw, []byte(tok)) {
+		t.Error("the token itself is in the database file")
+	}
+	if code, out, _ := run(t, nil, "token", "revoke", "--db", db, "--name", "alice"); code != 0 || out != "token \"alice\" revoked\n" {
+		t.Errorf("revoke: exit %d, %q", code, out)
+	}
+	if _, out, _ := run(t, nil, "token", "list", "--db", db); !strings.Contains(out, "\trevoked ") {
+		t.Errorf("list after revoke: %q", out)
+	}
+	if code, _, errOut := run(t, nil, "token", "revoke", "--db", db, "--name", "alice"); code != 1 || !strings.Contains(errOut, `no live token named "alice"`) {
+		t.Errorf("revoke twice: exit %d, %s", code, errOut)
+	}
+	if code, _, _ := run(t, nil, "token", "frob", "--db", db); code != 2 {
+		t.Errorf("unknown subcommand: exit %d", code)
+	}
+}
+
+// TestServeWrites runs a write through the real server with a token made
+// by the CLI, and a read-protected server.
+func TestServeWrites(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "w.db")
+	if code, _, errOut := run(t, nil, "import", "--db", db, berlinFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	_, tok, _ := run(t, nil, "token", "create", "--db", db, "--name", "alice", "--role", "editor")
+	tok = strings.TrimSpace(tok)
+	addrc := make(chan string, 1)
+	app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Ready: func(a string) { addrc <- a }}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	done := make(chan int, 1)
+	go func() {
+		done <- app.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--require-token"})
+	}()
+	base := "http://" + <-addrc
+	post := func(token, q string) (int, string) {
+		req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(q))
+		req.Header.Set("Content-Type", "application/json")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := post("", `{"query":"{ viewer { name } }"}`); code != 401 || !strings.Contains(body, "UNAUTHENTICATED") {
+		t.Errorf("read without a token on a protected server: %d %s", code, body)
+	}
+	code, body := post(tok, `{"query":"mutation { updateActor(input: {id: \"ukraine\", description: \"A state\"}) { actor { description } changes { author } } }"}`)
+	if code != 200 || body != `{"data":{"updateActor":{"actor":{"description":"A state"},"changes":[{"author":"alice"}]}}}` {
+		t.Errorf("write: %d %s", code, body)
+	}
+	cancel()
+	<-done
+}
