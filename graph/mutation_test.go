@@ -486,3 +486,5 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	t.Logf("%d writes and %d reads, no failure", writers*writes, readers*reads)
 }
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

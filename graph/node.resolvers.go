@@ -116,6 +116,11 @@ func (r *queryResolver) Conflicts(ctx context.Context, issue *string, propositio
 	return r.conflicts(ctx, parley.ConflictQuery{Issue: issue, Proposition: proposition, Actor: actor, AsOf: asOf}, pg(first, after, last, before))
 }
 
+// Search is the resolver for the search field.
+func (r *queryResolver) Search(ctx context.Context, query string, kinds []string, first *int, after *string) (*model.SearchConnection, error) {
+	return r.search(ctx, query, kinds, first, after)
+}
+
 // Changes is the resolver for the changes field.
 func (r *queryResolver) Changes(ctx context.Context, node *string, first *int, after *string) (*model.ChangeConnection, error) {
 	return r.changesConn(ctx, node, first, after)

@@ -442,6 +442,22 @@ type RolePayload struct {
 	Changes []*parley.Change `json:"changes"`
 }
 
+// A page of search hits, best first.
+type SearchConnection struct {
+	// The hits of this page, each with its cursor.
+	Edges []*SearchEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// One of a page of search hits.
+type SearchEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The hit.
+	Node *parley.SearchHit `json:"node"`
+}
+
 // A page of sources.
 type SourceConnection struct {
 	// The sources of this page, each with its cursor.

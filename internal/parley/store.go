@@ -9,6 +9,7 @@ type Store interface {
 	Walker
 	Writer
 	Tokens
+	Searcher
 
 	// Import validates the datasets against the domain's rules and what
 	// the store already holds, then writes them in one transaction. A node

@@ -97,11 +97,41 @@ type writer struct {
 	// onChange, if set, is told of each node created or replaced, with its
 	// record before (empty if new) and after.
 	onChange func(id string, t parley.NodeType, before, after string) error
+	// stmts caches prepared statements: a bulk import runs the same few
+	// statements a million times.
+	stmts map[string]*sql.Stmt
+}
+
+func (w *writer) stmt(query string) (*sql.Stmt, error) {
+	if s, ok := w.stmts[query]; ok {
+		return s, nil
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	s, err := w.tx.PrepareContext(w.ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	w.stmts[query] = s
+	return s, nil
 }
 
 func (w *writer) exec(query string, args ...any) error {
-	_, err := w.tx.ExecContext(w.ctx, query, args...)
+	s, err := w.stmt(query)
+	if err != nil {
+		return err
+	}
+	_, err = s.ExecContext(w.ctx, args...)
 	return err
+}
+
+// index adds a searchable text of a node.
+func (w *writer) index(id string, t parley.NodeType, field, body string) error {
+	if body == "" {
+		return nil
+	}
+	return w.exec("INSERT INTO search_docs (node_id, node_type, field, body) VALUES (?, ?, ?, ?)", id, string(t), field, body)
 }
 
 // null turns "" into SQL NULL.
@@ -123,7 +153,11 @@ func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
 	var old, before string
-	err = w.tx.QueryRowContext(w.ctx, "SELECT hash, data FROM nodes WHERE id = ?", id).Scan(&old, &before)
+	q, err := w.stmt("SELECT hash, data FROM nodes WHERE id = ?")
+	if err != nil {
+		return false, err
+	}
+	err = q.QueryRowContext(w.ctx, id).Scan(&old, &before)
 	switch {
 	case err == nil && old == hash:
 		w.res.Unchanged++
@@ -156,6 +190,9 @@ func (w *writer) evidence(id, part string, evs []*parley.Evidence) error {
 	for i, ev := range evs {
 		if err := w.exec("INSERT INTO evidence (node_id, part, seq, source_id, start_pos, end_pos, quote) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			id, part, i, ev.Source, *ev.Start, *ev.End, ev.Quote); err != nil {
+			return err
+		}
+		if err := w.exec("INSERT INTO search_docs (node_id, node_type, field, body) SELECT id, type, 'evidence', ? FROM nodes WHERE id = ?", ev.Quote, id); err != nil {
 			return err
 		}
 	}
@@ -267,9 +304,13 @@ func (w *writer) actor(x *parley.Actor) error {
 		func() error {
 			return w.exec("INSERT INTO actor_names (actor_id, name, is_alias) VALUES (?, ?, 0)", x.ID, x.Name)
 		},
+		func() error { return w.index(x.ID, parley.TypeActor, "name", x.Name) },
 		func() error {
 			for _, a := range x.Aliases {
 				if err := w.exec("INSERT OR IGNORE INTO actor_names (actor_id, name, is_alias) VALUES (?, ?, 1)", x.ID, a); err != nil {
+					return err
+				}
+				if err := w.index(x.ID, parley.TypeActor, "alias", a); err != nil {
 					return err
 				}
 			}
@@ -286,6 +327,7 @@ func (w *writer) event(x *parley.Event) error {
 				x.ID, x.Name, x.Kind, null(x.Place), null(string(x.Date)), null(x.PartOf))
 		},
 		func() error { return w.edge(x.ID, x.PartOf, "PART_OF", x.ID) },
+		func() error { return w.index(x.ID, parley.TypeEvent, "name", x.Name) },
 		func() error { return w.evidence(x.ID, "", x.Evidence) },
 	)
 }
@@ -296,6 +338,7 @@ func (w *writer) issue(x *parley.Issue) error {
 			return w.exec("INSERT INTO issues (id, name, parent_id) VALUES (?, ?, ?)", x.ID, x.Name, null(x.Parent))
 		},
 		func() error { return w.edge(x.ID, x.Parent, "SUBISSUE_OF", x.ID) },
+		func() error { return w.index(x.ID, parley.TypeIssue, "name", x.Name) },
 		func() error { return w.evidence(x.ID, "", x.Evidence) },
 	)
 }
@@ -306,6 +349,7 @@ func (w *writer) proposition(x *parley.Proposition) error {
 			return w.exec("INSERT INTO propositions (id, issue_id, text) VALUES (?, ?, ?)", x.ID, x.Issue, x.Text)
 		},
 		func() error { return w.edge(x.ID, x.Issue, "IN_ISSUE", x.ID) },
+		func() error { return w.index(x.ID, parley.TypeProposition, "text", x.Text) },
 		func() error { return w.evidence(x.ID, "", x.Evidence) },
 	)
 }
@@ -357,6 +401,7 @@ func (w *writer) position(x *parley.Position) error {
 				x.ID, x.Holder, x.Proposition, x.Stance, x.SpeechAct, red)
 		},
 		func() error { return w.edge(x.Holder, x.Proposition, "HOLDS_POSITION_ON", x.ID) },
+		func() error { return w.index(x.ID, parley.TypePosition, "summary", x.Summary) },
 	)
 }
 
@@ -383,6 +428,7 @@ func (w *writer) document(x *parley.Document) error {
 		},
 		func() error { return w.edge(x.ID, x.Package, "IN_PACKAGE", x.ID) },
 		func() error { return w.edge(x.ID, x.Refines, "REFINES", x.ID) },
+		func() error { return w.index(x.ID, parley.TypeDocument, "title", x.Title) },
 		func() error { return w.evidence(x.ID, "", x.Evidence) },
 	)
 	if err != nil {
@@ -420,6 +466,7 @@ func (w *writer) commitment(x *parley.Commitment) error {
 			return w.exec("INSERT INTO commitments (id, obligation, polarity, bindingness, document_id, issue_id, status) VALUES (?, ?, ?, ?, ?, ?, ?)",
 				x.ID, x.Obligation, x.Polarity, null(x.Bindingness), null(x.Document), null(x.Issue), current)
 		},
+		func() error { return w.index(x.ID, parley.TypeCommitment, "obligation", x.Obligation) },
 	)
 	if err != nil {
 		return err
@@ -465,6 +512,7 @@ func (w *writer) statement(x *parley.Statement) error {
 				x.ID, x.Speaker, x.Mode, x.Words, null(x.CueVerb), null(x.Event), null(x.Venue))
 		},
 		func() error { return w.edge(x.Speaker, x.Event, "SPOKE_AT", x.ID) },
+		func() error { return w.index(x.ID, parley.TypeStatement, "words", x.Words) },
 	)
 	if err != nil {
 		return err

@@ -1,0 +1,55 @@
+package graph
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/parley-graph/parley/graph/model"
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// search runs a full-text search; a hit's cursor is its rank and node id.
+func (r *Resolver) search(ctx context.Context, query string, kinds []string, first *int, after *string) (*model.SearchConnection, error) {
+	p, err := pageArgs{first: first, after: after}.check()
+	if err != nil {
+		return nil, err
+	}
+	q := parley.SearchQuery{Text: query, First: p.size}
+	for _, k := range kinds {
+		q.Kinds = append(q.Kinds, parley.NodeType(k))
+	}
+	if p.cursor != "" {
+		rank, id, ok := strings.Cut(p.cursor, " ")
+		f, err := strconv.ParseFloat(rank, 64)
+		if !ok || err != nil {
+			return nil, parley.Errorf(parley.EInvalid, "after: not a cursor of search hits")
+		}
+		q.After = &parley.SearchCursor{Rank: f, NodeID: id}
+	}
+	hits, more, err := r.Store.Search(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c := &model.SearchConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil}}
+	for i := range hits {
+		cur := encodeCursor(strconv.FormatFloat(hits[i].Rank, 'g', -1, 64) + " " + hits[i].NodeID)
+		c.Edges = append(c.Edges, &model.SearchEdge{Cursor: cur, Node: &hits[i]})
+	}
+	if len(c.Edges) > 0 {
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[len(c.Edges)-1].Cursor
+	}
+	return c, nil
+}
+
+// snippet puts the client's markers around the matching words.
+func snippet(obj *parley.SearchHit, before *string, after *string) string {
+	b, a := "<mark>", "</mark>"
+	if before != nil {
+		b = *before
+	}
+	if after != nil {
+		a = *after
+	}
+	return strings.NewReplacer(parley.SnippetStart, b, parley.SnippetEnd, a).Replace(obj.Snippet)
+}

@@ -1,0 +1,86 @@
+package parley
+
+import (
+	"context"
+	"strings"
+	"unicode"
+)
+
+// Search limits.
+const (
+	MaxSearchLength = 500 // characters of a query
+	MaxSearchTerms  = 32
+)
+
+// SearchQuery asks for a page of full-text search hits.
+type SearchQuery struct {
+	// Text is what the user typed: words, all of which must match (any
+	// case, accents ignored); a word ending in * matches as a prefix.
+	Text  string
+	Kinds []NodeType // only nodes of these types; all if empty
+	First int
+	// After is the cursor of the last hit of the previous page.
+	After *SearchCursor
+}
+
+// SearchCursor is a hit's place in the ranking.
+type SearchCursor struct {
+	Rank   float64
+	NodeID string
+}
+
+// SearchHit is the best-matching text of one node.
+type SearchHit struct {
+	NodeID   string
+	NodeType NodeType
+	Field    string // name, alias, words, summary, obligation, title, text, evidence
+	// Snippet is the text around the match, each matching word between
+	// SnippetStart and SnippetEnd.
+	Snippet string
+	// Rank is SQLite's bm25: lower is better.
+	Rank float64
+}
+
+// Markers around matching words in a snippet; clients get their own.
+const (
+	SnippetStart = "\x02"
+	SnippetEnd   = "\x03"
+)
+
+// Searcher finds nodes by their words.
+type Searcher interface {
+	// Search returns a page of hits, best first, one per node, and
+	// whether there are more. EInvalid for a query with no words or too
+	// long.
+	Search(ctx context.Context, q SearchQuery) ([]SearchHit, bool, error)
+}
+
+// FTSQuery turns what a user typed into an FTS5 query that cannot be a
+// syntax error: every word becomes a quoted phrase (so NEAR, AND, quotes
+// and brackets are only text), all words must match, and a word ending in
+// * is a prefix.
+func FTSQuery(text string) (string, error) {
+	if len([]rune(text)) > MaxSearchLength {
+		return "", Errorf(EInvalid, "query is longer than %d characters", MaxSearchLength)
+	}
+	var terms []string
+	for _, w := range strings.Fields(text) {
+		prefix := strings.HasSuffix(w, "*")
+		w = strings.TrimRight(w, "*")
+		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
+			continue
+		}
+		term := `"` + strings.ReplaceAll(w, `"`, `""`) + `"`
+		if prefix {
+			term += "*"
+		}
+		terms = append(terms, term)
+	}
+	if len(terms) == 0 {
+		return "", Errorf(EInvalid, "query has no words to search for")
+	}
+	if len(terms) > MaxSearchTerms {
+		return "", Errorf(EInvalid, "query has more than %d words", MaxSearchTerms)
+	}
+	return strings.Join(terms, " "), nil
+}
