@@ -93,7 +93,9 @@ func TestSearchFeatures(t *testing.T) {
 	}
 	// Words in any order must all match; the snippet markers are the client's.
 	var s struct {
-		Search struct{ Edges []struct{ Node struct{ Snippet string } } }
+		Search struct {
+			Edges []struct{ Node struct{ Snippet string } }
+		}
 	}
 	query(t, h, `{ search(query: "truce Ukraine respite", first: 1) { edges { node { snippet(before: "[", after: "]") } } } }`, &s)
 	if len(s.Search.Edges) != 1 || !strings.Contains(s.Search.Edges[0].Node.Snippet, "[truce]") || !strings.Contains(s.Search.Edges[0].Node.Snippet, "[respite]") {
@@ -146,8 +148,8 @@ func TestSearchHostileInput(t *testing.T) {
 	}
 	for q, msg := range map[string]string{
 		strings.Repeat("Donbas ", 1500): "query is longer than 500 characters",
-		"   ":                          "query has no words to search for",
-		`" * ( )`:                      "query has no words to search for",
+		"   ":                           "query has no words to search for",
+		`" * ( )`:                       "query has no words to search for",
 	} {
 		_, errs := raw(t, h, fmt.Sprintf(`{ search(query: %q) { edges { node { field } } } }`, q))
 		if len(errs) != 1 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || errs[0].Message != msg {
