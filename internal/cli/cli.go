@@ -24,6 +24,7 @@ import (
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/berlin"
 	"github.com/parley-graph/parley/internal/dataset"
+	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/sqlite"
 	"github.com/parley-graph/parley/internal/web"
@@ -37,6 +38,8 @@ Usage:
   parley import --db PATH FILE...              import data files, all or nothing
   parley export --db PATH [--format yaml|json] write the whole graph to standard output
   parley schema                                print the GraphQL schema (SDL)
+  parley gen --actors N --statements M [--seed S] [--format yaml|json] [--db PATH]
+                                               make a synthetic graph: to stdout, or imported into PATH
   parley token create --db PATH --name NAME --role reader|editor|admin
   parley token list --db PATH
   parley token revoke --db PATH --name NAME
@@ -86,6 +89,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		err = a.schema(args)
 	case "token":
 		err = a.token(ctx, args)
+	case "gen":
+		err = a.gen(ctx, args)
 	case "help", "-h", "--help":
 		fmt.Fprint(a.Stdout, usage)
 		return 0
@@ -478,5 +483,47 @@ func (a *App) token(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.Stderr, usageText)
 		return errUsage
 	}
+	return nil
+}
+
+func (a *App) gen(ctx context.Context, args []string) error {
+	fs := a.flags("gen")
+	actors := fs.Int("actors", 1000, "how many `actors`")
+	statements := fs.Int("statements", 10000, "how many `statements` (positions, commitments and the rest scale with it)")
+	seed := fs.Int64("seed", 1, "random `seed`: the same seed gives the same graph")
+	format := fs.String("format", "yaml", "output `format`: yaml or json")
+	db := fs.String("db", "", "import into this database `path` instead of writing the dataset out, and report the time")
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 || *actors < 10 || *statements < 0 {
+		fmt.Fprintln(a.Stderr, "usage: parley gen --actors N (>= 10) --statements M [--seed S] [--format yaml|json] [--db PATH]")
+		return errUsage
+	}
+	start := time.Now()
+	ds := gen.Generate(gen.Config{Actors: *actors, Statements: *statements, Seed: *seed})
+	made := time.Since(start)
+	if *db == "" {
+		out, err := dataset.Write(ds, dataset.Format(*format))
+		if err != nil {
+			return err
+		}
+		_, err = a.Stdout.Write(out)
+		return err
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	start = time.Now()
+	res, err := store.Import(parley.WithAuthor(ctx, "parley gen"), []*parley.Dataset{ds})
+	if err != nil {
+		return a.report(err, nil)
+	}
+	took := time.Since(start)
+	n := gen.Assertions(ds)
+	fmt.Fprintf(a.Stdout, "generated %d assertions (%d nodes) in %.1fs; imported into %s in %.1fs (%d created, %d unchanged): %.0f assertions/s\n",
+		n, res.Created+res.Updated+res.Unchanged, made.Seconds(), *db, took.Seconds(), res.Created, res.Unchanged, float64(n)/took.Seconds())
 	return nil
 }

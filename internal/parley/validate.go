@@ -33,7 +33,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // span gets its offsets and the source's exact words, and ranks default to
 // NORMAL. Datasets that produce no problems are ready to store.
 func Validate(files []*Dataset, existing Lookup) []Problem {
-	v := &validator{existing: existing, types: map[string]NodeType{}, texts: map[string]*SourceText{}, raw: map[string]string{}}
+	v := &validator{existing: existing, types: map[string]NodeType{}, texts: map[string]*SourceText{}, raw: map[string]string{}, runes: map[string][]rune{}}
 	// First pass: ids and source texts, so references can point forwards
 	// and across files.
 	for _, ds := range files {
@@ -110,6 +110,7 @@ type validator struct {
 	types         map[string]NodeType    // ids declared by the datasets
 	texts         map[string]*SourceText // source texts by id, prepared
 	raw           map[string]string      // source texts by id
+	runes         map[string][]rune      // source texts as characters, for slicing
 	problems      []Problem
 }
 
@@ -314,8 +315,17 @@ func (v *validator) resolveQuotes(evs []*Evidence) {
 		if ev == nil || ev.Start == nil || ev.End == nil {
 			continue
 		}
-		if s, ok := v.raw[ev.Source]; ok {
-			ev.Quote = Slice(s, *ev.Start, *ev.End)
+		r, ok := v.runes[ev.Source]
+		if !ok {
+			s, found := v.raw[ev.Source]
+			if !found {
+				continue
+			}
+			r = []rune(s)
+			v.runes[ev.Source] = r
+		}
+		if *ev.Start >= 0 && *ev.End <= len(r) && *ev.Start <= *ev.End {
+			ev.Quote = string(r[*ev.Start:*ev.End])
 		}
 	}
 }

@@ -47,6 +47,11 @@ func DSN(path string) string {
 	q.Set("_busy_timeout", "10000")
 	q.Set("_txlock", "immediate")
 	q.Set("_synchronous", "NORMAL")
+	// 8 MiB of page cache a connection (SQLite's default is 2 MiB).
+	// Measured on a 100k-assertion import: 8 MiB took 8-10 s, 2 MiB 11 s,
+	// and 64 MiB or more 21-27 s (a large cache full of dirty pages slows
+	// every insert of a big transaction).
+	q.Set("_cache_size", "-8000")
 	return "file:" + path + "?" + q.Encode()
 }
 

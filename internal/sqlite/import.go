@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/parley-graph/parley/internal/parley"
@@ -62,20 +63,117 @@ func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.Impo
 	}
 	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}}
 	author := parley.AuthorFrom(ctx)
+	// An import's history names what it created or replaced, with the
+	// record it replaced; the new record is the node itself, so it is not
+	// copied (a bulk import would store everything twice).
 	w.onChange = func(id string, t parley.NodeType, before, after string) error {
-		_, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, before, after) VALUES (?, ?, 'IMPORT', ?, ?, ?, ?)",
-			id, string(t), author, w.now, null(before), after)
-		return err
+		return w.exec("INSERT INTO changes (node_id, node_type, op, author, at, before, after) VALUES (?, ?, 'IMPORT', ?, ?, ?, NULL)",
+			id, string(t), author, w.now, null(before))
+	}
+	bulk, err := db.bulkStart(ctx, tx, files, w, author)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
 	}
 	for _, ds := range files {
 		if err := w.dataset(ds); err != nil {
 			return nil, domainError(err, "import")
 		}
 	}
+	if err := bulk(); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	if err := tx.Commit(); err != nil {
 		return nil, domainError(err, "import")
 	}
 	return w.res, nil
+}
+
+// searchBackfill is the statements of the search migration that fill the
+// search rows from what is stored, one for each kind of text.
+var searchBackfill = func() []string {
+	b, err := migrations.ReadFile("migrations/0003_search.sql")
+	if err != nil {
+		panic(err)
+	}
+	_, fill, ok := strings.Cut(string(b), "-- What is stored already.")
+	if !ok {
+		panic("0003_search.sql lost its backfill")
+	}
+	var out []string
+	for _, q := range strings.Split(fill, ";") {
+		if q = strings.TrimSpace(q); q != "" {
+			out = append(out, q)
+		}
+	}
+	return out
+}()
+
+// bulkThreshold is the size of an import into an empty database from which
+// indexes are built after the rows rather than row by row.
+const bulkThreshold = 5000
+
+// bulkStart prepares a large import into an empty database: it drops the
+// secondary indexes and the search trigger inside the transaction, and
+// returns the function that builds them again over all the rows at once
+// (sorting once beats updating a B-tree a million times). A failed import
+// rolls all of it back. Other imports return a no-op.
+func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, files []*parley.Dataset, w *writer, author string) (func() error, error) {
+	noop := func() error { return nil }
+	n := 0
+	for _, ds := range files {
+		n += len(ds.Sources) + len(ds.Actors) + len(ds.Events) + len(ds.Issues) + len(ds.Propositions) + len(ds.Documents) +
+			len(ds.Roles) + len(ds.Relations) + len(ds.Participations) + len(ds.Positions) + len(ds.Commitments) +
+			len(ds.Requirements) + len(ds.Statements)
+	}
+	if n < bulkThreshold {
+		return noop, nil
+	}
+	var empty int
+	if err := tx.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM nodes)").Scan(&empty); err != nil || empty == 0 {
+		return noop, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
+		WHERE sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE '%UNIQUE%') OR (type = 'trigger' AND name = 'search_docs_insert'))`)
+	if err != nil {
+		return nil, err
+	}
+	type object struct{ kind, name, sql string }
+	var objs []object
+	for rows.Next() {
+		var o object
+		if err := rows.Scan(&o.kind, &o.name, &o.sql); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		objs = append(objs, o)
+	}
+	rows.Close()
+	for _, o := range objs {
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("DROP %s %s", strings.ToUpper(o.kind), o.name)); err != nil {
+			return nil, err
+		}
+	}
+	w.bulk = true
+	return func() error {
+		// The search rows, as the migration that made the index fills it
+		// from what is stored; then the history, a row per node.
+		for _, q := range searchBackfill {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				return fmt.Errorf("search rows: %w", err)
+			}
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at) SELECT id, type, 'IMPORT', ?, ? FROM nodes ORDER BY id",
+			author, w.now); err != nil {
+			return err
+		}
+		for _, o := range objs {
+			if _, err := tx.ExecContext(ctx, o.sql); err != nil {
+				return err
+			}
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO search (search) VALUES ('rebuild')")
+		return err
+	}, nil
 }
 
 // InvalidError wraps validation problems as one domain error. Its code is
@@ -100,6 +198,10 @@ type writer struct {
 	// stmts caches prepared statements: a bulk import runs the same few
 	// statements a million times.
 	stmts map[string]*sql.Stmt
+	// bulk is set for a large import into an empty database: every node
+	// is new, and the search rows and history are written at the end, in a
+	// statement each.
+	bulk bool
 }
 
 func (w *writer) stmt(query string) (*sql.Stmt, error) {
@@ -128,7 +230,7 @@ func (w *writer) exec(query string, args ...any) error {
 
 // index adds a searchable text of a node.
 func (w *writer) index(id string, t parley.NodeType, field, body string) error {
-	if body == "" {
+	if body == "" || w.bulk {
 		return nil
 	}
 	return w.exec("INSERT INTO search_docs (node_id, node_type, field, body) VALUES (?, ?, ?, ?)", id, string(t), field, body)
@@ -153,6 +255,12 @@ func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 	sum := sha256.Sum256(data)
 	hash := hex.EncodeToString(sum[:])
 	var old, before string
+	if w.bulk {
+		// Into an empty database, validated free of duplicates: all new.
+		w.res.Created++
+		return true, w.exec("INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
+			id, string(t), string(data), hash, w.now)
+	}
 	q, err := w.stmt("SELECT hash, data FROM nodes WHERE id = ?")
 	if err != nil {
 		return false, err
@@ -191,6 +299,9 @@ func (w *writer) evidence(id, part string, evs []*parley.Evidence) error {
 		if err := w.exec("INSERT INTO evidence (node_id, part, seq, source_id, start_pos, end_pos, quote) VALUES (?, ?, ?, ?, ?, ?, ?)",
 			id, part, i, ev.Source, *ev.Start, *ev.End, ev.Quote); err != nil {
 			return err
+		}
+		if w.bulk {
+			continue
 		}
 		if err := w.exec("INSERT INTO search_docs (node_id, node_type, field, body) SELECT id, type, 'evidence', ? FROM nodes WHERE id = ?", ev.Quote, id); err != nil {
 			return err
