@@ -31,6 +31,8 @@ type DB struct {
 	queries atomic.Int64
 	// referrers are the columns through which nodes refer to others.
 	referrers []referrer
+	// trace, when set (by tests), sees every read before it runs.
+	trace func(query string, args []any)
 	// Now returns the time recorded with each write; tests replace it.
 	Now func() time.Time
 }
@@ -80,12 +82,18 @@ func Open(ctx context.Context, path string) (*DB, error) {
 // query runs a read and counts it.
 func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	db.queries.Add(1)
+	if db.trace != nil {
+		db.trace(q, args)
+	}
 	return db.db.QueryContext(ctx, q, args...)
 }
 
 // queryRow runs a one-row read and counts it.
 func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 	db.queries.Add(1)
+	if db.trace != nil {
+		db.trace(q, args)
+	}
 	return db.db.QueryRowContext(ctx, q, args...)
 }
 

@@ -24,6 +24,13 @@ type via struct {
 	parent string
 	join   string
 	tree   string // "issue" or "event"
+	// from, when set, replaces "table x" and join: the tree first, so that
+	// SQLite walks from the parents inward by the indexes.
+	from string
+	// alt is a second column naming the parent (a relation's object as
+	// well as its subject): the two are looked up apart, each by its index,
+	// and their matches joined.
+	alt string
 }
 
 var lists = map[parley.NodeType]listSpec{
@@ -41,41 +48,41 @@ var lists = map[parley.NodeType]listSpec{
 	}},
 	parley.TypeProposition: {table: "propositions", vias: map[string]via{
 		"":      {},
-		"issue": {parent: "tree.root", join: "JOIN tree ON tree.id = x.issue_id", tree: "issue"},
+		"issue": {parent: "tree.root", from: "tree CROSS JOIN propositions x ON x.issue_id = tree.id", tree: "issue"},
 	}},
 	parley.TypeDocument: {table: "documents", vias: map[string]via{
 		"":        {},
 		"package": {parent: "x.package_id"},
 		"refines": {parent: "x.refines_id"},
 		"actor":   {parent: "da.actor_id", join: "JOIN document_actors da ON da.document_id = x.id"},
-		"issue":   {parent: "tree.root", join: "JOIN document_issues di ON di.document_id = x.id JOIN tree ON tree.id = di.issue_id", tree: "issue"},
+		"issue":   {parent: "tree.root", from: "tree CROSS JOIN document_issues di ON di.issue_id = tree.id CROSS JOIN documents x ON x.id = di.document_id", tree: "issue"},
 	}},
 	parley.TypeRole: {table: "roles", assertion: true, vias: map[string]via{
 		"":             {},
 		"holder":       {parent: "x.holder_id"},
-		"organization": {parent: "org.id", join: "JOIN actors org ON org.id IN (x.organization_id, x.on_behalf_of_id)"},
+		"organization": {parent: "x.organization_id", alt: "x.on_behalf_of_id"},
 	}},
 	parley.TypeRelation: {table: "relations", assertion: true, vias: map[string]via{
 		"":      {},
-		"actor": {parent: "ra.id", join: "JOIN actors ra ON ra.id IN (x.subject_id, x.object_id)"},
+		"actor": {parent: "x.subject_id", alt: "x.object_id"},
 	}},
 	parley.TypeParticipation: {table: "participations", assertion: true, vias: map[string]via{
 		"":      {},
 		"actor": {parent: "x.actor_id"},
-		"event": {parent: "tree.root", join: "JOIN tree ON tree.id = x.event_id", tree: "event"},
+		"event": {parent: "tree.root", from: "tree CROSS JOIN participations x ON x.event_id = tree.id", tree: "event"},
 	}},
 	parley.TypePosition: {table: "positions", assertion: true, vias: map[string]via{
 		"":            {},
 		"holder":      {parent: "x.holder_id"},
 		"proposition": {parent: "x.proposition_id"},
-		"issue":       {parent: "tree.root", join: "JOIN propositions pi ON pi.id = x.proposition_id JOIN tree ON tree.id = pi.issue_id", tree: "issue"},
+		"issue":       {parent: "tree.root", from: "tree CROSS JOIN propositions pi ON pi.issue_id = tree.id CROSS JOIN positions x ON x.proposition_id = pi.id", tree: "issue"},
 	}},
 	parley.TypeCommitment: {table: "commitments", assertion: true, vias: map[string]via{
 		"":            {},
 		"promisor":    {parent: "cp.actor_id", join: "JOIN commitment_parties cp ON cp.commitment_id = x.id AND cp.role = 'PROMISOR'"},
 		"beneficiary": {parent: "cb.actor_id", join: "JOIN commitment_parties cb ON cb.commitment_id = x.id AND cb.role = 'BENEFICIARY'"},
 		"document":    {parent: "x.document_id"},
-		"issue":       {parent: "tree.root", join: "JOIN tree ON tree.id = x.issue_id", tree: "issue"},
+		"issue":       {parent: "tree.root", from: "tree CROSS JOIN commitments x ON x.issue_id = tree.id", tree: "issue"},
 	}},
 	parley.TypeRequirement: {table: "requirements", assertion: true, vias: map[string]via{
 		"":        {},
@@ -85,7 +92,7 @@ var lists = map[parley.NodeType]listSpec{
 	parley.TypeStatement: {table: "statements", assertion: true, vias: map[string]via{
 		"":          {},
 		"speaker":   {parent: "x.speaker_id"},
-		"event":     {parent: "tree.root", join: "JOIN tree ON tree.id = x.event_id", tree: "event"},
+		"event":     {parent: "tree.root", from: "tree CROSS JOIN statements x ON x.event_id = tree.id", tree: "event"},
 		"expresses": {parent: "se.node_id", join: "JOIN statement_expresses se ON se.statement_id = x.id"},
 		"audience":  {parent: "sa.actor_id", join: "JOIN statement_audience sa ON sa.statement_id = x.id"},
 	}},
@@ -139,33 +146,45 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 	}
 
 	from := spec.table + " x " + v.join
+	if v.from != "" {
+		from = v.from
+	}
 	if spec.assertion {
 		from += " JOIN assertions a ON a.id = x.id"
-	}
-	var where []string
-	var args []any
-	if req.Via != "" && v.tree == "" {
-		where = append(where, parent+" IN (SELECT value FROM json_each(?))")
-		args = append(args, string(pjson))
 	}
 	fw, fa, fwith, fwithArgs, err := filters(req.Of, spec, req.Filter)
 	if err != nil {
 		return nil, err
 	}
-	where = append(where, fw...)
-	args = append(args, fa...)
 	with = append(with, fwith...)
 	withArgs = append(withArgs, fwithArgs...)
-
 	prefix := ""
 	if len(with) > 0 {
 		prefix = "WITH RECURSIVE " + strings.Join(with, ",\n") + "\n"
 	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
+	// The matching (parent, id) pairs; with a second parent column, the
+	// union of the matches by each.
+	var parts []string
+	var args []any
+	for _, col := range []string{parent, v.alt} {
+		if col == "" {
+			continue
+		}
+		where := append([]string(nil), fw...)
+		var a []any
+		if req.Via != "" && v.tree == "" {
+			where = append([]string{col + " IN (SELECT value FROM json_each(?))"}, where...)
+			a = append(a, string(pjson))
+		}
+		a = append(a, fa...)
+		cond := ""
+		if len(where) > 0 {
+			cond = " WHERE " + strings.Join(where, " AND ")
+		}
+		parts = append(parts, fmt.Sprintf("SELECT DISTINCT %s AS parent, x.id AS id FROM %s%s", col, from, cond))
+		args = append(args, a...)
 	}
-	matches := fmt.Sprintf("SELECT DISTINCT %s AS parent, x.id AS id FROM %s%s", parent, from, cond)
+	matches := strings.Join(parts, " UNION ")
 
 	res := &parley.ListResult{Items: map[string][]any{}, More: map[string]bool{}, Total: map[string]int{}}
 	// Keyset paging: forward after a cursor in id order, or backward
@@ -180,7 +199,7 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 	page := prefix + `SELECT p.parent, p.id, n.type, n.data FROM (
 		SELECT parent, id, row_number() OVER (PARTITION BY parent ORDER BY ` + order + `) AS rn
 		FROM (` + matches + `) WHERE ` + keyset + `) p
-		JOIN nodes n ON n.id = p.id WHERE p.rn <= ? ORDER BY p.parent, p.` + order
+		CROSS JOIN nodes n ON n.id = p.id WHERE p.rn <= ? ORDER BY p.parent, p.` + order
 	pageArgs := append(append(append([]any{}, withArgs...), args...), cursor, req.First+1)
 	rows, err := db.query(ctx, page, pageArgs...)
 	if err != nil {

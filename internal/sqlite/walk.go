@@ -12,17 +12,33 @@ import (
 	"github.com/parley-graph/parley/internal/parley"
 )
 
-// Conflicts implements parley.Walker.
+// Conflicts implements parley.Walker. The query is driven from a set of
+// propositions (the one asked for, the actor's, the issue's, or all), then
+// the positions on each by index, so it never scans the positions.
 func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.Conflict, bool, error) {
 	var with, where []string
 	var withArgs, args []any
 	if q.Issue != nil {
 		with = append(with, "tree(id) AS (SELECT ? UNION SELECT i.id FROM issues i JOIN tree ON i.parent_id = tree.id)")
 		withArgs = append(withArgs, *q.Issue)
-		where = append(where, "pr.issue_id IN (SELECT id FROM tree)")
+	}
+	switch {
+	case q.Proposition != nil:
+		with = append(with, "props(id) AS (SELECT ?)")
+		withArgs = append(withArgs, *q.Proposition)
+	case q.Actor != nil:
+		with = append(with, "props(id) AS MATERIALIZED (SELECT DISTINCT proposition_id FROM positions WHERE holder_id = ?)")
+		withArgs = append(withArgs, *q.Actor)
+	case q.Issue != nil:
+		with = append(with, "props(id) AS MATERIALIZED (SELECT p.id FROM tree CROSS JOIN propositions p ON p.issue_id = tree.id)")
+	default:
+		with = append(with, "props(id) AS (SELECT id FROM propositions)")
+	}
+	if q.Issue != nil {
+		where = append(where, "(SELECT issue_id FROM propositions WHERE id = props.id) IN (SELECT id FROM tree)")
 	}
 	if q.Proposition != nil {
-		where = append(where, "pa.proposition_id = ?")
+		where = append(where, "props.id = ?")
 		args = append(args, *q.Proposition)
 	}
 	if q.Actor != nil {
@@ -46,18 +62,15 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 		where = append(where, "(pa.id, pb.id) > (?, ?)")
 		args = append(args, q.After[0], q.After[1])
 	}
-	prefix := ""
-	if len(with) > 0 {
-		prefix = "WITH RECURSIVE " + strings.Join(with, ", ") + " "
-	}
 	cond := ""
 	if len(where) > 0 {
 		cond = " AND " + strings.Join(where, " AND ")
 	}
-	query := prefix + `SELECT pa.proposition_id, na.data, nb.data
-		FROM positions pa
-		JOIN positions pb ON pb.proposition_id = pa.proposition_id AND pa.id < pb.id AND pa.holder_id <> pb.holder_id
-		JOIN propositions pr ON pr.id = pa.proposition_id
+	query := "WITH RECURSIVE " + strings.Join(with, ", ") + `
+		SELECT pa.proposition_id, na.data, nb.data
+		FROM props
+		CROSS JOIN positions pa ON pa.proposition_id = props.id
+		CROSS JOIN positions pb ON pb.proposition_id = props.id AND pa.id < pb.id AND pa.holder_id <> pb.holder_id
 		JOIN assertions aa ON aa.id = pa.id
 		JOIN assertions ab ON ab.id = pb.id
 		JOIN nodes na ON na.id = pa.id
