@@ -59,6 +59,12 @@ func testFile(t *testing.T, name string) *parley.Dataset {
 // GraphQL handler over it, and the database.
 func serve(t *testing.T, files ...*parley.Dataset) (http.Handler, *sqlite.DB) {
 	t.Helper()
+	return serveWith(t, nil, files...)
+}
+
+// serveWith is serve with handler options.
+func serveWith(t *testing.T, opts []graph.Option, files ...*parley.Dataset) (http.Handler, *sqlite.DB) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
 	if err != nil {
@@ -68,7 +74,7 @@ func serve(t *testing.T, files ...*parley.Dataset) (http.Handler, *sqlite.DB) {
 	if _, err := db.Import(ctx, files); err != nil {
 		t.Fatal(err)
 	}
-	return graph.NewHandler(db, nil), db
+	return graph.NewHandler(db, nil, opts...), db
 }
 
 type gqlError struct {
@@ -79,7 +85,7 @@ type gqlError struct {
 
 // raw posts a query as a client would, whatever the HTTP status, and
 // returns its data and errors.
-func raw(t *testing.T, h http.Handler, query string) (json.RawMessage, []gqlError) {
+func raw(t testing.TB, h http.Handler, query string) (json.RawMessage, []gqlError) {
 	t.Helper()
 	body, _ := json.Marshal(map[string]string{"query": query})
 	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))

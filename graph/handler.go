@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -21,9 +22,13 @@ import (
 // transports, a parsed-query cache, introspection (the playground needs
 // it), automatic persisted queries, per-request dataloaders, and errors
 // that carry a stable extensions.code.
-func NewHandler(store parley.Store, logger *slog.Logger) *handler.Server {
+func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handler.Server {
 	if logger == nil {
 		logger = slog.Default()
+	}
+	o := options{batchWait: DefaultBatchWait}
+	for _, opt := range opts {
+		opt(&o)
 	}
 	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}}))
 	srv.AddTransport(transport.Options{})
@@ -34,7 +39,7 @@ func NewHandler(store parley.Store, logger *slog.Logger) *handler.Server {
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.Use(Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withLoaders(ctx, store))
+		return next(withLoaders(ctx, store, o.batchWait))
 	})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, logger)
@@ -45,6 +50,16 @@ func NewHandler(store parley.Store, logger *slog.Logger) *handler.Server {
 	})
 	return srv
 }
+
+// Option changes how NewHandler's handler works.
+type Option func(*options)
+
+type options struct {
+	batchWait time.Duration
+}
+
+// WithBatchWait sets how long loaders collect keys (DefaultBatchWait).
+func WithBatchWait(d time.Duration) Option { return func(o *options) { o.batchWait = d } }
 
 // presentError gives every error a stable extensions.code: the domain's
 // code for domain errors, GraphQL's own for parse and validation errors,
