@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parley-graph/parley/graph"
+	"github.com/parley-graph/parley/internal/bench"
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/sqlite"
@@ -25,14 +26,6 @@ import (
 //
 // Each query benchmark reports the median and 99th percentile latency of
 // the GraphQL handler (server-side, no network) as p50-ms and p99-ms.
-
-// benchConfig is the generator configuration for about n assertions: a
-// statement brings 1.65 assertions (positions, commitments, roles and the
-// rest scale with it), and there is an actor for every 50 statements.
-func benchConfig(n int) gen.Config {
-	st := int(float64(n) / 1.65)
-	return gen.Config{Actors: max(100, st/29), Statements: st, Seed: 1}
-}
 
 func benchSizes(b *testing.B) []int {
 	env := os.Getenv("PARLEY_BENCH_SIZES")
@@ -69,7 +62,7 @@ func benchDB(b *testing.B, n int) *sqlite.DB {
 		if err != nil {
 			b.Fatal(err)
 		}
-		ds := gen.Generate(benchConfig(n))
+		ds := gen.Generate(bench.Config(n))
 		start := time.Now()
 		if _, err := db.Import(ctx, []*parley.Dataset{ds}); err != nil {
 			b.Fatal(err)
@@ -88,31 +81,15 @@ func benchDB(b *testing.B, n int) *sqlite.DB {
 	return db
 }
 
-// The hot queries. %[1]s is a busy actor, %[2]s an issue, %[3]s another
-// actor.
-var benchQueries = []struct{ name, query string }{
-	{"profile", `{ node(id: "%[1]s") { ... on Actor { name positions(first: 20) { edges { node { stance
-		proposition { text positions(stance: OPPOSES, first: 10) { edges { node { holder { name } } } } } } } } } } }`},
-	{"conflicts", `{ node(id: "%[2]s") { ... on Issue { conflicts(first: 20) { edges { node { a { holder { name } } b { holder { name } } } } } } } }`},
-	{"path", `{ path(from: "%[1]s", to: "%[3]s", maxHops: 4) { length } }`},
-	{"neighbourhood", `{ neighbourhood(id: "%[3]s", hops: 2, limit: 500) { truncated nodes { __typename } links { kind } } }`},
-	{"search", `{ search(query: "ceasefire monitoring", first: 20) { edges { node { field snippet node { __typename } } } } }`},
-	{"typename", `{ __typename }`},
-}
-
 func BenchmarkQueries(b *testing.B) {
 	for _, n := range benchSizes(b) {
 		db := benchDB(b, n)
 		h := graph.NewHandler(db, nil)
-		cfg := benchConfig(n)
-		// actor-000001 is the busiest (Zipf rank 1); the last actor is a
-		// quiet one.
-		fill := strings.NewReplacer("%[1]s", "actor-000001", "%[2]s", "issue-00001", "%[3]s", fmt.Sprintf("actor-%06d", cfg.Actors))
-		for _, q := range benchQueries {
-			query := fill.Replace(q.query)
-			b.Run(fmt.Sprintf("%s/%d", q.name, n), func(b *testing.B) {
+		for _, q := range bench.Queries {
+			query, _ := bench.Text(q.Name, n)
+			b.Run(fmt.Sprintf("%s/%d", q.Name, n), func(b *testing.B) {
 				if _, errs := raw(b, h, query); len(errs) > 0 {
-					b.Fatalf("%s: %+v", q.name, errs)
+					b.Fatalf("%s: %+v", q.Name, errs)
 				}
 				lat := make([]time.Duration, 0, b.N)
 				b.ResetTimer()
@@ -132,7 +109,7 @@ func BenchmarkQueries(b *testing.B) {
 
 func BenchmarkImport(b *testing.B) {
 	for _, n := range benchSizes(b) {
-		ds := gen.Generate(benchConfig(n))
+		ds := gen.Generate(bench.Config(n))
 		b.Run(strconv.Itoa(n), func(b *testing.B) {
 			var total time.Duration
 			for i := 0; i < b.N; i++ {
@@ -143,7 +120,7 @@ func BenchmarkImport(b *testing.B) {
 					b.Fatal(err)
 				}
 				// A fresh copy: the importer fills in evidence offsets.
-				fresh := gen.Generate(benchConfig(n))
+				fresh := gen.Generate(bench.Config(n))
 				b.StartTimer()
 				start := time.Now()
 				if _, err := db.Import(context.Background(), []*parley.Dataset{fresh}); err != nil {

@@ -1,0 +1,139 @@
+// Command parley-load puts a running Parley server under concurrent load
+// with its hot queries and reports requests per second and latencies, for
+// BENCHMARKS.md. It only sends traffic to the address it is given, which
+// must be on this machine; each run is bounded in time.
+//
+//	parley-load -url http://127.0.0.1:8080/query -size 100000 -c 16 -d 10s -q profile,typename -pid $PID
+//
+// -size says how many assertions the served graph was generated with
+// (parley gen), which fixes the ids the queries name. With -pid it reports
+// the server's peak resident memory (VmHWM) at the end.
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/parley-graph/parley/internal/bench"
+)
+
+func main() {
+	target := flag.String("url", "http://127.0.0.1:8080/query", "the server's GraphQL `URL` (loopback only)")
+	size := flag.Int("size", 10000, "assertions the served graph was generated with")
+	conc := flag.Int("c", 16, "concurrent clients")
+	dur := flag.Duration("d", 10*time.Second, "how long to run each query")
+	queries := flag.String("q", "profile,typename", "comma-separated query names: "+names())
+	pid := flag.Int("pid", 0, "the server's process id, to report its peak memory")
+	flag.Parse()
+
+	u, err := url.Parse(*target)
+	if err != nil || !loopback(u.Hostname()) {
+		fmt.Fprintln(os.Stderr, "parley-load: -url must be a loopback address (127.0.0.1, localhost, [::1])")
+		os.Exit(2)
+	}
+	if *dur > 5*time.Minute {
+		fmt.Fprintln(os.Stderr, "parley-load: -d is at most 5m")
+		os.Exit(2)
+	}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
+	rps := map[string]float64{}
+	fmt.Printf("%-14s %6s %10s %9s %9s %7s\n", "query", "conc", "req/s", "p50 ms", "p99 ms", "errors")
+	for _, name := range strings.Split(*queries, ",") {
+		q, err := bench.Text(name, *size)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "parley-load:", err)
+			os.Exit(2)
+		}
+		body, _ := json.Marshal(map[string]string{"query": q})
+		r := run(client, *target, body, *conc, *dur)
+		rps[name] = r.rps
+		fmt.Printf("%-14s %6d %10.0f %9.2f %9.2f %7d\n", name, *conc, r.rps, r.p50, r.p99, r.errors)
+	}
+	if a, b := rps["profile"], rps["typename"]; a > 0 && b > 0 {
+		fmt.Printf("profile / typename: %.1f%% of the framework's ceiling\n", 100*a/b)
+	}
+	if *pid > 0 {
+		if b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", *pid)); err == nil {
+			for _, line := range strings.Split(string(b), "\n") {
+				if strings.HasPrefix(line, "VmHWM:") || strings.HasPrefix(line, "VmRSS:") {
+					fmt.Println("server", strings.Join(strings.Fields(line), " "))
+				}
+			}
+		}
+	}
+}
+
+func names() string {
+	var out []string
+	for _, q := range bench.Queries {
+		out = append(out, q.Name)
+	}
+	return strings.Join(out, ", ")
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+type result struct {
+	rps, p50, p99 float64
+	errors        int
+}
+
+// run sends body from conc clients for d, and measures.
+func run(client *http.Client, target string, body []byte, conc int, d time.Duration) result {
+	var mu sync.Mutex
+	var lat []time.Duration
+	errors := 0
+	deadline := time.Now().Add(d)
+	var wg sync.WaitGroup
+	for i := 0; i < conc; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			bad := 0
+			for time.Now().Before(deadline) {
+				start := time.Now()
+				resp, err := client.Post(target, "application/json", bytes.NewReader(body))
+				if err != nil {
+					bad++
+					continue
+				}
+				b, _ := io.ReadAll(resp.Body)
+				resp.Body.Close()
+				if resp.StatusCode != 200 || bytes.Contains(b, []byte(`"errors"`)) {
+					bad++
+					continue
+				}
+				mine = append(mine, time.Since(start))
+			}
+			mu.Lock()
+			lat = append(lat, mine...)
+			errors += bad
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	if len(lat) == 0 {
+		return result{errors: errors}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	ms := func(x time.Duration) float64 { return float64(x.Microseconds()) / 1000 }
+	return result{rps: float64(len(lat)) / d.Seconds(), p50: ms(lat[len(lat)/2]), p99: ms(lat[len(lat)*99/100]), errors: errors}
+}
