@@ -196,36 +196,45 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 			keyset = "? = ''"
 		}
 	}
-	page := prefix + `SELECT p.parent, p.id, n.type, n.data FROM (
+	if v.tree == "" {
+		// Each parent's page by its own index range: a correlated subquery
+		// per parent that stops at the page's end, so a busy parent with a
+		// hundred thousand positions costs no more than a quiet one.
+		if err := db.pageByParent(ctx, req, parents, parent, v.alt, from, fw, fa, prefix, withArgs, res); err != nil {
+			return nil, err
+		}
+	} else {
+		page := prefix + `SELECT p.parent, p.id, n.type, n.data FROM (
 		SELECT parent, id, row_number() OVER (PARTITION BY parent ORDER BY ` + order + `) AS rn
 		FROM (` + matches + `) WHERE ` + keyset + `) p
 		CROSS JOIN nodes n ON n.id = p.id WHERE p.rn <= ? ORDER BY p.parent, p.` + order
-	pageArgs := append(append(append([]any{}, withArgs...), args...), cursor, req.First+1)
-	rows, err := db.query(ctx, page, pageArgs...)
-	if err != nil {
-		return nil, fmt.Errorf("list %s by %q: %w", req.Of, req.Via, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var par, id, t string
-		var data []byte
-		if err := rows.Scan(&par, &id, &t, &data); err != nil {
-			return nil, err
-		}
-		if len(res.Items[par]) == req.First {
-			res.More[par] = true
-			continue
-		}
-		node, err := decode(parley.NodeType(t), data)
+		pageArgs := append(append(append([]any{}, withArgs...), args...), cursor, req.First+1)
+		rows, err := db.query(ctx, page, pageArgs...)
 		if err != nil {
+			return nil, fmt.Errorf("list %s by %q: %w", req.Of, req.Via, err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var par, id, t string
+			var data []byte
+			if err := rows.Scan(&par, &id, &t, &data); err != nil {
+				return nil, err
+			}
+			if len(res.Items[par]) == req.First {
+				res.More[par] = true
+				continue
+			}
+			node, err := decode(parley.NodeType(t), data)
+			if err != nil {
+				return nil, err
+			}
+			res.Items[par] = append(res.Items[par], node)
+		}
+		if err := rows.Err(); err != nil {
 			return nil, err
 		}
-		res.Items[par] = append(res.Items[par], node)
+		rows.Close()
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	rows.Close()
 	if req.Backward {
 		for _, items := range res.Items {
 			for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
@@ -254,6 +263,82 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 		}
 	}
 	return res, nil
+}
+
+// pageByParent fills res with each parent's page: one statement finds the
+// ids (a correlated subquery per parent, walking its index range and
+// stopping after the page), one more fetches their records.
+func (db *DB) pageByParent(ctx context.Context, req parley.ListRequest, parents []string, parent, alt, from string,
+	fw []string, fa []any, prefix string, withArgs []any, res *parley.ListResult) error {
+	keyset, order, cursor := "x.id > ?", "id", req.After
+	if req.Backward {
+		keyset, order, cursor = "x.id < ?", "id DESC", req.Before
+		if cursor == "" {
+			keyset = "? = ''"
+		}
+	}
+	var inner []string
+	var innerArgs []any
+	for _, col := range []string{parent, alt} {
+		if col == "" {
+			continue
+		}
+		where := append([]string{keyset}, fw...)
+		a := append([]any{cursor}, fa...)
+		if req.Via != "" {
+			where = append([]string{col + " = p.value"}, where...)
+		}
+		inner = append(inner, fmt.Sprintf("SELECT x.id AS id FROM %s WHERE %s", from, strings.Join(where, " AND ")))
+		innerArgs = append(innerArgs, a...)
+	}
+	ids := prefix + `SELECT p.value, (SELECT json_group_array(id) FROM (
+			SELECT DISTINCT id FROM (` + strings.Join(inner, " UNION ALL ") + `) ORDER BY ` + order + ` LIMIT ?))
+		FROM json_each(?) p`
+	pjson, _ := json.Marshal(parents)
+	args := append(append(append([]any{}, withArgs...), innerArgs...), req.First+1, string(pjson))
+	rows, err := db.query(ctx, ids, args...)
+	if err != nil {
+		return fmt.Errorf("list %s by %q: %w", req.Of, req.Via, err)
+	}
+	pages := map[string][]string{}
+	var all []string
+	for rows.Next() {
+		var par, list string
+		if err := rows.Scan(&par, &list); err != nil {
+			rows.Close()
+			return err
+		}
+		var got []string
+		if err := json.Unmarshal([]byte(list), &got); err != nil {
+			rows.Close()
+			return err
+		}
+		// Backward pages are in descending order here; List turns them.
+		if len(got) > req.First {
+			got, res.More[par] = got[:req.First], true
+		}
+		pages[par] = got
+		all = append(all, got...)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	nodes, err := db.Nodes(ctx, all)
+	if err != nil {
+		return err
+	}
+	for par, got := range pages {
+		for _, id := range got {
+			if n, ok := nodes[id]; ok {
+				res.Items[par] = append(res.Items[par], n)
+			}
+		}
+	}
+	return nil
 }
 
 // filters turns a Filter into conditions on the listed table x (and a,
