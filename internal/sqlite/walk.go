@@ -163,9 +163,10 @@ func (db *DB) exists(ctx context.Context, id string) error {
 	return err
 }
 
-// Path implements parley.Walker: a breadth-first search, one query per
-// level for the whole frontier, so the cost grows with the hops and not
-// with the nodes met.
+// Path implements parley.Walker: a breadth-first search from both ends at
+// once, each step widening the smaller frontier by one level (one query
+// for the whole frontier), until the two meet. Starting from a quiet node
+// keeps the search small even when the other end is a hub.
 func (db *DB) Path(ctx context.Context, from, to string, maxHops int, kinds []string) (*parley.Path, error) {
 	if maxHops < 1 || maxHops > parley.MaxPathHops {
 		return nil, parley.Errorf(parley.EInvalid, "maxHops must be between 1 and %d, got %d", parley.MaxPathHops, maxHops)
@@ -178,58 +179,62 @@ func (db *DB) Path(ctx context.Context, from, to string, maxHops int, kinds []st
 	if from == to {
 		return &parley.Path{Nodes: []string{from}}, nil
 	}
-	// reached maps a node to the link it was first reached by.
-	reached := map[string]parley.Link{from: {}}
-	frontier := []string{from}
-	for hop := 0; hop < maxHops && len(frontier) > 0; hop++ {
-		links, err := db.neighbours(ctx, frontier, kinds)
+	// Each side maps a node it reached to the link it was reached by.
+	type side struct {
+		reached  map[string]parley.Link
+		frontier []string
+	}
+	a := &side{reached: map[string]parley.Link{from: {}}, frontier: []string{from}}
+	b := &side{reached: map[string]parley.Link{to: {}}, frontier: []string{to}}
+	for hops := 0; hops < maxHops; hops++ {
+		grow, other := a, b
+		if len(b.frontier) < len(a.frontier) {
+			grow, other = b, a
+		}
+		if len(grow.frontier) == 0 {
+			return nil, nil
+		}
+		links, err := db.neighbours(ctx, grow.frontier, kinds)
 		if err != nil {
 			return nil, err
 		}
 		inFrontier := map[string]bool{}
-		for _, f := range frontier {
+		for _, f := range grow.frontier {
 			inFrontier[f] = true
 		}
 		var next []string
+		meet := ""
 		for _, l := range links {
 			for _, step := range [][2]string{{l.From, l.To}, {l.To, l.From}} {
 				if !inFrontier[step[0]] {
 					continue
 				}
-				if _, seen := reached[step[1]]; seen {
+				if _, seen := grow.reached[step[1]]; seen {
 					continue
 				}
-				reached[step[1]] = l
+				grow.reached[step[1]] = l
 				next = append(next, step[1])
+				if _, ok := other.reached[step[1]]; ok && meet == "" {
+					meet = step[1]
+				}
 			}
 		}
-		if _, ok := reached[to]; ok {
-			return unwind(reached, from, to), nil
+		if meet != "" {
+			return join(unwind(a.reached, from, meet), unwind(b.reached, to, meet)), nil
 		}
 		sort.Strings(next)
-		frontier = next
+		grow.frontier = next
 	}
 	return nil, nil
 }
 
-// unwind follows the links back from to to from.
-func unwind(reached map[string]parley.Link, from, to string) *parley.Path {
-	p := &parley.Path{Nodes: []string{to}}
-	for cur := to; cur != from; {
-		l := reached[cur]
-		prev := l.From
-		if prev == cur {
-			prev = l.To
-		}
-		p.Links = append(p.Links, l)
-		p.Nodes = append(p.Nodes, prev)
-		cur = prev
-	}
-	for i, j := 0, len(p.Nodes)-1; i < j; i, j = i+1, j-1 {
-		p.Nodes[i], p.Nodes[j] = p.Nodes[j], p.Nodes[i]
-	}
-	for i, j := 0, len(p.Links)-1; i < j; i, j = i+1, j-1 {
-		p.Links[i], p.Links[j] = p.Links[j], p.Links[i]
+// join puts together a path from the start to the meeting node and one
+// from the end to it.
+func join(head, tail *parley.Path) *parley.Path {
+	p := &parley.Path{Nodes: append([]string(nil), head.Nodes...), Links: append([]parley.Link(nil), head.Links...)}
+	for i := len(tail.Links) - 1; i >= 0; i-- {
+		p.Links = append(p.Links, tail.Links[i])
+		p.Nodes = append(p.Nodes, tail.Nodes[i])
 	}
 	return p
 }
@@ -277,4 +282,26 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, hops, limit int, kin
 		frontier = next
 	}
 	return g, nil
+}
+
+// unwind follows the links back from to to from: the path from from to to.
+func unwind(reached map[string]parley.Link, from, to string) *parley.Path {
+	p := &parley.Path{Nodes: []string{to}}
+	for cur := to; cur != from; {
+		l := reached[cur]
+		prev := l.From
+		if prev == cur {
+			prev = l.To
+		}
+		p.Links = append(p.Links, l)
+		p.Nodes = append(p.Nodes, prev)
+		cur = prev
+	}
+	for i, j := 0, len(p.Nodes)-1; i < j; i, j = i+1, j-1 {
+		p.Nodes[i], p.Nodes[j] = p.Nodes[j], p.Nodes[i]
+	}
+	for i, j := 0, len(p.Links)-1; i < j; i, j = i+1, j-1 {
+		p.Links[i], p.Links[j] = p.Links[j], p.Links[i]
+	}
+	return p
 }
