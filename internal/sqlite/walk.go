@@ -118,6 +118,12 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 // neighbours returns the links touching any node of the frontier, in a
 // stable order, leaving out links backed by deprecated assertions.
 func (db *DB) neighbours(ctx context.Context, frontier []string, kinds []string) ([]parley.Link, error) {
+	return db.neighboursUpTo(ctx, frontier, kinds, 0)
+}
+
+// neighboursUpTo is neighbours with at most max links (all if 0), taken
+// in the stable order.
+func (db *DB) neighboursUpTo(ctx context.Context, frontier []string, kinds []string, max int) ([]parley.Link, error) {
 	ids, err := json.Marshal(frontier)
 	if err != nil {
 		return nil, err
@@ -135,6 +141,9 @@ func (db *DB) neighbours(ctx context.Context, frontier []string, kinds []string)
 		UNION
 		SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE e.dst IN (SELECT value FROM json_each(?1))` + kindCond + live + `
 	) ORDER BY src, dst, kind, via`
+	if max > 0 {
+		q += fmt.Sprintf(" LIMIT %d", max)
+	}
 	if len(kinds) > 0 {
 		q = strings.ReplaceAll(q, "json_each(?)", "json_each(?2)")
 	}
@@ -255,9 +264,16 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, hops, limit int, kin
 	seenLink := map[parley.Link]bool{}
 	frontier := []string{id}
 	for hop := 0; hop < hops && len(frontier) > 0 && !g.Truncated; hop++ {
-		links, err := db.neighbours(ctx, frontier, kinds)
+		// Enough links to fill the rest of the limit several times over
+		// (links among nodes already in count too); past that the
+		// neighbourhood is cut and says so.
+		budget := 4*(limit-len(g.Nodes)) + 64
+		links, err := db.neighboursUpTo(ctx, frontier, kinds, budget)
 		if err != nil {
 			return nil, err
+		}
+		if len(links) == budget {
+			g.Truncated = true
 		}
 		var next []string
 		for _, l := range links {
