@@ -67,6 +67,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	// Keep connections open: each new one starts with a cold page cache
+	// and runs the DSN's settings again. (database/sql keeps only two
+	// idle by default, so under concurrent load it opened and closed
+	// connections all the time.)
+	sqldb.SetMaxOpenConns(16)
+	sqldb.SetMaxIdleConns(16)
+	sqldb.SetConnMaxIdleTime(10 * time.Minute)
 	db := &DB{db: sqldb, path: path, Now: time.Now}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
