@@ -38,6 +38,8 @@ assets:
 	cp web/node_modules/graphiql/LICENSE internal/web/assets/graphiql/LICENSE.graphiql
 	cp web/node_modules/react/LICENSE internal/web/assets/graphiql/LICENSE.react
 	cp web/node_modules/react-dom/LICENSE internal/web/assets/graphiql/LICENSE.react-dom
+	cp web/node_modules/cytoscape/dist/cytoscape.esm.min.mjs internal/web/assets/explore/vendor/
+	cp web/node_modules/cytoscape/LICENSE internal/web/assets/explore/vendor/LICENSE.cytoscape
 
 clean:
 	rm -f parley $(DB) $(DB)-shm $(DB)-wal

@@ -55,6 +55,10 @@ func NewHandler(c Config) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		http.ServeFileFS(w, r, static, "index.html")
 	})
+	mux.HandleFunc("GET /explore", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-cache")
+		http.ServeFileFS(w, r, static, "explore/explore.html")
+	})
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
 	var query http.Handler = limit(c.MaxBodyBytes, c.Timeout, c.GraphQL)
 	if len(c.CORSOrigins) > 0 {

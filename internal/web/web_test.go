@@ -107,3 +107,26 @@ func TestHealthAndPlayground(t *testing.T) {
 		t.Errorf("request log:\n%s", logs.String())
 	}
 }
+
+func TestExplorerServed(t *testing.T) {
+	h := NewHandler(Config{GraphQL: echo, Logger: quiet()})
+	w := do(h, http.MethodGet, "/explore", "", nil)
+	if w.Code != 200 || !strings.Contains(w.Body.String(), `src="/assets/explore/explore.js"`) {
+		t.Fatalf("/explore = %d", w.Code)
+	}
+	if strings.Contains(w.Body.String(), "http://") || strings.Contains(w.Body.String(), "https://") {
+		t.Error("the explorer page loads something from another host")
+	}
+	for _, p := range []string{"/assets/explore/explore.js", "/assets/explore/explore.css", "/assets/explore/vendor/cytoscape.esm.min.mjs",
+		"/assets/explore/vendor/LICENSE.cytoscape", "/assets/explore/queries/Issue.graphql", "/assets/explore/queries/Search.graphql"} {
+		w := do(h, http.MethodGet, p, "", nil)
+		if w.Code != 200 || w.Body.Len() < 100 {
+			t.Errorf("%s = %d, %d bytes", p, w.Code, w.Body.Len())
+		}
+		if strings.HasSuffix(p, ".mjs") || strings.HasSuffix(p, ".js") {
+			if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/javascript") {
+				t.Errorf("%s served as %q; module scripts need text/javascript", p, ct)
+			}
+		}
+	}
+}
