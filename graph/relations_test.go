@@ -1,7 +1,6 @@
 package graph_test
 
 import (
-	"context"
 	"fmt"
 	"sort"
 	"strings"
@@ -626,8 +625,6 @@ func extraPositions(t *testing.T, n int) *parley.Dataset {
 		id := fmt.Sprintf("extra-actor-%02d", i)
 		ds.Actors = append(ds.Actors, &parley.Actor{ID: id, Kind: parley.Group, Name: fmt.Sprintf("Extra %d", i)})
 		for j, prop := range []string{"ukraine-cedes-donbas", "temporary-truce"} {
-			start := 0
-			_ = start
 			ds.Positions = append(ds.Positions, &parley.Position{
 				ID: fmt.Sprintf("pos-extra-%02d-%d", i, j), Holder: id, Proposition: prop, Stance: parley.Supports, SpeechAct: "STATES",
 				Assertion: parley.Assertion{Evidence: []*parley.Evidence{{Source: "berlin-talks-article", Quote: "Russia is demanding"}}},
@@ -637,4 +634,3 @@ func extraPositions(t *testing.T, n int) *parley.Dataset {
 	return ds
 }
 
-var _ = context.Background
