@@ -633,4 +633,3 @@ func extraPositions(t *testing.T, n int) *parley.Dataset {
 	}
 	return ds
 }
-
