@@ -96,6 +96,10 @@ func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror
 			gerr.Extensions = map[string]any{}
 		}
 		gerr.Extensions["code"] = "BAD_REQUEST"
+		// gqlgen quotes the whole body it could not decode: keep the start.
+		if len(gerr.Message) > 300 {
+			gerr.Message = gerr.Message[:300] + "…"
+		}
 	default:
 		logger.ErrorContext(ctx, "internal error", "error", err.Error(), "path", gerr.Path.String())
 		gerr.Message = "internal error"

@@ -52,3 +52,19 @@ func TestConform(t *testing.T) {
 		})
 	}
 }
+
+// TestBadRequestMessageShort checks a malformed body is not quoted back
+// whole.
+func TestBadRequestMessageShort(t *testing.T) {
+	h := graph.Conform(newHandler(t))
+	body := `{"query": 7, "pad": "` + strings.Repeat("x", 100000) + `"}`
+	req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	var resp struct{ Errors []gqlError }
+	json.Unmarshal(w.Body.Bytes(), &resp)
+	if w.Code != 400 || len(resp.Errors) != 1 || len(resp.Errors[0].Message) > 310 || resp.Errors[0].Extensions["code"] != "BAD_REQUEST" {
+		t.Errorf("status %d, %d bytes of response, errors %.200v", w.Code, w.Body.Len(), resp.Errors)
+	}
+}

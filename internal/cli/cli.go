@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"os/user"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -299,6 +300,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
 	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "SQLite database `path`, created if absent (env PARLEY_DB)")
 	addr := fs.String("addr", a.env("PARLEY_ADDR", ":8080"), "`address` to listen on (env PARLEY_ADDR)")
+	maxBody := fs.Int("max-body-mb", envInt(a.env("PARLEY_MAX_BODY_MB", "1")), "largest request body in `MiB` (importDataset sends whole files) (env PARLEY_MAX_BODY_MB)")
 	requireToken := fs.Bool("require-token", a.env("PARLEY_REQUIRE_TOKEN", "") != "", "refuse every request without a valid token, reads too (env PARLEY_REQUIRE_TOKEN=1)")
 	var origins []string
 	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
@@ -315,6 +317,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.Stderr, "parley serve: unexpected argument %q\n", fs.Arg(0))
 		return errUsage
 	}
+	if *maxBody < 1 {
+		fmt.Fprintln(a.Stderr, "parley serve: --max-body-mb must be at least 1")
+		return errUsage
+	}
 	logger := slog.New(slog.NewTextHandler(a.Stderr, nil))
 
 	store, err := sqlite.Open(ctx, *db)
@@ -327,10 +333,11 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	handler := web.NewHandler(web.Config{
-		GraphQL:     graph.Authenticate(store, *requireToken, graph.Conform(graph.NewHandler(store, logger))),
-		Ready:       store.Ping,
-		Logger:      logger,
-		CORSOrigins: origins,
+		GraphQL:      graph.Authenticate(store, *requireToken, graph.Conform(graph.NewHandler(store, logger))),
+		Ready:        store.Ping,
+		Logger:       logger,
+		CORSOrigins:  origins,
+		MaxBodyBytes: int64(*maxBody) << 20,
 	})
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -526,4 +533,14 @@ func (a *App) gen(ctx context.Context, args []string) error {
 	fmt.Fprintf(a.Stdout, "generated %d assertions (%d nodes) in %.1fs; imported into %s in %.1fs (%d created, %d unchanged): %.0f assertions/s\n",
 		n, res.Created+res.Updated+res.Unchanged, made.Seconds(), *db, took.Seconds(), res.Created, res.Unchanged, float64(n)/took.Seconds())
 	return nil
+}
+
+// envInt reads a whole number from the environment's text; 0 if it is not
+// one (the flag's check then refuses it).
+func envInt(s string) int {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0
+	}
+	return n
 }

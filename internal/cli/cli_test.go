@@ -388,3 +388,38 @@ func TestServeWrites(t *testing.T) {
 	cancel()
 	<-done
 }
+
+func TestServeMaxBody(t *testing.T) {
+	for _, tt := range []struct {
+		mb     string
+		status int
+	}{{"1", 413}, {"3", 200}} {
+		addrc := make(chan string, 1)
+		app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Ready: func(a string) { addrc <- a }}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan int, 1)
+		go func() {
+			done <- app.Run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "m.db"), "--addr", "127.0.0.1:0", "--max-body-mb", tt.mb})
+		}()
+		base := "http://" + <-addrc
+		// A 2 MiB body: a small query padded in its extensions.
+		body := `{"query":"{ __typename }","extensions":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
+		resp, err := http.Post(base+"/query", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("--max-body-mb %s, 2 MiB body: status %d, want %d: %.200s", tt.mb, resp.StatusCode, tt.status, b)
+		}
+		if tt.status == 413 && !strings.Contains(string(b), "larger than the server's limit of 1048576 bytes") {
+			t.Errorf("the refusal does not say the body is too large: %.200s", b)
+		}
+		cancel()
+		<-done
+	}
+	if code, _, _ := run(t, nil, "serve", "--max-body-mb", "0"); code != 2 {
+		t.Errorf("--max-body-mb 0: exit %d, want 2", code)
+	}
+}

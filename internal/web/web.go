@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"embed"
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -89,9 +90,17 @@ func NewHandler(c Config) http.Handler {
 	return logRequests(c.Logger, mux)
 }
 
-// limit caps the body size and the time of a request.
+// limit caps the body size and the time of a request. A body announced
+// as too large is refused at once with 413 and a GraphQL-shaped error; one
+// that turns out too large is cut off where it passes the limit.
 func limit(maxBytes int64, timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > maxBytes {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusRequestEntityTooLarge)
+			fmt.Fprintf(w, `{"errors":[{"message":"the request body is larger than the server's limit of %d bytes (parley serve --max-body-mb)","extensions":{"code":"BAD_REQUEST"}}]}`, maxBytes)
+			return
+		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
