@@ -79,6 +79,14 @@ try {
   check(highlighted === 5, `the path is highlighted in the graph (${highlighted} elements)`);
   await page.screenshot({ path: `${artifacts}/explore-path.png` });
 
+  // The path form takes names as well as ids.
+  await page.fill('#path-from', 'kushner');
+  await page.fill('#path-to', 'Putin');
+  await page.click('#path-button');
+  await page.waitForFunction(() => location.hash === '#/path/jared-kushner/vladimir-putin');
+  await page.waitForSelector('#path-steps li');
+  check(await page.locator('#path-steps li').count() === 2, 'the path form finds Kushner to Putin by name (2 links)');
+
   check(outside.length === 0, 'no request left ' + origin + (outside.length ? ': ' + outside.join(', ') : ''));
 } finally {
   await browser.close();

@@ -301,9 +301,30 @@ $('#search-form').onsubmit = (e) => {
   e.preventDefault();
   location.hash = '#/search/' + encodeURIComponent($('#search-input').value.trim());
 };
-$('#path-form').onsubmit = (e) => {
+// resolve turns an id, or the start of an actor's name ("trump"), into an id.
+async function resolve(text) {
+  const body = await fetch('/query', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: queries.Resolve || (queries.Resolve = await (await fetch('/assets/explore/queries/Resolve.graphql')).text()),
+      operationName: 'Resolve', variables: { id: text, name: text } }),
+  }).then((r) => r.json());
+  // An unknown id is an error on node, not a failure: the name may match.
+  if (body.data?.node) return body.data.node.id;
+  const hit = body.data?.actors?.edges?.[0];
+  if (hit) return hit.node.id;
+  throw new Error(`nothing called “${text}”`);
+}
+
+$('#path-form').onsubmit = async (e) => {
   e.preventDefault();
-  location.hash = `#/path/${encodeURIComponent($('#path-from').value.trim())}/${encodeURIComponent($('#path-to').value.trim())}`;
+  try {
+    const [from, to] = await Promise.all([resolve($('#path-from').value.trim()), resolve($('#path-to').value.trim())]);
+    location.hash = `#/path/${encodeURIComponent(from)}/${encodeURIComponent(to)}`;
+  } catch (err) {
+    show('graph');
+    failed(err);
+  }
 };
 window.addEventListener('hashchange', route);
 window.parleyExplorer = { graph: () => cy };
