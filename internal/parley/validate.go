@@ -60,6 +60,13 @@ func Validate(files []*Dataset, existing Lookup) []Problem {
 	return v.problems
 }
 
+// IDs returns the id of every node of ds.
+func (ds *Dataset) IDs() []string {
+	var out []string
+	eachNode(ds, func(_, id string, _ NodeType) { out = append(out, id) })
+	return out
+}
+
 // eachNode calls fn for every node of ds with its path and type.
 func eachNode(ds *Dataset, fn func(path, id string, t NodeType)) {
 	for i, x := range ds.Sources {

@@ -20,9 +20,50 @@ type txLookup struct {
 	ctx context.Context
 	tx  *sql.Tx
 	err error
+	// known holds the answers for ids looked up in advance: the type, or
+	// "" for an id the store does not have.
+	known map[string]parley.NodeType
+}
+
+// preload looks up many ids at once (a statement per thousand), so that
+// validating a large import does not ask the store once per node.
+func (l *txLookup) preload(ids []string) error {
+	if l.known == nil {
+		l.known = make(map[string]parley.NodeType, len(ids))
+	}
+	for start := 0; start < len(ids); start += 1000 {
+		chunk := ids[start:min(start+1000, len(ids))]
+		b, err := json.Marshal(chunk)
+		if err != nil {
+			return err
+		}
+		for _, id := range chunk {
+			l.known[id] = ""
+		}
+		rows, err := l.tx.QueryContext(l.ctx, "SELECT id, type FROM nodes WHERE id IN (SELECT value FROM json_each(?))", string(b))
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id, t string
+			if err := rows.Scan(&id, &t); err != nil {
+				rows.Close()
+				return err
+			}
+			l.known[id] = parley.NodeType(t)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (l *txLookup) NodeType(id string) (parley.NodeType, bool) {
+	if t, ok := l.known[id]; ok {
+		return t, t != ""
+	}
 	var t string
 	err := l.tx.QueryRowContext(l.ctx, "SELECT type FROM nodes WHERE id = ?", id).Scan(&t)
 	if err != nil {
@@ -54,6 +95,13 @@ func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.Impo
 	}
 	defer tx.Rollback()
 	lookup := &txLookup{ctx: ctx, tx: tx}
+	var ids []string
+	for _, ds := range files {
+		ids = append(ids, ds.IDs()...)
+	}
+	if err := lookup.preload(ids); err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
 	problems := parley.Validate(files, lookup)
 	if lookup.err != nil {
 		return nil, fmt.Errorf("import: %w", lookup.err)
