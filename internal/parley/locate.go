@@ -51,14 +51,16 @@ func normalise(s string) ([]rune, []int) {
 
 // SourceText is a source text prepared for repeated look-ups of quotes.
 type SourceText struct {
-	norm string
-	pos  []int
+	norm  string
+	pos   []int
+	ascii bool // norm is all ASCII: byte offsets are character offsets
 }
 
 // NewSourceText normalises text once for many calls of Locate.
 func NewSourceText(text string) *SourceText {
 	t, pos := normalise(text)
-	return &SourceText{norm: string(t), pos: pos}
+	norm := string(t)
+	return &SourceText{norm: norm, pos: pos, ascii: len(norm) == len(t)}
 }
 
 // Locate finds quote in the text, comparing whitespace-normalised and
@@ -79,7 +81,10 @@ func (t *SourceText) Locate(quote string, want *int) (start, end int, ok bool) {
 			return 0, 0, false
 		}
 		b := from + i
-		n := utf8.RuneCountInString(t.norm[:b])
+		n := b
+		if !t.ascii {
+			n = utf8.RuneCountInString(t.norm[:b])
+		}
 		start = t.pos[n]
 		end = t.pos[n+len(q)-1] + 1
 		if want == nil || *want == start {
@@ -109,6 +114,9 @@ func Slice(text string, start, end int) string {
 
 // Contains reports whether words occur in text, compared as Locate does.
 func Contains(text, words string) bool {
+	if w := strings.TrimSpace(words); w != "" && strings.Contains(text, w) {
+		return true // the common case, without normalising
+	}
 	_, _, ok := Locate(text, words, nil)
 	return ok
 }

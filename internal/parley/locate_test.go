@@ -93,3 +93,16 @@ func TestOpposed(t *testing.T) {
 		}
 	}
 }
+
+func TestLocateNonASCII(t *testing.T) {
+	// Characters beyond ASCII (ü, й) stay after folding: offsets still
+	// count characters, not bytes.
+	text := "Talks in Zürich and Київ: “peace” now, peace later."
+	start, end, ok := Locate(text, "peace later", nil)
+	if !ok || start != 39 || end != 50 || Slice(text, start, end) != "peace later" {
+		t.Fatalf("Locate = %d, %d, %v", start, end, ok)
+	}
+	if !Contains(text, "Zürich and") || Contains(text, "Zurich") {
+		t.Error("Contains")
+	}
+}
