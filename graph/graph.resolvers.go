@@ -46,7 +46,7 @@ func (r *linkResolver) Evidence(ctx context.Context, obj *parley.Link) ([]*parle
 	if err != nil {
 		return nil, err
 	}
-	return evidenceOf(v), nil
+	return parley.EvidenceOf(v), nil
 }
 
 // Positions is the resolver for the positions field.

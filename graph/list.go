@@ -113,66 +113,8 @@ func wantsTotal(ctx context.Context) bool {
 
 // nodeID returns the id of a domain node.
 func nodeID(v any) string {
-	switch n := v.(type) {
-	case *parley.Source:
-		return n.ID
-	case *parley.Actor:
-		return n.ID
-	case *parley.Event:
-		return n.ID
-	case *parley.Issue:
-		return n.ID
-	case *parley.Proposition:
-		return n.ID
-	case *parley.Document:
-		return n.ID
-	case *parley.Role:
-		return n.ID
-	case *parley.Relation:
-		return n.ID
-	case *parley.Participation:
-		return n.ID
-	case *parley.Position:
-		return n.ID
-	case *parley.Commitment:
-		return n.ID
-	case *parley.Requirement:
-		return n.ID
-	case *parley.Statement:
-		return n.ID
-	}
-	return ""
-}
-
-// evidenceOf returns the evidence a node carries (none for a source).
-func evidenceOf(v any) []*parley.Evidence {
-	switch n := v.(type) {
-	case *parley.Actor:
-		return n.Evidence
-	case *parley.Event:
-		return n.Evidence
-	case *parley.Issue:
-		return n.Evidence
-	case *parley.Proposition:
-		return n.Evidence
-	case *parley.Document:
-		return n.Evidence
-	case *parley.Role:
-		return n.Evidence
-	case *parley.Relation:
-		return n.Evidence
-	case *parley.Participation:
-		return n.Evidence
-	case *parley.Position:
-		return n.Evidence
-	case *parley.Commitment:
-		return n.Evidence
-	case *parley.Requirement:
-		return n.Evidence
-	case *parley.Statement:
-		return n.Evidence
-	}
-	return nil
+	_, id := parley.Describe(v)
+	return id
 }
 
 // edges turns a page into edges of type E, with its page info.

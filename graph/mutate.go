@@ -242,15 +242,10 @@ func (r *Resolver) deleteNode(ctx context.Context, input map[string]any) (*model
 
 // sectionOf names the dataset section of a node, for problem paths.
 func sectionOf(n any) string {
-	return map[string]string{
-		"*parley.Source": "sources", "*parley.Actor": "actors", "*parley.Event": "events", "*parley.Issue": "issues",
-		"*parley.Proposition": "propositions", "*parley.Document": "documents", "*parley.Role": "roles",
-		"*parley.Relation": "relations", "*parley.Participation": "participations", "*parley.Position": "positions",
-		"*parley.Commitment": "commitments", "*parley.Requirement": "requirements", "*parley.Statement": "statements",
-	}[fmt.Sprintf("%T", n)]
+	t, _ := parley.Describe(n)
+	return parley.Section(t)
 }
 
-// editEvidence changes the evidence list of a node.
 // edit returns the new list and, for problem paths, which of the node's
 // paths stand for which of the input's.
 func (r *Resolver) editEvidence(ctx context.Context, id string, edit func([]any) ([]any, map[string]string, error)) (*model.EvidencePayload, error) {

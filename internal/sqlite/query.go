@@ -12,73 +12,14 @@ import (
 
 // decode turns a stored record into its domain type.
 func decode(t parley.NodeType, data []byte) (any, error) {
-	var v any
-	switch t {
-	case parley.TypeSource:
-		v = new(parley.Source)
-	case parley.TypeActor:
-		v = new(parley.Actor)
-	case parley.TypeEvent:
-		v = new(parley.Event)
-	case parley.TypeIssue:
-		v = new(parley.Issue)
-	case parley.TypeProposition:
-		v = new(parley.Proposition)
-	case parley.TypeDocument:
-		v = new(parley.Document)
-	case parley.TypeRole:
-		v = new(parley.Role)
-	case parley.TypeRelation:
-		v = new(parley.Relation)
-	case parley.TypeParticipation:
-		v = new(parley.Participation)
-	case parley.TypePosition:
-		v = new(parley.Position)
-	case parley.TypeCommitment:
-		v = new(parley.Commitment)
-	case parley.TypeRequirement:
-		v = new(parley.Requirement)
-	case parley.TypeStatement:
-		v = new(parley.Statement)
-	default:
+	v := parley.New(t)
+	if v == nil {
 		return nil, fmt.Errorf("unknown node type %q", t)
 	}
 	if err := json.Unmarshal(data, v); err != nil {
 		return nil, fmt.Errorf("decode %s: %w", t, err)
 	}
 	return v, nil
-}
-
-// add appends a decoded node to the right section of ds.
-func add(ds *parley.Dataset, v any) {
-	switch x := v.(type) {
-	case *parley.Source:
-		ds.Sources = append(ds.Sources, x)
-	case *parley.Actor:
-		ds.Actors = append(ds.Actors, x)
-	case *parley.Event:
-		ds.Events = append(ds.Events, x)
-	case *parley.Issue:
-		ds.Issues = append(ds.Issues, x)
-	case *parley.Proposition:
-		ds.Propositions = append(ds.Propositions, x)
-	case *parley.Document:
-		ds.Documents = append(ds.Documents, x)
-	case *parley.Role:
-		ds.Roles = append(ds.Roles, x)
-	case *parley.Relation:
-		ds.Relations = append(ds.Relations, x)
-	case *parley.Participation:
-		ds.Participations = append(ds.Participations, x)
-	case *parley.Position:
-		ds.Positions = append(ds.Positions, x)
-	case *parley.Commitment:
-		ds.Commitments = append(ds.Commitments, x)
-	case *parley.Requirement:
-		ds.Requirements = append(ds.Requirements, x)
-	case *parley.Statement:
-		ds.Statements = append(ds.Statements, x)
-	}
 }
 
 // Export implements parley.Store.
@@ -104,7 +45,7 @@ func (db *DB) Export(ctx context.Context) (*parley.Dataset, error) {
 		if err != nil {
 			return nil, fmt.Errorf("export: %w", err)
 		}
-		add(ds, v)
+		ds.Add(v)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("export: %w", err)

@@ -97,51 +97,13 @@ func (db *DB) referring(ctx context.Context, tx *sql.Tx, id string, limit int) (
 	return out, rows.Err()
 }
 
-// section returns the dataset section a node goes in, its type, and a
-// function that appends it.
-func place(ds *parley.Dataset, v any) (parley.NodeType, string, int, error) {
-	switch x := v.(type) {
-	case *parley.Source:
-		ds.Sources = append(ds.Sources, x)
-		return parley.TypeSource, x.ID, len(ds.Sources) - 1, nil
-	case *parley.Actor:
-		ds.Actors = append(ds.Actors, x)
-		return parley.TypeActor, x.ID, len(ds.Actors) - 1, nil
-	case *parley.Event:
-		ds.Events = append(ds.Events, x)
-		return parley.TypeEvent, x.ID, len(ds.Events) - 1, nil
-	case *parley.Issue:
-		ds.Issues = append(ds.Issues, x)
-		return parley.TypeIssue, x.ID, len(ds.Issues) - 1, nil
-	case *parley.Proposition:
-		ds.Propositions = append(ds.Propositions, x)
-		return parley.TypeProposition, x.ID, len(ds.Propositions) - 1, nil
-	case *parley.Document:
-		ds.Documents = append(ds.Documents, x)
-		return parley.TypeDocument, x.ID, len(ds.Documents) - 1, nil
-	case *parley.Role:
-		ds.Roles = append(ds.Roles, x)
-		return parley.TypeRole, x.ID, len(ds.Roles) - 1, nil
-	case *parley.Relation:
-		ds.Relations = append(ds.Relations, x)
-		return parley.TypeRelation, x.ID, len(ds.Relations) - 1, nil
-	case *parley.Participation:
-		ds.Participations = append(ds.Participations, x)
-		return parley.TypeParticipation, x.ID, len(ds.Participations) - 1, nil
-	case *parley.Position:
-		ds.Positions = append(ds.Positions, x)
-		return parley.TypePosition, x.ID, len(ds.Positions) - 1, nil
-	case *parley.Commitment:
-		ds.Commitments = append(ds.Commitments, x)
-		return parley.TypeCommitment, x.ID, len(ds.Commitments) - 1, nil
-	case *parley.Requirement:
-		ds.Requirements = append(ds.Requirements, x)
-		return parley.TypeRequirement, x.ID, len(ds.Requirements) - 1, nil
-	case *parley.Statement:
-		ds.Statements = append(ds.Statements, x)
-		return parley.TypeStatement, x.ID, len(ds.Statements) - 1, nil
+// place adds a node to ds and returns its type and id.
+func place(ds *parley.Dataset, v any) (parley.NodeType, string, error) {
+	t, id := ds.Add(v)
+	if t == "" {
+		return "", "", parley.Errorf(parley.EInternal, "cannot store a %T", v)
 	}
-	return "", "", 0, parley.Errorf(parley.EInternal, "cannot store a %T", v)
+	return t, id, nil
 }
 
 // Apply implements parley.Writer.
@@ -166,7 +128,7 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 		if m.Put == nil {
 			continue
 		}
-		t, id, _, err := place(ds, m.Put)
+		t, id, err := place(ds, m.Put)
 		if err != nil {
 			return nil, err
 		}
@@ -260,7 +222,7 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 			return record(id, t, op, before, after)
 		}
 		one := &parley.Dataset{}
-		if _, _, _, err := place(one, p.m.Put); err != nil {
+		if _, _, err := place(one, p.m.Put); err != nil {
 			return nil, err
 		}
 		if err := w.dataset(one); err != nil {
