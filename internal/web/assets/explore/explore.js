@@ -6,8 +6,9 @@ import cytoscape from './vendor/cytoscape.esm.min.mjs';
 
 const queries = {};
 
-// gql runs one of the page's named queries.
-async function gql(name, variables) {
+// gql runs one of the page's named queries. With partial, an answer with
+// errors still returns its data (a field that failed is null in it).
+async function gql(name, variables, partial = false) {
   if (!queries[name]) {
     const res = await fetch(`/assets/explore/queries/${name}.graphql`);
     queries[name] = await res.text();
@@ -18,7 +19,7 @@ async function gql(name, variables) {
     body: JSON.stringify({ query: queries[name], operationName: name, variables }),
   });
   const body = await res.json();
-  if (body.errors) throw new Error(body.errors.map((e) => e.message).join('; '));
+  if (body.errors && !(partial && body.data)) throw new Error(body.errors.map((e) => e.message).join('; '));
   return body.data;
 }
 
@@ -301,17 +302,12 @@ $('#search-form').onsubmit = (e) => {
   e.preventDefault();
   location.hash = '#/search/' + encodeURIComponent($('#search-input').value.trim());
 };
-// resolve turns an id, or the start of an actor's name ("trump"), into an id.
+// resolve turns an id, or the start of an actor's name ("trump"), into an
+// id. An unknown id is an error on node, not a failure: the name may match.
 async function resolve(text) {
-  const body = await fetch('/query', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ query: queries.Resolve || (queries.Resolve = await (await fetch('/assets/explore/queries/Resolve.graphql')).text()),
-      operationName: 'Resolve', variables: { id: text, name: text } }),
-  }).then((r) => r.json());
-  // An unknown id is an error on node, not a failure: the name may match.
-  if (body.data?.node) return body.data.node.id;
-  const hit = body.data?.actors?.edges?.[0];
+  const data = await gql('Resolve', { id: text, name: text }, true);
+  if (data.node) return data.node.id;
+  const hit = data.actors.edges[0];
   if (hit) return hit.node.id;
   throw new Error(`nothing called “${text}”`);
 }
