@@ -28,7 +28,7 @@ try {
   await page.goto(base + '/', { waitUntil: 'networkidle' });
   await page.waitForSelector('.graphiql-tab', { timeout: 20000 });
   const tabs = await page.locator('.graphiql-tab').count();
-  if (tabs < 7) fail(`the playground opened ${tabs} example tabs, want 7`);
+  if (tabs < 8) fail(`the playground opened ${tabs} example tabs, want 8`);
   for (let i = 0; i < tabs; i++) {
     const tab = page.locator('.graphiql-tab').nth(i);
     const name = (await tab.locator('.graphiql-tab-button').innerText()).trim();

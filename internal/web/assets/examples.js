@@ -182,4 +182,24 @@ query AlignmentAndSources {
 }
 `,
   },
+  {
+    query: `# Full-text search: one hit per node, best first, the match marked.
+query SearchDonbas {
+  search(query: "Donbas", first: 8) {
+    edges {
+      node {
+        field
+        snippet
+        score
+        node {
+          __typename
+          ... on Node { id }
+          ... on Evidenced { evidence { quote } }
+        }
+      }
+    }
+  }
+}
+`,
+  },
 ];
