@@ -377,12 +377,9 @@ func displayAddr(addr net.Addr) string {
 // loadBerlinIfEmpty imports the built-in Berlin graph into an empty
 // database, so that a newcomer sees a graph at once.
 func loadBerlinIfEmpty(ctx context.Context, store *sqlite.DB, logger *slog.Logger) error {
-	counts, err := store.Counts(ctx)
-	if err != nil {
+	empty, err := store.Empty(ctx)
+	if err != nil || !empty {
 		return err
-	}
-	if len(counts) > 0 {
-		return nil
 	}
 	f, err := berlin.Load()
 	if err != nil {
