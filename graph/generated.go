@@ -339,6 +339,7 @@ type ComplexityRoot struct {
 		Evidence func(childComplexity int) int
 		From     func(childComplexity int) int
 		Kind     func(childComplexity int) int
+		Reversed func(childComplexity int) int
 		To       func(childComplexity int) int
 		Via      func(childComplexity int) int
 	}
@@ -2268,6 +2269,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Link.Kind(childComplexity), true
+	case "Link.reversed":
+		if e.ComplexityRoot.Link.Reversed == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Link.Reversed(childComplexity), true
 	case "Link.to":
 		if e.ComplexityRoot.Link.To == nil {
 			break
@@ -5339,6 +5346,8 @@ func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.
 		return ec.fieldContext_Link_from(ctx, field)
 	case "to":
 		return ec.fieldContext_Link_to(ctx, field)
+	case "reversed":
+		return ec.fieldContext_Link_reversed(ctx, field)
 	case "kind":
 		return ec.fieldContext_Link_kind(ctx, field)
 	case "via":
@@ -15568,6 +15577,29 @@ func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphq
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Link_reversed(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Link_reversed(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reversed, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Link_reversed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Link", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Link_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
@@ -32540,6 +32572,11 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_to(ctx, field, obj)
 				})
+		case "reversed":
+			out.Values[i] = ec._Link_reversed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Link_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {

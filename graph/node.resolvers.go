@@ -15,6 +15,10 @@ import (
 // Node is the resolver for the node field.
 func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error) {
 	v, err := r.node(ctx, id)
+	if err != nil && parley.ErrorCode(err) == parley.ENotFound {
+		// The Relay convention: an id that names nothing is null, not an error.
+		return nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -194,7 +198,7 @@ func (r *queryResolver) Path(ctx context.Context, from string, to string, maxHop
 	if err != nil {
 		return nil, err
 	}
-	return &model.Path{Length: len(p.Links), Nodes: nodes, Links: links(p.Links)}, nil
+	return &model.Path{Length: len(p.Links), Nodes: nodes, Links: links(p.Oriented())}, nil
 }
 
 // Neighbourhood is the resolver for the neighbourhood field.

@@ -144,6 +144,7 @@ func TestLookupsAndFilters(t *testing.T) {
 	h := newHandler(t)
 	var resp struct {
 		Zel, Us, Aff, Orgs                           idConn
+		Putin, Officials, Aff2                       idConn
 		Demands, Territory, Floats, Rejected         idConn
 		Legal, Promised, ViaCNN, ByPeskov, AtDutch   idConn
 		RolesInRussia, Drafts, Calls, Props, Sources idConn
@@ -152,6 +153,9 @@ func TestLookupsAndFilters(t *testing.T) {
 	query(t, h, `{
 		zel: actors(name: "zel") { `+idPage+` }
 		us: actors(name: "WASH") { `+idPage+` }
+		putin: actors(name: "putin") { `+idPage+` }
+		officials: actors(name: "officials") { `+idPage+` }
+		aff2: actors(name: "affari int") { `+idPage+` }
 		aff: actors(affiliation: "kremlin") { `+idPage+` }
 		orgs: actors(kind: ORGANIZATION, first: 3) { `+idPage+` }
 		demands: positions(speechAct: DEMANDS, holder: "russia") { `+idPage+` }
@@ -176,6 +180,9 @@ func TestLookupsAndFilters(t *testing.T) {
 	}{
 		{"name prefix, any case", resp.Zel.ids(), []string{"volodymyr-zelenskyy"}},
 		{"alias prefix", resp.Us.ids(), []string{"united-states"}},
+		{"a later word of a name", resp.Putin.ids(), []string{"vladimir-putin"}},
+		{"a word inside a name", resp.Officials.ids(), []string{"us-officials"}},
+		{"words inside a name", resp.Aff2.ids(), []string{"istituto-affari-internazionali"}},
 		{"affiliated with the Kremlin", resp.Aff.ids(), []string{"dmitry-peskov"}},
 		{"first 3 organizations", resp.Orgs.ids(), []string{"al-jazeera", "chatham-house", "cnn"}},
 		{"Russia's demands", resp.Demands.ids(), []string{"pos-russia-agreement-must-reflect-claims", "pos-russia-constitution-forswear-nato",
@@ -366,11 +373,21 @@ func TestPathAndNeighbourhood(t *testing.T) {
 			Links  []struct{ Kind string }
 		}
 		Family *struct{ Length int }
-		Hood   struct {
+		Back   *struct {
+			Length int
+			Nodes  []struct{ ID string }
+			Links  []struct {
+				Kind     string
+				Reversed bool
+				From, To struct{ ID string }
+			}
+		}
+		Hood struct {
 			Truncated bool
 			Nodes     []struct{ ID string }
 			Links     []struct {
 				Kind     string
+				Reversed bool
 				From, To struct{ ID string }
 				Evidence []evidence
 			}
@@ -386,12 +403,36 @@ func TestPathAndNeighbourhood(t *testing.T) {
 		none: path(from: "keir-giles", to: "vladimir-putin", maxHops: 1) { `+n+` }
 		self: path(from: "ukraine", to: "ukraine") { `+n+` }
 		family: path(from: "jared-kushner", to: "vladimir-putin", kinds: [FAMILY]) { length }
+		back: path(from: "vladimir-putin", to: "jared-kushner") { length nodes { ... on Node { id } }
+			links { kind reversed from { ... on Node { id } } to { ... on Node { id } } } }
 		hood: neighbourhood(id: "rustem-umerov", hops: 1) { truncated nodes { ... on Node { id } }
-			links { kind from { ... on Node { id } } to { ... on Node { id } } `+ev+` } }
+			links { kind reversed from { ... on Node { id } } to { ... on Node { id } } `+ev+` } }
 		capped: neighbourhood(id: "ukraine", hops: 2, limit: 5) { truncated nodes { ... on Node { id } } }
 	}`, &resp)
 	if resp.Kushner == nil || resp.Kushner.Length != 2 {
 		t.Fatalf("Kushner to Putin = %+v, want 2 links (Kushner acts for the US, in touch with Putin)", resp.Kushner)
+	}
+	if resp.Back == nil || resp.Back.Length != 2 || len(resp.Back.Links) != 2 {
+		t.Fatalf("Putin to Kushner = %+v, want 2 links", resp.Back)
+	}
+	// Walked from Putin, each link reads from the node nearer Putin, and
+	// says where that goes against the stored link (Kushner acts for the
+	// US, the US is in touch with Putin).
+	var chain []string
+	for i, l := range resp.Back.Links {
+		if l.From.ID != resp.Back.Nodes[i].ID || l.To.ID != resp.Back.Nodes[i+1].ID {
+			t.Errorf("link %d runs %s to %s, not along the path %v", i, l.From.ID, l.To.ID, resp.Back.Nodes)
+		}
+		chain = append(chain, fmt.Sprintf("%s %s %s reversed=%v", l.From.ID, l.Kind, l.To.ID, l.Reversed))
+	}
+	wantChain := []string{"vladimir-putin IN_CONTACT united-states reversed=true", "united-states ACTS_FOR jared-kushner reversed=true"}
+	if diff := cmp.Diff(wantChain, chain); diff != "" {
+		t.Errorf("Putin to Kushner, link by link (-want +got):\n%s", diff)
+	}
+	for _, l := range resp.Hood.Links {
+		if l.Reversed {
+			t.Errorf("a neighbourhood link is reversed: %+v", l)
+		}
 	}
 	if resp.None != nil || resp.Family != nil {
 		t.Errorf("paths that should not exist: %+v %+v", resp.None, resp.Family)

@@ -298,7 +298,7 @@ type Path struct {
 	Length int `json:"length"`
 	// The nodes along the path, from the first to the last.
 	Nodes []Node `json:"nodes"`
-	// The links, in order: link i joins nodes i and i+1.
+	// The links, in order: link i goes from node i to node i+1.
 	Links []*parley.Link `json:"links"`
 }
 

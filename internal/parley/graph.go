@@ -12,6 +12,22 @@ import (
 // FAMILY, IN_CONTACT, REQUIRES, PART_OF, IN_ISSUE and so on.
 type Link struct {
 	From, To, Kind, Via string
+	// Reversed says From and To are turned round from the stored link's
+	// direction: a path reports each link in the direction it walks it.
+	Reversed bool
+}
+
+// Oriented returns the path's links each turned to run from Nodes[i] to
+// Nodes[i+1], marked Reversed where that is against the stored direction.
+func (p *Path) Oriented() []Link {
+	out := make([]Link, len(p.Links))
+	for i, l := range p.Links {
+		if l.From != p.Nodes[i] && l.To == p.Nodes[i] {
+			l.From, l.To, l.Reversed = l.To, l.From, !l.Reversed
+		}
+		out[i] = l
+	}
+	return out
 }
 
 // Path is a chain of links from one node to another: Nodes has one more

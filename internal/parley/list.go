@@ -41,7 +41,7 @@ type ListRequest struct {
 // depends on the type listed.
 type Filter struct {
 	Kind         *string // actors: kind; events: kind; documents: type; relations: kind
-	NamePrefix   *string // actors: a name or alias starting so (any case)
+	NamePrefix   *string // actors: a word of a name or alias starting so (any case)
 	Affiliation  *string // actors: holding a post in, or a member or part of, this actor
 	Holder       *string // positions, roles
 	Proposition  *string // positions

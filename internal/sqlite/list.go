@@ -402,8 +402,11 @@ func filters(t parley.NodeType, spec listSpec, f parley.Filter) (where []string,
 		if t != parley.TypeActor {
 			return nil, nil, nil, nil, bad("name")
 		}
-		where = append(where, `EXISTS (SELECT 1 FROM actor_names f WHERE f.actor_id = x.id AND f.name LIKE ? ESCAPE '\')`)
-		args = append(args, likePrefix(*f.NamePrefix))
+		// Any word of a name or alias: its start, or after a space or hyphen.
+		where = append(where, `EXISTS (SELECT 1 FROM actor_names f WHERE f.actor_id = x.id
+			AND (f.name LIKE ? ESCAPE '\' OR f.name LIKE '% ' || ? ESCAPE '\' OR f.name LIKE '%-' || ? ESCAPE '\'))`)
+		p := likePrefix(*f.NamePrefix)
+		args = append(args, p, p, p)
 	}
 	if f.Affiliation != nil {
 		if t != parley.TypeActor {

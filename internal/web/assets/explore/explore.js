@@ -303,7 +303,7 @@ $('#search-form').onsubmit = (e) => {
   location.hash = '#/search/' + encodeURIComponent($('#search-input').value.trim());
 };
 // resolve turns an id, or the start of an actor's name ("trump"), into an
-// id. An unknown id is an error on node, not a failure: the name may match.
+// id. An unknown id is a null node, and the name may match.
 async function resolve(text) {
   const data = await gql('Resolve', { id: text, name: text }, true);
   if (data.node) return data.node.id;
