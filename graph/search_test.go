@@ -1,7 +1,11 @@
 package graph_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -193,5 +197,38 @@ func TestSearchFollowsWrites(t *testing.T) {
 	s.do(t, s.admin, `mutation($y: String!) { importDataset(input: {yaml: $y}) { created } }`, map[string]any{"y": "issues:\n  - id: black-sea\n    name: Black Sea grain corridor\n"})
 	if got := find("grain corridor"); len(got) != 1 || got[0] != "black-sea" {
 		t.Errorf("after import: %v", got)
+	}
+}
+
+// TestSearchControlCharacters sends NUL and other control characters in
+// the query's variable, as JSON allows: a clean answer, never an internal
+// error.
+func TestSearchControlCharacters(t *testing.T) {
+	h := newHandler(t)
+	for _, q := range []string{"Donbas\x00", "\x00Donbas", "Don\x00bas", "truce\x01\x1f\x7f", "\x00", "\ufffd"} {
+		body, _ := json.Marshal(map[string]any{
+			"query":     `query($q: String!) { search(query: $q) { edges { node { field snippet } } } }`,
+			"variables": map[string]any{"q": q},
+		})
+		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		var resp struct {
+			Data   json.RawMessage
+			Errors []gqlError
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("%q: %d %s", q, w.Code, w.Body)
+		}
+		if len(resp.Errors) > 0 {
+			if resp.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.HasPrefix(resp.Errors[0].Message, "query ") {
+				t.Errorf("%q: %+v, want results or BAD_USER_INPUT naming the query", q, resp.Errors)
+			}
+			continue
+		}
+		if !strings.HasPrefix(string(resp.Data), `{"search":{"edges":[`) {
+			t.Errorf("%q: %s", q, resp.Data)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Search limits.
@@ -58,13 +59,18 @@ type Searcher interface {
 // FTSQuery turns what a user typed into an FTS5 query that cannot be a
 // syntax error: every word becomes a quoted phrase (so NEAR, AND, quotes
 // and brackets are only text), all words must match, and a word ending in
-// * is a prefix.
+// * is a prefix. Control characters (NUL among them, which would end the
+// string inside SQLite) separate words like spaces; text that is not UTF-8
+// is refused.
 func FTSQuery(text string) (string, error) {
-	if len([]rune(text)) > MaxSearchLength {
+	if !utf8.ValidString(text) {
+		return "", Errorf(EInvalid, "query is not valid UTF-8 text")
+	}
+	if utf8.RuneCountInString(text) > MaxSearchLength {
 		return "", Errorf(EInvalid, "query is longer than %d characters", MaxSearchLength)
 	}
 	var terms []string
-	for _, w := range strings.Fields(text) {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 		prefix := strings.HasSuffix(w, "*")
 		w = strings.TrimRight(w, "*")
 		if !strings.ContainsFunc(w, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) {
