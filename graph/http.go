@@ -28,7 +28,7 @@ func Conform(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		if r.Method == http.MethodPost && missingQuery(r) {
+		if (r.Method == http.MethodPost && missingQuery(r)) || (r.Method == http.MethodGet && missingGetQuery(r)) {
 			writeRequestError(w, "the request has no query: send {\"query\": \"...\"} (or a persisted query's hash)")
 			return
 		}
@@ -98,6 +98,13 @@ func missingQuery(r *http.Request) bool {
 		return false // the handler reports malformed JSON itself
 	}
 	return params.Query == nil && params.Extensions.PersistedQuery == nil
+}
+
+// missingGetQuery reports whether a GET names neither a query nor a
+// persisted query in its URL.
+func missingGetQuery(r *http.Request) bool {
+	q := r.URL.Query()
+	return q.Get("query") == "" && !strings.Contains(q.Get("extensions"), "persistedQuery")
 }
 
 // writeRequestError answers a request that is not a GraphQL request.

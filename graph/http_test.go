@@ -26,11 +26,18 @@ func TestConform(t *testing.T) {
 		{"bad parameters", "application/json", `{"query":7}`, 400, "BAD_REQUEST", false},
 		{"no query", "application/json", `{"qeury":"{ __typename }"}`, 400, "BAD_REQUEST", false},
 		{"body not JSON", "application/graphql-response+json", `{"query":`, 400, "BAD_REQUEST", false},
+		{"GET with no query", "application/json", "GET /query", 400, "BAD_REQUEST", false},
+		{"GET with an empty query", "application/json", "GET /query?query=", 400, "BAD_REQUEST", false},
+		{"GET with a query", "application/json", "GET /query?query=%7B__typename%7D", 200, "", true},
 		{"resolver error keeps its data", "application/json", `{"query":"{ path(from: \"x\", to: \"ukraine\") { length } }"}`, 200, "NOT_FOUND", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(tt.body))
+			method, target := http.MethodPost, "/query"
+			if strings.HasPrefix(tt.body, "GET ") {
+				method, target, tt.body = http.MethodGet, strings.TrimPrefix(tt.body, "GET "), ""
+			}
+			req := httptest.NewRequest(method, target, strings.NewReader(tt.body))
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Accept", tt.accept)
 			w := httptest.NewRecorder()
