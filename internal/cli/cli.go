@@ -24,6 +24,7 @@ import (
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/berlin"
+	"github.com/parley-graph/parley/internal/buildtag"
 	"github.com/parley-graph/parley/internal/dataset"
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
@@ -67,13 +68,15 @@ func Main(ctx context.Context, args []string) int {
 // Run runs one command and returns its exit status: 0 on success, 1 when
 // the input or the command failed, 2 for a usage error.
 func (a *App) Run(ctx context.Context, args []string) int {
-	if !builtWithFTS5 {
-		fmt.Fprintln(a.Stderr, "parley: this binary was built without the sqlite_fts5 build tag, so SQLite has no full-text search.\n"+
-			"Build it with: go build -tags sqlite_fts5 (or: make build)")
+	if !buildtag.FTS5 {
+		fmt.Fprintln(a.Stderr, buildtag.Missing)
 		return 1
 	}
 	cmd := "serve"
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+	if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+		cmd, args = "help", args[1:]
+	}
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && cmd == "serve" {
 		cmd, args = args[0], args[1:]
 	}
 	var err error
@@ -323,6 +326,12 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 	logger := slog.New(slog.NewTextHandler(a.Stderr, nil))
 
+	// Listen first: on a busy port, fail before creating or filling a database.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
 	store, err := sqlite.Open(ctx, *db)
 	if err != nil {
 		return err
@@ -339,10 +348,6 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		CORSOrigins:  origins,
 		MaxBodyBytes: int64(*maxBody) << 20,
 	})
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()

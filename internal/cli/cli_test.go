@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -153,8 +154,31 @@ func TestUsage(t *testing.T) {
 	if code, out, _ := run(t, nil, "help"); code != 0 || !strings.Contains(out, "parley validate FILE...") {
 		t.Errorf("help: exit %d, %s", code, out)
 	}
+	for _, flag := range []string{"--help", "-h"} {
+		if code, out, _ := run(t, nil, flag); code != 0 || !strings.Contains(out, "parley validate FILE...") || !strings.Contains(out, "parley token create") {
+			t.Errorf("%s: exit %d, does not list the commands:\n%s", flag, code, out)
+		}
+	}
 	if code, _, _ := run(t, nil, "import", berlinFile); code != 2 {
 		t.Errorf("import without --db: exit %d, want 2", code)
+	}
+}
+
+// TestServeBusyPort checks serve fails on a port in use before it creates
+// (and fills) a database.
+func TestServeBusyPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	db := filepath.Join(t.TempDir(), "busy.db")
+	code, _, errOut := run(t, nil, "serve", "--db", db, "--addr", ln.Addr().String())
+	if code != 1 || !strings.Contains(errOut, "address already in use") {
+		t.Errorf("serve on a busy port: exit %d, %s", code, errOut)
+	}
+	if _, err := os.Stat(db); !os.IsNotExist(err) {
+		t.Errorf("serve on a busy port left a database behind (stat: %v)", err)
 	}
 }
 
@@ -280,19 +304,8 @@ func TestServeCORSFromEnvironment(t *testing.T) {
 	addrc := make(chan string, 1)
 	env := map[string]string{"PARLEY_CORS_ORIGINS": "https://a.example, https://b.example", "PARLEY_DB": filepath.Join(t.TempDir(), "c.db")}
 	app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { addrc <- a }}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() {
-		done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--cors-origin", "https://c.example"})
-	}()
-	var base string
-	select {
-	case a := <-addrc:
-		base = "http://" + a
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
-	}
+	base, stop := startServe(t, app, addrc, "serve", "--addr", "127.0.0.1:0", "--cors-origin", "https://c.example")
+	defer stop()
 	for origin, allowed := range map[string]bool{"https://b.example": true, "https://c.example": true, "https://d.example": false} {
 		req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(`{"query":"{ __typename }"}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -306,8 +319,6 @@ func TestServeCORSFromEnvironment(t *testing.T) {
 			t.Errorf("%s: allowed %v, want %v", origin, got, allowed)
 		}
 	}
-	cancel()
-	<-done
 }
 
 func TestTokens(t *testing.T) {
@@ -357,13 +368,8 @@ func TestServeWrites(t *testing.T) {
 	tok = strings.TrimSpace(tok)
 	addrc := make(chan string, 1)
 	app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Ready: func(a string) { addrc <- a }}
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	done := make(chan int, 1)
-	go func() {
-		done <- app.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--require-token"})
-	}()
-	base := "http://" + <-addrc
+	base, stop := startServe(t, app, addrc, "serve", "--db", db, "--addr", "127.0.0.1:0", "--require-token")
+	defer stop()
 	post := func(token, q string) (int, string) {
 		req, _ := http.NewRequest(http.MethodPost, base+"/query", strings.NewReader(q))
 		req.Header.Set("Content-Type", "application/json")
@@ -385,8 +391,6 @@ func TestServeWrites(t *testing.T) {
 	if code != 200 || body != `{"data":{"updateActor":{"actor":{"description":"A state"},"changes":[{"author":"alice"}]}}}` {
 		t.Errorf("write: %d %s", code, body)
 	}
-	cancel()
-	<-done
 }
 
 func TestServeMaxBody(t *testing.T) {
@@ -396,12 +400,7 @@ func TestServeMaxBody(t *testing.T) {
 	}{{"1", 413}, {"3", 200}} {
 		addrc := make(chan string, 1)
 		app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Ready: func(a string) { addrc <- a }}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan int, 1)
-		go func() {
-			done <- app.Run(ctx, []string{"serve", "--db", filepath.Join(t.TempDir(), "m.db"), "--addr", "127.0.0.1:0", "--max-body-mb", tt.mb})
-		}()
-		base := "http://" + <-addrc
+		base, stop := startServe(t, app, addrc, "serve", "--db", filepath.Join(t.TempDir(), "m.db"), "--addr", "127.0.0.1:0", "--max-body-mb", tt.mb)
 		// A 2 MiB body: a small query padded in its extensions.
 		body := `{"query":"{ __typename }","extensions":{"pad":"` + strings.Repeat("x", 2<<20) + `"}}`
 		resp, err := http.Post(base+"/query", "application/json", strings.NewReader(body))
@@ -416,10 +415,38 @@ func TestServeMaxBody(t *testing.T) {
 		if tt.status == 413 && !strings.Contains(string(b), "larger than the server's limit of 1048576 bytes") {
 			t.Errorf("the refusal does not say the body is too large: %.200s", b)
 		}
-		cancel()
-		<-done
+		stop()
 	}
 	if code, _, _ := run(t, nil, "serve", "--max-body-mb", "0"); code != 2 {
 		t.Errorf("--max-body-mb 0: exit %d, want 2", code)
+	}
+}
+
+// startServe runs serve in the background and returns its base URL once it
+// listens, and a function that stops it. Every wait has a deadline: a
+// server that exits or never starts fails the test instead of hanging it.
+func startServe(t *testing.T, app *App, addrc <-chan string, args ...string) (string, func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- app.Run(ctx, args) }()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a
+	case code := <-done:
+		cancel()
+		t.Fatalf("serve exited %d before listening", code)
+	case <-time.After(30 * time.Second):
+		cancel()
+		t.Fatal("serve did not start within 30 s")
+	}
+	return base, func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(15 * time.Second):
+			t.Error("serve did not shut down within 15 s")
+		}
 	}
 }
