@@ -60,6 +60,12 @@ func NewHandler(c Config) http.Handler {
 		w.Header().Set("Cache-Control", "no-cache")
 		http.ServeFileFS(w, r, static, "explore/explore.html")
 	})
+	// Browsers ask for /favicon.ico whatever the page says; both get the SVG.
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "image/svg+xml")
+		w.Header().Set("Cache-Control", "max-age=86400")
+		http.ServeFileFS(w, r, static, "favicon.svg")
+	})
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
 	var query http.Handler = limit(c.MaxBodyBytes, c.Timeout, c.GraphQL)
 	if len(c.CORSOrigins) > 0 {

@@ -130,3 +130,20 @@ func TestExplorerServed(t *testing.T) {
 		}
 	}
 }
+
+// TestFavicon checks the pages name an icon and /favicon.ico, which
+// browsers ask for anyway, serves it.
+func TestFavicon(t *testing.T) {
+	h := NewHandler(Config{GraphQL: echo, Logger: quiet()})
+	for _, path := range []string{"/favicon.ico", "/assets/favicon.svg"} {
+		w := do(h, http.MethodGet, path, "", nil)
+		if w.Code != 200 || w.Header().Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(w.Body.String(), "<svg") {
+			t.Errorf("%s = %d %s %.40q", path, w.Code, w.Header().Get("Content-Type"), w.Body.String())
+		}
+	}
+	for _, page := range []string{"/", "/explore"} {
+		if w := do(h, http.MethodGet, page, "", nil); !strings.Contains(w.Body.String(), `<link rel="icon" href="/assets/favicon.svg"`) {
+			t.Errorf("%s names no icon", page)
+		}
+	}
+}

@@ -3,12 +3,15 @@
 // Every answer carries the article's words that back it.
 window.PARLEY_EXAMPLES = [
   {
-    query: `# Welcome to Parley: the Berlin talks on ending the Russia–Ukraine war.
-# Every actor and assertion is backed by the words of the article.
-# Run a query with Ctrl-Enter (or the pink button); the tabs above hold
-# more examples; open the docs (book icon, left) to explore the schema.
+    query: `# Welcome to Parley: the Berlin talks on ending
+# the Russia–Ukraine war. Every actor and
+# assertion is backed by the article's words.
+# Run a query with Ctrl-Enter (or the pink
+# button); the tabs above hold more examples;
+# the docs (book icon, left) show the schema.
 #
-# 1. Who took part in the Berlin talks, in what role, and for whom?
+# 1. Who took part in the Berlin talks, in what
+#    role, and for whom?
 query Participants {
   node(id: "berlin-talks") {
     ... on Event {
@@ -37,8 +40,8 @@ query Participants {
 `,
   },
   {
-    query: `# 2. Which positions are held on the Donbas territory question,
-#    and which of them conflict?
+    query: `# 2. Which positions are held on the Donbas
+#    territory question, and which conflict?
 query Donbas {
   node(id: "donbas") {
     ... on Issue {
@@ -71,8 +74,9 @@ query Donbas {
 `,
   },
   {
-    query: `# 3. Which documents are under discussion, and what does each need?
-#    (The article says there are five and names four.)
+    query: `# 3. Which documents are under discussion, and
+#    what does each need? (The article says
+#    there are five and names four.)
 query Documents {
   node(id: "doc-package") {
     ... on Document {
@@ -96,7 +100,8 @@ query Documents {
 `,
   },
   {
-    query: `# 4. What is the United States to commit to, or not?
+    query: `# 4. What is the United States to commit to,
+#    or not?
 query USCommitments {
   commitments(promisor: "united-states") {
     edges {
@@ -117,7 +122,8 @@ query USCommitments {
 `,
   },
   {
-    query: `# 5. What has Zelenskyy said, where, and about what?
+    query: `# 5. What has Zelenskyy said, where, and about
+#    what?
 query Zelenskyy {
   statements(speaker: "volodymyr-zelenskyy", first: 20) {
     totalCount
@@ -143,8 +149,9 @@ query Zelenskyy {
 `,
   },
   {
-    query: `# 6. How are Donald Trump and Vladimir Putin connected?
-#    A shortest chain of relationships, each link with its evidence.
+    query: `# 6. How are Donald Trump and Vladimir Putin
+#    connected? A shortest chain of relations,
+#    each link with its evidence.
 query TrumpPutin {
   path(from: "donald-trump", to: "vladimir-putin", maxHops: 4) {
     length
@@ -161,8 +168,9 @@ query TrumpPutin {
 `,
   },
   {
-    query: `# Where do Russia and Ukraine agree and disagree?
-# And which claims rest on anonymous officials, through which outlet?
+    query: `# Where do Russia and Ukraine agree and
+# disagree? And which claims rest on anonymous
+# officials, through which outlet?
 query AlignmentAndSources {
   alignment(a: "russia", b: "ukraine") {
     agree
@@ -183,7 +191,8 @@ query AlignmentAndSources {
 `,
   },
   {
-    query: `# Full-text search: one hit per node, best first, the match marked.
+    query: `# Full-text search: one hit per node, best
+# first, the match marked.
 query SearchDonbas {
   search(query: "Donbas", first: 8) {
     edges {
