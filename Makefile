@@ -2,14 +2,18 @@
 # on every build, run and test: these targets pass it.
 TAGS   := sqlite_fts5
 GO     ?= go
-DB     ?= parley.db
-ADDR   ?= :8080
+# serve reads these from the environment: make run PARLEY_ADDR=:9090
+PARLEY_DB   ?= parley.db
+PARLEY_ADDR ?= :8080
+export PARLEY_DB PARLEY_ADDR
 
-.PHONY: run build test vet fmt-check generate schema assets clean
+.PHONY: run build test vet fmt-check generate schema assets screenshots clean
 
 ## run: serve the built-in Berlin graph (playground at http://localhost:8080/)
 run:
-	$(GO) run -tags $(TAGS) . serve --db $(DB) --addr $(ADDR)
+	@echo "Building parley. The first build compiles SQLite: about 4 minutes on a cold machine, seconds after that."
+	$(GO) build -tags $(TAGS) -o parley .
+	./parley serve
 
 ## build: build the parley binary
 build:
@@ -42,7 +46,7 @@ assets:
 	cp web/node_modules/cytoscape/LICENSE internal/web/assets/explore/vendor/LICENSE.cytoscape
 
 clean:
-	rm -f parley $(DB) $(DB)-shm $(DB)-wal
+	rm -f parley parley.db parley.db-shm parley.db-wal
 
 ## schema: write the GraphQL schema (SDL) that front ends generate types from
 schema:
