@@ -13,6 +13,109 @@ const origin = new URL(base).origin;
 let failures = 0;
 const check = (ok, msg) => { if (ok) console.log('ok   ' + msg); else { failures++; console.log('FAIL ' + msg); } };
 
+// measure reads the drawing as cytoscape has it: the box of every node and
+// of every label (boundingBox), the pairs of different nodes whose boxes
+// meet, how far the focus is from the centre of the drawing, and which
+// nodes reach outside it.
+async function measure(page, focus) {
+  return page.evaluate((focus) => {
+    const c = window.parleyExplorer.graph();
+    const parts = [];
+    c.nodes().forEach((n) => {
+      parts.push({ id: n.id(), what: 'node', bb: n.boundingBox({ includeNodes: true, includeLabels: false, includeOverlays: false }) });
+      if (n.data('label')) parts.push({ id: n.id(), what: 'label', bb: n.boundingBox({ includeNodes: false, includeLabels: true, includeOverlays: false }) });
+    });
+    const overlaps = [];
+    for (let i = 0; i < parts.length; i++) {
+      for (let j = i + 1; j < parts.length; j++) {
+        const a = parts[i], b = parts[j];
+        if (a.id !== b.id && a.bb.x1 < b.bb.x2 && b.bb.x1 < a.bb.x2 && a.bb.y1 < b.bb.y2 && b.bb.y1 < a.bb.y2) {
+          overlaps.push(`${a.id} ${a.what} × ${b.id} ${b.what}`);
+        }
+      }
+    }
+    const f = c.getElementById(focus).renderedPosition();
+    const off = Math.hypot(f.x - c.width() / 2, f.y - c.height() / 2);
+    const outside = c.nodes().filter((n) => {
+      const r = n.renderedBoundingBox({ includeLabels: true, includeOverlays: false });
+      return r.x1 < 0 || r.y1 < 0 || r.x2 > c.width() || r.y2 > c.height();
+    }).map((n) => n.id());
+    const positions = Object.fromEntries(c.nodes().map((n) => [n.id(), n.position()]));
+    return { overlaps, off, outside, nodes: c.nodes().length, zoom: c.zoom(), positions, labelHeights: parts.filter((p) => p.what === 'label').map((p) => p.bb.h) };
+  }, focus);
+}
+
+async function openNode(page, id) {
+  await page.evaluate((id) => { location.hash = '#/node/' + encodeURIComponent(id); }, id);
+  await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 15000 });
+}
+
+// readable opens the graph view of every node of the Berlin graph at two
+// window sizes and checks, for each, that no node or label covers another,
+// the node asked for is in the centre, and the whole drawing is in view;
+// that the layout is the same on every load; and that the measure fails a
+// drawing that is not readable.
+async function readable(browser) {
+  const ids = await (await fetch(base + '/query', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ query: `{ actors(first: 100) { edges { node { id } } } events(first: 100) { edges { node { id } } }
+      issues(first: 100) { edges { node { id } } } propositions(first: 100) { edges { node { id } } }
+      documents(first: 100) { edges { node { id } } } sources(first: 100) { edges { node { id } } } }` }) })).json();
+  const all = Object.values(ids.data).flatMap((c) => c.edges.map((e) => e.node.id));
+  const layouts = {};
+  for (const [width, height] of [[1400, 900], [800, 900]]) {
+    const page = await browser.newPage({ viewport: { width, height } });
+    page.on('pageerror', (err) => check(false, 'page error: ' + err.message));
+    await page.goto(base + '/explore', { waitUntil: 'networkidle' });
+    let bad = 0, minZoom = Infinity, minLabel = Infinity;
+    for (const id of all) {
+      await openNode(page, id);
+      const m = await measure(page, id);
+      minZoom = Math.min(minZoom, m.zoom);
+      minLabel = Math.min(minLabel, ...m.labelHeights.map((h) => h * m.zoom));
+      const problems = [];
+      if (m.overlaps.length) problems.push(`${m.overlaps.length} overlaps (${m.overlaps.slice(0, 3).join('; ')})`);
+      if (m.off > 1) problems.push(`the focus is ${m.off.toFixed(1)} px from the centre`);
+      if (m.outside.length) problems.push(`out of view: ${m.outside.join(', ')}`);
+      if (problems.length) { bad++; check(false, `${width}×${height} #/node/${id}: ${problems.join('; ')}`); }
+      const key = JSON.stringify(m.positions);
+      if (layouts[id] !== undefined && layouts[id] !== key) check(false, `#/node/${id} is laid out differently at ${width}×${height}`);
+      layouts[id] = key;
+    }
+    check(bad === 0, `${width}×${height}: all ${all.length} nodes of the Berlin graph drawn readably — no overlap, focus centred, all in view (smallest zoom ${minZoom.toFixed(2)}, smallest label ${minLabel.toFixed(1)} px high)`);
+
+    // The measure can fail: a neighbour moved onto the focus is an
+    // overlap, and a view panned aside has the focus off centre.
+    await openNode(page, 'russia');
+    await page.screenshot({ path: `${artifacts}/explore-russia-${width}.png` });
+    const broken = await page.evaluate(() => {
+      const c = window.parleyExplorer.graph();
+      const f = c.getElementById('russia');
+      const other = f.neighborhood('node').first();
+      other.position({ x: f.position('x') + 5, y: f.position('y') + 5 });
+      c.panBy({ x: 40, y: 0 });
+      return other.id();
+    });
+    const m = await measure(page, 'russia');
+    check(m.overlaps.some((o) => o.includes(broken)) && m.off > 30, `the measure flags a drawing made unreadable on purpose (${m.overlaps.length} overlaps, focus ${m.off.toFixed(0)} px off centre)`);
+    await page.close();
+  }
+
+  // The same layout on every load.
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  for (const id of ['russia', 'volodymyr-zelenskyy', 'doc-package']) {
+    const seen = new Set();
+    for (let i = 0; i < 3; i++) {
+      await page.goto('about:blank');
+      await page.goto(base + '/explore#/node/' + id, { waitUntil: 'networkidle' });
+      await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 15000 });
+      seen.add(JSON.stringify((await measure(page, id)).positions));
+    }
+    seen.add(layouts[id]);
+    check(seen.size === 1, `#/node/${id}: the same layout on each of 3 loads and at both sizes`);
+  }
+  await page.close();
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -47,13 +150,22 @@ try {
   // Draw Russia, then expand one of its neighbours.
   await row.locator('td[data-stance="SUPPORTS"] a', { hasText: 'Russia' }).click();
   await page.waitForFunction(() => window.parleyExplorer.graph()?.nodes().length > 3);
-  const before = await page.evaluate(() => window.parleyExplorer.graph().nodes().length);
+  await page.waitForFunction(() => window.parleyExplorer.ready === 'russia', null, { timeout: 10000 });
+  const placedBefore = await page.evaluate(() => Object.fromEntries(window.parleyExplorer.graph().nodes().map((n) => [n.id(), n.position()])));
+  const before = Object.keys(placedBefore).length;
   await page.waitForSelector('#details button.expand');
+  const grown = await page.locator('#details button.expand').first().getAttribute('data-node');
   await page.locator('#details button.expand').first().click();
   await page.waitForFunction((n) => window.parleyExplorer.graph().nodes().length > n, before, { timeout: 10000 })
     .catch(() => {});
+  await page.waitForTimeout(300);
   const after = await page.evaluate(() => window.parleyExplorer.graph().nodes().length);
   check(after > before, `expanding a node draws its neighbours (${before} → ${after} nodes)`);
+  const placedAfter = await page.evaluate(() => Object.fromEntries(window.parleyExplorer.graph().nodes().map((n) => [n.id(), n.position()])));
+  const moved = Object.keys(placedBefore).filter((id) => JSON.stringify(placedBefore[id]) !== JSON.stringify(placedAfter[id]));
+  check(moved.length === 0, `expanding keeps the placed nodes still${moved.length ? ' (moved: ' + moved.join(', ') + ')' : ''}`);
+  const expanded = await measure(page, grown);
+  check(expanded.overlaps.length === 0, `after expanding, no node or label covers another${expanded.overlaps.length ? ': ' + expanded.overlaps.slice(0, 5).join('; ') : ''}`);
   await page.screenshot({ path: `${artifacts}/explore-graph.png` });
 
   // A link's evidence: the article's own words.
@@ -88,6 +200,19 @@ try {
   check(await page.locator('#path-steps li').count() === 2, 'the path form finds Kushner to Putin by name (2 links)');
 
   check(outside.length === 0, 'no request left ' + origin + (outside.length ? ': ' + outside.join(', ') : ''));
+
+  // Merged links: Zelenskyy spoke twice at each of three events; the panel
+  // has one line per kind of link and node, with the two statements on it.
+  await page.goto(base + '/explore#/node/volodymyr-zelenskyy', { waitUntil: 'networkidle' });
+  await page.waitForFunction(() => window.parleyExplorer.ready === 'volodymyr-zelenskyy');
+  const lines = await page.locator('#details ul.links li').evaluateAll((lis) => lis.map((li) =>
+    li.querySelector('.kind').textContent + ' ' + li.querySelector('button.link').textContent));
+  const twice = lines.filter((l, i) => lines.indexOf(l) !== i);
+  const spoke = await page.locator('#details ul.links li', { hasText: 'SPOKE_AT' }).allInnerTexts();
+  check(twice.length === 0 && spoke.length === 3 && spoke.every((t) => t.includes('2 statements')),
+    `the panel lists each link once, the statements behind it counted (${spoke.map((t) => t.replace(/\s+/g, ' ')).join(' | ')})`);
+
+  await readable(browser);
 } finally {
   await browser.close();
 }

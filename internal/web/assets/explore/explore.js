@@ -60,38 +60,42 @@ function graph() {
   cy = cytoscape({
     container: $('#cy'),
     maxZoom: 1.6,
+    minZoom: 0.2,
     wheelSensitivity: 0.3,
     style: [
       { selector: 'node', style: {
         'background-color': (n) => kindColours[n.data('type')] || '#999',
         'shape': (n) => kindShapes[n.data('type')] || 'ellipse',
         'label': 'data(label)', 'font-size': 11, 'text-wrap': 'wrap', 'text-max-width': 140,
-        'text-valign': 'bottom', 'text-margin-y': 4, 'width': 22, 'height': 22,
+        'text-valign': 'bottom', 'text-margin-y': 4, 'width': 26, 'height': 26,
         'text-background-color': '#fff', 'text-background-opacity': 0.8, 'text-background-padding': 1,
+        // Every node has the focus's border, unseen, so that the focus
+        // moving never changes a node's size (the layout sized for it).
+        'border-width': 4, 'border-color': '#1d2433', 'border-opacity': 0,
       } },
-      { selector: 'node.centre', style: { 'width': 34, 'height': 34, 'border-width': 3, 'border-color': '#1d2433' } },
+      { selector: 'node.centre', style: { 'border-opacity': 1 } },
       { selector: 'edge', style: {
         'width': 2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8,
         'line-color': (e) => stanceColours[e.data('stance')] || (e.data('status') ? '#16a0a0' : '#b8bfcc'),
         'target-arrow-color': (e) => stanceColours[e.data('stance')] || (e.data('status') ? '#16a0a0' : '#b8bfcc'),
         'line-style': (e) => (e.data('status') ? 'dashed' : 'solid'),
-        'label': (e) => e.data('status') || '', 'font-size': 9, 'color': '#16a0a0',
       } },
       { selector: 'edge.path', style: { 'line-color': '#e8a33d', 'target-arrow-color': '#e8a33d', 'width': 5 } },
-      { selector: 'node.path', style: { 'border-width': 4, 'border-color': '#e8a33d' } },
+      { selector: 'node.path', style: { 'border-color': '#e8a33d', 'border-opacity': 1 } },
       { selector: ':selected', style: { 'overlay-opacity': 0.15 } },
     ],
   });
-  cy.on('tap', 'node', (ev) => selectNode(ev.target.id(), true));
+  cy.on('tap', 'node', (ev) => selectNode(ev.target.id(), true).then(() => focusOn(ev.target.id())));
   cy.on('tap', 'edge', (ev) => showEvidence(ev.target.data('via'), ev.target.data()));
   return cy;
 }
 
+// addNode adds a node unless it is there, and says whether it added it.
 function addNode(n) {
   const c = graph();
-  if (!c.getElementById(n.id).length) {
-    c.add({ group: 'nodes', data: { id: n.id, type: n.__typename, label: short(label(n)) } });
-  }
+  if (c.getElementById(n.id).length) return false;
+  c.add({ group: 'nodes', data: { id: n.id, type: n.__typename, label: short(label(n)) } });
+  return true;
 }
 
 function addLink(l) {
@@ -104,18 +108,94 @@ function addLink(l) {
   } });
 }
 
-function layout() {
-  graph().layout({ name: 'cose', animate: false, nodeRepulsion: 9000, idealEdgeLength: 90, randomize: false }).run();
+// ---- Layout ------------------------------------------------------------
+// Nodes are placed one at a time, each at the first free spot on rings
+// around its anchor (the node that brought it in), with the spot's box
+// sized to the node and its label: no node or label covers another, the
+// same input gives the same picture on every load, and a node once placed
+// never moves. Free means: its box, padded, meets no placed node's box.
+
+const typeOrder = ['Issue', 'Proposition', 'Document', 'Event', 'State', 'Organization', 'Group', 'Person', 'Source'];
+const pad = 8;
+
+// box is a node's extent, label included, relative to its position.
+function box(n) {
+  const p = n.position();
+  const bb = n.boundingBox({ includeLabels: true, includeOverlays: false });
+  return { x1: bb.x1 - p.x, x2: bb.x2 - p.x, y1: bb.y1 - p.y, y2: bb.y2 - p.y };
 }
 
-// expand adds a node's neighbourhood to the graph.
+function at(b, x, y) {
+  return { x1: b.x1 + x - pad, x2: b.x2 + x + pad, y1: b.y1 + y - pad, y2: b.y2 + y + pad };
+}
+
+const meets = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+
+// place positions the unplaced nodes in ring order around the anchor.
+function place(nodes, anchor) {
+  const c = graph();
+  const placed = c.nodes().filter((n) => n.scratch('_placed')).map((n) => at(box(n), n.position('x'), n.position('y')));
+  const centre = anchor ? anchor.position() : { x: 0, y: 0 };
+  const todo = nodes.filter((n) => !n.scratch('_placed')).sort((a, b) =>
+    (typeOrder.indexOf(a.data('type')) - typeOrder.indexOf(b.data('type'))) || a.data('label').localeCompare(b.data('label')) || a.id().localeCompare(b.id()));
+  // Spread the new nodes evenly round the anchor, away from where the
+  // graph already is when the anchor is not its centre.
+  let start = -Math.PI / 2;
+  if (anchor && placed.length > 1) {
+    const g = c.nodes().filter((n) => n.scratch('_placed')).boundingBox();
+    const dx = centre.x - (g.x1 + g.x2) / 2, dy = centre.y - (g.y1 + g.y2) / 2;
+    if (Math.hypot(dx, dy) > 1) start = Math.atan2(dy, dx) - Math.PI / 2;
+  }
+  todo.forEach((n, i) => {
+    const b = box(n);
+    const aim = start + (2 * Math.PI * i) / Math.max(todo.length, 1);
+    const spread = Math.PI / Math.max(todo.length, 1);
+    let spot = null;
+    if (!placed.length) spot = { x: centre.x, y: centre.y };
+    for (let r = 70; !spot; r += 10) {
+      const step = Math.min(0.05, 12 / r);
+      for (let k = 0; k * step <= Math.PI && !spot; k++) {
+        for (const t of k === 0 ? [aim] : [aim + k * step, aim - k * step]) {
+          if (Math.abs(t - aim) > spread && r < 400) continue;
+          const x = centre.x + r * Math.cos(t), y = centre.y + r * Math.sin(t);
+          const bx = at(b, x, y);
+          if (!placed.some((o) => meets(o, bx))) { spot = { x, y }; break; }
+        }
+      }
+    }
+    n.position({ x: Math.round(spot.x), y: Math.round(spot.y) });
+    n.scratch('_placed', true);
+    placed.push(at(b, spot.x, spot.y));
+  });
+}
+
+// focusOn centres the view on a node, zoomed so that the whole graph
+// shows around it.
+function focusOn(id) {
+  const c = graph();
+  const n = c.getElementById(id);
+  if (!n.length) return;
+  c.resize();
+  const p = n.position();
+  const bb = c.nodes().boundingBox({ includeLabels: true });
+  const w = c.width() / 2 - 16, h = c.height() / 2 - 16;
+  const dx = Math.max(p.x - bb.x1, bb.x2 - p.x, 1), dy = Math.max(p.y - bb.y1, bb.y2 - p.y, 1);
+  const zoom = Math.max(c.minZoom(), Math.min(c.maxZoom(), w / dx, h / dy));
+  c.viewport({ zoom, pan: { x: c.width() / 2 - p.x * zoom, y: c.height() / 2 - p.y * zoom } });
+}
+
+// expand adds a node's neighbourhood to the graph, placing only what is new.
 async function expand(id) {
   const data = await gql('Neighbourhood', { id, hops: 1 });
   const nb = data.neighbourhood;
-  nb.nodes.forEach(addNode);
+  const c = graph();
+  const fresh = [];
+  for (const n of nb.nodes) if (addNode(n)) fresh.push(c.getElementById(n.id));
   nb.links.forEach(addLink);
-  layout();
-  $('#graph-note').textContent = `${graph().nodes().length} nodes, ${graph().edges().length} links` +
+  const anchor = c.getElementById(id);
+  if (!anchor.scratch('_placed')) place([anchor], null);
+  place(c.collection(fresh), anchor);
+  $('#graph-note').textContent = `${c.nodes().length} nodes, ${c.edges().length} links` +
     (nb.truncated ? ' (some neighbours left out: the node has too many)' : '') + '. Click a node to expand it, a link to read its evidence.';
 }
 
@@ -129,21 +209,32 @@ async function selectNode(id, grow) {
     node.addClass('centre');
     const info = await gql('Evidence', { id });
     const n = info.node;
-    const items = node.connectedEdges().map((e) => {
+    // One line per kind of link and node at the other end: several
+    // assertions behind the same link (two statements at one event) are
+    // listed on that line, each with its own evidence.
+    const groups = new Map();
+    node.connectedEdges().forEach((e) => {
       const other = e.source().id() === id ? e.target() : e.source();
-      return `<li><span class="kind">${esc(e.data('kind'))}</span>
-        <button class="link" data-edge="${esc(e.id())}">${esc(other.data('label'))}</button>
+      const key = `${e.data('kind')}|${other.id()}`;
+      if (!groups.has(key)) groups.set(key, { kind: e.data('kind'), other, edges: [] });
+      groups.get(key).edges.push(e);
+    });
+    const items = [...groups.values()].map(({ kind, other, edges }) => {
+      const first = `<button class="link" data-edge="${esc(edges[0].id())}">${esc(other.data('label'))}</button>`;
+      const more = edges.length > 1 ? `<span class="vias">${edges.length} ${esc(edges[0].data('viaType').toLowerCase())}s:
+        ${edges.map((e, i) => `<button class="link via" data-edge="${esc(e.id())}" title="${esc(e.data('via'))}">${i + 1}</button>`).join(' ')}</span>` : '';
+      return `<li><span class="kind">${esc(kind)}</span>${first}${more}
         <button class="expand" data-node="${esc(other.id())}" title="Draw its neighbours">expand</button></li>`;
     }).join('');
     details(`<h2>${esc(node.data('label') || id)}</h2><span class="kind">${esc(n.__typename)}</span>
       ${n.__typename === 'Issue' ? `<p><a href="#/issue/${esc(id)}">See who stands where on this issue</a></p>` : ''}
       ${evidenceHTML(n)}
-      <h3>Links (${node.connectedEdges().length})</h3><ul class="links">${items}</ul>`);
+      <h3>Links (${groups.size})</h3><ul class="links">${items}</ul>`);
     for (const b of document.querySelectorAll('#details button.link')) {
       b.onclick = () => { const e = c.getElementById(b.dataset.edge); showEvidence(e.data('via'), e.data()); };
     }
     for (const b of document.querySelectorAll('#details button.expand')) {
-      b.onclick = () => selectNode(b.dataset.node, true);
+      b.onclick = () => selectNode(b.dataset.node, true).then(() => focusOn(b.dataset.node));
     }
   } catch (err) {
     failed(err);
@@ -186,9 +277,11 @@ async function showEvidence(via, edge) {
 
 async function nodeView(id) {
   show('graph');
+  window.parleyExplorer.ready = null;
   graph().elements().remove();
   await selectNode(id, true);
-  graph().fit(undefined, 40);
+  focusOn(id);
+  window.parleyExplorer.ready = id;
 }
 
 // ---- Path --------------------------------------------------------------
@@ -209,7 +302,16 @@ async function pathView(from, to) {
     p.nodes.forEach(addNode);
     p.links.forEach(addLink);
     c.elements().addClass('path');
-    layout();
+    // The chain from left to right, each node clear of the one before.
+    let x = 0;
+    p.nodes.forEach((pn, i) => {
+      const n = c.getElementById(pn.id);
+      const b = box(n);
+      if (i > 0) x += -b.x1 + pad * 4;
+      n.position({ x: Math.round(x), y: 0 });
+      n.scratch('_placed', true);
+      x += b.x2;
+    });
     c.fit(undefined, 60);
     const steps = p.links.map((l, i) => `<li class="step"><span class="kind">${esc(l.kind)}</span>
       ${esc(label(p.nodes.find((n) => n.id === l.from.id)))} → ${esc(label(p.nodes.find((n) => n.id === l.to.id)))}
@@ -323,5 +425,5 @@ $('#path-form').onsubmit = async (e) => {
   }
 };
 window.addEventListener('hashchange', route);
-window.parleyExplorer = { graph: () => cy };
+window.parleyExplorer = { graph: () => cy, ready: null };
 route();
