@@ -37,7 +37,8 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
-	srv.Use(Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity})
+	srv.SetParserTokenLimit(DefaultMaxTokens)
+	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats})
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		return next(withLoaders(ctx, store, o.batchWait))
 	})

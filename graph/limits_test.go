@@ -1,8 +1,16 @@
 package graph_test
 
 import (
+	"fmt"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/vektah/gqlparser/v2"
+
+	"github.com/parley-graph/parley/graph"
+	"github.com/parley-graph/parley/internal/web"
 )
 
 func TestLimits(t *testing.T) {
@@ -14,33 +22,99 @@ func TestLimits(t *testing.T) {
 			name:    "complexity multiplies by first",
 			query:   `{ actors(first: 100) { edges { node { positions(first: 100) { edges { node { proposition { positions(first: 100) { totalCount } } } } } } } } }`,
 			code:    "COMPLEXITY_LIMIT_EXCEEDED",
-			message: "query complexity 2040300 exceeds the limit of 50000: ask for smaller pages (first, last, limit)",
+			message: "query complexity 2020100 exceeds the limit of 2000000: ask for smaller pages (first, last, limit)",
 		},
 		{
-			name:  "a connection without first counts as 50",
-			query: `{ actors { edges { node { statements { edges { node { audience { statements { totalCount } } } } } } } } }`,
-			code:  "COMPLEXITY_LIMIT_EXCEEDED",
-			// statements{totalCount}: (1+1)*50 = 100; audience: 1+100; node: 102;
-			// edges: 103; statements: (1+103)*50 = 5200; node 5201; edges 5202;
-			// actors: (1+5202)*50.
-			message: "query complexity 260150 exceeds the limit of 50000: ask for smaller pages (first, last, limit)",
+			name: "four connections without first",
+			query: `{ actors { edges { node { statements { edges { node { audience { statements { edges { node {
+				audience { statements { totalCount } } } } } } } } } } } } }`,
+			code: "COMPLEXITY_LIMIT_EXCEEDED",
+			// statements{totalCount}: (1+1)*50 = 100; audience 101;
+			// statements: (1+101)*50 = 5100; audience 5101; statements:
+			// (1+5101)*50 = 255100; actors: (1+255100)*50.
+			message: "query complexity 12755050 exceeds the limit of 2000000: ask for smaller pages (first, last, limit)",
 		},
 		{
-			name: "depth",
-			query: `{ node(id: "ukraine") { ... on State { members { edges { node { holder { ... on Person {
-				members { edges { node { holder { ... on Person { members { edges { node { id } } } } } } } } } } } } } } } }`,
+			// node, then members and holder six times, then id: 14 hops
+			// (with the connections' edges and node, 32 fields deep).
+			name:    "depth",
+			query:   `{ node(id: "ukraine") { ... on State { ` + nest(6, "members { edges { node { holder { ... on Person { ", "id", " } } } } }") + ` } } }`,
 			code:    "DEPTH_LIMIT_EXCEEDED",
-			message: "query depth 13 exceeds the limit of 12",
+			message: "query depth 14 exceeds the limit of 12",
+		},
+		{
+			name:    "a long id",
+			query:   `{ node(id: "` + strings.Repeat("x", 900_000) + `") { id } }`,
+			code:    "BAD_USER_INPUT",
+			message: "argument id of node is 900000 characters long; the limit is 256",
+		},
+		{
+			name:    "long snippet markers",
+			query:   `{ search(query: "Donbas") { edges { node { snippet(before: "` + strings.Repeat("<", 900) + `") } } } }`,
+			code:    "BAD_USER_INPUT",
+			message: "argument before of snippet is 900 characters long; the limit is 32",
+		},
+		{
+			name:    "a long name",
+			query:   `{ actors(name: "` + strings.Repeat("é", 300) + `") { totalCount } }`,
+			code:    "BAD_USER_INPUT",
+			message: "argument name of actors is 300 characters long; the limit is 256",
+		},
+		{
+			name:    "a long id in a list",
+			query:   `{ nodes(ids: ["ukraine", "` + strings.Repeat("x", 300) + `"]) { id } }`,
+			code:    "BAD_USER_INPUT",
+			message: "argument ids of nodes is 300 characters long; the limit is 256",
+		},
+		{
+			name:    "fragment bomb",
+			query:   fragmentBomb(40),
+			code:    "COMPLEXITY_LIMIT_EXCEEDED",
+			message: "query complexity exceeds the limit of 2000000: ask for smaller pages (first, last, limit)",
+		},
+		{
+			name:    "a field repeated 50,000 times",
+			query:   "{ actors { edges { node { " + strings.Repeat("name ", 50_000) + "} } } }",
+			code:    "GRAPHQL_PARSE_FAILED",
+			message: "exceeded token limit of 10000",
+		},
+		{
+			name:    "a field repeated 5,000 times",
+			query:   "{ actors { edges { node { " + strings.Repeat("name ", 5_000) + "} } } }",
+			code:    "COMPLEXITY_LIMIT_EXCEEDED",
+			message: `"name" is selected more than 100 times in one selection set: select it once (or give each an alias)`,
+		},
+		{
+			name:    "a field repeated through inline fragments",
+			query:   "{ actors { edges { node { " + strings.Repeat("... on Actor { name } ", 1_500) + "} } } }",
+			code:    "COMPLEXITY_LIMIT_EXCEEDED",
+			message: `"name" is selected more than 100 times in one selection set: select it once (or give each an alias)`,
+		},
+		{
+			name:    "introspection aliases",
+			query:   aliases(1000, "__schema { types { name fields { name args { name } } } }"),
+			code:    "GRAPHQL_PARSE_FAILED",
+			message: "exceeded token limit of 10000",
+		},
+		{
+			name:  "introspection counted",
+			query: aliases(300, "__schema { types { name fields { name args { name type { fields { name args { name } } } } } } }"),
+			code:  "COMPLEXITY_LIMIT_EXCEEDED",
+		},
+		{
+			name:  "alias bomb",
+			query: aliases(300, "actors { edges { node { name positions { edges { node { proposition { text } } } } } } }"),
+			code:  "COMPLEXITY_LIMIT_EXCEEDED",
 		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			data, errs := raw(t, h, tt.query)
-			if len(errs) != 1 || errs[0].Extensions["code"] != tt.code || errs[0].Message != tt.message {
-				t.Errorf("errors = %+v, want %s %q", errs, tt.code, tt.message)
+			if len(errs) != 1 || errs[0].Extensions["code"] != tt.code || (tt.message != "" && errs[0].Message != tt.message) {
+				t.Errorf("errors = %.500v, want %s %q", errs, tt.code, tt.message)
 			}
 			if string(data) != "null" && len(data) != 0 {
-				t.Errorf("data = %s, want none: a refused query must not run", data)
+				t.Errorf("data = %.300s, want none: a refused query must not run", data)
 			}
 		})
 	}
@@ -54,6 +128,111 @@ func TestLimits(t *testing.T) {
 	if len(errs) > 0 || !strings.Contains(string(data), `"name":"Position"`) {
 		t.Errorf("introspection: %+v", errs)
 	}
+}
+
+// TestNaturalQueries asks the questions a newcomer writes: no first:
+// anywhere, three or four relationships deep. Each must be answered.
+func TestNaturalQueries(t *testing.T) {
+	h := newHandler(t)
+	queries := map[string]string{
+		"positions of the positions on an actor's propositions": `{ actors { edges { node { name positions { edges { node {
+			proposition { text positions { edges { node { stance holder { name } evidence { quote } } } } } } } } } } } }`,
+		"who addressed whom, and what they said to them": `{ actors { edges { node { name statements { edges { node { words
+			audience { name statements { edges { node { words speaker { name } } } } } } } } } } } }`,
+		"commitments of the parties to the talks' documents": `{ documents { edges { node { title parties { name
+			commitments { edges { node { obligation beneficiaries { name } evidence { quote } } } } } } } } }`,
+		"an event's speakers, their roles and their positions": `{ events { edges { node { name participations { edges { node {
+			role actor { name ... on Person { roles { edges { node { post organization { name } } } } }
+			positions { edges { node { stance proposition { text } } } } } } } } } } } }`,
+	}
+	for name, q := range queries {
+		if _, errs := raw(t, h, q); len(errs) > 0 {
+			t.Errorf("%s: %.300v", name, errs)
+		}
+	}
+}
+
+// TestExamplesWithoutFirst runs every playground example and every query
+// of the README with every first: taken out: a newcomer who leaves the
+// page sizes alone must still get an answer.
+func TestExamplesWithoutFirst(t *testing.T) {
+	h := newHandler(t)
+	qs, err := web.Examples()
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := readmeQueries(t)
+	if len(readme) < 4 {
+		t.Fatalf("found %d queries in README.md, want the README's examples", len(readme))
+	}
+	for _, q := range append(qs, readme...) {
+		bare := withoutFirst(q)
+		if strings.Contains(bare, "first:") {
+			t.Fatalf("first: left in %s", bare)
+		}
+		if _, errs := raw(t, h, bare); len(errs) > 0 {
+			t.Errorf("%s\n%.300v", bare, errs)
+		}
+	}
+}
+
+var (
+	firstArg    = regexp.MustCompile(`first:\s*\d+\s*,?\s*`)
+	emptyArgs   = regexp.MustCompile(`\(\s*\)`)
+	codeSpan    = regexp.MustCompile("`(\\{[^`]*\\})`")
+	fencedBlock = regexp.MustCompile("(?s)```graphql\n(.*?)```")
+)
+
+func withoutFirst(q string) string {
+	return emptyArgs.ReplaceAllString(firstArg.ReplaceAllString(q, ""), "")
+}
+
+// readmeQueries returns the README's GraphQL queries: its graphql blocks
+// and the code spans that are valid queries of the schema.
+func readmeQueries(t *testing.T) []string {
+	t.Helper()
+	b, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	var out []string
+	for _, m := range append(fencedBlock.FindAllStringSubmatch(string(b), -1), codeSpan.FindAllStringSubmatch(strings.ReplaceAll(string(b), "\n", " "), -1)...) {
+		doc, errs := gqlparser.LoadQuery(schema, m[1])
+		if len(errs) > 0 || doc.Operations[0].Operation != "query" {
+			continue
+		}
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// fragmentBomb spreads each of n fragments twice in the one above: a
+// document of a few hundred bytes whose fields, walked naively, number
+// 2^n.
+func fragmentBomb(n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "query { actors { edges { node { ...F%d } } } }\nfragment F0 on Actor { name }\n", n)
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&b, "fragment F%d on Actor { ...F%d ...F%d }\n", i, i-1, i-1)
+	}
+	return b.String()
+}
+
+// nest wraps inner in n levels of open ... close.
+func nest(n int, open, inner, close string) string {
+	return strings.Repeat(open, n) + inner + strings.Repeat(close, n)
+}
+
+// aliases asks for field n times under different aliases.
+func aliases(n int, field string) string {
+	var b strings.Builder
+	b.WriteString("{")
+	for i := range n {
+		fmt.Fprintf(&b, " a%d: %s", i, field)
+	}
+	b.WriteString(" }")
+	return b.String()
 }
 
 // introspection is the query GraphiQL sends for the schema.
