@@ -116,6 +116,110 @@ async function readable(browser) {
   await page.close();
 }
 
+// readerAndCuration opens the source reader, follows an evidence panel's
+// link to its place, then curates as a person would: selects words, makes
+// a statement from them (first wrongly, to see the server's problems on the
+// form's fields), and checks the new statement in the reader, in the graph
+// and in `parley export` with the right offsets. It needs the server's
+// binary and database and an editor token: PARLEY_BIN, PARLEY_DB_FILE and
+// PARLEY_TOKEN (.ci/run sets them).
+async function readerAndCuration(browser) {
+  const { PARLEY_BIN: bin, PARLEY_DB_FILE: db, PARLEY_TOKEN: token } = process.env;
+  check(bin && db && token, 'PARLEY_BIN, PARLEY_DB_FILE and PARLEY_TOKEN are set for the curation test');
+  if (!(bin && db && token)) return;
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  page.on('pageerror', (err) => check(false, 'page error: ' + err.message));
+  const source = 'berlin-talks-article';
+  await page.goto(base + '/explore#/source/' + source, { waitUntil: 'networkidle' });
+  await page.waitForFunction((id) => window.parleyExplorer.reader === id, source);
+  const counts = await page.locator('#reader-counts').innerText();
+  const uncited = await page.locator('#reader-text .seg.uncited').count();
+  const article = await page.evaluate(() => document.querySelector('#reader-text').textContent);
+  check(/\d+ cited spans backing \d+ assertions/.test(counts) && /\d+ of \d+ sentences are cited by no evidence/.test(counts) && uncited > 0,
+    `the reader counts the cited spans and marks the sentences no evidence cites (${counts.split('\n')[0]})`);
+  const real = await page.evaluate(async (id) => {
+    const r = await fetch('/query', { method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ query: `{ node(id: "${id}") { ... on Source { text } } }` }) });
+    return (await r.json()).data.node.text;
+  }, source);
+  check(article === real, 'the reader shows the source text exactly');
+  await page.screenshot({ path: `${artifacts}/explore-reader.png` });
+
+  // A click on a span lists what it backs.
+  await page.locator('#reader-text .seg.cited', { hasText: 'very workable' }).first().click();
+  await page.waitForSelector('#backers li');
+  check(await page.locator('#backers li[data-id="st-zelenskyy-very-workable"] a[href="#/node/st-zelenskyy-very-workable"]').count() === 1,
+    'a click on a span lists the assertions it backs, with links');
+
+  // An evidence panel links to its place in the reader.
+  await page.evaluate(() => { location.hash = '#/node/volodymyr-zelenskyy'; });
+  await page.waitForFunction(() => window.parleyExplorer.ready === 'volodymyr-zelenskyy');
+  await page.locator('#details button.link').first().click();
+  await page.waitForSelector('#details a.read');
+  const quote = await page.locator('#details .quote').first().innerText();
+  await page.locator('#details a.read').first().click();
+  await page.waitForFunction((id) => window.parleyExplorer.reader === id, source);
+  const focused = await page.evaluate(() => [...document.querySelectorAll('#reader-text .seg.focus')].map((s) => s.textContent).join(''));
+  check(focused.length > 0 && focused === quote, `the evidence panel's link opens the reader at its words (“${focused}”)`);
+
+  // Curate: select words, make a statement from them.
+  const words = 'Zelenskyy called the evolving framework “very workable,”';
+  const utf16 = article.indexOf(words);
+  const start = Array.from(article.slice(0, utf16)).length, end = start + Array.from(words).length;
+  await page.evaluate((words) => {
+    const box = document.querySelector('#reader-text');
+    const at = box.textContent.indexOf(words);
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let seen = 0, n;
+    while ((n = walker.nextNode())) {
+      const len = n.textContent.length;
+      if (seen <= at && at < seen + len) range.setStart(n, at - seen);
+      if (seen < at + words.length && at + words.length <= seen + len) { range.setEnd(n, at + words.length - seen); break; }
+      seen += len;
+    }
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    box.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+  }, words);
+  await page.waitForSelector('#curate');
+  check(await page.locator('#cur-quote').innerText() === words, 'selecting words opens the curation form with them as the evidence');
+  await page.fill('#curate input[name="id"]', 'Not An Id');
+  await page.fill('#curate input[name="token"]', token);
+  await page.click('#cur-submit');
+  await page.waitForSelector('#curate .problem[data-for="id"]:not(:empty)');
+  const idProblem = await page.locator('#curate .problem[data-for="id"]').innerText();
+  const speakerProblem = await page.locator('#curate .problem[data-for="speaker"]').innerText();
+  check(idProblem.includes('lower-case') && speakerProblem.length > 0, `the server's problems are shown on the form's fields (id: ${idProblem}; speaker: ${speakerProblem})`);
+  await page.screenshot({ path: `${artifacts}/explore-curation-problems.png` });
+  const id = 'st-zelenskyy-framework-very-workable';
+  await page.fill('#curate input[name="id"]', id);
+  await page.selectOption('#curate select[name="speaker"]', 'volodymyr-zelenskyy');
+  await page.selectOption('#curate select[name="mode"]', 'DIRECT');
+  await page.fill('#curate textarea[name="words"]', 'very workable');
+  await page.selectOption('#curate select[name="event"]', 'zelenskyy-remarks-to-reporters');
+  await page.click('#cur-submit');
+  await page.waitForSelector('#cur-done', { timeout: 15000 });
+  check(await page.evaluate(() => localStorage.getItem('parley-token')) === token, 'the token is kept in local storage');
+  // In the reader without a reload: the span lists the new statement.
+  await page.locator('#reader-text .seg.focus').first().click();
+  await page.waitForSelector('#backers li');
+  check(await page.locator(`#backers li[data-id="${id}"]`).count() === 1, 'the new statement is in the reader, without a reload');
+  // In the graph (drawn before, refetched): a new SPOKE_AT link through it.
+  const inGraph = await page.evaluate((id) => window.parleyExplorer.graph().edges().filter((e) => e.data('via') === id).map((e) => e.data('kind')), id);
+  check(inGraph.includes('SPOKE_AT'), `the new statement is in the graph, without a reload (${inGraph.join(', ')})`);
+  await page.screenshot({ path: `${artifacts}/explore-curation.png` });
+  // In the export, with the right offsets.
+  const { execFileSync } = await import('node:child_process');
+  const exported = JSON.parse(execFileSync(bin, ['export', '--db', db, '--format', 'json']).toString());
+  const st = (exported.statements || []).find((x) => x.id === id);
+  const ev = st?.evidence?.[0];
+  check(st && st.speaker === 'volodymyr-zelenskyy' && ev.source === source && ev.start === start && ev.end === end && ev.quote === words,
+    `parley export holds the statement with its evidence at characters ${start}–${end} (${JSON.stringify(ev)})`);
+  await page.close();
+}
+
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -213,6 +317,7 @@ try {
     `the panel lists each link once, the statements behind it counted (${spoke.map((t) => t.replace(/\s+/g, ' ')).join(' | ')})`);
 
   await readable(browser);
+  await readerAndCuration(browser);
 } finally {
   await browser.close();
 }

@@ -8,18 +8,24 @@ const queries = {};
 
 // gql runs one of the page's named queries. With partial, an answer with
 // errors still returns its data (a field that failed is null in it).
-async function gql(name, variables, partial = false) {
+async function gql(name, variables, partial = false, token = '') {
   if (!queries[name]) {
     const res = await fetch(`/assets/explore/queries/${name}.graphql`);
     queries[name] = await res.text();
   }
+  const headers = { 'Content-Type': 'application/json', 'Accept': 'application/graphql-response+json, application/json' };
+  if (token) headers.Authorization = 'Bearer ' + token;
   const res = await fetch('/query', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', 'Accept': 'application/graphql-response+json, application/json' },
+    headers,
     body: JSON.stringify({ query: queries[name], operationName: name, variables }),
   });
   const body = await res.json();
-  if (body.errors && !(partial && body.data)) throw new Error(body.errors.map((e) => e.message).join('; '));
+  if (body.errors && !(partial && body.data)) {
+    const err = new Error(body.errors.map((e) => e.message).join('; '));
+    err.graphql = body.errors;
+    throw err;
+  }
   return body.data;
 }
 
@@ -29,7 +35,7 @@ const label = (n) => n.name || n.title || n.text || n.id;
 const short = (s, n = 48) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 function show(pane) {
-  for (const id of ['home', 'results', 'issue', 'graph']) $('#' + id).hidden = id !== pane;
+  for (const id of ['home', 'results', 'issue', 'graph', 'reader']) $('#' + id).hidden = id !== pane;
 }
 
 function details(html) {
@@ -228,6 +234,7 @@ async function selectNode(id, grow) {
     }).join('');
     details(`<h2>${esc(node.data('label') || id)}</h2><span class="kind">${esc(n.__typename)}</span>
       ${n.__typename === 'Issue' ? `<p><a href="#/issue/${esc(id)}">See who stands where on this issue</a></p>` : ''}
+      ${n.__typename === 'Source' ? `<p><a href="#/source/${esc(id)}">Read it, with what the graph draws from it</a></p>` : ''}
       ${evidenceHTML(n)}
       <h3>Links (${groups.size})</h3><ul class="links">${items}</ul>`);
     for (const b of document.querySelectorAll('#details button.link')) {
@@ -250,7 +257,8 @@ function evidenceHTML(n) {
   }
   for (const ev of n.evidence || []) {
     html += `<blockquote class="quote" data-start="${ev.start}" data-end="${ev.end}">${esc(ev.quote)}</blockquote>
-      <div class="source">${esc(ev.source.title)}, characters ${ev.start}–${ev.end}</div>`;
+      <div class="source">${esc(ev.source.title)}, characters ${ev.start}–${ev.end}
+      · <a class="read" href="${readerHref(ev)}">read it in the source</a></div>`;
   }
   return html;
 }
@@ -315,7 +323,8 @@ async function pathView(from, to) {
     c.fit(undefined, 60);
     const steps = p.links.map((l, i) => `<li class="step"><span class="kind">${esc(l.kind)}</span>
       ${esc(label(p.nodes.find((n) => n.id === l.from.id)))} → ${esc(label(p.nodes.find((n) => n.id === l.to.id)))}
-      ${l.evidence.map((e) => `<blockquote class="quote">${esc(e.quote)}</blockquote>`).join('')}</li>`).join('');
+      ${l.evidence.map((e) => `<blockquote class="quote">${esc(e.quote)}</blockquote>
+        <div class="source"><a class="read" href="${readerHref(e)}">read it in the source</a></div>`).join('')}</li>`).join('');
     details(`<h2>${esc(label(p.nodes[0]))} to ${esc(label(p.nodes[p.nodes.length - 1]))}: ${p.length} link${p.length === 1 ? '' : 's'}</h2>
       <ol class="links" id="path-steps">${steps}</ol>`);
     $('#graph-note').textContent = 'The shortest chain of relationships; each link with the words that back it.';
@@ -387,6 +396,325 @@ async function searchView(q) {
   }
 }
 
+// ---- Source reader ---------------------------------------------------------
+// #/source/<id>[/<start>-<end>]: the source's text with every span that
+// evidence cites highlighted, coloured by what it backs; a click lists what
+// a span backs; sentences no evidence cites are marked and counted.
+// Offsets count Unicode code points, as the API does; the page works in
+// UTF-16, so the two are mapped both ways.
+
+const backerColours = {
+  Position: '#2e9e44', Statement: '#3b7dd8', Commitment: '#16a0a0', Requirement: '#c0392b',
+  Role: '#8e5fc7', Relation: '#d17a22', Participation: '#b58900', Claim: '#e8a33d',
+};
+const assertionTypes = Object.keys(backerColours);
+const isAssertion = (t) => assertionTypes.includes(t);
+
+function readerHref(ev) {
+  return `#/source/${encodeURIComponent(ev.source.id)}/${ev.start}-${ev.end}`;
+}
+
+// describe says in a line what a node of the reader backs.
+function describe(n) {
+  switch (n.__typename) {
+    case 'Position': return `${n.holder.name} ${n.stance.toLowerCase().replace(/_/g, ' ')} (${n.speechAct.toLowerCase()}): ${n.proposition.text}`;
+    case 'Statement': return `${n.speaker.name}: “${n.words}”`;
+    case 'Commitment': return `${n.promisors.map((p) => p.name).join(', ')} commit${n.polarity === 'NEGATIVE' ? ' not' : ''}: ${n.obligation}`;
+    case 'Requirement': return `${n.requirementKind.toLowerCase().replace(/_/g, ' ')}: ${n.description}`;
+    case 'Role': return `${n.holder.name}: ${n.post}${n.organization ? ' of ' + n.organization.name : ''}`;
+    case 'Relation': return `${n.subject.name} ${n.label || n.kind.toLowerCase().replace(/_/g, ' ')} ${n.object.name}`;
+    case 'Participation': return `${n.actor.name} took part in ${n.event.name} (${n.role.toLowerCase()})`;
+    default: return label(n);
+  }
+}
+
+// codePoints maps code point offsets to UTF-16 ones (u[cp]) and back.
+function codePoints(text) {
+  const u = [];
+  let i = 0;
+  for (const ch of text) { u.push(i); i += ch.length; }
+  u.push(i);
+  return { u, cp: (utf16) => { let lo = 0, hi = u.length - 1; while (lo < hi) { const m = (lo + hi) >> 1; if (u[m] < utf16) lo = m + 1; else hi = m; } return lo; } };
+}
+
+// sentences splits a text into sentences (and lines), as UTF-16 ranges.
+function sentences(text) {
+  const out = [];
+  const re = /[^\n.!?]*(?:[.!?]+["”’)]*|\n|$)/g;
+  let m;
+  while ((m = re.exec(text)) && m.index < text.length) {
+    if (m[0].length === 0) { re.lastIndex++; continue; }
+    let a = m.index, b = m.index + m[0].length;
+    while (a < b && /\s/.test(text[a])) a++;
+    while (b > a && /\s/.test(text[b - 1])) b--;
+    if (b > a && /\w/.test(text.slice(a, b))) out.push({ a, b });
+  }
+  return out;
+}
+
+let reader = null; // { id, text, map, spans, backers }
+
+async function loadSource(id) {
+  const backers = [];
+  let after = null, src = null;
+  do {
+    const data = await gql('Source', { id, after });
+    src = data.node;
+    if (!src || src.__typename !== 'Source') throw new Error(`no source ${id}`);
+    backers.push(...src.mentions.edges.map((e) => e.node));
+    after = src.mentions.pageInfo.hasNextPage ? src.mentions.pageInfo.endCursor : null;
+  } while (after);
+  const map = codePoints(src.text);
+  const spans = [];
+  for (const b of backers) {
+    for (const ev of b.evidence || []) {
+      if (ev.source.id !== id) continue;
+      spans.push({ start: ev.start, end: ev.end, a: map.u[ev.start], b: map.u[ev.end], backer: b });
+    }
+  }
+  return { id, src, text: src.text, map, spans, backers };
+}
+
+function renderReader(r, focus) {
+  const text = r.text;
+  const sents = sentences(text);
+  // Cut the text wherever a span or a sentence starts or ends.
+  const cuts = new Set([0, text.length]);
+  for (const s of r.spans) { cuts.add(s.a); cuts.add(s.b); }
+  for (const s of sents) { cuts.add(s.a); cuts.add(s.b); }
+  const points = [...cuts].sort((x, y) => x - y);
+  const cited = sents.map((s) => r.spans.some((sp) => sp.a < s.b && s.a < sp.b));
+  const claimed = sents.map((s) => r.spans.some((sp) => isAssertion(sp.backer.__typename) && sp.a < s.b && s.a < sp.b));
+  let si = 0;
+  let html = '';
+  for (let i = 0; i + 1 < points.length; i++) {
+    const a = points[i], b = points[i + 1];
+    while (si < sents.length && sents[si].b <= a) si++;
+    const inSent = si < sents.length && sents[si].a <= a && b <= sents[si].b ? si : -1;
+    const over = r.spans.filter((sp) => sp.a <= a && b <= sp.b);
+    const kinds = [...new Set(over.map((sp) => sp.backer.__typename))];
+    const strong = kinds.filter(isAssertion);
+    const cls = ['seg'];
+    let style = '';
+    if (over.length) {
+      cls.push('cited');
+      if (strong.length) {
+        style += `background:${backerColours[strong[0]]}2e;`;
+        style += `box-shadow:${strong.map((k, j) => `inset 0 -${3 * (j + 1)}px 0 ${backerColours[k]}`).join(',')};`;
+      } else cls.push('mention');
+      if (over.length > 1) cls.push('overlap');
+    }
+    if (inSent >= 0 && !cited[inSent]) cls.push('uncited');
+    else if (inSent >= 0 && !claimed[inSent]) cls.push('unclaimed');
+    html += `<span class="${cls.join(' ')}" data-u="${a}" data-n="${over.length}"${style ? ` style="${style}"` : ''}>${esc(text.slice(a, b))}</span>`;
+  }
+  const uncited = cited.filter((c) => !c).length;
+  const unclaimed = sents.filter((_, i) => cited[i] && !claimed[i]).length;
+  const assertions = r.backers.filter((b) => isAssertion(b.__typename)).length;
+  const legend = assertionTypes.filter((t) => r.spans.some((s) => s.backer.__typename === t) || t !== 'Claim')
+    .map((t) => `<span class="chip" style="border-color:${backerColours[t]};background:${backerColours[t]}2e">${t.toLowerCase()}</span>`).join('');
+  $('#reader').innerHTML = `<h1>${esc(r.src.title)}</h1>
+    <p class="source">${[r.src.publisher, r.src.published, r.src.url].filter(Boolean).map(esc).join(' · ')}</p>
+    <p id="reader-counts">${r.spans.length} cited spans backing ${assertions} assertions and naming ${r.backers.length - assertions} actors, events, issues and documents.
+      <b>${uncited}</b> of ${sents.length} sentences are cited by no evidence <span class="seg uncited">(marked so)</span>;
+      ${unclaimed} more only name something and back no assertion <span class="seg unclaimed">(marked so)</span>.</p>
+    <p class="legend">Spans back: ${legend} <span class="chip mention">names a node</span> — a span over another shows both stripes.
+      Click a span to see what it backs; select words to make a new statement, position or commitment from them.</p>
+    <div id="reader-text">${html}</div>`;
+  $('#reader-text').onclick = (ev) => {
+    const seg = ev.target.closest('.seg');
+    if (!seg || !window.getSelection().isCollapsed) return;
+    backersAt(r, Number(seg.dataset.u));
+  };
+  $('#reader-text').onmouseup = () => setTimeout(() => selected(r), 0);
+  if (focus) {
+    const [start, end] = focus.split('-').map(Number);
+    const a = r.map.u[start], b = r.map.u[end];
+    const segs = [...document.querySelectorAll('#reader-text .seg')].filter((s) => {
+      const u = Number(s.dataset.u);
+      return u >= a && u < b;
+    });
+    segs.forEach((s) => s.classList.add('focus'));
+    if (segs.length) {
+      segs[0].scrollIntoView({ block: 'center' });
+      backersAt(r, Number(segs[0].dataset.u));
+    }
+  }
+}
+
+// backersAt lists in the panel what the spans over a point back.
+function backersAt(r, u) {
+  const over = r.spans.filter((sp) => sp.a <= u && u < sp.b);
+  const seen = new Set();
+  const items = over.filter((sp) => !seen.has(sp.backer.id) && seen.add(sp.backer.id)).map((sp) => {
+    const b = sp.backer;
+    const colour = backerColours[b.__typename] || '#95a5a6';
+    const link = isAssertion(b.__typename)
+      ? `<button class="link evidence" data-id="${esc(b.id)}">evidence</button>`
+      : '';
+    return `<li class="backer" data-id="${esc(b.id)}"><span class="kind" style="background:${colour}33">${esc(b.__typename)}</span>
+      <a href="#/node/${esc(b.id)}">${esc(short(describe(b), 90))}</a> ${link}
+      <span class="source">characters ${sp.start}–${sp.end}</span></li>`;
+  }).join('');
+  details(`<h2>What this span backs</h2><ul class="links" id="backers">${items || '<li>Nothing: no evidence cites these words.</li>'}</ul>`);
+  for (const btn of document.querySelectorAll('#backers button.evidence')) btn.onclick = () => showEvidence(btn.dataset.id);
+}
+
+async function sourceView(id, focus) {
+  show('reader');
+  window.parleyExplorer.reader = null;
+  try {
+    reader = await loadSource(id);
+    renderReader(reader, focus);
+    if (!focus) details('<p>Click a highlighted span to see what it backs, or select words to curate from them.</p>');
+    window.parleyExplorer.reader = id;
+  } catch (err) {
+    $('#reader').innerHTML = `<p class="error">${esc(err.message)}</p>`;
+  }
+}
+
+// ---- Curation ----------------------------------------------------------------
+// Select words in the reader, then make a statement, position or commitment
+// with them as its evidence, through the public mutations with the token
+// pasted once (kept in this browser's local storage). The server's problems
+// are shown on the fields they name.
+
+const tokenKey = 'parley-token';
+let choices = null;
+
+const slug = (s) => s.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').split('-').slice(0, 5).join('-');
+
+const forms = {
+  Statement: {
+    prefix: 'st',
+    fields: (q) => `
+      ${pick('speaker', 'Speaker', 'actors')}
+      ${select('mode', 'Mode', ['DIRECT', 'INDIRECT', 'MIXED'])}
+      ${area('words', 'Words (the source\'s own, within the selection)', q)}
+      ${text('cueVerb', 'Cue verb (optional)', '')}
+      ${pick('event', 'Event (optional)', 'events', true)}`,
+    input: (f, ev) => ({ speaker: f.speaker, mode: f.mode, words: f.words, cueVerb: f.cueVerb || null, event: f.event || null, evidence: [ev] }),
+  },
+  Position: {
+    prefix: 'pos',
+    fields: () => `
+      ${pick('holder', 'Holder', 'actors')}
+      ${pick('proposition', 'Proposition', 'propositions')}
+      ${select('stance', 'Stance', stanceOrder)}
+      ${select('speechAct', 'Speech act', ['DEMANDS', 'PROPOSES', 'FLOATS', 'PROMISES', 'ACCEPTS', 'REJECTS', 'CONCEDES'])}
+      ${text('summary', 'Summary (optional)', '')}`,
+    input: (f, ev) => ({ holder: f.holder, proposition: f.proposition, stance: f.stance, speechAct: f.speechAct, summary: f.summary || null, evidence: [ev] }),
+  },
+  Commitment: {
+    prefix: 'com',
+    fields: (q) => `
+      ${pick('promisors', 'Promisor', 'actors')}
+      ${area('obligation', 'Obligation', q)}
+      ${select('polarity', 'Polarity', ['POSITIVE', 'NEGATIVE'])}
+      ${select('status', 'Status', ['PROPOSED', 'UNDER_NEGOTIATION', 'AGREED_IN_PRINCIPLE', 'FORMALISED', 'IN_PROGRESS', 'STALLED', 'PARTIALLY_FULFILLED'])}
+      ${pick('issue', 'Issue (optional)', 'issues', true)}`,
+    input: (f, ev) => ({ promisors: f.promisors ? [f.promisors] : [], obligation: f.obligation, polarity: f.polarity, issue: f.issue || null,
+      status: [{ status: f.status, evidence: [ev] }], evidence: [ev] }),
+  },
+};
+
+function field(name, title, control) {
+  return `<label class="field" data-field="${name}"><span>${esc(title)}</span>${control}<span class="problem" data-for="${name}"></span></label>`;
+}
+const text = (name, title, value) => field(name, title, `<input name="${name}" value="${esc(value)}">`);
+const area = (name, title, value) => field(name, title, `<textarea name="${name}" rows="3">${esc(value)}</textarea>`);
+const select = (name, title, values) => field(name, title, `<select name="${name}">${values.map((v) => `<option>${v}</option>`).join('')}</select>`);
+function pick(name, title, list, optional = false) {
+  const opts = (choices[list] || []).map((o) => `<option value="${esc(o.id)}">${esc(short(o.label, 70))}</option>`).join('');
+  return field(name, title, `<select name="${name}">${optional ? '<option value="">—</option>' : '<option value="">choose…</option>'}${opts}</select>`);
+}
+
+async function loadChoices() {
+  if (choices) return;
+  const d = await gql('Choices', {});
+  const list = (c, f) => c.edges.map((e) => ({ id: e.node.id, label: f(e.node) })).sort((a, b) => a.label.localeCompare(b.label));
+  choices = { actors: list(d.actors, (n) => n.name), propositions: list(d.propositions, (n) => n.text),
+    events: list(d.events, (n) => n.name), issues: list(d.issues, (n) => n.name) };
+}
+
+// selected opens the curation form on the words selected in the reader.
+async function selected(r) {
+  const sel = window.getSelection();
+  const box = $('#reader-text');
+  if (sel.isCollapsed || !sel.rangeCount || !box.contains(sel.anchorNode) || !box.contains(sel.focusNode)) return;
+  const range = sel.getRangeAt(0);
+  const before = document.createRange();
+  before.setStart(box, 0);
+  before.setEnd(range.startContainer, range.startOffset);
+  let a = before.toString().length, b = a + range.toString().length;
+  while (a < b && /\s/.test(r.text[a])) a++;
+  while (b > a && /\s/.test(r.text[b - 1])) b--;
+  if (b <= a) return;
+  const quote = r.text.slice(a, b);
+  const start = r.map.cp(a), end = r.map.cp(b);
+  await loadChoices();
+  curationForm(r, { quote, start, end }, 'Statement');
+}
+
+function curationForm(r, sel, kind) {
+  const f = forms[kind];
+  details(`<h2>New from the selection</h2>
+    <blockquote class="quote" id="cur-quote">${esc(sel.quote)}</blockquote>
+    <div class="source">characters ${sel.start}–${sel.end} of ${esc(r.src.title)}</div>
+    <span class="problem" data-for="evidence"></span>
+    <form id="curate" class="curate" data-start="${sel.start}" data-end="${sel.end}">
+      ${field('kind', 'Make a', `<select name="kind">${Object.keys(forms).map((k) => `<option${k === kind ? ' selected' : ''}>${k}</option>`).join('')}</select>`)}
+      ${text('id', 'Id', `${f.prefix}-${slug(sel.quote)}`)}
+      ${f.fields(sel.quote)}
+      ${field('token', 'Editor token (kept in this browser)', `<input name="token" type="password" autocomplete="off" value="${esc(localStorage.getItem(tokenKey) || '')}">`)}
+      <button type="submit" id="cur-submit">Create ${kind.toLowerCase()}</button>
+      <p class="problem" data-for="_"></p>
+    </form>`);
+  const form = $('#curate');
+  form.elements.kind.onchange = () => curationForm(r, sel, form.elements.kind.value);
+  form.onsubmit = async (e) => {
+    e.preventDefault();
+    for (const p of document.querySelectorAll('#details .problem')) p.textContent = '';
+    const values = Object.fromEntries(new FormData(form).entries());
+    const token = values.token.trim();
+    if (token) localStorage.setItem(tokenKey, token);
+    const ev = { source: r.id, quote: sel.quote, start: sel.start };
+    const input = { id: values.id.trim(), ...f.input(values, ev) };
+    try {
+      const data = await gql('Create' + kind, { input }, false, token);
+      const made = Object.values(data)[0][kind.toLowerCase()];
+      reader = await loadSource(r.id);
+      const span = made.evidence[0];
+      renderReader(reader, `${span.start}-${span.end}`);
+      await refreshGraph();
+      details(`<h2>Created</h2><p id="cur-done">${esc(kind)} <a href="#/node/${esc(made.id)}">${esc(made.id)}</a>, backed by characters
+        ${span.start}–${span.end}: <a class="read" href="${readerHref(span)}">see it in the source</a>.</p>`);
+    } catch (err) {
+      showProblems(err);
+    }
+  };
+}
+
+// showProblems puts each of the server's problems under the field it names
+// (input.speaker, input.evidence[0].quote…), the rest under the form.
+function showProblems(err) {
+  const problems = (err.graphql || []).flatMap((e) => e.extensions?.problems?.length ? e.extensions.problems
+    : [{ path: e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN' ? 'input.token' : '', message: e.message }]);
+  if (!problems.length) problems.push({ path: '', message: err.message });
+  for (const p of problems) {
+    const name = (p.path || '').replace(/^input\./, '').split(/[.[]/)[0];
+    const slot = document.querySelector(`#details .problem[data-for="${name}"]`) || document.querySelector('#details .problem[data-for="_"]');
+    slot.textContent = (slot.textContent ? slot.textContent + ' ' : '') + p.message;
+  }
+}
+
+// refreshGraph draws again what the graph shows, so a new link appears in
+// it without a reload.
+async function refreshGraph() {
+  if (!cy || !cy.nodes().length) return;
+  for (const n of cy.nodes().filter((x) => x.hasClass('centre')).toArray()) await expand(n.id());
+}
+
 // ---- Routing -------------------------------------------------------------
 
 function route() {
@@ -396,6 +724,7 @@ function route() {
     case 'node': return nodeView(parts[1]);
     case 'issue': return issueView(parts[1]);
     case 'path': return pathView(parts[1], parts[2]);
+    case 'source': return sourceView(parts[1], parts[2]);
     default: show('home'); details('');
   }
 }
@@ -425,5 +754,5 @@ $('#path-form').onsubmit = async (e) => {
   }
 };
 window.addEventListener('hashchange', route);
-window.parleyExplorer = { graph: () => cy, ready: null };
+window.parleyExplorer = { graph: () => cy, ready: null, reader: null };
 route();
