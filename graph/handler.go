@@ -39,8 +39,15 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.SetParserTokenLimit(DefaultMaxTokens)
 	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats})
+	cache := newNodeCache()
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		return next(withLoaders(ctx, store, o.batchWait))
+		// Queries share decoded nodes across requests; a mutation reads
+		// afresh what it may have just changed.
+		c := cache
+		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Query {
+			c = nil
+		}
+		return next(withLoaders(ctx, store, c, o.batchWait))
 	})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, logger)

@@ -26,7 +26,7 @@ type pageData struct {
 }
 
 // fetchLists answers a batch of list keys with one store call per spec.
-func fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
+func fetchLists(store parley.Store, src *nodeSource) func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
 	return func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
 		out := make([]*pageData, len(keys))
 		errs := make([]error, len(keys))
@@ -45,7 +45,21 @@ func fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([
 			for _, i := range idx {
 				req.Parents = append(req.Parents, keys[i].parent)
 			}
+			// The store names each page's nodes; they come from the
+			// request's node source (the shared cache, then one store
+			// call for the rest).
+			req.IDsOnly = true
 			res, err := store.List(ctx, req)
+			var nodes map[string]any
+			if err == nil {
+				var ids []string
+				for _, page := range res.IDs {
+					ids = append(ids, page...)
+				}
+				if len(ids) > 0 {
+					nodes, err = src.fetch(ctx, ids)
+				}
+			}
 			for _, i := range idx {
 				if err != nil {
 					errs[i] = err
@@ -55,7 +69,12 @@ func fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([
 				if req.Via == "" {
 					p = ""
 				}
-				d := &pageData{items: res.Items[p], total: res.Total[p]}
+				d := &pageData{total: res.Total[p]}
+				for _, id := range res.IDs[p] {
+					if n, ok := nodes[id]; ok {
+						d.items = append(d.items, n)
+					}
+				}
 				if req.Backward {
 					d.hasPrev, d.hasNext = res.More[p], req.Before != ""
 				} else {

@@ -28,16 +28,22 @@ type loadersKey struct{}
 // wrong answer.
 const DefaultBatchWait = 2 * time.Millisecond
 
-func newLoaders(store parley.Store, wait time.Duration) *loaders {
+// newLoaders makes the loaders of one request. cache, if not nil, is the
+// node cache shared by requests (see nodeCache).
+func newLoaders(store parley.Store, cache *nodeCache, wait time.Duration) *loaders {
+	src := &nodeSource{store: store}
+	if _, ok := store.(parley.Versioner); ok {
+		src.cache = cache
+	}
 	return &loaders{
-		nodes: dataloadgen.NewMappedLoader(store.Nodes, dataloadgen.WithWait(wait)),
-		lists: dataloadgen.NewLoader(fetchLists(store), dataloadgen.WithWait(wait)),
+		nodes: dataloadgen.NewMappedLoader(src.fetch, dataloadgen.WithWait(wait)),
+		lists: dataloadgen.NewLoader(fetchLists(store, src), dataloadgen.WithWait(wait)),
 	}
 }
 
 // withLoaders returns ctx with fresh loaders for one request.
-func withLoaders(ctx context.Context, store parley.Store, wait time.Duration) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(store, wait))
+func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, wait time.Duration) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, wait))
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
@@ -45,7 +51,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 		return l
 	}
 	// Outside a request (a resolver called directly): no batching.
-	return newLoaders(r.Store, DefaultBatchWait)
+	return newLoaders(r.Store, nil, DefaultBatchWait)
 }
 
 // node loads the node id; a missing id is a NOT_FOUND error.

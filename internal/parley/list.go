@@ -35,6 +35,10 @@ type ListRequest struct {
 	Before   string
 	// Count asks for the totals as well.
 	Count bool
+	// IDsOnly asks for the ids of each page (ListResult.IDs) instead of
+	// the nodes, for a caller that keeps nodes of its own and fetches only
+	// those it lacks.
+	IDsOnly bool
 }
 
 // Filter narrows a list; nil fields are not given. Which fields apply
@@ -67,7 +71,8 @@ type Filter struct {
 
 // ListResult is a page for each parent.
 type ListResult struct {
-	Items map[string][]any // nodes by parent, in id order
-	More  map[string]bool  // whether a parent has more beyond its page, in the paging direction
-	Total map[string]int   // how many nodes match, by parent, ignoring the page (when counted)
+	Items map[string][]any    // nodes by parent, in id order (unless IDsOnly)
+	IDs   map[string][]string // their ids by parent, in id order (with IDsOnly)
+	More  map[string]bool     // whether a parent has more beyond its page, in the paging direction
+	Total map[string]int      // how many nodes match, by parent, ignoring the page (when counted)
 }

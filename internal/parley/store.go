@@ -38,6 +38,17 @@ type Store interface {
 	Counts(ctx context.Context) (map[NodeType]int, error)
 }
 
+// Versioner is implemented by a store that can tell cheaply whether the
+// graph changed: Version returns a number that grows whenever a change to
+// the nodes is committed, by this process or by any other sharing the
+// database. A reader that keeps nodes across requests (the GraphQL node
+// cache) asks at the start of each request and drops what it holds when
+// the number moved, so a write in one process is seen by the next read in
+// another.
+type Versioner interface {
+	Version(ctx context.Context) (int64, error)
+}
+
 // ImportResult says what an import did.
 type ImportResult struct {
 	Created   int // nodes that were new

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/parley-graph/parley/internal/parley"
@@ -125,7 +126,7 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 		parents, parent = []string{""}, "''"
 	}
 	if len(parents) == 0 {
-		return &parley.ListResult{Items: map[string][]any{}, More: map[string]bool{}, Total: map[string]int{}}, nil
+		return &parley.ListResult{Items: map[string][]any{}, IDs: map[string][]string{}, More: map[string]bool{}, Total: map[string]int{}}, nil
 	}
 	pjson, err := json.Marshal(parents)
 	if err != nil {
@@ -186,7 +187,7 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 	}
 	matches := strings.Join(parts, " UNION ")
 
-	res := &parley.ListResult{Items: map[string][]any{}, More: map[string]bool{}, Total: map[string]int{}}
+	res := &parley.ListResult{Items: map[string][]any{}, IDs: map[string][]string{}, More: map[string]bool{}, Total: map[string]int{}}
 	// Keyset paging: forward after a cursor in id order, or backward
 	// before one in reverse order (turned round below).
 	keyset, order, cursor := "id > ?", "id", req.After
@@ -200,14 +201,21 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 		// Each parent's page by its own index range: a correlated subquery
 		// per parent that stops at the page's end, so a busy parent with a
 		// hundred thousand positions costs no more than a quiet one.
-		if err := db.pageByParent(ctx, req, parents, parent, v.alt, from, fw, fa, prefix, withArgs, res); err != nil {
+		// A node matches a parent at most once unless a second column or
+		// a joined table can name the parent again.
+		distinct := v.alt != "" || v.join != ""
+		if err := db.pageByParent(ctx, req, parents, parent, v.alt, from, distinct, fw, fa, prefix, withArgs, res); err != nil {
 			return nil, err
 		}
 	} else {
-		page := prefix + `SELECT p.parent, p.id, n.type, n.data FROM (
+		record, join := "n.type, n.data", " CROSS JOIN nodes n ON n.id = p.id"
+		if req.IDsOnly {
+			record, join = "'', NULL", ""
+		}
+		page := prefix + `SELECT p.parent, p.id, ` + record + ` FROM (
 		SELECT parent, id, row_number() OVER (PARTITION BY parent ORDER BY ` + order + `) AS rn
-		FROM (` + matches + `) WHERE ` + keyset + `) p
-		CROSS JOIN nodes n ON n.id = p.id WHERE p.rn <= ? ORDER BY p.parent, p.` + order
+		FROM (` + matches + `) WHERE ` + keyset + `) p` + join + `
+		WHERE p.rn <= ? ORDER BY p.parent, p.` + order
 		pageArgs := append(append(append([]any{}, withArgs...), args...), cursor, req.First+1)
 		rows, err := db.query(ctx, page, pageArgs...)
 		if err != nil {
@@ -220,8 +228,12 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 			if err := rows.Scan(&par, &id, &t, &data); err != nil {
 				return nil, err
 			}
-			if len(res.Items[par]) == req.First {
+			if len(res.IDs[par]) == req.First {
 				res.More[par] = true
+				continue
+			}
+			res.IDs[par] = append(res.IDs[par], id)
+			if req.IDsOnly {
 				continue
 			}
 			node, err := decode(parley.NodeType(t), data)
@@ -237,9 +249,10 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 	}
 	if req.Backward {
 		for _, items := range res.Items {
-			for i, j := 0, len(items)-1; i < j; i, j = i+1, j-1 {
-				items[i], items[j] = items[j], items[i]
-			}
+			slices.Reverse(items)
+		}
+		for _, ids := range res.IDs {
+			slices.Reverse(ids)
 		}
 	}
 
@@ -268,7 +281,7 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 // pageByParent fills res with each parent's page: one statement finds the
 // ids (a correlated subquery per parent, walking its index range and
 // stopping after the page), one more fetches their records.
-func (db *DB) pageByParent(ctx context.Context, req parley.ListRequest, parents []string, parent, alt, from string,
+func (db *DB) pageByParent(ctx context.Context, req parley.ListRequest, parents []string, parent, alt, from string, distinct bool,
 	fw []string, fa []any, prefix string, withArgs []any, res *parley.ListResult) error {
 	keyset, order, cursor := "x.id > ?", "id", req.After
 	if req.Backward {
@@ -291,8 +304,14 @@ func (db *DB) pageByParent(ctx context.Context, req parley.ListRequest, parents 
 		inner = append(inner, fmt.Sprintf("SELECT x.id AS id FROM %s WHERE %s", from, strings.Join(where, " AND ")))
 		innerArgs = append(innerArgs, a...)
 	}
-	ids := prefix + `SELECT p.value, (SELECT json_group_array(id) FROM (
-			SELECT DISTINCT id FROM (` + strings.Join(inner, " UNION ALL ") + `) ORDER BY ` + order + ` LIMIT ?))
+	page := `SELECT DISTINCT id FROM (` + strings.Join(inner, " UNION ALL ") + `) ORDER BY ` + order + ` LIMIT ?`
+	if !distinct {
+		// Ordered by the listed table's own id, so that an index ending
+		// in id (positions by proposition, stance, id) yields the page in
+		// order and stops at its end, without sorting every match.
+		page = inner[0] + ` ORDER BY x.` + order + ` LIMIT ?`
+	}
+	ids := prefix + `SELECT p.value, (SELECT json_group_array(id) FROM (` + page + `))
 		FROM json_each(?) p`
 	pjson, _ := json.Marshal(parents)
 	args := append(append(append([]any{}, withArgs...), innerArgs...), req.First+1, string(pjson))
@@ -318,13 +337,14 @@ func (db *DB) pageByParent(ctx context.Context, req parley.ListRequest, parents 
 			got, res.More[par] = got[:req.First], true
 		}
 		pages[par] = got
+		res.IDs[par] = got
 		all = append(all, got...)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	if len(all) == 0 {
+	if len(all) == 0 || req.IDsOnly {
 		return nil
 	}
 	nodes, err := db.Nodes(ctx, all)

@@ -63,14 +63,15 @@ func TestQueryPlans(t *testing.T) {
 	}
 	_, err = db.Nodes(ctx, holders)
 	must(err)
-	for _, via := range []struct {
-		of  parley.NodeType
-		via string
-	}{{parley.TypeStatement, "speaker"}, {parley.TypeCommitment, "promisor"}, {parley.TypeCommitment, "beneficiary"},
-		{parley.TypeRole, "holder"}, {parley.TypeRole, "organization"}, {parley.TypeRelation, "actor"}, {parley.TypeParticipation, "actor"},
-		{parley.TypePosition, "issue"}, {parley.TypeStatement, "expresses"}} {
-		_, err = db.List(ctx, parley.ListRequest{Of: via.of, Via: via.via, Parents: []string{actor, issue}, First: first, Count: true})
-		must(err)
+	// Every list by a parent, of every type.
+	for of, spec := range lists {
+		for via := range spec.vias {
+			if via == "" {
+				continue
+			}
+			_, err = db.List(ctx, parley.ListRequest{Of: of, Via: via, Parents: []string{actor, issue}, First: first, Count: true})
+			must(err)
+		}
 	}
 	_, _, err = db.Conflicts(ctx, parley.ConflictQuery{Issue: &issue, First: first})
 	must(err)
@@ -113,6 +114,12 @@ func TestQueryPlans(t *testing.T) {
 			plan = append(plan, detail)
 			if m := scan.FindStringSubmatch(detail); m != nil && large[tables[m[1]]] {
 				t.Errorf("full scan of %s in\n%s\nplan:\n  %s", tables[m[1]], strings.Join(strings.Fields(s.q), " "), strings.Join(plan, "\n  "))
+			}
+			// A parent's page by its own column is read in id order from
+			// an index and stops at the page's end: sorting would read
+			// every match of a busy parent.
+			if strings.Contains(s.q, "json_group_array") && !strings.Contains(s.q, "DISTINCT") && strings.HasPrefix(detail, "USE TEMP B-TREE") {
+				t.Errorf("a page sorts every match in\n%s\nplan:\n  %s", strings.Join(strings.Fields(s.q), " "), strings.Join(plan, "\n  "))
 			}
 		}
 		rows.Close()

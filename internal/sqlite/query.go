@@ -95,6 +95,19 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
 	return out, rows.Err()
 }
 
+// Version implements parley.Versioner: the sequence of the history
+// table. Every write that changes a node (Apply, Import) records its
+// changes in the same transaction, so the sequence moves with every
+// committed change, whichever process made it, and never goes back.
+func (db *DB) Version(ctx context.Context) (int64, error) {
+	var v int64
+	err := db.queryRow(ctx, "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'changes'), 0)").Scan(&v)
+	if err != nil {
+		return 0, fmt.Errorf("version: %w", err)
+	}
+	return v, nil
+}
+
 // Empty reports whether the database holds no node, without counting
 // them (serve asks at every start-up, whatever the size).
 func (db *DB) Empty(ctx context.Context) (bool, error) {

@@ -1,0 +1,104 @@
+package graph_test
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parley-graph/parley/graph"
+	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/sqlite"
+)
+
+// TestNodeCacheSeesWrites serves one database file from two stores, as two
+// server processes would: nodes the first has cached are read afresh once
+// the second (or the first itself) has written, and a repeated read is
+// answered from the cache.
+func TestNodeCacheSeesWrites(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "shared.db")
+	open := func() *sqlite.DB {
+		db, err := sqlite.Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	if _, err := a.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
+		t.Fatal(err)
+	}
+	h := graph.NewHandler(a, nil)
+
+	const q = `{ node(id: "ukraine") { ... on Actor { name } }
+		actors(first: 3) { edges { node { id name } } } }`
+	type answer struct {
+		Node   struct{ Name string }
+		Actors struct {
+			Edges []struct{ Node struct{ ID, Name string } }
+		}
+	}
+	ask := func() answer {
+		t.Helper()
+		data, errs := raw(t, h, q)
+		if len(errs) > 0 {
+			t.Fatalf("%s: %+v", q, errs)
+		}
+		var got answer
+		if err := json.Unmarshal(data, &got); err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	rename := func(db *sqlite.DB, id, name string) {
+		t.Helper()
+		n, err := db.Node(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actor := n.(*parley.Actor)
+		actor.Name = name
+		if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: actor}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	first := ask()
+	if first.Node.Name != "Ukraine" || len(first.Actors.Edges) != 3 {
+		t.Fatalf("unexpected first answer: %+v", first)
+	}
+	// Asked again, the nodes come from the cache: the version and the
+	// list's ids are all the store is asked.
+	before := a.Queries()
+	if diff := cmp.Diff(first, ask()); diff != "" {
+		t.Errorf("second answer differs (-want +got):\n%s", diff)
+	}
+	if n := a.Queries() - before; n != 2 {
+		t.Errorf("a repeated query sent %d statements to the store, want 2 (the version and the list)", n)
+	}
+
+	// Another process renames Ukraine and the first actor listed.
+	listed := first.Actors.Edges[0].Node.ID
+	rename(b, "ukraine", "Ukraine (renamed elsewhere)")
+	rename(b, listed, "Listed (renamed elsewhere)")
+	got := ask()
+	if got.Node.Name != "Ukraine (renamed elsewhere)" || got.Actors.Edges[0].Node.Name != "Listed (renamed elsewhere)" {
+		t.Errorf("after another process wrote, got %+v", got)
+	}
+
+	// This process writes through its own store.
+	rename(a, "ukraine", "Ukraine (renamed here)")
+	if got := ask(); got.Node.Name != "Ukraine (renamed here)" {
+		t.Errorf("after this process wrote, got %+v", got)
+	}
+	// The cache serves the new version.
+	before = a.Queries()
+	ask()
+	if n := a.Queries() - before; n != 2 {
+		t.Errorf("a repeated query after the write sent %d statements to the store, want 2", n)
+	}
+}
