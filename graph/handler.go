@@ -50,7 +50,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		return next(withLoaders(ctx, store, c, o.batchWait))
 	})
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
-		return presentError(ctx, err, logger)
+		return presentError(ctx, err, logger, store)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
 		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
@@ -70,11 +70,20 @@ type options struct {
 func WithBatchWait(d time.Duration) Option { return func(o *options) { o.batchWait = d } }
 
 // presentError gives every error a stable extensions.code: the domain's
-// code for domain errors, GraphQL's own for parse and validation errors,
-// and INTERNAL_SERVER_ERROR, with the detail logged and not shown, for
-// anything else.
-func presentError(ctx context.Context, err error, logger *slog.Logger) *gqlerror.Error {
+// code for domain errors, the store's STORAGE_* code for a fault of its
+// storage (logged too: the operator has to act), GraphQL's own for parse
+// and validation errors, and INTERNAL_SERVER_ERROR, with the detail
+// logged and not shown, for anything else.
+func presentError(ctx context.Context, err error, logger *slog.Logger, store parley.Store) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	if sf, ok := store.(parley.StorageFaults); ok {
+		if f := sf.StorageFault(err); f != nil {
+			logger.ErrorContext(ctx, "storage fault", "code", f.Code, "error", err.Error(), "path", gerr.Path.String())
+			gerr.Message = f.Message
+			gerr.Extensions = map[string]any{"code": f.Code}
+			return gerr
+		}
+	}
 	var de *parley.Error
 	switch {
 	case errors.As(err, &de) && de.Code != parley.EInternal:

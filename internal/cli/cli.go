@@ -304,6 +304,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "SQLite database `path`, created if absent (env PARLEY_DB)")
 	addr := fs.String("addr", a.env("PARLEY_ADDR", ":8080"), "`address` to listen on (env PARLEY_ADDR)")
 	maxBody := fs.Int("max-body-mb", envInt(a.env("PARLEY_MAX_BODY_MB", "1")), "largest request body in `MiB` (importDataset sends whole files) (env PARLEY_MAX_BODY_MB)")
+	skipCheck := fs.Bool("skip-check", a.env("PARLEY_SKIP_CHECK", "") != "", "skip SQLite's quick check of the database file at start-up (it reads the whole file: minutes on a very large one) (env PARLEY_SKIP_CHECK=1)")
 	requireToken := fs.Bool("require-token", a.env("PARLEY_REQUIRE_TOKEN", "") != "", "refuse every request without a valid token, reads too (env PARLEY_REQUIRE_TOKEN=1)")
 	var origins []string
 	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
@@ -337,7 +338,13 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
+	if err := startupCheck(ctx, store, *skipCheck, logger); err != nil {
+		return err
+	}
 	if err := loadBerlinIfEmpty(ctx, store, logger); err != nil {
+		if f := store.StorageFault(err); f != nil {
+			return fmt.Errorf("%s: %s", *db, f.Message)
+		}
 		return err
 	}
 
@@ -377,6 +384,22 @@ func displayAddr(addr net.Addr) string {
 		return "localhost:" + strings.TrimPrefix(s, "0.0.0.0:")
 	}
 	return s
+}
+
+// startupCheck runs SQLite's quick check unless skipped, and says when the
+// database can only be read.
+func startupCheck(ctx context.Context, store *sqlite.DB, skip bool, logger *slog.Logger) error {
+	if !skip {
+		start := time.Now()
+		if err := store.Check(ctx); err != nil {
+			return err
+		}
+		logger.Info("database checked", "took", time.Since(start).Round(time.Millisecond).String())
+	}
+	if why := store.ReadOnly(); why != "" {
+		logger.Warn("the database cannot be written: serving reads, refusing writes with STORAGE_READ_ONLY", "reason", why)
+	}
+	return nil
 }
 
 // loadBerlinIfEmpty imports the built-in Berlin graph into an empty

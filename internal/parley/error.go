@@ -20,7 +20,33 @@ const (
 
 	EUnauthenticated = "UNAUTHENTICATED" // no valid token where one is needed
 	EForbidden       = "FORBIDDEN"       // the token's role may not do this
+
+	// Faults of the storage: not the caller's doing, but not a bug of
+	// Parley's either; the operator has to act.
+	EStorageReadOnly = "STORAGE_READ_ONLY" // the database file or its filesystem cannot be written
+	EStorageFull     = "STORAGE_FULL"      // the disk holding the database is full
+	EStorageCorrupt  = "STORAGE_CORRUPT"   // the database file is damaged: restore a backup
+	EStorageIO       = "STORAGE_IO"        // the operating system failed to read or write the file
 )
+
+// StorageFaults is implemented by stores that can tell a fault of their
+// storage in an error they returned, so that the edge reports it by its
+// own code rather than as an internal error.
+type StorageFaults interface {
+	// StorageFault returns err as an *Error with one of the EStorage*
+	// codes when err is (or wraps) a fault of the storage, and nil
+	// otherwise.
+	StorageFault(err error) *Error
+}
+
+// IsStorageFault reports whether code is one of the EStorage* codes.
+func IsStorageFault(code string) bool {
+	switch code {
+	case EStorageReadOnly, EStorageFull, EStorageCorrupt, EStorageIO:
+		return true
+	}
+	return false
+}
 
 // Error is the one error type of the domain. Code is one of the E*
 // constants; Message is safe to show to a user.

@@ -35,6 +35,12 @@ type DB struct {
 	trace func(query string, args []any)
 	// Now returns the time recorded with each write; tests replace it.
 	Now func() time.Time
+	// readOnly says why the file was opened read-only; "" if it was not.
+	readOnly string
+	// corrupt is set once the file is found damaged; fullAt is when a
+	// write last failed for want of space (Unix ns). Ping reports them.
+	corrupt atomic.Pointer[parley.Error]
+	fullAt  atomic.Int64
 }
 
 var _ parley.Store = (*DB)(nil)
@@ -58,12 +64,23 @@ func DSN(path string) string {
 }
 
 // Open opens (creating if absent) the database at path and brings its
-// schema up to date.
+// schema up to date. A file that cannot be written (a read-only file or
+// filesystem) is opened read-only if its schema is current: reads work,
+// writes fail with EStorageReadOnly. Errors say plainly what is wrong
+// with the file: not readable, not SQLite's, damaged.
 func Open(ctx context.Context, path string) (*DB, error) {
 	if path == "" {
 		return nil, parley.Errorf(parley.EInvalid, "no database path given")
 	}
-	sqldb, err := sql.Open("sqlite3", DSN(path))
+	acc, err := inspect(path)
+	if err != nil {
+		return nil, err
+	}
+	dsn := DSN(path)
+	if acc.readOnly != "" {
+		dsn = readOnlyDSN(path, acc.immutable)
+	}
+	sqldb, err := sql.Open("sqlite3", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
@@ -74,14 +91,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	sqldb.SetMaxOpenConns(16)
 	sqldb.SetMaxIdleConns(16)
 	sqldb.SetConnMaxIdleTime(10 * time.Minute)
-	db := &DB{db: sqldb, path: path, Now: time.Now}
+	db := &DB{db: sqldb, path: path, Now: time.Now, readOnly: acc.readOnly}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("migrate %s: %w", path, err)
+		return nil, startupError(path, "migrate", err)
 	}
 	if err := db.loadReferrers(ctx); err != nil {
 		sqldb.Close()
-		return nil, fmt.Errorf("read schema of %s: %w", path, err)
+		return nil, startupError(path, "read schema of", err)
 	}
 	return db, nil
 }
@@ -110,12 +127,6 @@ func (db *DB) Queries() int64 { return db.queries.Load() }
 
 // Close closes the database.
 func (db *DB) Close() error { return db.db.Close() }
-
-// Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error {
-	var one int
-	return db.db.QueryRowContext(ctx, "SELECT 1").Scan(&one)
-}
 
 // SQL returns the underlying handle, for tests and diagnostics.
 func (db *DB) SQL() *sql.DB { return db.db }
@@ -164,8 +175,12 @@ func loadMigrations() ([]migration, error) {
 }
 
 // migrate runs, in order, each migration not yet applied, each in its own
-// transaction together with the row that records it.
+// transaction together with the row that records it. A read-only database
+// must have them all already.
 func (db *DB) migrate(ctx context.Context) error {
+	if db.readOnly != "" {
+		return db.migrated(ctx)
+	}
 	if _, err := db.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version    INTEGER PRIMARY KEY,
 		name       TEXT NOT NULL,
@@ -208,6 +223,34 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	return tx.Commit()
 }
 
+// migrated checks, without writing, that every migration is applied.
+func (db *DB) migrated(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	have, err := db.Migrations(ctx)
+	if err != nil {
+		return err
+	}
+	applied := map[int]bool{}
+	for _, v := range have {
+		applied[v] = true
+	}
+	var missing []string
+	for _, m := range ms {
+		if !applied[m.version] {
+			missing = append(missing, m.name)
+		}
+	}
+	if len(missing) > 0 {
+		return &parley.Error{Code: parley.EStorageReadOnly, Message: fmt.Sprintf(
+			"the database cannot be written (%s) and its schema is not current (%s not applied): open it once where it can be written",
+			db.readOnly, strings.Join(missing, ", "))}
+	}
+	return nil
+}
+
 // Migrations returns the versions applied to the database, in order.
 func (db *DB) Migrations(ctx context.Context) ([]int, error) {
 	rows, err := db.db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
@@ -243,6 +286,9 @@ func domainError(err error, what string) error {
 	}
 	if se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked {
 		return fmt.Errorf("%s: database busy: %w", what, err)
+	}
+	if f := storageFault(err, ""); f != nil {
+		return f
 	}
 	return err
 }

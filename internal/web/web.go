@@ -6,6 +6,7 @@ package web
 import (
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -13,6 +14,8 @@ import (
 	"time"
 
 	"github.com/rs/cors"
+
+	"github.com/parley-graph/parley/internal/parley"
 )
 
 //go:embed assets
@@ -23,7 +26,8 @@ type Config struct {
 	// GraphQL serves /query.
 	GraphQL http.Handler
 	// Ready reports whether the service can answer (the database is
-	// reachable); /readyz calls it.
+	// reachable and can take writes); /readyz calls it. A *parley.Error
+	// with a STORAGE_* code names the fault in /readyz's answer.
 	Ready func(context.Context) error
 	// Logger receives one line per request.
 	Logger *slog.Logger
@@ -87,7 +91,14 @@ func NewHandler(c Config) http.Handler {
 			if err := c.Ready(r.Context()); err != nil {
 				c.Logger.WarnContext(r.Context(), "not ready", "error", err)
 				w.WriteHeader(http.StatusServiceUnavailable)
-				w.Write([]byte("database unreachable\n"))
+				// A fault of the storage is named by its code and said
+				// plainly; anything else is the database not answering.
+				var pe *parley.Error
+				if errors.As(err, &pe) && parley.IsStorageFault(pe.Code) {
+					fmt.Fprintf(w, "not ready: %s: %s\n", pe.Code, pe.Message)
+				} else {
+					w.Write([]byte("not ready: database unreachable\n"))
+				}
 				return
 			}
 		}
