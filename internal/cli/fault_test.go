@@ -42,9 +42,9 @@ func (b *syncBuffer) String() string {
 	return b.b.String()
 }
 
-// startServe runs serve with args; it fails the test if serve exits
+// startServer runs serve with args; it fails the test if serve exits
 // before listening.
-func startServe(t *testing.T, args ...string) *server {
+func startServer(t *testing.T, args ...string) *server {
 	t.Helper()
 	addrc := make(chan string, 1)
 	s := &server{t: t, stderr: &syncBuffer{}, done: make(chan int, 1)}
@@ -112,7 +112,7 @@ func TestServeReadOnlyDatabase(t *testing.T) {
 	} else if err := os.Chmod(db, 0o444); err != nil {
 		t.Fatal(err)
 	}
-	s := startServe(t, "--db", db)
+	s := startServer(t, "--db", db)
 	if code, body := s.get("/readyz"); code != 503 || body != "not ready: STORAGE_READ_ONLY: the database cannot be written (the file may not be written)\n" {
 		t.Errorf("/readyz = %d %q", code, body)
 	}
@@ -165,7 +165,7 @@ func TestServeCorruptDatabase(t *testing.T) {
 		t.Errorf("serve a damaged file: exit %d, stderr %s", code, errOut)
 	}
 
-	s := startServe(t, "--db", bad, "--skip-check")
+	s := startServer(t, "--db", bad, "--skip-check")
 	if code, body := s.get("/readyz"); code != 200 {
 		t.Errorf("/readyz before reading a damaged page = %d %q", code, body)
 	}
