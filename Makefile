@@ -45,6 +45,12 @@ assets:
 	cp web/node_modules/cytoscape/dist/cytoscape.esm.min.mjs internal/web/assets/explore/vendor/
 	cp web/node_modules/cytoscape/LICENSE internal/web/assets/explore/vendor/LICENSE.cytoscape
 
+## screenshots: run the browser tests (needs Node and Debian's chromium) and refresh the README's screenshots from theirs
+screenshots: build
+	bash .ci/browser/run.sh artifacts
+	@for f in $$(grep -o 'docs/screenshots/[a-z0-9-]*\.png' README.md | sort -u); do \
+		cp artifacts/$$(basename $$f) $$f || exit 1; echo "$$f"; done
+
 clean:
 	rm -f parley parley.db parley.db-shm parley.db-wal
 

@@ -51,6 +51,22 @@ try {
     // The answer is shown in the result pane.
     await page.waitForFunction(() => document.querySelector('.graphiql-response')?.innerText.includes('quote'), null, { timeout: 10000 })
       .catch(() => fail(`${name}: the answer is not shown`));
+    if (i === 0) {
+      // The welcome comment fits its pane: every comment line ends left
+      // of the editor's toolbar (the run button) and inside the editor.
+      const over = await page.evaluate(() => {
+        const editor = document.querySelector('.graphiql-query-editor .CodeMirror');
+        const toolbar = document.querySelector('.graphiql-toolbar');
+        if (!editor) return null;
+        const right = Math.min(editor.getBoundingClientRect().right, toolbar ? toolbar.getBoundingClientRect().left : Infinity);
+        const lines = [...editor.querySelectorAll('.CodeMirror-line')].filter((l) => l.textContent.startsWith('#'));
+        if (!lines.length) return null;
+        return Math.max(...lines.map((l) => l.firstElementChild.getBoundingClientRect().right - right));
+      });
+      if (over === null || over > 0) fail(`${name}: the welcome comment does not fit the editor pane (${over} px too wide)`);
+      else console.log(`ok   ${name}: the welcome comment fits the editor pane (${Math.round(-over)} px to spare)`);
+      await page.screenshot({ path: `${artifacts}/playground-welcome.png` });
+    }
     if (i === 1) await page.screenshot({ path: `${artifacts}/playground-donbas.png` });
   }
   await page.screenshot({ path: `${artifacts}/playground.png` });

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs the browser tests (the playground and the explorer, in headless
+# Chromium) against a fresh server on a free loopback port, with the
+# built-in Berlin graph, and saves their screenshots to ARTIFACTS.
+#   .ci/browser/run.sh ARTIFACTS        (after make build; .ci/run and make screenshots use it)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+artifacts=${1:-artifacts}
+[ -x ./parley ] || { echo "run make build first" >&2; exit 1; }
+[ -d .ci/browser/node_modules ] || (cd .ci/browser && npm ci --no-audit --no-fund --loglevel=error)
+work=$(mktemp -d)
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])' 2>/dev/null || echo 18788)
+./parley serve --db "$work/browser.db" --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true; rm -rf "$work"' EXIT
+ready=
+for _ in $(seq 1 100); do
+  curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && { ready=1; break; }
+  sleep 0.2
+done
+[ -n "$ready" ] || { echo "the server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
+node .ci/browser/playground.mjs "http://127.0.0.1:$port" "$artifacts"
+# The explorer's curation test writes through the public mutations with an
+# editor token, then reads the database back with parley export.
+token=$(./parley token create --db "$work/browser.db" --name ci-curator --role editor 2>/dev/null)
+PARLEY_BIN=./parley PARLEY_DB_FILE="$work/browser.db" PARLEY_TOKEN="$token" \
+  node .ci/browser/explore.mjs "http://127.0.0.1:$port" "$artifacts"
