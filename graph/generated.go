@@ -117,6 +117,7 @@ type ComplexityRoot struct {
 		NodeType func(childComplexity int) int
 		Op       func(childComplexity int) int
 		Seq      func(childComplexity int) int
+		Version  func(childComplexity int) int
 	}
 
 	ChangeConnection struct {
@@ -151,6 +152,7 @@ type ComplexityRoot struct {
 		StatusHistory func(childComplexity int) int
 		ValidFrom     func(childComplexity int) int
 		ValidTo       func(childComplexity int) int
+		Version       func(childComplexity int) int
 	}
 
 	CommitmentConnection struct {
@@ -216,6 +218,7 @@ type ComplexityRoot struct {
 		Status       func(childComplexity int) int
 		Title        func(childComplexity int) int
 		Type         func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	DocumentConnection struct {
@@ -247,6 +250,7 @@ type ComplexityRoot struct {
 		Parts          func(childComplexity int) int
 		Place          func(childComplexity int) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version        func(childComplexity int) int
 	}
 
 	EventConnection struct {
@@ -295,6 +299,7 @@ type ComplexityRoot struct {
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version        func(childComplexity int) int
 	}
 
 	ImportDatasetPayload struct {
@@ -317,6 +322,7 @@ type ComplexityRoot struct {
 		PositionsByStance func(childComplexity int, asOf *parley.Date) int
 		Propositions      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		SubIssues         func(childComplexity int) int
+		Version           func(childComplexity int) int
 	}
 
 	IssueConnection struct {
@@ -410,6 +416,7 @@ type ComplexityRoot struct {
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version        func(childComplexity int) int
 	}
 
 	PageInfo struct {
@@ -433,6 +440,7 @@ type ComplexityRoot struct {
 		Role        func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidTo     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	ParticipationConnection struct {
@@ -475,6 +483,7 @@ type ComplexityRoot struct {
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version        func(childComplexity int) int
 	}
 
 	Position struct {
@@ -497,6 +506,7 @@ type ComplexityRoot struct {
 		Supersedes   func(childComplexity int) int
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	PositionConnection struct {
@@ -523,6 +533,7 @@ type ComplexityRoot struct {
 		Issue     func(childComplexity int) int
 		Positions func(childComplexity int, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Text      func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	PropositionConnection struct {
@@ -578,6 +589,7 @@ type ComplexityRoot struct {
 		Subject     func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidTo     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	RelationConnection struct {
@@ -610,6 +622,7 @@ type ComplexityRoot struct {
 		Subject     func(childComplexity int) int
 		ValidFrom   func(childComplexity int) int
 		ValidTo     func(childComplexity int) int
+		Version     func(childComplexity int) int
 	}
 
 	RequirementConnection struct {
@@ -646,6 +659,7 @@ type ComplexityRoot struct {
 		RankReason   func(childComplexity int) int
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
+		Version      func(childComplexity int) int
 	}
 
 	RoleConnection struct {
@@ -690,6 +704,7 @@ type ComplexityRoot struct {
 		Text      func(childComplexity int) int
 		Title     func(childComplexity int) int
 		URL       func(childComplexity int) int
+		Version   func(childComplexity int) int
 	}
 
 	SourceConnection struct {
@@ -732,6 +747,7 @@ type ComplexityRoot struct {
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Version        func(childComplexity int) int
 	}
 
 	Statement struct {
@@ -753,6 +769,7 @@ type ComplexityRoot struct {
 		ValidFrom    func(childComplexity int) int
 		ValidTo      func(childComplexity int) int
 		Venue        func(childComplexity int) int
+		Version      func(childComplexity int) int
 		Words        func(childComplexity int) int
 	}
 
@@ -820,6 +837,8 @@ type AttributionResolver interface {
 type ChangeResolver interface {
 	NodeType(ctx context.Context, obj *parley.Change) (string, error)
 	Node(ctx context.Context, obj *parley.Change) (model.Node, error)
+
+	Version(ctx context.Context, obj *parley.Change) (*int, error)
 }
 type CommitmentResolver interface {
 	Promisors(ctx context.Context, obj *parley.Commitment) ([]model.Actor, error)
@@ -1283,6 +1302,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Change.Seq(childComplexity), true
+	case "Change.version":
+		if e.ComplexityRoot.Change.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Change.Version(childComplexity), true
 
 	case "ChangeConnection.edges":
 		if e.ComplexityRoot.ChangeConnection.Edges == nil {
@@ -1446,6 +1471,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Commitment.ValidTo(childComplexity), true
+	case "Commitment.version":
+		if e.ComplexityRoot.Commitment.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Commitment.Version(childComplexity), true
 
 	case "CommitmentConnection.edges":
 		if e.ComplexityRoot.CommitmentConnection.Edges == nil {
@@ -1698,6 +1729,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Document.Type(childComplexity), true
+	case "Document.version":
+		if e.ComplexityRoot.Document.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Document.Version(childComplexity), true
 
 	case "DocumentConnection.edges":
 		if e.ComplexityRoot.DocumentConnection.Edges == nil {
@@ -1831,6 +1868,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Event.version":
+		if e.ComplexityRoot.Event.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Event.Version(childComplexity), true
 
 	case "EventConnection.edges":
 		if e.ComplexityRoot.EventConnection.Edges == nil {
@@ -2072,6 +2115,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Group.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Group.version":
+		if e.ComplexityRoot.Group.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Group.Version(childComplexity), true
 
 	case "ImportDatasetPayload.created":
 		if e.ComplexityRoot.ImportDatasetPayload.Created == nil {
@@ -2205,6 +2254,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Issue.SubIssues(childComplexity), true
+	case "Issue.version":
+		if e.ComplexityRoot.Issue.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Issue.Version(childComplexity), true
 
 	case "IssueConnection.edges":
 		if e.ComplexityRoot.IssueConnection.Edges == nil {
@@ -2852,6 +2907,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Organization.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Organization.version":
+		if e.ComplexityRoot.Organization.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Organization.Version(childComplexity), true
 
 	case "PageInfo.endCursor":
 		if e.ComplexityRoot.PageInfo.EndCursor == nil {
@@ -2961,6 +3022,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Participation.ValidTo(childComplexity), true
+	case "Participation.version":
+		if e.ComplexityRoot.Participation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Participation.Version(childComplexity), true
 
 	case "ParticipationConnection.edges":
 		if e.ComplexityRoot.ParticipationConnection.Edges == nil {
@@ -3183,6 +3250,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Person.version":
+		if e.ComplexityRoot.Person.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Version(childComplexity), true
 
 	case "Position.assertedAt":
 		if e.ComplexityRoot.Position.AssertedAt == nil {
@@ -3308,6 +3381,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Position.ValidTo(childComplexity), true
+	case "Position.version":
+		if e.ComplexityRoot.Position.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Version(childComplexity), true
 
 	case "PositionConnection.edges":
 		if e.ComplexityRoot.PositionConnection.Edges == nil {
@@ -3411,6 +3490,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Proposition.Text(childComplexity), true
+	case "Proposition.version":
+		if e.ComplexityRoot.Proposition.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Proposition.Version(childComplexity), true
 
 	case "PropositionConnection.edges":
 		if e.ComplexityRoot.PropositionConnection.Edges == nil {
@@ -3752,6 +3837,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relation.ValidTo(childComplexity), true
+	case "Relation.version":
+		if e.ComplexityRoot.Relation.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Relation.Version(childComplexity), true
 
 	case "RelationConnection.edges":
 		if e.ComplexityRoot.RelationConnection.Edges == nil {
@@ -3881,6 +3972,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Requirement.ValidTo(childComplexity), true
+	case "Requirement.version":
+		if e.ComplexityRoot.Requirement.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Requirement.Version(childComplexity), true
 
 	case "RequirementConnection.edges":
 		if e.ComplexityRoot.RequirementConnection.Edges == nil {
@@ -4017,6 +4114,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Role.ValidTo(childComplexity), true
+	case "Role.version":
+		if e.ComplexityRoot.Role.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Role.Version(childComplexity), true
 
 	case "RoleConnection.edges":
 		if e.ComplexityRoot.RoleConnection.Edges == nil {
@@ -4177,6 +4280,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.URL(childComplexity), true
+	case "Source.version":
+		if e.ComplexityRoot.Source.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Version(childComplexity), true
 
 	case "SourceConnection.edges":
 		if e.ComplexityRoot.SourceConnection.Edges == nil {
@@ -4404,6 +4513,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.State.Statements(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "State.version":
+		if e.ComplexityRoot.State.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.State.Version(childComplexity), true
 
 	case "Statement.assertedAt":
 		if e.ComplexityRoot.Statement.AssertedAt == nil {
@@ -4518,6 +4633,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Statement.Venue(childComplexity), true
+	case "Statement.version":
+		if e.ComplexityRoot.Statement.Version == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Statement.Version(childComplexity), true
 	case "Statement.words":
 		if e.ComplexityRoot.Statement.Words == nil {
 			break
@@ -4944,6 +5065,8 @@ func (ec *executionContext) childFields_Change(ctx context.Context, field graphq
 		return ec.fieldContext_Change_before(ctx, field)
 	case "after":
 		return ec.fieldContext_Change_after(ctx, field)
+	case "version":
+		return ec.fieldContext_Change_version(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Change", field.Name)
 }
@@ -4972,6 +5095,8 @@ func (ec *executionContext) childFields_Commitment(ctx context.Context, field gr
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Commitment_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Commitment_version(ctx, field)
 	case "promisors":
 		return ec.fieldContext_Commitment_promisors(ctx, field)
 	case "beneficiaries":
@@ -5108,6 +5233,8 @@ func (ec *executionContext) childFields_Document(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Document_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Document_version(ctx, field)
 	case "title":
 		return ec.fieldContext_Document_title(ctx, field)
 	case "type":
@@ -5182,6 +5309,8 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Event_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Event_version(ctx, field)
 	case "name":
 		return ec.fieldContext_Event_name(ctx, field)
 	case "kind":
@@ -5280,6 +5409,8 @@ func (ec *executionContext) childFields_Issue(ctx context.Context, field graphql
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Issue_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Issue_version(ctx, field)
 	case "name":
 		return ec.fieldContext_Issue_name(ctx, field)
 	case "parent":
@@ -5398,6 +5529,8 @@ func (ec *executionContext) childFields_Participation(ctx context.Context, field
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Participation_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Participation_version(ctx, field)
 	case "event":
 		return ec.fieldContext_Participation_event(ctx, field)
 	case "actor":
@@ -5474,6 +5607,8 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Position_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Position_version(ctx, field)
 	case "holder":
 		return ec.fieldContext_Position_holder(ctx, field)
 	case "proposition":
@@ -5550,6 +5685,8 @@ func (ec *executionContext) childFields_Proposition(ctx context.Context, field g
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Proposition_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Proposition_version(ctx, field)
 	case "issue":
 		return ec.fieldContext_Proposition_issue(ctx, field)
 	case "text":
@@ -5602,6 +5739,8 @@ func (ec *executionContext) childFields_Relation(ctx context.Context, field grap
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Relation_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Relation_version(ctx, field)
 	case "kind":
 		return ec.fieldContext_Relation_kind(ctx, field)
 	case "subject":
@@ -5666,6 +5805,8 @@ func (ec *executionContext) childFields_Requirement(ctx context.Context, field g
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Requirement_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Requirement_version(ctx, field)
 	case "subject":
 		return ec.fieldContext_Requirement_subject(ctx, field)
 	case "kind":
@@ -5726,6 +5867,8 @@ func (ec *executionContext) childFields_Role(ctx context.Context, field graphql.
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Role_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Role_version(ctx, field)
 	case "holder":
 		return ec.fieldContext_Role_holder(ctx, field)
 	case "post":
@@ -5824,6 +5967,8 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Source_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Source_version(ctx, field)
 	case "title":
 		return ec.fieldContext_Source_title(ctx, field)
 	case "publisher":
@@ -5890,6 +6035,8 @@ func (ec *executionContext) childFields_Statement(ctx context.Context, field gra
 	switch field.Name {
 	case "id":
 		return ec.fieldContext_Statement_id(ctx, field)
+	case "version":
+		return ec.fieldContext_Statement_version(ctx, field)
 	case "speaker":
 		return ec.fieldContext_Statement_speaker(ctx, field)
 	case "mode":
@@ -11342,6 +11489,29 @@ func (ec *executionContext) fieldContext_Change_after(_ context.Context, field g
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
+func (ec *executionContext) _Change_version(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Change_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Change().Version(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Change_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Change", field, true, true, "Int")
+}
+
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11482,6 +11652,29 @@ func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Commitment_version(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Commitment_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Commitment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Commitment_promisors(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
@@ -12667,6 +12860,29 @@ func (ec *executionContext) fieldContext_Document_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Document_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Document_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13422,6 +13638,29 @@ func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Event_version(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Event_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Event_name(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14159,6 +14398,29 @@ func (ec *executionContext) fieldContext_Group_id(_ context.Context, field graph
 	return graphql.NewScalarFieldContext("Group", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Group_version(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Group_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Group_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Group_kind(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -14857,6 +15119,29 @@ func (ec *executionContext) _Issue_id(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_Issue_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Issue_version(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Issue_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Issue_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Issue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Issue_name(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
@@ -17350,6 +17635,29 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Organization_version(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Organization_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Organization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Organization", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18073,6 +18381,29 @@ func (ec *executionContext) fieldContext_Participation_id(_ context.Context, fie
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Participation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Participation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Participation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Participation", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Participation_event(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -18731,6 +19062,29 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Person_version(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -19360,6 +19714,29 @@ func (ec *executionContext) _Position_id(ctx context.Context, field graphql.Coll
 }
 func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Position_version(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Position_holder(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
@@ -20099,6 +20476,29 @@ func (ec *executionContext) _Proposition_id(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Proposition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Proposition_version(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Proposition_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Proposition_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Proposition", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Proposition_issue(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
@@ -21481,6 +21881,29 @@ func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field gr
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Relation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Relation_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Relation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Relation", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Relation_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -22041,6 +22464,29 @@ func (ec *executionContext) _Requirement_id(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Requirement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Requirement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Requirement_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Requirement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Requirement", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Requirement_subject(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
@@ -22635,6 +23081,29 @@ func (ec *executionContext) _Role_id(ctx context.Context, field graphql.Collecte
 }
 func (ec *executionContext) fieldContext_Role_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Role_version(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Role_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Role_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Role", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Role_holder(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
@@ -23449,6 +23918,29 @@ func (ec *executionContext) fieldContext_Source_id(_ context.Context, field grap
 	return graphql.NewScalarFieldContext("Source", field, false, false, "ID")
 }
 
+func (ec *executionContext) _Source_version(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -23969,6 +24461,29 @@ func (ec *executionContext) _State_id(ctx context.Context, field graphql.Collect
 }
 func (ec *executionContext) fieldContext_State_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "ID")
+}
+
+func (ec *executionContext) _State_version(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_State_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_State_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("State", field, false, false, "Int")
 }
 
 func (ec *executionContext) _State_kind(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
@@ -24600,6 +25115,29 @@ func (ec *executionContext) _Statement_id(ctx context.Context, field graphql.Col
 }
 func (ec *executionContext) fieldContext_Statement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Statement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Statement_version(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Version, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Statement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Statement", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Statement_speaker(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
@@ -26954,7 +27492,7 @@ func (ec *executionContext) unmarshalInputActorPatch(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description", "evidence"}
+	fieldsInOrder := [...]string{"id", "kind", "name", "aliases", "description", "evidence", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27004,6 +27542,13 @@ func (ec *executionContext) unmarshalInputActorPatch(ctx context.Context, obj an
 				return it, err
 			}
 			it["evidence"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -27032,7 +27577,7 @@ func (ec *executionContext) unmarshalInputAddEvidenceInput(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "evidence"}
+	fieldsInOrder := [...]string{"id", "evidence", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27054,6 +27599,13 @@ func (ec *executionContext) unmarshalInputAddEvidenceInput(ctx context.Context, 
 				return it, err
 			}
 			it["evidence"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -27294,7 +27846,7 @@ func (ec *executionContext) unmarshalInputCommitmentPatch(ctx context.Context, o
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "promisors", "beneficiaries", "obligation", "polarity", "conditions", "bindingness", "document", "issue", "status", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason"}
+	fieldsInOrder := [...]string{"id", "promisors", "beneficiaries", "obligation", "polarity", "conditions", "bindingness", "document", "issue", "status", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27421,6 +27973,13 @@ func (ec *executionContext) unmarshalInputCommitmentPatch(ctx context.Context, o
 				return it, err
 			}
 			it["rankReason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -27503,7 +28062,7 @@ func (ec *executionContext) unmarshalInputDeleteNodeInput(ctx context.Context, o
 		asMap["deprecate"] = false
 	}
 
-	fieldsInOrder := [...]string{"id", "deprecate", "reason"}
+	fieldsInOrder := [...]string{"id", "deprecate", "reason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27532,6 +28091,13 @@ func (ec *executionContext) unmarshalInputDeleteNodeInput(ctx context.Context, o
 				return it, err
 			}
 			it["reason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -27694,7 +28260,7 @@ func (ec *executionContext) unmarshalInputDocumentPatch(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "type", "stage", "status", "drafters", "backers", "parties", "package", "packageSize", "refines", "issues", "description", "evidence"}
+	fieldsInOrder := [...]string{"id", "title", "type", "stage", "status", "drafters", "backers", "parties", "package", "packageSize", "refines", "issues", "description", "evidence", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27800,6 +28366,13 @@ func (ec *executionContext) unmarshalInputDocumentPatch(ctx context.Context, obj
 				return it, err
 			}
 			it["evidence"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -27920,7 +28493,7 @@ func (ec *executionContext) unmarshalInputEventPatch(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "kind", "place", "date", "partOf", "description", "evidence"}
+	fieldsInOrder := [...]string{"id", "name", "kind", "place", "date", "partOf", "description", "evidence", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -27984,6 +28557,13 @@ func (ec *executionContext) unmarshalInputEventPatch(ctx context.Context, obj an
 				return it, err
 			}
 			it["evidence"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -28183,7 +28763,7 @@ func (ec *executionContext) unmarshalInputIssuePatch(ctx context.Context, obj an
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "name", "parent", "description", "evidence"}
+	fieldsInOrder := [...]string{"id", "name", "parent", "description", "evidence", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28226,6 +28806,13 @@ func (ec *executionContext) unmarshalInputIssuePatch(ctx context.Context, obj an
 				return it, err
 			}
 			it["evidence"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -28374,7 +28961,7 @@ func (ec *executionContext) unmarshalInputParticipationPatch(ctx context.Context
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "event", "actor", "role", "onBehalfOf", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason"}
+	fieldsInOrder := [...]string{"id", "event", "actor", "role", "onBehalfOf", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28466,6 +29053,13 @@ func (ec *executionContext) unmarshalInputParticipationPatch(ctx context.Context
 				return it, err
 			}
 			it["rankReason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -28635,7 +29229,7 @@ func (ec *executionContext) unmarshalInputPositionPatch(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "holder", "proposition", "stance", "speechAct", "summary", "conditions", "redLine", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason"}
+	fieldsInOrder := [...]string{"id", "holder", "proposition", "stance", "speechAct", "summary", "conditions", "redLine", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28748,6 +29342,13 @@ func (ec *executionContext) unmarshalInputPositionPatch(ctx context.Context, obj
 				return it, err
 			}
 			it["rankReason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -28840,7 +29441,7 @@ func (ec *executionContext) unmarshalInputPropositionPatch(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "issue", "text", "evidence"}
+	fieldsInOrder := [...]string{"id", "issue", "text", "evidence", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28876,6 +29477,13 @@ func (ec *executionContext) unmarshalInputPropositionPatch(ctx context.Context, 
 				return it, err
 			}
 			it["evidence"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -28904,7 +29512,7 @@ func (ec *executionContext) unmarshalInputRateCommitmentInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "status", "date", "ratedBy", "note", "evidence"}
+	fieldsInOrder := [...]string{"id", "status", "date", "ratedBy", "note", "evidence", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -28954,6 +29562,13 @@ func (ec *executionContext) unmarshalInputRateCommitmentInput(ctx context.Contex
 				return it, err
 			}
 			it["evidence"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -29102,7 +29717,7 @@ func (ec *executionContext) unmarshalInputRelationPatch(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "kind", "subject", "object", "label", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason"}
+	fieldsInOrder := [...]string{"id", "kind", "subject", "object", "label", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -29194,6 +29809,13 @@ func (ec *executionContext) unmarshalInputRelationPatch(ctx context.Context, obj
 				return it, err
 			}
 			it["rankReason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -29222,7 +29844,7 @@ func (ec *executionContext) unmarshalInputRemoveEvidenceInput(ctx context.Contex
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "index"}
+	fieldsInOrder := [...]string{"id", "index", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -29244,6 +29866,13 @@ func (ec *executionContext) unmarshalInputRemoveEvidenceInput(ctx context.Contex
 				return it, err
 			}
 			it["index"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -29392,7 +30021,7 @@ func (ec *executionContext) unmarshalInputRequirementPatch(ctx context.Context, 
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "subject", "kind", "actor", "description", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason"}
+	fieldsInOrder := [...]string{"id", "subject", "kind", "actor", "description", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -29484,6 +30113,13 @@ func (ec *executionContext) unmarshalInputRequirementPatch(ctx context.Context, 
 				return it, err
 			}
 			it["rankReason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -29675,7 +30311,7 @@ func (ec *executionContext) unmarshalInputRolePatch(ctx context.Context, obj any
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "holder", "post", "organization", "onBehalfOf", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason"}
+	fieldsInOrder := [...]string{"id", "holder", "post", "organization", "onBehalfOf", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -29767,6 +30403,13 @@ func (ec *executionContext) unmarshalInputRolePatch(ctx context.Context, obj any
 				return it, err
 			}
 			it["rankReason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -29873,7 +30516,7 @@ func (ec *executionContext) unmarshalInputSourcePatch(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "text", "publisher", "url", "published"}
+	fieldsInOrder := [...]string{"id", "title", "text", "publisher", "url", "published", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -29923,6 +30566,13 @@ func (ec *executionContext) unmarshalInputSourcePatch(ctx context.Context, obj a
 				return it, err
 			}
 			it["published"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -30099,7 +30749,7 @@ func (ec *executionContext) unmarshalInputStatementPatch(ctx context.Context, ob
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "speaker", "mode", "words", "cueVerb", "event", "venue", "audience", "expresses", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason"}
+	fieldsInOrder := [...]string{"id", "speaker", "mode", "words", "cueVerb", "event", "venue", "audience", "expresses", "evidence", "attribution", "validFrom", "validTo", "assertedAt", "rank", "rankReason", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -30219,6 +30869,13 @@ func (ec *executionContext) unmarshalInputStatementPatch(ctx context.Context, ob
 				return it, err
 			}
 			it["rankReason"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -30318,7 +30975,7 @@ func (ec *executionContext) unmarshalInputSupersedePositionInput(ctx context.Con
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "position"}
+	fieldsInOrder := [...]string{"id", "position", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -30340,6 +30997,13 @@ func (ec *executionContext) unmarshalInputSupersedePositionInput(ctx context.Con
 				return it, err
 			}
 			it["position"] = data
+		case "expectedVersion":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["expectedVersion"] = data
 		}
 	}
 	return it, nil
@@ -31055,6 +31719,12 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Change_version(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -31161,6 +31831,11 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 			out.Values[i] = graphql.MarshalString("Commitment")
 		case "id":
 			out.Values[i] = ec._Commitment_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Commitment_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -31631,6 +32306,11 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Document_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "title":
 			out.Values[i] = ec._Document_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -31875,6 +32555,11 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = graphql.MarshalString("Event")
 		case "id":
 			out.Values[i] = ec._Event_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Event_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -32177,6 +32862,11 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Group_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Group_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -32341,6 +33031,11 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 			out.Values[i] = graphql.MarshalString("Issue")
 		case "id":
 			out.Values[i] = ec._Issue_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Issue_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -32982,6 +33677,11 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Organization_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Organization_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33151,6 +33851,11 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 			out.Values[i] = graphql.MarshalString("Participation")
 		case "id":
 			out.Values[i] = ec._Participation_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Participation_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -33413,6 +34118,11 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Person_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Person_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -33534,6 +34244,11 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 			out.Values[i] = graphql.MarshalString("Position")
 		case "id":
 			out.Values[i] = ec._Position_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Position_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -33782,6 +34497,11 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = graphql.MarshalString("Proposition")
 		case "id":
 			out.Values[i] = ec._Proposition_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Proposition_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -34141,6 +34861,11 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Relation_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._Relation_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -34353,6 +35078,11 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 			out.Values[i] = graphql.MarshalString("Requirement")
 		case "id":
 			out.Values[i] = ec._Requirement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Requirement_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -34601,6 +35331,11 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 			out.Values[i] = graphql.MarshalString("Role")
 		case "id":
 			out.Values[i] = ec._Role_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Role_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
@@ -34947,6 +35682,11 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._Source_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "title":
 			out.Values[i] = ec._Source_title(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35180,6 +35920,11 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "version":
+			out.Values[i] = ec._State_version(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "kind":
 			out.Values[i] = ec._State_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -35301,6 +36046,11 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 			out.Values[i] = graphql.MarshalString("Statement")
 		case "id":
 			out.Values[i] = ec._Statement_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "version":
+			out.Values[i] = ec._Statement_version(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}

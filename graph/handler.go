@@ -103,6 +103,9 @@ func presentError(ctx context.Context, err error, logger *slog.Logger, store par
 			}
 			gerr.Extensions["problems"] = problems
 		}
+		for k, v := range de.Details {
+			gerr.Extensions[k] = v
+		}
 	case gerr.Extensions != nil && gerr.Extensions["code"] != nil:
 		// Parse and validation errors: gqlgen has set
 		// GRAPHQL_PARSE_FAILED or GRAPHQL_VALIDATION_FAILED.

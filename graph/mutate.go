@@ -134,40 +134,94 @@ func changePtrs(cs []parley.Change) []*parley.Change {
 	return out
 }
 
-// stored reloads a node after a write, so that the answer shows what the
-// store holds (evidence located, defaults set).
-func stored[T any](ctx context.Context, r *Resolver, id string) (*T, error) {
-	n, err := r.Store.Node(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	t, ok := n.(*T)
+// expectedVersion takes the optional expectedVersion out of a mutation's
+// input: 0 when not given.
+func expectedVersion(input map[string]any) (int, map[string]any, error) {
+	v, ok := input["expectedVersion"]
 	if !ok {
-		return nil, parley.Errorf(parley.EInternal, "node %q is a %T", id, n)
+		return 0, input, nil
 	}
-	return t, nil
+	rest := make(map[string]any, len(input))
+	for k, x := range input {
+		if k != "expectedVersion" {
+			rest[k] = x
+		}
+	}
+	if isNull(v) {
+		return 0, rest, nil
+	}
+	n, ok := toInt(deref(v))
+	if !ok || n < 1 {
+		return 0, nil, parley.Errorf(parley.EInvalid, "input.expectedVersion: a version is a whole number from 1 (the node's version field)")
+	}
+	return n, rest, nil
+}
+
+// written returns the node with the id as a write left it: as the write's
+// change recorded it, or, when the write changed nothing, as it was read.
+func written[T any](id string, changes []parley.Change, read *T) (*T, error) {
+	for i := len(changes) - 1; i >= 0; i-- {
+		if c := changes[i]; c.NodeID == id && c.Node != nil {
+			t, ok := c.Node.(*T)
+			if !ok {
+				return nil, parley.Errorf(parley.EInternal, "node %q is a %T", id, c.Node)
+			}
+			return t, nil
+		}
+	}
+	if read == nil {
+		return nil, parley.Errorf(parley.EInternal, "node %q: the write returned no node", id)
+	}
+	return read, nil
+}
+
+// writtenNode is written for a node of any type.
+func writtenNode(id string, changes []parley.Change, read any) any {
+	for i := len(changes) - 1; i >= 0; i-- {
+		if c := changes[i]; c.NodeID == id && c.Node != nil {
+			return c.Node
+		}
+	}
+	return read
 }
 
 // put creates (isNew) or updates a node of type T from a mutation's input,
 // as the n-th node of its section of a dataset ("actors", "positions"…),
-// and returns it as stored, with the changes recorded.
+// and returns it as stored, with the changes recorded. An update reads the
+// node, applies the input and writes the result in one transaction.
 func put[T any](ctx context.Context, r *Resolver, section string, input map[string]any, isNew bool) (*T, []*parley.Change, error) {
 	if err := authorize(ctx, parley.RoleEditor); err != nil {
 		return nil, nil, err
 	}
 	id := str(input["id"])
-	rec := input
-	if !isNew {
-		n, err := r.Store.Node(ctx, id)
+	paths := map[string]string{section + "[0]": "input"}
+	if isNew {
+		t := new(T)
+		if err := decodeInto(input, t); err != nil {
+			return nil, nil, err
+		}
+		changes, err := r.Store.Apply(ctx, []parley.Mutation{{Put: t, New: true}})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, inputError(err, paths)
 		}
-		if _, ok := n.(*T); !ok {
+		out, err := written[T](id, changes, nil)
+		return out, changePtrs(changes), err
+	}
+	expected, input, err := expectedVersion(input)
+	if err != nil {
+		return nil, nil, err
+	}
+	var read *T
+	changes, err := r.Store.Update(ctx, id, func(n any) ([]parley.Mutation, error) {
+		cur, ok := n.(*T)
+		if !ok {
 			var zero T
-			return nil, nil, parley.Errorf(parley.EConflict, "%q is a %T, not a %T", id, n, &zero)
+			return nil, parley.Errorf(parley.EConflict, "%q is a %T, not a %T", id, n, &zero)
 		}
-		if rec, err = toMap(n); err != nil {
-			return nil, nil, err
+		read = cur
+		rec, err := toMap(n)
+		if err != nil {
+			return nil, err
 		}
 		for k, v := range input {
 			if isNull(v) {
@@ -176,16 +230,16 @@ func put[T any](ctx context.Context, r *Resolver, section string, input map[stri
 				rec[k] = v
 			}
 		}
-	}
-	t := new(T)
-	if err := decodeInto(rec, t); err != nil {
-		return nil, nil, err
-	}
-	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Put: t, New: isNew}})
+		t := new(T)
+		if err := decodeInto(rec, t); err != nil {
+			return nil, err
+		}
+		return []parley.Mutation{{Put: t, IfVersion: expected}}, nil
+	})
 	if err != nil {
-		return nil, nil, inputError(err, map[string]string{section + "[0]": "input"})
+		return nil, nil, inputError(err, paths)
 	}
-	out, err := stored[T](ctx, r, id)
+	out, err := written(id, changes, read)
 	return out, changePtrs(changes), err
 }
 
@@ -203,40 +257,41 @@ func (r *Resolver) deleteNode(ctx context.Context, input map[string]any) (*model
 	if err := authorize(ctx, parley.RoleAdmin); err != nil {
 		return nil, err
 	}
+	expected, input, err := expectedVersion(input)
+	if err != nil {
+		return nil, err
+	}
 	id := str(input["id"])
 	deprecate := boolean(input["deprecate"])
 	if !deprecate {
-		changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpDelete, Delete: id}})
+		changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpDelete, Delete: id, IfVersion: expected}})
 		if err != nil {
 			return nil, err
 		}
 		return &model.DeleteNodePayload{ID: id, Changes: changePtrs(changes)}, nil
 	}
-	n, err := r.Store.Node(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !isAssertion(n) {
-		return nil, parley.Errorf(parley.EInvalid, "input.deprecate: %q is not an assertion; only assertions have a rank to deprecate", id)
-	}
 	reason := str(input["reason"])
 	if reason == "" {
 		reason = "OTHER"
 	}
-	next, err := rebuild(n, func(m map[string]any) {
-		m["rank"], m["rankReason"] = parley.RankDeprecated, reason
+	var read any
+	changes, err := r.Store.Update(ctx, id, func(n any) ([]parley.Mutation, error) {
+		if !isAssertion(n) {
+			return nil, parley.Errorf(parley.EInvalid, "input.deprecate: %q is not an assertion; only assertions have a rank to deprecate", id)
+		}
+		read = n
+		next, err := rebuild(n, func(m map[string]any) {
+			m["rank"], m["rankReason"] = parley.RankDeprecated, reason
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []parley.Mutation{{Op: parley.OpDeprecate, Put: next, IfVersion: expected}}, nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpDeprecate, Put: next}})
-	if err != nil {
-		return nil, err
-	}
-	now, err := r.Store.Node(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	now := writtenNode(id, changes, read)
 	return &model.DeleteNodePayload{ID: id, Deprecated: true, Node: model.WrapNode(now), Changes: changePtrs(changes)}, nil
 }
 
@@ -246,53 +301,56 @@ func sectionOf(n any) string {
 	return parley.Section(t)
 }
 
-// edit returns the new list and, for problem paths, which of the node's
-// paths stand for which of the input's.
-func (r *Resolver) editEvidence(ctx context.Context, id string, edit func([]any) ([]any, map[string]string, error)) (*model.EvidencePayload, error) {
+// editEvidence changes the evidence of the node with the id, reading and
+// writing it in one transaction. edit returns the new list and, for
+// problem paths, which of the node's paths stand for which of the input's.
+func (r *Resolver) editEvidence(ctx context.Context, input map[string]any, edit func([]any) ([]any, map[string]string, error)) (*model.EvidencePayload, error) {
 	if err := authorize(ctx, parley.RoleEditor); err != nil {
 		return nil, err
 	}
-	n, err := r.Store.Node(ctx, id)
+	expected, input, err := expectedVersion(input)
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := n.(*parley.Source); ok {
-		return nil, parley.Errorf(parley.EInvalid, "input.id: a source has no evidence")
-	}
-	var editErr error
-	var paths map[string]string
-	next, err := rebuild(n, func(m map[string]any) {
-		evs, _ := m["evidence"].([]any)
-		evs, paths, editErr = edit(evs)
-		m["evidence"] = evs
-	})
-	if editErr != nil {
-		return nil, editErr
-	}
-	if err != nil {
-		return nil, err
-	}
-	sec := sectionOf(n) + "[0]"
+	id := str(input["id"])
+	var read any
 	prefixes := map[string]string{}
-	for k, v := range paths {
-		prefixes[sec+k] = v
-	}
-	prefixes[sec] = "input"
-	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Put: next}})
+	changes, err := r.Store.Update(ctx, id, func(n any) ([]parley.Mutation, error) {
+		if _, ok := n.(*parley.Source); ok {
+			return nil, parley.Errorf(parley.EInvalid, "input.id: a source has no evidence")
+		}
+		read = n
+		var editErr error
+		var paths map[string]string
+		next, err := rebuild(n, func(m map[string]any) {
+			evs, _ := m["evidence"].([]any)
+			evs, paths, editErr = edit(evs)
+			m["evidence"] = evs
+		})
+		if editErr != nil {
+			return nil, editErr
+		}
+		if err != nil {
+			return nil, err
+		}
+		sec := sectionOf(n) + "[0]"
+		clear(prefixes)
+		for k, v := range paths {
+			prefixes[sec+k] = v
+		}
+		prefixes[sec] = "input"
+		return []parley.Mutation{{Put: next, IfVersion: expected}}, nil
+	})
 	if err != nil {
 		return nil, inputError(err, prefixes)
 	}
-	now, err := r.Store.Node(ctx, id)
-	if err != nil {
-		return nil, err
-	}
+	now := writtenNode(id, changes, read)
 	return &model.EvidencePayload{Node: model.WrapNode(now), Changes: changePtrs(changes)}, nil
 }
 
 func (r *Resolver) addEvidence(ctx context.Context, input map[string]any) (*model.EvidencePayload, error) {
-	id := str(input["id"])
 	ev, _ := input["evidence"].(map[string]any)
-	return r.editEvidence(ctx, id, func(evs []any) ([]any, map[string]string, error) {
+	return r.editEvidence(ctx, input, func(evs []any) ([]any, map[string]string, error) {
 		return append(evs, ev), map[string]string{fmt.Sprintf(".evidence[%d]", len(evs)): "input.evidence"}, nil
 	})
 }
@@ -300,7 +358,7 @@ func (r *Resolver) addEvidence(ctx context.Context, input map[string]any) (*mode
 func (r *Resolver) removeEvidence(ctx context.Context, input map[string]any) (*model.EvidencePayload, error) {
 	id := str(input["id"])
 	index, _ := toInt(deref(input["index"]))
-	return r.editEvidence(ctx, id, func(evs []any) ([]any, map[string]string, error) {
+	return r.editEvidence(ctx, input, func(evs []any) ([]any, map[string]string, error) {
 		if index < 0 || index >= len(evs) {
 			return nil, nil, parley.Errorf(parley.EInvalid, "input.index: %q has %d evidence spans; there is no span %d", id, len(evs), index)
 		}
@@ -312,42 +370,48 @@ func (r *Resolver) supersedePosition(ctx context.Context, input map[string]any) 
 	if err := authorize(ctx, parley.RoleEditor); err != nil {
 		return nil, err
 	}
+	expected, input, err := expectedVersion(input)
+	if err != nil {
+		return nil, err
+	}
 	oldID := str(input["id"])
-	n, err := r.Store.Node(ctx, oldID)
-	if err != nil {
-		return nil, err
-	}
-	old, ok := n.(*parley.Position)
-	if !ok {
-		return nil, parley.Errorf(parley.EInvalid, "input.id: %q is not a position", oldID)
-	}
-	if old.SupersededBy != "" {
-		return nil, parley.Errorf(parley.EConflict, "input.id: %q is already superseded by %q", oldID, old.SupersededBy)
-	}
 	pm, _ := input["position"].(map[string]any)
-	pm["supersedes"] = oldID
+	rec := make(map[string]any, len(pm)+1)
+	for k, v := range pm {
+		rec[k] = v
+	}
+	rec["supersedes"] = oldID
 	next := new(parley.Position)
-	if err := decodeInto(pm, next); err != nil {
+	if err := decodeInto(rec, next); err != nil {
 		return nil, err
 	}
-	replaced, err := rebuild(old, func(m map[string]any) {
-		m["rank"], m["rankReason"], m["supersededBy"] = parley.RankDeprecated, "SUPERSEDED", next.ID
-	})
-	if err != nil {
-		return nil, err
-	}
-	changes, err := r.Store.Apply(ctx, []parley.Mutation{
-		{Op: parley.OpSupersede, Put: next, New: true},
-		{Op: parley.OpSupersede, Put: replaced},
+	changes, err := r.Store.Update(ctx, oldID, func(n any) ([]parley.Mutation, error) {
+		old, ok := n.(*parley.Position)
+		if !ok {
+			return nil, parley.Errorf(parley.EInvalid, "input.id: %q is not a position", oldID)
+		}
+		if old.SupersededBy != "" {
+			return nil, parley.Errorf(parley.EConflict, "input.id: %q is already superseded by %q", oldID, old.SupersededBy)
+		}
+		replaced, err := rebuild(old, func(m map[string]any) {
+			m["rank"], m["rankReason"], m["supersededBy"] = parley.RankDeprecated, "SUPERSEDED", next.ID
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []parley.Mutation{
+			{Op: parley.OpSupersede, Put: next, New: true},
+			{Op: parley.OpSupersede, Put: replaced, IfVersion: expected},
+		}, nil
 	})
 	if err != nil {
 		return nil, inputError(err, map[string]string{"positions[0]": "input.position", "positions[1]": "input.id"})
 	}
-	p, err := stored[parley.Position](ctx, r, next.ID)
+	p, err := written[parley.Position](next.ID, changes, nil)
 	if err != nil {
 		return nil, err
 	}
-	o, err := stored[parley.Position](ctx, r, oldID)
+	o, err := written[parley.Position](oldID, changes, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -358,34 +422,37 @@ func (r *Resolver) rateCommitment(ctx context.Context, input map[string]any) (*m
 	if err := authorize(ctx, parley.RoleEditor); err != nil {
 		return nil, err
 	}
-	id := str(input["id"])
-	n, err := r.Store.Node(ctx, id)
+	expected, input, err := expectedVersion(input)
 	if err != nil {
 		return nil, err
 	}
-	c, ok := n.(*parley.Commitment)
-	if !ok {
-		return nil, parley.Errorf(parley.EInvalid, "input.id: %q is not a commitment", id)
-	}
+	id := str(input["id"])
 	entry := map[string]any{"recordedBy": parley.PrincipalFrom(ctx).Name}
 	for _, k := range []string{"status", "date", "ratedBy", "note", "evidence"} {
 		if v, ok := input[k]; ok && !isNull(v) {
 			entry[k] = v
 		}
 	}
-	at := len(c.Status)
-	next, err := rebuild(c, func(m map[string]any) {
-		hist, _ := m["status"].([]any)
-		m["status"] = append(hist, entry)
+	at := 0
+	changes, err := r.Store.Update(ctx, id, func(n any) ([]parley.Mutation, error) {
+		c, ok := n.(*parley.Commitment)
+		if !ok {
+			return nil, parley.Errorf(parley.EInvalid, "input.id: %q is not a commitment", id)
+		}
+		at = len(c.Status)
+		next, err := rebuild(c, func(m map[string]any) {
+			hist, _ := m["status"].([]any)
+			m["status"] = append(hist, entry)
+		})
+		if err != nil {
+			return nil, err
+		}
+		return []parley.Mutation{{Op: parley.OpRate, Put: next, IfVersion: expected}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	changes, err := r.Store.Apply(ctx, []parley.Mutation{{Op: parley.OpRate, Put: next}})
 	if err != nil {
 		return nil, inputError(err, map[string]string{fmt.Sprintf("commitments[0].status[%d]", at): "input", "commitments[0]": "input"})
 	}
-	out, err := stored[parley.Commitment](ctx, r, id)
+	out, err := written[parley.Commitment](id, changes, nil)
 	return &model.CommitmentPayload{Commitment: out, Changes: changePtrs(changes)}, err
 }
 

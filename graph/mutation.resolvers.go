@@ -29,6 +29,14 @@ func (r *changeResolver) Node(ctx context.Context, obj *parley.Change) (model.No
 	return nil, nil
 }
 
+// Version is the resolver for the version field.
+func (r *changeResolver) Version(ctx context.Context, obj *parley.Change) (*int, error) {
+	if obj.Version == 0 {
+		return nil, nil
+	}
+	return &obj.Version, nil
+}
+
 // CreateSource is the resolver for the createSource field.
 func (r *mutationResolver) CreateSource(ctx context.Context, input map[string]any) (*model.SourcePayload, error) {
 	n, ch, err := put[parley.Source](ctx, r.Resolver, "sources", input, true)

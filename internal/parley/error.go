@@ -17,6 +17,7 @@ const (
 	ENotFound = "NOT_FOUND"      // a referenced node does not exist
 	EConflict = "CONFLICT"       // the input clashes with what is stored
 	EInternal = "INTERNAL"       // a fault of Parley's, never the caller's
+	EBusy     = "BUSY"           // the database stayed locked by other writers: nothing written, try again
 
 	EUnauthenticated = "UNAUTHENTICATED" // no valid token where one is needed
 	EForbidden       = "FORBIDDEN"       // the token's role may not do this
@@ -55,6 +56,9 @@ type Error struct {
 	Message string
 	// Problems lists each field-level problem when Code is EInvalid.
 	Problems []Problem
+	// Details are facts a client may act on, such as the currentVersion
+	// of a version conflict; the API shows them as extensions.
+	Details map[string]any
 }
 
 func (e *Error) Error() string {

@@ -56,6 +56,7 @@ type Dataset struct {
 // Source is a document Parley's evidence points into, with its full text.
 type Source struct {
 	ID        string `json:"id"`
+	Version   int    `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Title     string `json:"title"`
 	Publisher string `json:"publisher,omitempty"`
 	URL       string `json:"url,omitempty"`
@@ -107,6 +108,7 @@ type Assertion struct {
 // Actor is anything that can speak, commit or be a party.
 type Actor struct {
 	ID          string      `json:"id"`
+	Version     int         `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Kind        ActorKind   `json:"kind"`
 	Name        string      `json:"name"`
 	Aliases     []string    `json:"aliases,omitempty"`
@@ -117,6 +119,7 @@ type Actor struct {
 // Event is a meeting, call, address or other occasion.
 type Event struct {
 	ID          string      `json:"id"`
+	Version     int         `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Name        string      `json:"name"`
 	Kind        string      `json:"kind"`
 	Place       string      `json:"place,omitempty"`
@@ -129,6 +132,7 @@ type Event struct {
 // Issue is an agenda topic, possibly within a broader one.
 type Issue struct {
 	ID          string      `json:"id"`
+	Version     int         `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Name        string      `json:"name"`
 	Parent      string      `json:"parent,omitempty"`
 	Description string      `json:"description,omitempty"`
@@ -139,6 +143,7 @@ type Issue struct {
 // or against; conflicts are found where stances on one proposition oppose.
 type Proposition struct {
 	ID       string      `json:"id"`
+	Version  int         `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Issue    string      `json:"issue"`
 	Text     string      `json:"text"`
 	Evidence []*Evidence `json:"evidence,omitempty"`
@@ -147,6 +152,7 @@ type Proposition struct {
 // Document is a draft or agreement, or a package of them.
 type Document struct {
 	ID       string   `json:"id"`
+	Version  int      `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Title    string   `json:"title"`
 	Type     string   `json:"type"`
 	Stage    string   `json:"stage,omitempty"`
@@ -169,6 +175,7 @@ type Document struct {
 // Role is a person's tenure of a post for or on behalf of an actor.
 type Role struct {
 	ID           string `json:"id"`
+	Version      int    `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Holder       string `json:"holder"`
 	Post         string `json:"post"`
 	Organization string `json:"organization,omitempty"`
@@ -179,6 +186,7 @@ type Role struct {
 // Relation is a light tie between two actors: family, membership, contact.
 type Relation struct {
 	ID        string `json:"id"`
+	Version   int    `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Kind      string `json:"kind"`
 	Subject   string `json:"subject"`
 	Object    string `json:"object"`
@@ -189,6 +197,7 @@ type Relation struct {
 // Participation is an actor's part in an event.
 type Participation struct {
 	ID         string `json:"id"`
+	Version    int    `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Event      string `json:"event"`
 	Actor      string `json:"actor"`
 	Role       string `json:"role"`
@@ -199,6 +208,7 @@ type Participation struct {
 // Position is a holder's stance on a proposition.
 type Position struct {
 	ID          string   `json:"id"`
+	Version     int      `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Holder      string   `json:"holder"`
 	Proposition string   `json:"proposition"`
 	Stance      Stance   `json:"stance"`
@@ -217,6 +227,7 @@ type Position struct {
 // take on, towards beneficiaries.
 type Commitment struct {
 	ID            string   `json:"id"`
+	Version       int      `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Promisors     []string `json:"promisors"`
 	Beneficiaries []string `json:"beneficiaries,omitempty"`
 	Obligation    string   `json:"obligation"`
@@ -246,6 +257,7 @@ type StatusEntry struct {
 // effect, such as approval by the US Congress.
 type Requirement struct {
 	ID          string `json:"id"`
+	Version     int    `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Subject     string `json:"subject"`
 	Kind        string `json:"kind"`
 	Actor       string `json:"actor,omitempty"`
@@ -256,6 +268,7 @@ type Requirement struct {
 // Statement is an utterance: a direct or indirect quote of a speaker.
 type Statement struct {
 	ID      string `json:"id"`
+	Version int    `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
 	Speaker string `json:"speaker"`
 	Mode    string `json:"mode"`
 	// Words is what was said: the quoted words for a direct quote, the

@@ -1,6 +1,10 @@
 package parley
 
-import "context"
+import (
+	"context"
+	"fmt"
+	"reflect"
+)
 
 // Roles of API tokens, each allowed what the one before it is.
 const (
@@ -82,6 +86,11 @@ type Mutation struct {
 	// Delete is the id of a node to delete; refused with EConflict, naming
 	// them, while other nodes refer to it.
 	Delete string
+	// IfVersion, when not 0, is the version of the node that Put replaces
+	// or Delete deletes that the client saw: if the node is at another
+	// version now, nothing is written and the write fails with a
+	// VersionConflict (code EConflict), as HTTP's If-Match does.
+	IfVersion int
 }
 
 // Change is one recorded write.
@@ -94,6 +103,12 @@ type Change struct {
 	At       string // RFC 3339, UTC
 	// Before and After are the node's record as JSON; empty for none.
 	Before, After string
+	// Version is the node's version after the change; 0 for a delete (and
+	// for changes recorded before nodes had versions).
+	Version int
+	// Node is the node as the change left it (its Version set), when the
+	// write returns it; nil for a delete and in the history.
+	Node any
 }
 
 // ChangeQuery selects changes, newest first; nil fields are not given.
@@ -116,6 +131,16 @@ type Writer interface {
 	// "positions[0].evidence[1].quote" where the n-th Put of a type is
 	// "<section>[n]".
 	Apply(ctx context.Context, muts []Mutation) ([]Change, error)
+	// Update is a read-modify-write of one node: inside one write
+	// transaction it reads the node with the id (ENotFound if there is
+	// none), calls edit with it (a *Actor, *Position…, Version set), and
+	// validates, applies and records the mutations edit returns as Apply
+	// does. No other write, in this process or another on the same store,
+	// comes between the read and the write, so none is lost. If edit fails
+	// nothing is written and its error is returned. edit may be called
+	// more than once (when the store retries a transaction), so it must
+	// not have other effects.
+	Update(ctx context.Context, id string, edit func(current any) ([]Mutation, error)) ([]Change, error)
 	// Changes returns one page of the history, newest first, and whether
 	// there is more.
 	Changes(ctx context.Context, q ChangeQuery) ([]Change, bool, error)
@@ -133,4 +158,40 @@ type Tokens interface {
 	// Authenticate returns the principal of a token; EUnauthenticated for
 	// an unknown or revoked token.
 	Authenticate(ctx context.Context, token string) (*Principal, error)
+}
+
+// Revision returns the stored version of a node (a *Actor, *Position…);
+// 0 for a value that is not a node or was not read from a store.
+func Revision(v any) int {
+	if f := versionField(v); f.IsValid() {
+		return int(f.Int())
+	}
+	return 0
+}
+
+// SetRevision sets the stored version of a node; stores call it when
+// they read one.
+func SetRevision(v any, n int) {
+	if f := versionField(v); f.IsValid() {
+		f.SetInt(int64(n))
+	}
+}
+
+func versionField(v any) reflect.Value {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+		return reflect.Value{}
+	}
+	return rv.Elem().FieldByName("Version")
+}
+
+// VersionConflict is the error of a write whose IfVersion is not the
+// node's version: the client read the node before another change.
+func VersionConflict(id string, expected, current int) *Error {
+	return &Error{
+		Code: EConflict,
+		Message: fmt.Sprintf("%q is at version %d, not %d: it changed since that version was read; read it again and reapply the change",
+			id, current, expected),
+		Details: map[string]any{"currentVersion": current, "expectedVersion": expected},
+	}
 }

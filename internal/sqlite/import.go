@@ -114,9 +114,9 @@ func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.Impo
 	// An import's history names what it created or replaced, with the
 	// record it replaced; the new record is the node itself, so it is not
 	// copied (a bulk import would store everything twice).
-	w.onChange = func(id string, t parley.NodeType, before, after string) error {
-		return w.exec("INSERT INTO changes (node_id, node_type, op, author, at, before, after) VALUES (?, ?, 'IMPORT', ?, ?, ?, NULL)",
-			id, string(t), author, w.now, null(before))
+	w.onChange = func(id string, t parley.NodeType, before, after string, version int) error {
+		return w.exec("INSERT INTO changes (node_id, node_type, op, author, at, before, after, version) VALUES (?, ?, 'IMPORT', ?, ?, ?, NULL, ?)",
+			id, string(t), author, w.now, null(before), version)
 	}
 	bulk, err := db.bulkStart(ctx, tx, files, w, author)
 	if err != nil {
@@ -210,7 +210,7 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, files []*parley.Dataset
 				return fmt.Errorf("search rows: %w", err)
 			}
 		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at) SELECT id, type, 'IMPORT', ?, ? FROM nodes ORDER BY id",
+		if _, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, version) SELECT id, type, 'IMPORT', ?, ?, version FROM nodes ORDER BY id",
 			author, w.now); err != nil {
 			return err
 		}
@@ -241,8 +241,8 @@ type writer struct {
 	now string
 	res *parley.ImportResult
 	// onChange, if set, is told of each node created or replaced, with its
-	// record before (empty if new) and after.
-	onChange func(id string, t parley.NodeType, before, after string) error
+	// record before (empty if new) and after, and its new version.
+	onChange func(id string, t parley.NodeType, before, after string, version int) error
 	// stmts caches prepared statements: a bulk import runs the same few
 	// statements a million times.
 	stmts map[string]*sql.Stmt
@@ -292,9 +292,9 @@ func null(s string) any {
 	return s
 }
 
-// put stores a node's record, replacing an older one with other content.
-// It reports whether the typed rows need writing (false when the node is
-// stored unchanged).
+// put stores a node's record, replacing an older one with other content
+// (and one version up). It reports whether the typed rows need writing
+// (false when the node is stored unchanged).
 func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
@@ -309,11 +309,12 @@ func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 		return true, w.exec("INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
 			id, string(t), string(data), hash, w.now)
 	}
-	q, err := w.stmt("SELECT hash, data FROM nodes WHERE id = ?")
+	q, err := w.stmt("SELECT hash, data, version FROM nodes WHERE id = ?")
 	if err != nil {
 		return false, err
 	}
-	err = q.QueryRowContext(w.ctx, id).Scan(&old, &before)
+	version := 1
+	err = q.QueryRowContext(w.ctx, id).Scan(&old, &before, &version)
 	switch {
 	case err == nil && old == hash:
 		w.res.Unchanged++
@@ -325,17 +326,19 @@ func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 			return false, err
 		}
 		w.res.Updated++
+		version++
 	case errors.Is(err, sql.ErrNoRows):
 		w.res.Created++
+		version = 1
 	default:
 		return false, err
 	}
-	if err := w.exec("INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES (?, ?, ?, ?, ?)",
-		id, string(t), string(data), hash, w.now); err != nil {
+	if err := w.exec("INSERT INTO nodes (id, type, data, hash, recorded_at, version) VALUES (?, ?, ?, ?, ?, ?)",
+		id, string(t), string(data), hash, w.now, version); err != nil {
 		return false, err
 	}
 	if w.onChange != nil {
-		if err := w.onChange(id, t, before, string(data)); err != nil {
+		if err := w.onChange(id, t, before, string(data), version); err != nil {
 			return false, err
 		}
 	}

@@ -208,9 +208,9 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 			return nil, err
 		}
 	} else {
-		record, join := "n.type, n.data", " CROSS JOIN nodes n ON n.id = p.id"
+		record, join := "n.type, n.data, n.version", " CROSS JOIN nodes n ON n.id = p.id"
 		if req.IDsOnly {
-			record, join = "'', NULL", ""
+			record, join = "'', NULL, 0", ""
 		}
 		page := prefix + `SELECT p.parent, p.id, ` + record + ` FROM (
 		SELECT parent, id, row_number() OVER (PARTITION BY parent ORDER BY ` + order + `) AS rn
@@ -225,7 +225,8 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 		for rows.Next() {
 			var par, id, t string
 			var data []byte
-			if err := rows.Scan(&par, &id, &t, &data); err != nil {
+			var version int
+			if err := rows.Scan(&par, &id, &t, &data, &version); err != nil {
 				return nil, err
 			}
 			if len(res.IDs[par]) == req.First {
@@ -236,7 +237,7 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 			if req.IDsOnly {
 				continue
 			}
-			node, err := decode(parley.NodeType(t), data)
+			node, err := decodeAt(parley.NodeType(t), data, version)
 			if err != nil {
 				return nil, err
 			}

@@ -22,6 +22,16 @@ func decode(t parley.NodeType, data []byte) (any, error) {
 	return v, nil
 }
 
+// decodeAt decodes a stored record and sets its version.
+func decodeAt(t parley.NodeType, data []byte, version int) (any, error) {
+	v, err := decode(t, data)
+	if err != nil {
+		return nil, err
+	}
+	parley.SetRevision(v, version)
+	return v, nil
+}
+
 // Export implements parley.Store.
 func (db *DB) Export(ctx context.Context) (*parley.Dataset, error) {
 	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
@@ -57,14 +67,15 @@ func (db *DB) Export(ctx context.Context) (*parley.Dataset, error) {
 func (db *DB) Node(ctx context.Context, id string) (any, error) {
 	var t string
 	var data []byte
-	err := db.queryRow(ctx, "SELECT type, data FROM nodes WHERE id = ?", id).Scan(&t, &data)
+	var version int
+	err := db.queryRow(ctx, "SELECT type, data, version FROM nodes WHERE id = ?", id).Scan(&t, &data, &version)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, parley.Errorf(parley.ENotFound, "no node with id %q", id)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("node %s: %w", id, err)
 	}
-	return decode(parley.NodeType(t), data)
+	return decodeAt(parley.NodeType(t), data, version)
 }
 
 // Nodes implements parley.Store. The ids travel as one JSON array, so a
@@ -74,7 +85,7 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.query(ctx, "SELECT id, type, data FROM nodes WHERE id IN (SELECT value FROM json_each(?))", string(keys))
+	rows, err := db.query(ctx, "SELECT id, type, data, version FROM nodes WHERE id IN (SELECT value FROM json_each(?))", string(keys))
 	if err != nil {
 		return nil, fmt.Errorf("nodes: %w", err)
 	}
@@ -83,10 +94,11 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
 	for rows.Next() {
 		var id, t string
 		var data []byte
-		if err := rows.Scan(&id, &t, &data); err != nil {
+		var version int
+		if err := rows.Scan(&id, &t, &data, &version); err != nil {
 			return nil, fmt.Errorf("nodes: %w", err)
 		}
-		v, err := decode(parley.NodeType(t), data)
+		v, err := decodeAt(parley.NodeType(t), data, version)
 		if err != nil {
 			return nil, fmt.Errorf("nodes: %w", err)
 		}

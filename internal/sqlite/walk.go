@@ -67,7 +67,7 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 		cond = " AND " + strings.Join(where, " AND ")
 	}
 	query := "WITH RECURSIVE " + strings.Join(with, ", ") + `
-		SELECT pa.proposition_id, na.data, nb.data
+		SELECT pa.proposition_id, na.data, nb.data, na.version, nb.version
 		FROM props
 		CROSS JOIN positions pa ON pa.proposition_id = props.id
 		CROSS JOIN positions pb ON pb.proposition_id = props.id AND pa.id < pb.id AND pa.holder_id <> pb.holder_id
@@ -88,7 +88,8 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 	for rows.Next() {
 		var prop string
 		var da, dbb []byte
-		if err := rows.Scan(&prop, &da, &dbb); err != nil {
+		var va, vb int
+		if err := rows.Scan(&prop, &da, &dbb, &va, &vb); err != nil {
 			return nil, false, err
 		}
 		c := parley.Conflict{Proposition: prop, A: new(parley.Position), B: new(parley.Position)}
@@ -98,6 +99,7 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 		if err := json.Unmarshal(dbb, c.B); err != nil {
 			return nil, false, err
 		}
+		c.A.Version, c.B.Version = va, vb
 		out = append(out, c)
 	}
 	if err := rows.Err(); err != nil {

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/mattn/go-sqlite3"
+
 	"github.com/parley-graph/parley/internal/parley"
 )
 
@@ -108,11 +110,96 @@ func place(ds *parley.Dataset, v any) (parley.NodeType, string, error) {
 
 // Apply implements parley.Writer.
 func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Change, error) {
+	var changes []parley.Change
+	err := db.write(ctx, "apply", func(tx *sql.Tx) (err error) {
+		changes, err = db.applyIn(ctx, tx, muts)
+		return err
+	})
+	return changes, err
+}
+
+// Update implements parley.Writer: the node is read inside the write
+// transaction (BEGIN IMMEDIATE), so no other writer, in this process or
+// another, comes between the read and the write.
+func (db *DB) Update(ctx context.Context, id string, edit func(current any) ([]parley.Mutation, error)) ([]parley.Change, error) {
+	var changes []parley.Change
+	err := db.write(ctx, "update", func(tx *sql.Tx) error {
+		var t string
+		var data []byte
+		var version int
+		err := tx.QueryRowContext(ctx, "SELECT type, data, version FROM nodes WHERE id = ?", id).Scan(&t, &data, &version)
+		if errors.Is(err, sql.ErrNoRows) {
+			return parley.Errorf(parley.ENotFound, "no node with id %q", id)
+		}
+		if err != nil {
+			return err
+		}
+		current, err := decodeAt(parley.NodeType(t), data, version)
+		if err != nil {
+			return err
+		}
+		muts, err := edit(current)
+		if err != nil {
+			return err
+		}
+		changes, err = db.applyIn(ctx, tx, muts)
+		return err
+	})
+	return changes, err
+}
+
+// writeAttempts is how many times a write transaction is tried when the
+// database stays locked: each attempt waits up to the busy timeout.
+const writeAttempts = 3
+
+// write runs fn in one write transaction and commits it. The transaction
+// begins IMMEDIATE (see DSN): it takes the write lock before it reads, so
+// two writers never read the same state and then both write, and a writer
+// waits (up to the busy timeout) for another to finish rather than fail.
+// Should the database stay locked past that, or SQLite answer SQLITE_BUSY
+// without waiting, the whole transaction is tried again, up to
+// writeAttempts times while ctx lasts; then it fails with parley.EBusy and
+// nothing written. fn may thus run more than once; it must have no effect
+// outside tx.
+func (db *DB) write(ctx context.Context, what string, fn func(*sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := db.writeOnce(ctx, fn)
+		if err == nil || !isBusy(err) {
+			return err
+		}
+		if attempt == writeAttempts || ctx.Err() != nil {
+			return parley.Errorf(parley.EBusy, "%s: the database stayed locked by other writers (%d attempts); nothing was written, try again", what, attempt)
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) writeOnce(ctx context.Context, fn func(*sql.Tx) error) error {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, fmt.Errorf("apply: %w", err)
+		return fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return domainError(err, "commit")
+	}
+	return nil
+}
+
+// isBusy reports whether err is SQLite's SQLITE_BUSY or SQLITE_LOCKED.
+func isBusy(err error) bool {
+	var se sqlite3.Error
+	return errors.As(err, &se) && (se.Code == sqlite3.ErrBusy || se.Code == sqlite3.ErrLocked)
+}
+
+// applyIn validates and applies muts in tx, recording each change.
+func (db *DB) applyIn(ctx context.Context, tx *sql.Tx, muts []parley.Mutation) ([]parley.Change, error) {
 	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339Nano), res: &parley.ImportResult{}}
 	author := parley.AuthorFrom(ctx)
 
@@ -136,7 +223,7 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 	}
 	var problems []parley.Problem
 	for _, p := range puts {
-		have, err := db.nodeType(ctx, tx, p.id)
+		have, version, err := db.nodeVersion(ctx, tx, p.id)
 		if err != nil {
 			return nil, err
 		}
@@ -147,6 +234,8 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 			return nil, parley.Errorf(parley.ENotFound, "no %s with id %q", strings.ToLower(string(p.t)), p.id)
 		case !p.m.New && have != p.t:
 			return nil, parley.Errorf(parley.EConflict, "%q is %s, not %s", p.id, have, p.t)
+		case !p.m.New && p.m.IfVersion != 0 && p.m.IfVersion != version:
+			return nil, parley.VersionConflict(p.id, p.m.IfVersion, version)
 		}
 	}
 	if len(puts) > 0 {
@@ -161,10 +250,18 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 	}
 
 	var changes []parley.Change
-	record := func(id string, t parley.NodeType, op parley.Op, before, after string) error {
+	record := func(id string, t parley.NodeType, op parley.Op, before, after string, version int) error {
 		c := parley.Change{NodeID: id, NodeType: t, Op: op, Author: author, At: w.now, Before: before, After: after}
-		res, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, before, after) VALUES (?, ?, ?, ?, ?, ?, ?)",
-			id, string(t), string(op), author, w.now, null(before), null(after))
+		var v any
+		if after != "" {
+			n, err := decodeAt(t, []byte(after), version)
+			if err != nil {
+				return err
+			}
+			c.Node, c.Version, v = n, version, version
+		}
+		res, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, before, after, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+			id, string(t), string(op), author, w.now, null(before), null(after), v)
 		if err != nil {
 			return err
 		}
@@ -179,12 +276,16 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 			continue
 		}
 		var t, data string
-		err := tx.QueryRowContext(ctx, "SELECT type, data FROM nodes WHERE id = ?", m.Delete).Scan(&t, &data)
+		var version int
+		err := tx.QueryRowContext(ctx, "SELECT type, data, version FROM nodes WHERE id = ?", m.Delete).Scan(&t, &data, &version)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, parley.Errorf(parley.ENotFound, "no node with id %q", m.Delete)
 		}
 		if err != nil {
 			return nil, err
+		}
+		if m.IfVersion != 0 && m.IfVersion != version {
+			return nil, parley.VersionConflict(m.Delete, m.IfVersion, version)
 		}
 		refs, err := db.referring(ctx, tx, m.Delete, 11)
 		if err != nil {
@@ -206,7 +307,7 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 		if err := w.exec("DELETE FROM nodes WHERE id = ?", m.Delete); err != nil {
 			return nil, domainError(err, "delete")
 		}
-		if err := record(m.Delete, parley.NodeType(t), parley.OpDelete, data, ""); err != nil {
+		if err := record(m.Delete, parley.NodeType(t), parley.OpDelete, data, "", 0); err != nil {
 			return nil, err
 		}
 	}
@@ -218,8 +319,8 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 				op = parley.OpCreate
 			}
 		}
-		w.onChange = func(id string, t parley.NodeType, before, after string) error {
-			return record(id, t, op, before, after)
+		w.onChange = func(id string, t parley.NodeType, before, after string, version int) error {
+			return record(id, t, op, before, after, version)
 		}
 		one := &parley.Dataset{}
 		if _, _, err := place(one, p.m.Put); err != nil {
@@ -229,19 +330,19 @@ func (db *DB) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Chang
 			return nil, domainError(err, "write")
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, domainError(err, "apply")
-	}
 	return changes, nil
 }
 
-func (db *DB) nodeType(ctx context.Context, tx *sql.Tx, id string) (parley.NodeType, error) {
+// nodeVersion returns the type and version of the node with the id; ""
+// if there is none.
+func (db *DB) nodeVersion(ctx context.Context, tx *sql.Tx, id string) (parley.NodeType, int, error) {
 	var t string
-	err := tx.QueryRowContext(ctx, "SELECT type FROM nodes WHERE id = ?", id).Scan(&t)
+	var v int
+	err := tx.QueryRowContext(ctx, "SELECT type, version FROM nodes WHERE id = ?", id).Scan(&t, &v)
 	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+		return "", 0, nil
 	}
-	return parley.NodeType(t), err
+	return parley.NodeType(t), v, err
 }
 
 // Changes implements parley.Writer.
@@ -260,7 +361,7 @@ func (db *DB) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Chang
 	if len(where) > 0 {
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
-	rows, err := db.query(ctx, `SELECT seq, node_id, node_type, op, author, at, coalesce(before, ''), coalesce(after, '')
+	rows, err := db.query(ctx, `SELECT seq, node_id, node_type, op, author, at, coalesce(before, ''), coalesce(after, ''), coalesce(version, 0)
 		FROM changes`+cond+" ORDER BY seq DESC LIMIT ?", append(args, q.First+1)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("changes: %w", err)
@@ -270,7 +371,7 @@ func (db *DB) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Chang
 	for rows.Next() {
 		var c parley.Change
 		var t, op string
-		if err := rows.Scan(&c.Seq, &c.NodeID, &t, &op, &c.Author, &c.At, &c.Before, &c.After); err != nil {
+		if err := rows.Scan(&c.Seq, &c.NodeID, &t, &op, &c.Author, &c.At, &c.Before, &c.After, &c.Version); err != nil {
 			return nil, false, err
 		}
 		c.NodeType, c.Op = parley.NodeType(t), parley.Op(op)
