@@ -5,7 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
+	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
@@ -26,7 +29,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	if logger == nil {
 		logger = slog.Default()
 	}
-	o := options{batchWait: DefaultBatchWait}
+	o := options{batchWait: DefaultBatchWait, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -47,13 +50,19 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Query {
 			c = nil
 		}
-		return next(withLoaders(ctx, store, c, o.batchWait))
+		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
+		return b.wrap(next(withLoaders(ctx, store, c, o.batchWait)))
 	})
+	srv.AroundFields(countFields)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, logger, store)
 	})
 	srv.SetRecoverFunc(func(ctx context.Context, p any) error {
-		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p))
+		path := ""
+		if fc := graphql.GetFieldContext(ctx); fc != nil {
+			path = fc.Path().String()
+		}
+		logger.ErrorContext(ctx, "panic in resolver", "panic", fmt.Sprint(p), "path", path, "stack", string(debug.Stack()))
 		return errors.New("internal error")
 	})
 	return srv
@@ -63,7 +72,14 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 type Option func(*options)
 
 type options struct {
-	batchWait time.Duration
+	batchWait           time.Duration
+	maxFields, maxBytes int64
+}
+
+// WithResultLimits sets how many fields and bytes of text one answer may
+// hold (DefaultMaxResultFields, DefaultMaxResultBytes).
+func WithResultLimits(fields, bytes int64) Option {
+	return func(o *options) { o.maxFields, o.maxBytes = fields, bytes }
 }
 
 // WithBatchWait sets how long loaders collect keys (DefaultBatchWait).
@@ -76,6 +92,7 @@ func WithBatchWait(d time.Duration) Option { return func(o *options) { o.batchWa
 // logged and not shown, for anything else.
 func presentError(ctx context.Context, err error, logger *slog.Logger, store parley.Store) *gqlerror.Error {
 	gerr := graphql.DefaultErrorPresenter(ctx, err)
+	defer func() { gerr.Message = cut(gerr.Message, maxMessage) }()
 	if sf, ok := store.(parley.StorageFaults); ok {
 		if f := sf.StorageFault(err); f != nil {
 			logger.ErrorContext(ctx, "storage fault", "code", f.Code, "error", err.Error(), "path", gerr.Path.String())
@@ -133,4 +150,20 @@ func presentError(ctx context.Context, err error, logger *slog.Logger, store par
 func isRequestError(err error, gerr *gqlerror.Error) bool {
 	var ge *gqlerror.Error
 	return errors.As(err, &ge) && ge.Unwrap() == nil && len(gerr.Path) == 0
+}
+
+// maxMessage is the longest error message shown: messages quote what the
+// client sent (an id, a value), and a client may send megabytes.
+const maxMessage = 500
+
+// cut shortens s to at most n bytes, on a rune boundary, marking the cut.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "… (" + strconv.Itoa(len(s)-i) + " more bytes)"
 }

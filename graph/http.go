@@ -3,8 +3,11 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -32,40 +35,19 @@ func Conform(next http.Handler) http.Handler {
 			writeRequestError(w, "the request has no query: send {\"query\": \"...\"} (or a persisted query's hash)")
 			return
 		}
-		rec := &recorder{header: http.Header{}, status: http.StatusOK}
+		rec := &recorder{header: http.Header{}, status: http.StatusOK, max: maxResponseBytes}
 		next.ServeHTTP(rec, r)
 		body := rec.body.Bytes()
 		status := rec.status
+		if rec.over {
+			// The budget of NewHandler keeps answers well below this;
+			// this is the last guard of the server's memory.
+			body = []byte(`{"errors":[{"message":"the answer is larger than this server gives in one response: ask for fewer fields or smaller pages (first, last)","extensions":{"code":"RESPONSE_TOO_LARGE"}}]}`)
+			status = http.StatusOK
+			rec.header.Set("Content-Type", "application/json")
+		}
 		if status >= 400 && status < 500 {
-			var resp struct {
-				Errors []struct {
-					Extensions struct{ Code string }
-				}
-			}
-			var raw map[string]json.RawMessage
-			if json.Unmarshal(body, &raw) == nil && json.Unmarshal(body, &resp) == nil && len(resp.Errors) > 0 {
-				// No execution began: there is no data entry.
-				if string(raw["data"]) == "null" {
-					delete(raw, "data")
-					if b, err := json.Marshal(raw); err == nil {
-						body = b
-					}
-				}
-				document := true
-				for _, e := range resp.Errors {
-					switch e.Extensions.Code {
-					case "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED":
-					default:
-						document = false
-					}
-				}
-				switch {
-				case document && !acceptsGraphQLResponse(r):
-					status = http.StatusOK
-				case status == http.StatusUnprocessableEntity:
-					status = http.StatusBadRequest
-				}
-			}
+			body, status = conformError(r, body, status)
 		}
 		for k, v := range rec.header {
 			w.Header()[k] = v
@@ -73,6 +55,77 @@ func Conform(next http.Handler) http.Handler {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(status)
 		w.Write(body)
+	})
+}
+
+// conformError adjusts an error answered before execution: no data
+// entry, the spec's status, and an extensions.code on every error
+// (gqlgen's transport errors, "transport not supported" and "GET
+// requests only allow query operations", carry none: they get
+// BAD_REQUEST).
+func conformError(r *http.Request, body []byte, status int) ([]byte, int) {
+	var raw map[string]json.RawMessage
+	var errs []map[string]any
+	if json.Unmarshal(body, &raw) != nil || json.Unmarshal(raw["errors"], &errs) != nil || len(errs) == 0 {
+		return body, status
+	}
+	document := true
+	for _, e := range errs {
+		ext, _ := e["extensions"].(map[string]any)
+		if ext == nil {
+			ext = map[string]any{}
+			e["extensions"] = ext
+		}
+		code, _ := ext["code"].(string)
+		if code == "" {
+			code = "BAD_REQUEST"
+			ext["code"] = code
+		}
+		switch code {
+		case "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED":
+		default:
+			document = false
+		}
+	}
+	// No execution began: there is no data entry.
+	if string(raw["data"]) == "null" {
+		delete(raw, "data")
+	}
+	if b, err := json.Marshal(errs); err == nil {
+		raw["errors"] = b
+	}
+	if b, err := json.Marshal(raw); err == nil {
+		body = b
+	}
+	switch {
+	case document && !acceptsGraphQLResponse(r):
+		status = http.StatusOK
+	case status == http.StatusUnprocessableEntity:
+		status = http.StatusBadRequest
+	}
+	return body, status
+}
+
+// Recover answers a request whose handler panicked with 500 and an
+// "internal error" (code INTERNAL_SERVER_ERROR), and logs the panic with
+// its stack. (Panics in resolvers are caught by gqlgen and logged by
+// NewHandler's recover function; this catches the rest.)
+func Recover(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			p := recover()
+			if p == nil {
+				return
+			}
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			logger.ErrorContext(r.Context(), "panic serving a request", "panic", fmt.Sprint(p), "method", r.Method, "path", r.URL.Path, "stack", string(debug.Stack()))
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusInternalServerError)
+			w.Write([]byte(`{"errors":[{"message":"internal error","extensions":{"code":"INTERNAL_SERVER_ERROR"}}]}`))
+		}()
+		next.ServeHTTP(w, r)
 	})
 }
 
@@ -127,16 +180,29 @@ func acceptsGraphQLResponse(r *http.Request) bool {
 	return false
 }
 
-// recorder keeps a response to adjust it before it is sent.
+// maxResponseBytes is the largest response body Conform passes on.
+const maxResponseBytes = 4 * DefaultMaxResultBytes
+
+// recorder keeps a response to adjust it before it is sent, up to max
+// bytes; past that it keeps nothing more and says so.
 type recorder struct {
 	header http.Header
 	body   bytes.Buffer
 	status int
+	max    int
+	over   bool
 }
 
-func (r *recorder) Header() http.Header         { return r.header }
-func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
-func (r *recorder) WriteHeader(code int)        { r.status = code }
+func (r *recorder) Header() http.Header { return r.header }
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.over || r.body.Len()+len(b) > r.max {
+		r.over = true
+		r.body.Reset()
+		return len(b), nil
+	}
+	return r.body.Write(b)
+}
+func (r *recorder) WriteHeader(code int) { r.status = code }
 
 // Authenticate reads the bearer token of a request and puts its principal
 // in the request's context, where the resolvers check roles. A request

@@ -1,13 +1,19 @@
 package graph_test
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/parley-graph/parley/graph"
+	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/sqlite"
 )
 
 func TestConform(t *testing.T) {
@@ -73,5 +79,67 @@ func TestBadRequestMessageShort(t *testing.T) {
 	json.Unmarshal(w.Body.Bytes(), &resp)
 	if w.Code != 400 || len(resp.Errors) != 1 || len(resp.Errors[0].Message) > 310 || resp.Errors[0].Extensions["code"] != "BAD_REQUEST" {
 		t.Errorf("status %d, %d bytes of response, errors %.200v", w.Code, w.Body.Len(), resp.Errors)
+	}
+}
+
+// TestTransportErrorsHaveCodes checks the errors gqlgen's transports
+// answer by themselves carry an extensions.code too.
+func TestTransportErrorsHaveCodes(t *testing.T) {
+	h := graph.Conform(newHandler(t))
+	tests := []struct {
+		name, method, target, contentType, body string
+		status                                  int
+	}{
+		{"transport not supported", http.MethodPut, "/query", "application/json", `{"query":"{ __typename }"}`, 400},
+		{"a body of another type", http.MethodPost, "/query", "text/plain", `{ __typename }`, 400},
+		{"a mutation by GET", http.MethodGet, "/query?query=" + url.QueryEscape(`mutation { deleteNode(input: {id: "x"}) { id } }`), "", "", 406},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(tt.method, tt.target, strings.NewReader(tt.body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, req)
+			var resp struct{ Errors []gqlError }
+			if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+				t.Fatalf("%d %q: %v", w.Code, w.Body.String(), err)
+			}
+			if w.Code != tt.status || len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "BAD_REQUEST" {
+				t.Errorf("%d %s, want %d with code BAD_REQUEST", w.Code, w.Body.String(), tt.status)
+			}
+		})
+	}
+}
+
+// panicky panics where the path query reaches the store.
+type panicky struct{ *sqlite.DB }
+
+func (panicky) Path(context.Context, string, string, int, []string) (*parley.Path, error) {
+	panic("a bug")
+}
+
+// TestPanicLoggedWithStack checks a panic in a resolver, or anywhere in
+// the handler, answers "internal error" and is logged with its stack.
+func TestPanicLoggedWithStack(t *testing.T) {
+	_, db := serve(t, berlinFile(t))
+	var logs bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	h := graph.Recover(logger, graph.Conform(graph.NewHandler(panicky{db}, logger)))
+	data, errs := raw(t, h, `{ path(from: "donald-trump", to: "vladimir-putin") { length } }`)
+	if len(errs) != 1 || errs[0].Message != "internal error" || errs[0].Extensions["code"] != "INTERNAL_SERVER_ERROR" || string(data) != `{"path":null}` {
+		t.Errorf("data %s, errors %+v", data, errs)
+	}
+	if !strings.Contains(logs.String(), "panic in resolver") || !strings.Contains(logs.String(), "panicky.Path") || !strings.Contains(logs.String(), "path=path") {
+		t.Errorf("log without the panic's stack:\n%s", logs.String())
+	}
+
+	logs.Reset()
+	h = graph.Recover(logger, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("a bug in a handler") }))
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/query", nil))
+	if w.Code != 500 || !strings.Contains(w.Body.String(), `"code":"INTERNAL_SERVER_ERROR"`) || !strings.Contains(logs.String(), "TestPanicLoggedWithStack") {
+		t.Errorf("%d %s\n%s", w.Code, w.Body.String(), logs.String())
 	}
 }

@@ -4,10 +4,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -107,22 +109,43 @@ func NewHandler(c Config) http.Handler {
 	return logRequests(c.Logger, mux)
 }
 
-// limit caps the body size and the time of a request. A body announced
-// as too large is refused at once with 413 and a GraphQL-shaped error; one
-// that turns out too large is cut off where it passes the limit.
+// limit caps the body size and the time of a request. A body too large
+// is refused with 413 and a GraphQL-shaped error: at once when its length
+// is announced, after reading up to the limit when it is not (a chunked
+// body), so that the handler never sees a cut body.
 func limit(maxBytes int64, timeout time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBytes {
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusRequestEntityTooLarge)
-			fmt.Fprintf(w, `{"errors":[{"message":"the request body is larger than the server's limit of %d bytes (parley serve --max-body-mb)","extensions":{"code":"BAD_REQUEST"}}]}`, maxBytes)
+			tooLarge(w, maxBytes)
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+		if r.ContentLength < 0 && r.Body != nil {
+			body, err := io.ReadAll(r.Body)
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				tooLarge(w, maxBytes)
+				return
+			}
+			if err != nil {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusBadRequest)
+				fmt.Fprint(w, `{"errors":[{"message":"the request body could not be read","extensions":{"code":"BAD_REQUEST"}}]}`)
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+func tooLarge(w http.ResponseWriter, maxBytes int64) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Connection", "close")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	fmt.Fprintf(w, `{"errors":[{"message":"the request body is larger than the server's limit of %d bytes (parley serve --max-body-mb)","extensions":{"code":"BAD_REQUEST"}}]}`, maxBytes)
 }
 
 type statusWriter struct {

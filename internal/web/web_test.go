@@ -75,6 +75,20 @@ func TestLimits(t *testing.T) {
 	if w := do(h, http.MethodPost, "/query", "0123456789A", nil); w.Code != http.StatusRequestEntityTooLarge {
 		t.Errorf("body over the limit: %d, want 413", w.Code)
 	}
+	// A chunked body announces no length: it is read up to the limit,
+	// and refused with 413 too, not handed on cut.
+	for _, body := range []string{"0123456789", "0123456789A"} {
+		req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(body))
+		req.ContentLength = -1
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		switch {
+		case len(body) <= 10 && (w.Code != 200 || w.Body.Len() != 10):
+			t.Errorf("chunked body at the limit: %d %q", w.Code, w.Body.String())
+		case len(body) > 10 && (w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), `"code":"BAD_REQUEST"`)):
+			t.Errorf("chunked body over the limit: %d %q, want 413 with a code", w.Code, w.Body.String())
+		}
+	}
 	start := time.Now()
 	if w := do(h, http.MethodPost, "/query?slow=1", "", nil); w.Code != http.StatusGatewayTimeout || time.Since(start) > 2*time.Second {
 		t.Errorf("slow request: %d after %v, want the context cancelled after the timeout", w.Code, time.Since(start))
