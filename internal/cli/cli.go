@@ -306,6 +306,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	maxBody := fs.Int("max-body-mb", envInt(a.env("PARLEY_MAX_BODY_MB", "1")), "largest request body in `MiB` (importDataset sends whole files) (env PARLEY_MAX_BODY_MB)")
 	skipCheck := fs.Bool("skip-check", a.env("PARLEY_SKIP_CHECK", "") != "", "skip SQLite's quick check of the database file at start-up (it reads the whole file: minutes on a very large one) (env PARLEY_SKIP_CHECK=1)")
 	requireToken := fs.Bool("require-token", a.env("PARLEY_REQUIRE_TOKEN", "") != "", "refuse every request without a valid token, reads too (env PARLEY_REQUIRE_TOKEN=1)")
+	timeouts := a.timeoutFlags(fs)
 	var origins []string
 	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
 		origins = splitList(env)
@@ -323,6 +324,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 	if *maxBody < 1 {
 		fmt.Fprintln(a.Stderr, "parley serve: --max-body-mb must be at least 1")
+		return errUsage
+	}
+	if err := timeouts.check(); err != nil {
+		fmt.Fprintf(a.Stderr, "parley serve: %v\n", err)
 		return errUsage
 	}
 	logger := slog.New(slog.NewTextHandler(a.Stderr, nil))
@@ -354,8 +359,19 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		Logger:       logger,
 		CORSOrigins:  origins,
 		MaxBodyBytes: int64(*maxBody) << 20,
+		Timeout:      timeouts.request,
 	})
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	// The timeouts cut clients that hold a connection without using it:
+	// headers or a body trickled in, an answer not read, an idle
+	// keep-alive.
+	srv := &http.Server{
+		Handler:           graph.Recover(logger, handler),
+		ReadHeaderTimeout: min(10*time.Second, timeouts.read),
+		ReadTimeout:       timeouts.read,
+		WriteTimeout:      timeouts.write,
+		IdleTimeout:       timeouts.idle,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	errc := make(chan error, 1)
@@ -370,9 +386,53 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	case <-ctx.Done():
 	}
 	logger.Info("shutting down")
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// Requests in flight may finish, up to the request time limit; the
+	// connections still open then are closed. Either way the server has
+	// stopped as asked.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), timeouts.request+time.Second)
 	defer cancel()
-	return srv.Shutdown(shutdownCtx)
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		logger.Warn("closing the connections still open", "error", err)
+		srv.Close()
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// timeouts are serve's time limits.
+type timeouts struct {
+	request, read, write, idle time.Duration
+}
+
+func (a *App) timeoutFlags(fs *flag.FlagSet) *timeouts {
+	t := &timeouts{}
+	fs.DurationVar(&t.request, "request-timeout", envDuration(a.env("PARLEY_REQUEST_TIMEOUT", "30s")), "the longest one GraphQL request may run: its SQL statements are cancelled then (env PARLEY_REQUEST_TIMEOUT)")
+	fs.DurationVar(&t.read, "read-timeout", envDuration(a.env("PARLEY_READ_TIMEOUT", "15s")), "the longest a client may take to send a request, body included (env PARLEY_READ_TIMEOUT)")
+	fs.DurationVar(&t.write, "write-timeout", envDuration(a.env("PARLEY_WRITE_TIMEOUT", "40s")), "the longest from a request's headers to the end of its answer; longer than --request-timeout (env PARLEY_WRITE_TIMEOUT)")
+	fs.DurationVar(&t.idle, "idle-timeout", envDuration(a.env("PARLEY_IDLE_TIMEOUT", "30s")), "how long an idle keep-alive connection is kept (env PARLEY_IDLE_TIMEOUT)")
+	return t
+}
+
+func (t *timeouts) check() error {
+	for name, d := range map[string]time.Duration{"--request-timeout": t.request, "--read-timeout": t.read, "--write-timeout": t.write, "--idle-timeout": t.idle} {
+		if d <= 0 {
+			return fmt.Errorf("%s must be a positive duration such as 30s", name)
+		}
+	}
+	if t.write <= t.request {
+		return fmt.Errorf("--write-timeout (%v) must be longer than --request-timeout (%v), or answers are cut before they are sent", t.write, t.request)
+	}
+	return nil
+}
+
+// envDuration reads a duration from the environment's text; 0 if it is
+// not one (the flags' check then refuses it).
+func envDuration(s string) time.Duration {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0
+	}
+	return d
 }
 
 func displayAddr(addr net.Addr) string {
