@@ -15988,10 +15988,10 @@ func (ec *executionContext) _Mutation_createSource(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourcePayload) graphql.Marshaler {
-			return ec.marshalNSourcePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourcePayload(ctx, selections, v)
+			return ec.marshalOSourcePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourcePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16032,10 +16032,10 @@ func (ec *executionContext) _Mutation_updateSource(ctx context.Context, field gr
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SourcePayload) graphql.Marshaler {
-			return ec.marshalNSourcePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourcePayload(ctx, selections, v)
+			return ec.marshalOSourcePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourcePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16076,10 +16076,10 @@ func (ec *executionContext) _Mutation_createActor(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorPayload) graphql.Marshaler {
-			return ec.marshalNActorPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorPayload(ctx, selections, v)
+			return ec.marshalOActorPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createActor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16120,10 +16120,10 @@ func (ec *executionContext) _Mutation_updateActor(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ActorPayload) graphql.Marshaler {
-			return ec.marshalNActorPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorPayload(ctx, selections, v)
+			return ec.marshalOActorPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateActor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16164,10 +16164,10 @@ func (ec *executionContext) _Mutation_createEvent(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventPayload) graphql.Marshaler {
-			return ec.marshalNEventPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventPayload(ctx, selections, v)
+			return ec.marshalOEventPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16208,10 +16208,10 @@ func (ec *executionContext) _Mutation_updateEvent(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EventPayload) graphql.Marshaler {
-			return ec.marshalNEventPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventPayload(ctx, selections, v)
+			return ec.marshalOEventPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16252,10 +16252,10 @@ func (ec *executionContext) _Mutation_createIssue(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuePayload) graphql.Marshaler {
-			return ec.marshalNIssuePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssuePayload(ctx, selections, v)
+			return ec.marshalOIssuePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssuePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createIssue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16296,10 +16296,10 @@ func (ec *executionContext) _Mutation_updateIssue(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.IssuePayload) graphql.Marshaler {
-			return ec.marshalNIssuePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssuePayload(ctx, selections, v)
+			return ec.marshalOIssuePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssuePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateIssue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16340,10 +16340,10 @@ func (ec *executionContext) _Mutation_createProposition(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionPayload) graphql.Marshaler {
-			return ec.marshalNPropositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionPayload(ctx, selections, v)
+			return ec.marshalOPropositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16384,10 +16384,10 @@ func (ec *executionContext) _Mutation_updateProposition(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionPayload) graphql.Marshaler {
-			return ec.marshalNPropositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionPayload(ctx, selections, v)
+			return ec.marshalOPropositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16428,10 +16428,10 @@ func (ec *executionContext) _Mutation_createDocument(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentPayload) graphql.Marshaler {
-			return ec.marshalNDocumentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentPayload(ctx, selections, v)
+			return ec.marshalODocumentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16472,10 +16472,10 @@ func (ec *executionContext) _Mutation_updateDocument(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentPayload) graphql.Marshaler {
-			return ec.marshalNDocumentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentPayload(ctx, selections, v)
+			return ec.marshalODocumentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16516,10 +16516,10 @@ func (ec *executionContext) _Mutation_createRole(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RolePayload) graphql.Marshaler {
-			return ec.marshalNRolePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRolePayload(ctx, selections, v)
+			return ec.marshalORolePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRolePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16560,10 +16560,10 @@ func (ec *executionContext) _Mutation_updateRole(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RolePayload) graphql.Marshaler {
-			return ec.marshalNRolePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRolePayload(ctx, selections, v)
+			return ec.marshalORolePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRolePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16604,10 +16604,10 @@ func (ec *executionContext) _Mutation_createRelation(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
-			return ec.marshalNRelationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
+			return ec.marshalORelationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16648,10 +16648,10 @@ func (ec *executionContext) _Mutation_updateRelation(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
-			return ec.marshalNRelationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
+			return ec.marshalORelationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16692,10 +16692,10 @@ func (ec *executionContext) _Mutation_createParticipation(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationPayload) graphql.Marshaler {
-			return ec.marshalNParticipationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationPayload(ctx, selections, v)
+			return ec.marshalOParticipationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createParticipation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16736,10 +16736,10 @@ func (ec *executionContext) _Mutation_updateParticipation(ctx context.Context, f
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationPayload) graphql.Marshaler {
-			return ec.marshalNParticipationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationPayload(ctx, selections, v)
+			return ec.marshalOParticipationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateParticipation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16780,10 +16780,10 @@ func (ec *executionContext) _Mutation_createPosition(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionPayload) graphql.Marshaler {
-			return ec.marshalNPositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionPayload(ctx, selections, v)
+			return ec.marshalOPositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createPosition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16824,10 +16824,10 @@ func (ec *executionContext) _Mutation_updatePosition(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionPayload) graphql.Marshaler {
-			return ec.marshalNPositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionPayload(ctx, selections, v)
+			return ec.marshalOPositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePosition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16868,10 +16868,10 @@ func (ec *executionContext) _Mutation_createCommitment(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentPayload) graphql.Marshaler {
-			return ec.marshalNCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx, selections, v)
+			return ec.marshalOCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createCommitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16912,10 +16912,10 @@ func (ec *executionContext) _Mutation_updateCommitment(ctx context.Context, fiel
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentPayload) graphql.Marshaler {
-			return ec.marshalNCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx, selections, v)
+			return ec.marshalOCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateCommitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16956,10 +16956,10 @@ func (ec *executionContext) _Mutation_createRequirement(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RequirementPayload) graphql.Marshaler {
-			return ec.marshalNRequirementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementPayload(ctx, selections, v)
+			return ec.marshalORequirementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRequirement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17000,10 +17000,10 @@ func (ec *executionContext) _Mutation_updateRequirement(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RequirementPayload) graphql.Marshaler {
-			return ec.marshalNRequirementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementPayload(ctx, selections, v)
+			return ec.marshalORequirementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRequirement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17044,10 +17044,10 @@ func (ec *executionContext) _Mutation_createStatement(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementPayload) graphql.Marshaler {
-			return ec.marshalNStatementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementPayload(ctx, selections, v)
+			return ec.marshalOStatementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17088,10 +17088,10 @@ func (ec *executionContext) _Mutation_updateStatement(ctx context.Context, field
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementPayload) graphql.Marshaler {
-			return ec.marshalNStatementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementPayload(ctx, selections, v)
+			return ec.marshalOStatementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17132,10 +17132,10 @@ func (ec *executionContext) _Mutation_deleteNode(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DeleteNodePayload) graphql.Marshaler {
-			return ec.marshalNDeleteNodePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDeleteNodePayload(ctx, selections, v)
+			return ec.marshalODeleteNodePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDeleteNodePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17176,10 +17176,10 @@ func (ec *executionContext) _Mutation_addEvidence(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidencePayload) graphql.Marshaler {
-			return ec.marshalNEvidencePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEvidencePayload(ctx, selections, v)
+			return ec.marshalOEvidencePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEvidencePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_addEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17220,10 +17220,10 @@ func (ec *executionContext) _Mutation_removeEvidence(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.EvidencePayload) graphql.Marshaler {
-			return ec.marshalNEvidencePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEvidencePayload(ctx, selections, v)
+			return ec.marshalOEvidencePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEvidencePayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removeEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17264,10 +17264,10 @@ func (ec *executionContext) _Mutation_supersedePosition(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.SupersedePositionPayload) graphql.Marshaler {
-			return ec.marshalNSupersedePositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSupersedePositionPayload(ctx, selections, v)
+			return ec.marshalOSupersedePositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSupersedePositionPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_supersedePosition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17308,10 +17308,10 @@ func (ec *executionContext) _Mutation_rateCommitment(ctx context.Context, field 
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentPayload) graphql.Marshaler {
-			return ec.marshalNCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx, selections, v)
+			return ec.marshalOCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_rateCommitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17352,10 +17352,10 @@ func (ec *executionContext) _Mutation_importDataset(ctx context.Context, field g
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportDatasetPayload) graphql.Marshaler {
-			return ec.marshalNImportDatasetPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐImportDatasetPayload(ctx, selections, v)
+			return ec.marshalOImportDatasetPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐImportDatasetPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -17396,10 +17396,10 @@ func (ec *executionContext) _Mutation_createToken(ctx context.Context, field gra
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CreateTokenPayload) graphql.Marshaler {
-			return ec.marshalNCreateTokenPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCreateTokenPayload(ctx, selections, v)
+			return ec.marshalOCreateTokenPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCreateTokenPayload(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -33329,231 +33329,231 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createSource(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateSource":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateSource(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createActor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createActor(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateActor":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateActor(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createEvent":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createEvent(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateEvent":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateEvent(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createIssue":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createIssue(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateIssue":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateIssue(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createProposition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createProposition(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateProposition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateProposition(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createDocument":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createDocument(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateDocument":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateDocument(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createRole":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createRole(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateRole":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateRole(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createRelation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createRelation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateRelation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateRelation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createParticipation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createParticipation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateParticipation":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateParticipation(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createPosition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createPosition(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updatePosition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updatePosition(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createCommitment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createCommitment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateCommitment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateCommitment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createRequirement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createRequirement(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateRequirement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateRequirement(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createStatement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createStatement(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "updateStatement":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_updateStatement(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "deleteNode":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_deleteNode(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "addEvidence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_addEvidence(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "removeEvidence":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_removeEvidence(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "supersedePosition":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_supersedePosition(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "rateCommitment":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_rateCommitment(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "importDataset":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_importDataset(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "createToken":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_createToken(ctx, field)
 			})
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
 		case "revokeToken":
@@ -36960,14 +36960,6 @@ func (ec *executionContext) unmarshalNActorPatch2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNActorPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorPayload(ctx context.Context, sel ast.SelectionSet, v *model.ActorPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ActorPayload!")
-		return graphql.Null
-	}
-	return ec._ActorPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNAddEvidenceInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputAddEvidenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37215,14 +37207,6 @@ func (ec *executionContext) unmarshalNCommitmentPatch2map(ctx context.Context, v
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.CommitmentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CommitmentPayload!")
-		return graphql.Null
-	}
-	return ec._CommitmentPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNCommitmentStatus2string(ctx context.Context, v any) (string, error) {
 	res, err := model.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37282,25 +37266,9 @@ func (ec *executionContext) unmarshalNCreateTokenInput2map(ctx context.Context, 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNCreateTokenPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCreateTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateTokenPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CreateTokenPayload!")
-		return graphql.Null
-	}
-	return ec._CreateTokenPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNDeleteNodeInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDeleteNodeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNDeleteNodePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDeleteNodePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteNodePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "DeleteNodePayload!")
-		return graphql.Null
-	}
-	return ec._DeleteNodePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx context.Context, sel ast.SelectionSet, v *parley.Document) graphql.Marshaler {
@@ -37351,14 +37319,6 @@ func (ec *executionContext) unmarshalNDocumentInput2map(ctx context.Context, v a
 func (ec *executionContext) unmarshalNDocumentPatch2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDocumentPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNDocumentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentPayload(ctx context.Context, sel ast.SelectionSet, v *model.DocumentPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "DocumentPayload!")
-		return graphql.Null
-	}
-	return ec._DocumentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNDocumentType2string(ctx context.Context, v any) (string, error) {
@@ -37455,14 +37415,6 @@ func (ec *executionContext) unmarshalNEventPatch2map(ctx context.Context, v any)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNEventPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventPayload(ctx context.Context, sel ast.SelectionSet, v *model.EventPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EventPayload!")
-		return graphql.Null
-	}
-	return ec._EventPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -37504,14 +37456,6 @@ func (ec *executionContext) unmarshalNEvidenceInput2ᚕmapᚄ(ctx context.Contex
 		}
 	}
 	return res, nil
-}
-
-func (ec *executionContext) marshalNEvidencePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEvidencePayload(ctx context.Context, sel ast.SelectionSet, v *model.EvidencePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "EvidencePayload!")
-		return graphql.Null
-	}
-	return ec._EvidencePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -37574,14 +37518,6 @@ func (ec *executionContext) marshalNID2ᚕstringᚄ(ctx context.Context, sel ast
 func (ec *executionContext) unmarshalNImportDatasetInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputImportDatasetInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNImportDatasetPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐImportDatasetPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportDatasetPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ImportDatasetPayload!")
-		return graphql.Null
-	}
-	return ec._ImportDatasetPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -37694,14 +37630,6 @@ func (ec *executionContext) unmarshalNIssueInput2map(ctx context.Context, v any)
 func (ec *executionContext) unmarshalNIssuePatch2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputIssuePatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNIssuePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssuePayload(ctx context.Context, sel ast.SelectionSet, v *model.IssuePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "IssuePayload!")
-		return graphql.Null
-	}
-	return ec._IssuePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
@@ -37866,14 +37794,6 @@ func (ec *executionContext) unmarshalNParticipationPatch2map(ctx context.Context
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNParticipationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "ParticipationPayload!")
-		return graphql.Null
-	}
-	return ec._ParticipationPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNParticipationRole2string(ctx context.Context, v any) (string, error) {
 	res, err := model.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -37968,14 +37888,6 @@ func (ec *executionContext) unmarshalNPositionPatch2map(ctx context.Context, v a
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNPositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionPayload(ctx context.Context, sel ast.SelectionSet, v *model.PositionPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PositionPayload!")
-		return graphql.Null
-	}
-	return ec._PositionPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx context.Context, sel ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Proposition!")
@@ -38024,14 +37936,6 @@ func (ec *executionContext) unmarshalNPropositionInput2map(ctx context.Context, 
 func (ec *executionContext) unmarshalNPropositionPatch2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputPropositionPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNPropositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionPayload(ctx context.Context, sel ast.SelectionSet, v *model.PropositionPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "PropositionPayload!")
-		return graphql.Null
-	}
-	return ec._PropositionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRank2string(ctx context.Context, v any) (string, error) {
@@ -38117,14 +38021,6 @@ func (ec *executionContext) unmarshalNRelationPatch2map(ctx context.Context, v a
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNRelationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RelationPayload!")
-		return graphql.Null
-	}
-	return ec._RelationPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) unmarshalNRemoveEvidenceInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputRemoveEvidenceInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -38200,14 +38096,6 @@ func (ec *executionContext) marshalNRequirementKind2string(ctx context.Context, 
 func (ec *executionContext) unmarshalNRequirementPatch2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputRequirementPatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNRequirementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequirementPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RequirementPayload!")
-		return graphql.Null
-	}
-	return ec._RequirementPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNRevokeTokenInput2map(ctx context.Context, v any) (map[string]any, error) {
@@ -38287,14 +38175,6 @@ func (ec *executionContext) unmarshalNRoleInput2map(ctx context.Context, v any) 
 func (ec *executionContext) unmarshalNRolePatch2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputRolePatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNRolePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.RolePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "RolePayload!")
-		return graphql.Null
-	}
-	return ec._RolePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSearchConnection(ctx context.Context, sel ast.SelectionSet, v *model.SearchConnection) graphql.Marshaler {
@@ -38399,14 +38279,6 @@ func (ec *executionContext) unmarshalNSourceInput2map(ctx context.Context, v any
 func (ec *executionContext) unmarshalNSourcePatch2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSourcePatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNSourcePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourcePayload(ctx context.Context, sel ast.SelectionSet, v *model.SourcePayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SourcePayload!")
-		return graphql.Null
-	}
-	return ec._SourcePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNSpeechAct2string(ctx context.Context, v any) (string, error) {
@@ -38525,14 +38397,6 @@ func (ec *executionContext) unmarshalNStatementPatch2map(ctx context.Context, v 
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalNStatementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementPayload(ctx context.Context, sel ast.SelectionSet, v *model.StatementPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "StatementPayload!")
-		return graphql.Null
-	}
-	return ec._StatementPayload(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNStatusEntry2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatusEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.StatusEntry) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -38630,14 +38494,6 @@ func (ec *executionContext) marshalNSubgraph2ᚖgithubᚗcomᚋparleyᚑgraphᚋ
 func (ec *executionContext) unmarshalNSupersedePositionInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputSupersedePositionInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNSupersedePositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSupersedePositionPayload(ctx context.Context, sel ast.SelectionSet, v *model.SupersedePositionPayload) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "SupersedePositionPayload!")
-		return graphql.Null
-	}
-	return ec._SupersedePositionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNToken2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Token) graphql.Marshaler {
@@ -38845,6 +38701,13 @@ func (ec *executionContext) marshalOActorKind2ᚖgithubᚗcomᚋparleyᚑgraph�
 	return res
 }
 
+func (ec *executionContext) marshalOActorPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorPayload(ctx context.Context, sel ast.SelectionSet, v *model.ActorPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ActorPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx context.Context, sel ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -38920,6 +38783,13 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOCommitmentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentPayload(ctx context.Context, sel ast.SelectionSet, v *model.CommitmentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CommitmentPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOCommitmentSide2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -38956,11 +38826,32 @@ func (ec *executionContext) marshalOCommitmentStatus2ᚖstring(ctx context.Conte
 	return res
 }
 
+func (ec *executionContext) marshalOCreateTokenPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCreateTokenPayload(ctx context.Context, sel ast.SelectionSet, v *model.CreateTokenPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CreateTokenPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODeleteNodePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDeleteNodePayload(ctx context.Context, sel ast.SelectionSet, v *model.DeleteNodePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DeleteNodePayload(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx context.Context, sel ast.SelectionSet, v *parley.Document) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
 	}
 	return ec._Document(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODocumentPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentPayload(ctx context.Context, sel ast.SelectionSet, v *model.DocumentPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DocumentPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODocumentStage2string(ctx context.Context, v any) (string, error) {
@@ -39066,6 +38957,13 @@ func (ec *executionContext) marshalOEventKind2ᚖstring(ctx context.Context, sel
 	return res
 }
 
+func (ec *executionContext) marshalOEventPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventPayload(ctx context.Context, sel ast.SelectionSet, v *model.EventPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EventPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOEvidenceInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
 	if v == nil {
 		return nil, nil
@@ -39081,6 +38979,13 @@ func (ec *executionContext) unmarshalOEvidenceInput2ᚕmapᚄ(ctx context.Contex
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) marshalOEvidencePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEvidencePayload(ctx context.Context, sel ast.SelectionSet, v *model.EvidencePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._EvidencePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -39136,6 +39041,13 @@ func (ec *executionContext) marshalOID2ᚖstring(ctx context.Context, sel ast.Se
 	return res
 }
 
+func (ec *executionContext) marshalOImportDatasetPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐImportDatasetPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportDatasetPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ImportDatasetPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOInt2ᚖint(ctx context.Context, v any) (*int, error) {
 	if v == nil {
 		return nil, nil
@@ -39159,6 +39071,13 @@ func (ec *executionContext) marshalOIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋpar
 		return graphql.Null
 	}
 	return ec._Issue(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOIssuePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssuePayload(ctx context.Context, sel ast.SelectionSet, v *model.IssuePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._IssuePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOLinkKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -39234,6 +39153,13 @@ func (ec *executionContext) marshalOPartialDate2ᚖgithubᚗcomᚋparleyᚑgraph
 	return res
 }
 
+func (ec *executionContext) marshalOParticipationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationPayload(ctx context.Context, sel ast.SelectionSet, v *model.ParticipationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._ParticipationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalOParticipationRole2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -39282,6 +39208,20 @@ func (ec *executionContext) marshalOPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋ
 		return graphql.Null
 	}
 	return ec._Position(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionPayload(ctx context.Context, sel ast.SelectionSet, v *model.PositionPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PositionPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOPropositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionPayload(ctx context.Context, sel ast.SelectionSet, v *model.PropositionPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._PropositionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalORank2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -39350,6 +39290,13 @@ func (ec *executionContext) marshalORelationKind2ᚖstring(ctx context.Context, 
 	return res
 }
 
+func (ec *executionContext) marshalORelationPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationPayload(ctx context.Context, sel ast.SelectionSet, v *model.RelationPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RelationPayload(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalORequirementKind2ᚖstring(ctx context.Context, v any) (*string, error) {
 	if v == nil {
 		return nil, nil
@@ -39366,6 +39313,20 @@ func (ec *executionContext) marshalORequirementKind2ᚖstring(ctx context.Contex
 	_ = ctx
 	res := model.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalORequirementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementPayload(ctx context.Context, sel ast.SelectionSet, v *model.RequirementPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RequirementPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalORolePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRolePayload(ctx context.Context, sel ast.SelectionSet, v *model.RolePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._RolePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSearchKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
@@ -39402,6 +39363,13 @@ func (ec *executionContext) marshalOSearchKind2ᚕstringᚄ(ctx context.Context,
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalOSourcePayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourcePayload(ctx context.Context, sel ast.SelectionSet, v *model.SourcePayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SourcePayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOSpeechAct2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -39456,6 +39424,13 @@ func (ec *executionContext) marshalOStatementMode2ᚖstring(ctx context.Context,
 	_ = ctx
 	res := model.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOStatementPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementPayload(ctx context.Context, sel ast.SelectionSet, v *model.StatementPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._StatementPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOStatusEntryInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
@@ -39538,6 +39513,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := model.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOSupersedePositionPayload2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSupersedePositionPayload(ctx context.Context, sel ast.SelectionSet, v *model.SupersedePositionPayload) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._SupersedePositionPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOViewer2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPrincipal(ctx context.Context, sel ast.SelectionSet, v *parley.Principal) graphql.Marshaler {

@@ -360,3 +360,48 @@ func TestExpectedVersion(t *testing.T) {
 		t.Errorf("version 0: %+v", errs)
 	}
 }
+
+// TestSeveralMutationFields sends one document with three writes, the
+// second of which fails: they run in order, the first and third are
+// written and reported, and the second answers null with its error at its
+// path.
+func TestSeveralMutationFields(t *testing.T) {
+	s := newWriteServer(t, false)
+	srv := httptest.NewServer(s.h)
+	defer srv.Close()
+	body, _ := json.Marshal(map[string]any{"query": `mutation {
+		a: updateActor(input: {id: "ukraine", description: "First"}) { actor { description version } }
+		b: updateActor(input: {id: "ukraine", description: "Second", expectedVersion: 1}) { actor { description version } }
+		c: addEvidence(input: {id: "ukraine", evidence: {source: "berlin-talks-article", quote: "Ukraine insists"}}) { node { version } }
+	}`})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.editor)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data   json.RawMessage
+		Errors []gqlError
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		t.Fatal(err)
+	}
+	want := `{"a":{"actor":{"description":"First","version":2}},"b":null,"c":{"node":{"version":3}}}`
+	if resp.StatusCode != http.StatusOK || string(out.Data) != want {
+		t.Errorf("got %d %s, want 200 %s", resp.StatusCode, out.Data, want)
+	}
+	if len(out.Errors) != 1 || out.Errors[0].Extensions["code"] != "CONFLICT" || fmt.Sprint(out.Errors[0].Path) != "[b]" {
+		t.Errorf("errors %+v, want one CONFLICT at [b]", out.Errors)
+	}
+	var desc string
+	var version, updates int
+	s.db.SQL().QueryRow("SELECT json_extract(data, '$.description'), version FROM nodes WHERE id = 'ukraine'").Scan(&desc, &version)
+	s.db.SQL().QueryRow("SELECT count(*) FROM changes WHERE node_id = 'ukraine' AND op = 'UPDATE'").Scan(&updates)
+	if desc != "First" || version != 3 || updates != 2 {
+		t.Errorf("stored description %q, version %d, %d updates; want First, 3, 2", desc, version, updates)
+	}
+	checkHistory(t, s.db.SQL(), "ukraine")
+}

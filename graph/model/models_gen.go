@@ -232,7 +232,7 @@ type IssuePayload struct {
 	Changes []*parley.Change `json:"changes"`
 }
 
-// The root of every write. Writes need a bearer token: role editor, or admin for imports, deletes and tokens.
+// The root of every write. Writes need a bearer token: role editor, or admin for imports, deletes and tokens. A document may hold several mutation fields: they run one after another, each in its own transaction; one that fails answers null with its error (at its path) and neither undoes nor stops the others, so data reports every write that was made.
 type Mutation struct {
 }
 
