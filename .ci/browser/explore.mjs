@@ -148,8 +148,9 @@ async function readerAndCuration(browser) {
   // A click on a span lists what it backs.
   await page.locator('#reader-text .seg.cited', { hasText: 'very workable' }).first().click();
   await page.waitForSelector('#backers li');
-  check(await page.locator('#backers li[data-id="st-zelenskyy-very-workable"] a[href="#/node/st-zelenskyy-very-workable"]').count() === 1,
-    'a click on a span lists the assertions it backs, with links');
+  check(await page.locator('#backers li[data-id="st-zelenskyy-very-workable"] a[href="#/node/volodymyr-zelenskyy"]').count() === 1
+    && await page.locator('#backers li[data-id="st-zelenskyy-very-workable"] button.evidence').count() === 1,
+    'a click on a span lists the assertions it backs, with links to the graph of who voices them and to their evidence');
 
   // An evidence panel links to its place in the reader.
   await page.evaluate(() => { location.hash = '#/node/volodymyr-zelenskyy'; });

@@ -552,8 +552,11 @@ function backersAt(r, u) {
     const link = isAssertion(b.__typename)
       ? `<button class="link evidence" data-id="${esc(b.id)}">evidence</button>`
       : '';
+    // An assertion is drawn as a link of the graph: open its actor's graph.
+    const actor = b.holder || b.speaker || (b.promisors && b.promisors[0]) || b.subject || b.actor;
+    const target = actor && actor.id ? actor.id : b.id;
     return `<li class="backer" data-id="${esc(b.id)}"><span class="kind" style="background:${colour}33">${esc(b.__typename)}</span>
-      <a href="#/node/${esc(b.id)}">${esc(short(describe(b), 90))}</a> ${link}
+      <a href="#/node/${esc(target)}" title="${esc(b.id)}">${esc(short(describe(b), 90))}</a> ${link}
       <span class="source">characters ${sp.start}–${sp.end}</span></li>`;
   }).join('');
   details(`<h2>What this span backs</h2><ul class="links" id="backers">${items || '<li>Nothing: no evidence cites these words.</li>'}</ul>`);
