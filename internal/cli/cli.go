@@ -39,6 +39,7 @@ Usage:
   parley validate FILE...                      check data files without a database
   parley import --db PATH FILE...              import data files, all or nothing
   parley export --db PATH [--format yaml|json] write the whole graph to standard output
+  parley backup --db PATH OUT                  copy the database to OUT, safely while serve runs
   parley schema                                print the GraphQL schema (SDL)
   parley gen --actors N --statements M [--seed S] [--format yaml|json] [--db PATH]
                                                make a synthetic graph: to stdout, or imported into PATH
@@ -89,6 +90,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		err = a.importFiles(ctx, args)
 	case "export":
 		err = a.export(ctx, args)
+	case "backup":
+		err = a.backup(ctx, args)
 	case "schema":
 		err = a.schema(args)
 	case "token":
