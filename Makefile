@@ -7,7 +7,7 @@ PARLEY_DB   ?= parley.db
 PARLEY_ADDR ?= :8080
 export PARLEY_DB PARLEY_ADDR
 
-.PHONY: run build test vet fmt-check generate schema assets screenshots clean
+.PHONY: run build test vet fmt-check generate schema assets screenshots clean fuzz
 
 ## run: serve the built-in Berlin graph (playground at http://localhost:8080/)
 run:
@@ -22,6 +22,12 @@ build:
 ## test: vet, check formatting, and run every test
 test: vet fmt-check
 	$(GO) test -tags $(TAGS) -count=1 ./...
+
+## fuzz: run each fuzz target for FUZZTIME (their seed corpora, in testdata/fuzz, run with every make test)
+FUZZTIME ?= 20s
+fuzz:
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/dataset
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME) ./internal/sqlite
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...

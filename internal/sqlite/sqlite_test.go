@@ -32,7 +32,7 @@ func open(t *testing.T) (*sqlite.DB, string) {
 }
 
 // parse parses YAML as the file name, resolving textFile in testdata.
-func parse(t *testing.T, name, yaml string) *dataset.File {
+func parse(t testing.TB, name, yaml string) *dataset.File {
 	t.Helper()
 	f, err := dataset.Parse(name, []byte(yaml), os.DirFS("testdata"))
 	if err != nil {
@@ -41,7 +41,7 @@ func parse(t *testing.T, name, yaml string) *dataset.File {
 	return f
 }
 
-func talks(t *testing.T) string {
+func talks(t testing.TB) string {
 	t.Helper()
 	b, err := os.ReadFile("testdata/talks.yaml")
 	if err != nil {
