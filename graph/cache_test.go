@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -100,5 +101,44 @@ func TestNodeCacheSeesWrites(t *testing.T) {
 	ask()
 	if n := a.Queries() - before; n != 2 {
 		t.Errorf("a repeated query after the write sent %d statements to the store, want 2", n)
+	}
+}
+
+// TestBatchesNeedNoWindow runs a profile-shaped query with a batch window
+// of an hour: every batch must go when its last caller has asked (the
+// query says how many to expect) or be answered by priming (the
+// references of a fetched page are fetched with it), so the answer comes
+// without waiting, and in a fixed number of statements.
+func TestBatchesNeedNoWindow(t *testing.T) {
+	h, db := serveWith(t, []graph.Option{graph.WithBatchWait(time.Hour)}, berlinFile(t))
+	const q = `{ node(id: "russia") { ... on Actor { name positions(first: 20) { edges { node { stance
+		proposition { text issue { name } positions(first: 10) { edges { node { holder { name }
+			evidence { quote source { title } } } } } } } } } } } }`
+	done := make(chan struct{})
+	var n int64
+	go func() {
+		defer close(done)
+		before := db.Queries()
+		var resp struct {
+			Node struct {
+				Positions struct{ Edges []struct{} }
+			}
+		}
+		query(t, h, q, &resp)
+		if len(resp.Node.Positions.Edges) == 0 {
+			t.Errorf("russia has no positions")
+		}
+		n = db.Queries() - before
+	}()
+	select {
+	case <-done:
+		// The version; the actor; its positions (ids, nodes); their
+		// propositions and issues (primed: two levels); the propositions'
+		// positions (ids, nodes); their holders and sources (primed).
+		if n != 9 {
+			t.Errorf("%d statements, want 9", n)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("a batch waited for its window")
 	}
 }

@@ -33,7 +33,9 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	for _, opt := range opts {
 		opt(&o)
 	}
-	srv := handler.New(NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}}))
+	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}})
+	schema := newSchemaInfo(es.Schema())
+	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
 	srv.AddTransport(transport.POST{})
@@ -51,7 +53,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 			c = nil
 		}
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
-		return b.wrap(next(withLoaders(ctx, store, c, o.batchWait)))
+		return b.wrap(next(withLoaders(ctx, store, c, schema, o.batchWait)))
 	})
 	srv.AroundFields(countFields)
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/parley-graph/parley/graph/model"
 	"github.com/parley-graph/parley/internal/parley"
@@ -26,7 +27,7 @@ type pageData struct {
 }
 
 // fetchLists answers a batch of list keys with one store call per spec.
-func fetchLists(store parley.Store, src *nodeSource) func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
+func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
 	return func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
 		out := make([]*pageData, len(keys))
 		errs := make([]error, len(keys))
@@ -34,6 +35,13 @@ func fetchLists(store parley.Store, src *nodeSource) func(ctx context.Context, k
 		for i, k := range keys {
 			bySpec[k.spec] = append(bySpec[k.spec], i)
 		}
+		// What the calling field asks of each item, to prime their
+		// references.
+		var sel ast.SelectionSet
+		if f, ok := callerField(ctx); ok {
+			sel = itemSelection(ctx, f)
+		}
+		var ts []target
 		for spec, idx := range bySpec {
 			var req parley.ListRequest
 			if err := json.Unmarshal([]byte(spec), &req); err != nil {
@@ -57,7 +65,7 @@ func fetchLists(store parley.Store, src *nodeSource) func(ctx context.Context, k
 					ids = append(ids, page...)
 				}
 				if len(ids) > 0 {
-					nodes, err = src.fetch(ctx, ids)
+					nodes, err = l.src.fetch(ctx, ids)
 				}
 			}
 			for _, i := range idx {
@@ -73,6 +81,10 @@ func fetchLists(store parley.Store, src *nodeSource) func(ctx context.Context, k
 				for _, id := range res.IDs[p] {
 					if n, ok := nodes[id]; ok {
 						d.items = append(d.items, n)
+						l.nodes.prime(id, n)
+						if len(sel) > 0 {
+							ts = append(ts, target{v: n, typeName: typeName(n), sel: sel})
+						}
 					}
 				}
 				if req.Backward {
@@ -83,6 +95,7 @@ func fetchLists(store parley.Store, src *nodeSource) func(ctx context.Context, k
 				out[i] = d
 			}
 		}
+		l.prime(ctx, ts)
 		return out, errs
 	}
 }
@@ -113,7 +126,8 @@ func (r *Resolver) load(ctx context.Context, of parley.NodeType, via, parent str
 	if err != nil {
 		return nil, err
 	}
-	return r.loaders(ctx).lists.Load(ctx, listKey{spec: string(spec), parent: parent})
+	vs, errs := r.loaders(ctx).lists.load(ctx, listKey{spec: string(spec), parent: parent})
+	return vs[0], errs[0]
 }
 
 // wantsTotal reports whether the connection being resolved is asked for

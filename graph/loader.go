@@ -2,48 +2,77 @@ package graph
 
 import (
 	"context"
-	"errors"
 	"time"
-
-	"github.com/vikstrous/dataloadgen"
 
 	"github.com/parley-graph/parley/graph/model"
 	"github.com/parley-graph/parley/internal/parley"
 )
 
 // loaders batch the look-ups of one request, so that a list of a hundred
-// positions fetches its hundred holders in one statement, not a hundred.
+// positions fetches its hundred holders in one statement, not a hundred
+// (see loader for when a batch goes, and prime for the references fetched
+// ahead).
 type loaders struct {
-	nodes *dataloadgen.Loader[string, any]
-	lists *dataloadgen.Loader[listKey, *pageData]
+	src    *nodeSource
+	schema *schemaInfo
+	nodes  *loader[string, any]
+	lists  *loader[listKey, *pageData]
 }
 
 type loadersKey struct{}
 
-// DefaultBatchWait is how long a loader collects keys before it fetches
-// them. gqlgen starts the resolvers of a list's items together, so a short
-// window gathers them; dataloadgen's default (16 ms) adds that much latency
-// to every level of a query. On a busy machine a short window may close
-// before every item has asked, which costs an extra statement, not a
-// wrong answer.
+// DefaultBatchWait is how long a batch waits for its callers when the
+// query does not say how many to expect (a field under lists within
+// lists). gqlgen starts the resolvers of a list's items together, so a
+// short window gathers them; on a busy machine it may close before every
+// item has asked, which costs an extra statement, not a wrong answer.
 const DefaultBatchWait = 2 * time.Millisecond
 
 // newLoaders makes the loaders of one request. cache, if not nil, is the
 // node cache shared by requests (see nodeCache).
-func newLoaders(store parley.Store, cache *nodeCache, wait time.Duration) *loaders {
+func newLoaders(store parley.Store, cache *nodeCache, schema *schemaInfo, wait time.Duration) *loaders {
 	src := &nodeSource{store: store}
 	if _, ok := store.(parley.Versioner); ok {
 		src.cache = cache
 	}
-	return &loaders{
-		nodes: dataloadgen.NewMappedLoader(src.fetch, dataloadgen.WithWait(wait)),
-		lists: dataloadgen.NewLoader(fetchLists(store, src), dataloadgen.WithWait(wait)),
+	l := &loaders{src: src, schema: schema}
+	l.nodes = newLoader(l.fetchNodes, wait)
+	l.lists = newLoader(l.fetchLists(store), wait)
+	return l
+}
+
+// fetchNodes answers a batch of ids, in order, and primes the references
+// the calling field asks of them.
+func (l *loaders) fetchNodes(ctx context.Context, ids []string) ([]any, []error) {
+	vals := make([]any, len(ids))
+	errs := make([]error, len(ids))
+	found, err := l.src.fetch(ctx, ids)
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+		return vals, errs
 	}
+	var ts []target
+	f, ok := callerField(ctx)
+	for i, id := range ids {
+		n, present := found[id]
+		if !present {
+			errs[i] = parley.Errorf(parley.ENotFound, "no node with id %q", id)
+			continue
+		}
+		vals[i] = n
+		if ok && len(f.Selections) > 0 {
+			ts = append(ts, target{v: n, typeName: typeName(n), sel: f.Selections})
+		}
+	}
+	l.prime(ctx, ts)
+	return vals, errs
 }
 
 // withLoaders returns ctx with fresh loaders for one request.
-func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, wait time.Duration) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, wait))
+func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, schema *schemaInfo, wait time.Duration) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, schema, wait))
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
@@ -51,16 +80,25 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 		return l
 	}
 	// Outside a request (a resolver called directly): no batching.
-	return newLoaders(r.Store, nil, DefaultBatchWait)
+	return newLoaders(r.Store, nil, nil, DefaultBatchWait)
 }
 
 // node loads the node id; a missing id is a NOT_FOUND error.
 func (r *Resolver) node(ctx context.Context, id string) (any, error) {
-	v, err := r.loaders(ctx).nodes.Load(ctx, id)
-	if errors.Is(err, dataloadgen.ErrNotFound) {
-		return nil, parley.Errorf(parley.ENotFound, "no node with id %q", id)
+	vs, errs := r.loaders(ctx).nodes.load(ctx, id)
+	return vs[0], errs[0]
+}
+
+// nodes loads several nodes in one batch, in order; the first missing one
+// is a NOT_FOUND error.
+func (r *Resolver) nodes(ctx context.Context, ids []string) ([]any, error) {
+	vs, errs := r.loaders(ctx).nodes.load(ctx, ids...)
+	for _, err := range errs {
+		if err != nil {
+			return nil, err
+		}
 	}
-	return v, err
+	return vs, nil
 }
 
 // ref loads the node id as type T; an empty id is nil (an absent optional
@@ -91,7 +129,7 @@ func (r *Resolver) actor(ctx context.Context, id string) (model.Actor, error) {
 
 // actors loads several actors in one batch, in order.
 func (r *Resolver) actors(ctx context.Context, ids []string) ([]model.Actor, error) {
-	vs, err := r.loaders(ctx).nodes.LoadAll(ctx, ids)
+	vs, err := r.nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -108,7 +146,7 @@ func (r *Resolver) actors(ctx context.Context, ids []string) ([]model.Actor, err
 
 // refs loads several nodes of type T in one batch, in order.
 func refs[T any](ctx context.Context, r *Resolver, ids []string) ([]*T, error) {
-	vs, err := r.loaders(ctx).nodes.LoadAll(ctx, ids)
+	vs, err := r.nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

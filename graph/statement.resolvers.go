@@ -29,7 +29,7 @@ func (r *statementResolver) Audience(ctx context.Context, obj *parley.Statement)
 
 // Expresses is the resolver for the expresses field.
 func (r *statementResolver) Expresses(ctx context.Context, obj *parley.Statement) ([]model.Node, error) {
-	vs, err := r.loaders(ctx).nodes.LoadAll(ctx, obj.Expresses)
+	vs, err := r.nodes(ctx, obj.Expresses)
 	if err != nil {
 		return nil, err
 	}

@@ -48,7 +48,7 @@ func (r *Resolver) conflicts(ctx context.Context, q parley.ConflictQuery, pa pag
 
 // wrapNodes loads nodes by id, in order, as GraphQL values.
 func (r *Resolver) wrapNodes(ctx context.Context, ids []string) ([]model.Node, error) {
-	vs, err := r.loaders(ctx).nodes.LoadAll(ctx, ids)
+	vs, err := r.nodes(ctx, ids)
 	if err != nil {
 		return nil, err
 	}

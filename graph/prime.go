@@ -1,0 +1,260 @@
+package graph
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// Priming: when a batch has fetched nodes (a list's pages, or the nodes a
+// field names), the query says which of their fields will be asked next.
+// Those that name other nodes by id (a position's holder and proposition,
+// a statement's speaker, an evidence span's source, …) are fetched at
+// once, level by level, one store call a level, and put in the request's
+// node loader; their resolvers then find them without waiting for a
+// batch. No field is listed here: a field is a reference when the schema
+// gives it an object, interface or union type and the domain struct holds
+// the ids in the field of the same name (Holder string, Drafters
+// []string); a field whose struct value is an object (evidence,
+// attribution) is looked into the same way.
+
+// schemaInfo is what priming needs of the schema, computed once.
+type schemaInfo struct {
+	schema *ast.Schema
+	// satisfies lists, for each object type, the names a fragment's type
+	// condition may use to select it: itself, its interfaces and unions.
+	satisfies map[string][]string
+}
+
+func newSchemaInfo(s *ast.Schema) *schemaInfo {
+	info := &schemaInfo{schema: s, satisfies: map[string][]string{}}
+	for name, def := range s.Types {
+		if def.Kind != ast.Object {
+			continue
+		}
+		names := []string{name}
+		for _, iface := range s.GetImplements(def) {
+			names = append(names, iface.Name)
+		}
+		info.satisfies[name] = names
+	}
+	return info
+}
+
+// composite reports whether a field's type is an object, interface or
+// union (a reference when the struct holds an id), and whether it is an
+// object.
+func (s *schemaInfo) composite(f graphql.CollectedField) (composite, object bool) {
+	if f.Definition == nil || f.Definition.Type == nil {
+		return false, false
+	}
+	def := s.schema.Types[f.Definition.Type.Name()]
+	if def == nil {
+		return false, false
+	}
+	switch def.Kind {
+	case ast.Object:
+		return true, true
+	case ast.Interface, ast.Union:
+		return true, false
+	}
+	return false, false
+}
+
+// typeName is the GraphQL type a domain node resolves to.
+func typeName(n any) string {
+	if a, ok := n.(*parley.Actor); ok {
+		switch a.Kind {
+		case parley.Person:
+			return "Person"
+		case parley.State:
+			return "State"
+		case parley.Organization:
+			return "Organization"
+		}
+		return "Group"
+	}
+	t, _ := parley.Describe(n)
+	return string(t)
+}
+
+// target is a value and the selection asked of it.
+type target struct {
+	v        any
+	typeName string
+	sel      ast.SelectionSet
+}
+
+// fieldIndex caches where a struct keeps the Go field for a GraphQL field
+// name (nil when it has none).
+var fieldIndex sync.Map // fieldKey -> []int
+
+type fieldKey struct {
+	t    reflect.Type
+	name string
+}
+
+func goField(t reflect.Type, name string) []int {
+	k := fieldKey{t, name}
+	if idx, ok := fieldIndex.Load(k); ok {
+		return idx.([]int)
+	}
+	var idx []int
+	if name != "" {
+		if f, ok := t.FieldByName(strings.ToUpper(name[:1]) + name[1:]); ok {
+			idx = f.Index
+		}
+	}
+	fieldIndex.Store(k, idx)
+	return idx
+}
+
+var stringsType = reflect.TypeOf([]string(nil))
+
+// prime fetches the nodes that the selected fields of the targets name,
+// and those their own selected fields name, and so on, and records them
+// in the request's node loader.
+func (l *loaders) prime(ctx context.Context, ts []target) {
+	if l.schema == nil || !graphql.HasOperationContext(ctx) {
+		return
+	}
+	op := graphql.GetOperationContext(ctx)
+	for depth := 0; len(ts) > 0 && depth < 8; depth++ {
+		var ids []string
+		var wants []target // v holds the id until fetched
+		seen := map[string]bool{}
+		var walk func(t target)
+		walk = func(t target) {
+			rv := reflect.ValueOf(t.v)
+			if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
+				return
+			}
+			sv := rv.Elem()
+			for _, f := range graphql.CollectFields(op, t.sel, l.schema.satisfies[t.typeName]) {
+				composite, object := l.schema.composite(f)
+				if !composite {
+					continue
+				}
+				idx := goField(sv.Type(), f.Name)
+				if idx == nil {
+					continue
+				}
+				fv := sv.FieldByIndex(idx)
+				want := func(id string) {
+					if id == "" {
+						return
+					}
+					wants = append(wants, target{v: id, sel: f.Selections})
+					if !seen[id] && !l.known(id) {
+						seen[id] = true
+						ids = append(ids, id)
+					}
+				}
+				switch {
+				case fv.Kind() == reflect.String:
+					want(fv.String())
+				case fv.Type() == stringsType:
+					for _, id := range fv.Interface().([]string) {
+						want(id)
+					}
+				case object && fv.Kind() == reflect.Pointer:
+					walk(target{v: fv.Interface(), typeName: f.Definition.Type.Name(), sel: f.Selections})
+				case object && fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Pointer:
+					for i := 0; i < fv.Len(); i++ {
+						walk(target{v: fv.Index(i).Interface(), typeName: f.Definition.Type.Name(), sel: f.Selections})
+					}
+				}
+			}
+		}
+		for _, t := range ts {
+			walk(t)
+		}
+		if len(ids) > 0 {
+			nodes, err := l.src.fetch(ctx, ids)
+			if err != nil {
+				return // the resolvers will ask again and report it
+			}
+			for id, n := range nodes {
+				l.nodes.prime(id, n)
+			}
+		}
+		// The next level: the nodes just named, with what is asked of
+		// them (known ones too, whose own references may be new).
+		next := ts[:0:0]
+		for _, w := range wants {
+			id := w.v.(string)
+			if n, ok := l.primed(id); ok && len(w.sel) > 0 {
+				next = append(next, target{v: n, typeName: typeName(n), sel: w.sel})
+			}
+		}
+		ts = next
+	}
+}
+
+// known reports whether the node loader has (or is fetching) id.
+func (l *loaders) known(id string) bool {
+	l.nodes.mu.Lock()
+	defer l.nodes.mu.Unlock()
+	_, ok := l.nodes.results[id]
+	return ok
+}
+
+// primed returns the node id if the loader holds it already.
+func (l *loaders) primed(id string) (any, bool) {
+	l.nodes.mu.Lock()
+	r, ok := l.nodes.results[id]
+	l.nodes.mu.Unlock()
+	if !ok {
+		return nil, false
+	}
+	select {
+	case <-r.done:
+		return r.val, r.err == nil && r.val != nil
+	default:
+		return nil, false
+	}
+}
+
+// itemSelection is what a list field asks of each item: a connection's
+// edges' node and its nodes, or a plain list's own selection.
+func itemSelection(ctx context.Context, f graphql.CollectedField) ast.SelectionSet {
+	if f.Definition == nil || f.Definition.Type == nil || f.Definition.Type.Elem != nil {
+		return f.Selections
+	}
+	if !strings.HasSuffix(f.Definition.Type.Name(), "Connection") || !graphql.HasOperationContext(ctx) {
+		return f.Selections
+	}
+	op := graphql.GetOperationContext(ctx)
+	var out ast.SelectionSet
+	for _, c := range graphql.CollectFields(op, f.Selections, []string{f.Definition.Type.Name()}) {
+		switch c.Name {
+		case "nodes":
+			out = append(out, c.Selections...)
+		case "edges":
+			if c.Definition == nil || c.Definition.Type == nil {
+				continue
+			}
+			for _, e := range graphql.CollectFields(op, c.Selections, []string{c.Definition.Type.Name()}) {
+				if e.Name == "node" {
+					out = append(out, e.Selections...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// callerField is the field whose resolver made the batch's first call.
+func callerField(ctx context.Context) (graphql.CollectedField, bool) {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
+		return graphql.CollectedField{}, false
+	}
+	return fc.Field, true
+}
