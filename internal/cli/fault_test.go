@@ -120,7 +120,7 @@ func TestServeReadOnlyDatabase(t *testing.T) {
 		t.Errorf("read: %d %s", code, body)
 	}
 	code, body := s.post(tok, `{"query":"mutation { updateActor(input: {id: \"ukraine\", description: \"A state\"}) { actor { description } } }"}`)
-	want := `{"errors":[{"message":"the database cannot be written (the file may not be written): writes are refused until it can be","path":["updateActor"],"locations":[{"line":1,"column":12}],"extensions":{"code":"STORAGE_READ_ONLY"}}],"data":null}`
+	want := `{"errors":[{"message":"the database cannot be written (the file may not be written): writes are refused until it can be","path":["updateActor"],"locations":[{"line":1,"column":12}],"extensions":{"code":"STORAGE_READ_ONLY"}}],"data":{"updateActor":null}}`
 	if code != 200 || body != want {
 		t.Errorf("write: %d %s\nwant %s", code, body, want)
 	}
