@@ -204,6 +204,21 @@ func commitmentConn(p *pageData) *model.CommitmentConnection {
 	return &model.CommitmentConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
+func claimConn(p *pageData) *model.ClaimConnection {
+	e, pi := edges(p, func(c string, n *parley.Claim) *model.ClaimEdge { return &model.ClaimEdge{Cursor: c, Node: n} })
+	return &model.ClaimConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
+}
+
+// claimsAbout is the page of claims about a node.
+func (r *Resolver) claimsAbout(ctx context.Context, id string, pa pageArgs) (*model.ClaimConnection, error) {
+	return conn(r, ctx, claimConn, parley.TypeClaim, "about", id, parley.Filter{}, pa)
+}
+
+// claimsBy is the page of claims an actor makes.
+func (r *Resolver) claimsBy(ctx context.Context, id string, pa pageArgs) (*model.ClaimConnection, error) {
+	return conn(r, ctx, claimConn, parley.TypeClaim, "claimant", id, parley.Filter{}, pa)
+}
+
 func statementConn(p *pageData) *model.StatementConnection {
 	e, pi := edges(p, func(c string, n *parley.Statement) *model.StatementEdge {
 		return &model.StatementEdge{Cursor: c, Node: n}

@@ -247,7 +247,7 @@ func put[T any](ctx context.Context, r *Resolver, section string, input map[stri
 func isAssertion(n any) bool {
 	switch n.(type) {
 	case *parley.Role, *parley.Relation, *parley.Participation, *parley.Position,
-		*parley.Commitment, *parley.Requirement, *parley.Statement:
+		*parley.Commitment, *parley.Requirement, *parley.Statement, *parley.Claim:
 		return true
 	}
 	return false

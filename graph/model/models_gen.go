@@ -74,6 +74,32 @@ type ChangeEdge struct {
 	Node *parley.Change `json:"node"`
 }
 
+// A page of claims.
+type ClaimConnection struct {
+	// The claims of this page, each with its cursor.
+	Edges []*ClaimEdge `json:"edges"`
+	// Where this page stands.
+	PageInfo *PageInfo `json:"pageInfo"`
+	// How many claims match, across all pages.
+	TotalCount int `json:"totalCount"`
+}
+
+// One of a page of claims.
+type ClaimEdge struct {
+	// The cursor of this edge, for `after`.
+	Cursor string `json:"cursor"`
+	// The node.
+	Node *parley.Claim `json:"node"`
+}
+
+// The claim as stored after a write, and the changes recorded.
+type ClaimPayload struct {
+	// The claim, with its evidence located in the source.
+	Claim *parley.Claim `json:"claim"`
+	// The changes recorded in the history.
+	Changes []*parley.Change `json:"changes"`
+}
+
 // A page of commitments.
 type CommitmentConnection struct {
 	// The commitments of this page, each with its cursor.

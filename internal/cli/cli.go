@@ -214,6 +214,7 @@ func summary(ds *parley.Dataset) string {
 		"propositions": len(ds.Propositions), "documents": len(ds.Documents), "roles": len(ds.Roles),
 		"relations": len(ds.Relations), "participations": len(ds.Participations), "positions": len(ds.Positions),
 		"commitments": len(ds.Commitments), "requirements": len(ds.Requirements), "statements": len(ds.Statements),
+		"claims": len(ds.Claims),
 	}
 	var parts []string
 	for k, v := range counts {

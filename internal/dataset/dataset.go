@@ -134,6 +134,7 @@ func nilEntries(f *File) error {
 	check("commitments", len(ds.Commitments), func(i int) bool { return ds.Commitments[i] == nil })
 	check("requirements", len(ds.Requirements), func(i int) bool { return ds.Requirements[i] == nil })
 	check("statements", len(ds.Statements), func(i int) bool { return ds.Statements[i] == nil })
+	check("claims", len(ds.Claims), func(i int) bool { return ds.Claims[i] == nil })
 	if len(problems) > 0 {
 		return &parley.Error{Code: parley.EInvalid, Message: "empty entries", Problems: problems}
 	}

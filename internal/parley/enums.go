@@ -86,6 +86,11 @@ var requirementKinds = enum{"APPROVAL", "RATIFICATION", "LEGISLATION", "FUNDING"
 
 var statementModes = enum{"DIRECT", "INDIRECT", "MIXED"}
 
+// Claim kinds: a fact (the state of things, what has or has not been seen,
+// said or specified), an assessment (a judgement, such as how likely an
+// outcome is) or a forecast (what will happen, and when).
+var claimKinds = enum{"FACT", "ASSESSMENT", "FORECAST"}
+
 // Enums lists every enumeration of the domain with its values, so that other
 // layers (the GraphQL schema's tests, the docs) can check they agree.
 func Enums() map[string][]string {
@@ -107,5 +112,6 @@ func Enums() map[string][]string {
 		"DocumentStatus":    documentStatuses,
 		"RequirementKind":   requirementKinds,
 		"StatementMode":     statementModes,
+		"ClaimKind":         claimKinds,
 	}
 }

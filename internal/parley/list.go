@@ -44,7 +44,7 @@ type ListRequest struct {
 // Filter narrows a list; nil fields are not given. Which fields apply
 // depends on the type listed.
 type Filter struct {
-	Kind         *string // actors: kind; events: kind; documents: type; relations: kind
+	Kind         *string // actors: kind; events: kind; documents: type; relations: kind; claims: kind
 	NamePrefix   *string // actors: a word of a name or alias starting so (any case)
 	Affiliation  *string // actors: holding a post in, or a member or part of, this actor
 	Holder       *string // positions, roles
@@ -61,6 +61,8 @@ type Filter struct {
 	Event        *string // statements
 	ReportedVia  *string // statements and other assertions: the outlet in their attribution
 	Organization *string // roles
+	About        *string // claims: about this node
+	Claimant     *string // claims: whose claim it is (the attribution's by)
 	// AsOf keeps the assertions that held on that date: begun by then (or
 	// with no start) and not ended before it (or with no end).
 	AsOf *Date

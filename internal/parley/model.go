@@ -21,6 +21,7 @@ const (
 	TypeCommitment    NodeType = "Commitment"
 	TypeRequirement   NodeType = "Requirement"
 	TypeStatement     NodeType = "Statement"
+	TypeClaim         NodeType = "Claim"
 )
 
 // withArticle returns the type's name after "a" or "an".
@@ -51,6 +52,7 @@ type Dataset struct {
 	Commitments    []*Commitment    `json:"commitments,omitempty"`
 	Requirements   []*Requirement   `json:"requirements,omitempty"`
 	Statements     []*Statement     `json:"statements,omitempty"`
+	Claims         []*Claim         `json:"claims,omitempty"`
 }
 
 // Source is a document Parley's evidence points into, with its full text.
@@ -278,7 +280,31 @@ type Statement struct {
 	Event    string   `json:"event,omitempty"`
 	Venue    string   `json:"venue,omitempty"`
 	Audience []string `json:"audience,omitempty"`
-	// Expresses lists the positions and commitments the statement voices.
+	// Expresses lists the positions, commitments and claims the statement
+	// voices.
 	Expresses []string `json:"expresses,omitempty"`
+	// ExpressesNothing says why a statement voices no position, commitment
+	// or claim (a purely procedural utterance); it is given exactly when
+	// Expresses is empty in a dataset that asks for it.
+	ExpressesNothing string `json:"expressesNothing,omitempty"`
+	Assertion        `yaml:",inline"`
+}
+
+// Claim is what a voice asserts as fact or assessment about the state of
+// things (who controls what, what has or has not been seen or specified,
+// when something will happen, how likely an outcome is), as opposed to a
+// position, which is an actor's stance on a proposition. Its voice is its
+// attribution: the journalist's own (basis JOURNALIST, no one in By), a
+// named actor's (By), or an anonymous source's that reached us through an
+// outlet (By and Via).
+type Claim struct {
+	ID      string `json:"id"`
+	Version int    `json:"-" yaml:"-"` // the stored revision, set by the store (see Revision)
+	Kind    string `json:"kind"`
+	// Text is what is claimed, in a sentence.
+	Text string `json:"text"`
+	// About lists what the claim is about: actors, events, issues,
+	// propositions, documents or commitments.
+	About     []string `json:"about,omitempty"`
 	Assertion `yaml:",inline"`
 }

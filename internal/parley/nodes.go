@@ -9,7 +9,7 @@ var sections = map[NodeType]string{
 	TypeSource: "sources", TypeActor: "actors", TypeEvent: "events", TypeIssue: "issues",
 	TypeProposition: "propositions", TypeDocument: "documents", TypeRole: "roles", TypeRelation: "relations",
 	TypeParticipation: "participations", TypePosition: "positions", TypeCommitment: "commitments",
-	TypeRequirement: "requirements", TypeStatement: "statements",
+	TypeRequirement: "requirements", TypeStatement: "statements", TypeClaim: "claims",
 }
 
 // Section names the dataset section that holds nodes of type t, such as
@@ -46,6 +46,8 @@ func New(t NodeType) any {
 		return new(Requirement)
 	case TypeStatement:
 		return new(Statement)
+	case TypeClaim:
+		return new(Claim)
 	}
 	return nil
 }
@@ -80,6 +82,8 @@ func Describe(v any) (NodeType, string) {
 		return TypeRequirement, x.ID
 	case *Statement:
 		return TypeStatement, x.ID
+	case *Claim:
+		return TypeClaim, x.ID
 	}
 	return "", ""
 }
@@ -110,6 +114,8 @@ func EvidenceOf(v any) []*Evidence {
 	case *Requirement:
 		return x.Evidence
 	case *Statement:
+		return x.Evidence
+	case *Claim:
 		return x.Evidence
 	}
 	return nil
@@ -145,6 +151,8 @@ func (ds *Dataset) Add(v any) (NodeType, string) {
 		ds.Requirements = append(ds.Requirements, x)
 	case *Statement:
 		ds.Statements = append(ds.Statements, x)
+	case *Claim:
+		ds.Claims = append(ds.Claims, x)
 	default:
 		return "", ""
 	}

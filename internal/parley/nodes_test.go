@@ -4,7 +4,7 @@ import "testing"
 
 func TestNodeTypes(t *testing.T) {
 	types := []NodeType{TypeSource, TypeActor, TypeEvent, TypeIssue, TypeProposition, TypeDocument, TypeRole,
-		TypeRelation, TypeParticipation, TypePosition, TypeCommitment, TypeRequirement, TypeStatement}
+		TypeRelation, TypeParticipation, TypePosition, TypeCommitment, TypeRequirement, TypeStatement, TypeClaim}
 	ds := &Dataset{}
 	for _, typ := range types {
 		v := New(typ)

@@ -108,6 +108,9 @@ func eachNode(ds *Dataset, fn func(path, id string, t NodeType)) {
 	for i, x := range ds.Statements {
 		fn(fmt.Sprintf("statements[%d]", i), x.ID, TypeStatement)
 	}
+	for i, x := range ds.Claims {
+		fn(fmt.Sprintf("claims[%d]", i), x.ID, TypeClaim)
+	}
 }
 
 type validator struct {
@@ -544,7 +547,11 @@ func (v *validator) dataset(ds *Dataset) {
 		v.ref(p, "event", x.Event, false, TypeEvent)
 		v.text(p, "venue", x.Venue, false)
 		v.refs(p, "audience", x.Audience, false, TypeActor)
-		v.refs(p, "expresses", x.Expresses, false, TypePosition, TypeCommitment)
+		v.refs(p, "expresses", x.Expresses, false, TypePosition, TypeCommitment, TypeClaim)
+		v.text(p, "expressesNothing", x.ExpressesNothing, false)
+		if x.ExpressesNothing != "" && len(x.Expresses) > 0 {
+			v.addf(p+".expressesNothing", EInvalid, "expressesNothing says why a statement voices nothing; this one expresses %d", len(x.Expresses))
+		}
 		v.assertion(p, &x.Assertion)
 		// Direct or reported, the words are the source's own: never a
 		// paraphrase.
@@ -552,8 +559,21 @@ func (v *validator) dataset(ds *Dataset) {
 			v.addf(p+".words", EInvalid, "a statement's words must be the source's own, within its evidence: %q is not in any of its quotes", short(x.Words))
 		}
 	}
+	for i, x := range ds.Claims {
+		p := fmt.Sprintf("claims[%d]", i)
+		v.enum(p, "kind", x.Kind, claimKinds, true)
+		v.text(p, "text", x.Text, true)
+		v.refs(p, "about", x.About, false, ClaimSubjects...)
+		if x.Attribution == nil {
+			v.addf(p+".attribution", EInvalid, "attribution is required: a claim is the journalist's (basis JOURNALIST) or someone's (by)")
+		}
+		v.assertion(p, &x.Assertion)
+	}
 	eachEvidence(ds, v.resolveQuotes)
 }
+
+// ClaimSubjects are the types of node a claim can be about.
+var ClaimSubjects = []NodeType{TypeActor, TypeEvent, TypeIssue, TypeProposition, TypeDocument, TypeCommitment}
 
 // inEvidence reports whether words occur within one of the spans. When a
 // span could not be verified, that problem is reported already, and this
@@ -611,6 +631,9 @@ func eachEvidence(ds *Dataset, fn func([]*Evidence)) {
 		fn(x.Evidence)
 	}
 	for _, x := range ds.Statements {
+		fn(x.Evidence)
+	}
+	for _, x := range ds.Claims {
 		fn(x.Evidence)
 	}
 }

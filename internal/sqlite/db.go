@@ -200,8 +200,29 @@ func (db *DB) migrate(ctx context.Context) error {
 	return nil
 }
 
+// foreignKeysOff marks a migration that rebuilds a table others refer to:
+// it runs on a connection with foreign keys off (dropping the old table
+// must cascade nothing), and every foreign key is checked before it
+// commits, as SQLite's documented procedure for schema changes has it.
+const foreignKeysOff = "-- parley: foreign_keys off"
+
 func (db *DB) apply(ctx context.Context, m migration) error {
-	tx, err := db.db.BeginTx(ctx, nil)
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	fkOff := strings.HasPrefix(m.sql, foreignKeysOff)
+	if fkOff {
+		// The pragma is a no-op inside a transaction, so it goes first;
+		// the connection gets its setting back before it returns to the
+		// pool.
+		if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+			return err
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	}
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -215,6 +236,17 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	}
 	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 		return err
+	}
+	if fkOff {
+		rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+		if err != nil {
+			return err
+		}
+		broken := rows.Next()
+		rows.Close()
+		if broken {
+			return fmt.Errorf("the migration leaves references that point nowhere")
+		}
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 		m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {

@@ -136,22 +136,28 @@ func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.Impo
 	return w.res, nil
 }
 
-// searchBackfill is the statements of the search migration that fill the
-// search rows from what is stored, one for each kind of text.
+// searchBackfill is the statements of the migrations that fill the search
+// rows from what is stored (each after the line "-- What is stored
+// already."), one for each kind of text.
 var searchBackfill = func() []string {
-	b, err := migrations.ReadFile("migrations/0003_search.sql")
+	ms, err := loadMigrations()
 	if err != nil {
 		panic(err)
 	}
-	_, fill, ok := strings.Cut(string(b), "-- What is stored already.")
-	if !ok {
-		panic("0003_search.sql lost its backfill")
-	}
 	var out []string
-	for _, q := range strings.Split(fill, ";") {
-		if q = strings.TrimSpace(q); q != "" {
-			out = append(out, q)
+	for _, m := range ms {
+		_, fill, ok := strings.Cut(m.sql, "-- What is stored already.")
+		if !ok {
+			continue
 		}
+		for _, q := range strings.Split(fill, ";") {
+			if q = strings.TrimSpace(q); q != "" {
+				out = append(out, q)
+			}
+		}
+	}
+	if len(out) == 0 {
+		panic("the search migration lost its backfill")
 	}
 	return out
 }()
@@ -171,7 +177,7 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, files []*parley.Dataset
 	for _, ds := range files {
 		n += len(ds.Sources) + len(ds.Actors) + len(ds.Events) + len(ds.Issues) + len(ds.Propositions) + len(ds.Documents) +
 			len(ds.Roles) + len(ds.Relations) + len(ds.Participations) + len(ds.Positions) + len(ds.Commitments) +
-			len(ds.Requirements) + len(ds.Statements)
+			len(ds.Requirements) + len(ds.Statements) + len(ds.Claims)
 	}
 	if n < bulkThreshold {
 		return noop, nil
@@ -451,6 +457,9 @@ func (w *writer) dataset(ds *parley.Dataset) error {
 		func() error {
 			return store(w, ds.Statements, parley.TypeStatement, func(x *parley.Statement) string { return x.ID }, w.statement)
 		},
+		func() error {
+			return store(w, ds.Claims, parley.TypeClaim, func(x *parley.Claim) string { return x.ID }, w.claim)
+		},
 	)
 }
 
@@ -689,6 +698,33 @@ func (w *writer) statement(x *parley.Statement) error {
 	}
 	for _, n := range x.Expresses {
 		if err := w.exec("INSERT INTO statement_expresses (statement_id, node_id) VALUES (?, ?)", x.ID, n); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (w *writer) claim(x *parley.Claim) error {
+	by := ""
+	if x.Attribution != nil {
+		by = x.Attribution.By
+	}
+	err := each(
+		func() error { return w.assertion(x.ID, &x.Assertion) },
+		func() error {
+			return w.exec("INSERT INTO claims (id, kind, text, claimant_id) VALUES (?, ?, ?, ?)", x.ID, x.Kind, x.Text, null(by))
+		},
+		func() error { return w.edge(by, x.ID, "CLAIMS", x.ID) },
+		func() error { return w.index(x.ID, parley.TypeClaim, "text", x.Text) },
+	)
+	if err != nil {
+		return err
+	}
+	for _, n := range x.About {
+		if err := w.exec("INSERT INTO claim_about (claim_id, node_id) VALUES (?, ?)", x.ID, n); err != nil {
+			return err
+		}
+		if err := w.edge(x.ID, n, "ABOUT", x.ID); err != nil {
 			return err
 		}
 	}

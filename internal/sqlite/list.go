@@ -97,6 +97,11 @@ var lists = map[parley.NodeType]listSpec{
 		"expresses": {parent: "se.node_id", join: "JOIN statement_expresses se ON se.statement_id = x.id"},
 		"audience":  {parent: "sa.actor_id", join: "JOIN statement_audience sa ON sa.statement_id = x.id"},
 	}},
+	parley.TypeClaim: {table: "claims", assertion: true, vias: map[string]via{
+		"":         {},
+		"about":    {parent: "ca.node_id", join: "JOIN claim_about ca ON ca.claim_id = x.id"},
+		"claimant": {parent: "x.claimant_id"},
+	}},
 	// Any node with evidence in a source: the source's assertions and the
 	// entities it names.
 	"": {table: "nodes", vias: map[string]via{
@@ -385,7 +390,7 @@ func filters(t parley.NodeType, spec listSpec, f parley.Filter) (where []string,
 	if t == parley.TypeDocument {
 		eq("kind", f.Kind, "x.type", parley.TypeDocument)
 	} else {
-		eq("kind", f.Kind, "x.kind", parley.TypeActor, parley.TypeEvent, parley.TypeRelation)
+		eq("kind", f.Kind, "x.kind", parley.TypeActor, parley.TypeEvent, parley.TypeRelation, parley.TypeClaim)
 	}
 	eq("holder", f.Holder, "x.holder_id", parley.TypePosition, parley.TypeRole)
 	eq("proposition", f.Proposition, "x.proposition_id", parley.TypePosition)
@@ -396,8 +401,16 @@ func filters(t parley.NodeType, spec listSpec, f parley.Filter) (where []string,
 	eq("document", f.Document, "x.document_id", parley.TypeCommitment)
 	eq("speaker", f.Speaker, "x.speaker_id", parley.TypeStatement)
 	eq("event", f.Event, "x.event_id", parley.TypeStatement)
+	eq("claimant", f.Claimant, "x.claimant_id", parley.TypeClaim)
 	if err != nil {
 		return
+	}
+	if f.About != nil {
+		if t != parley.TypeClaim {
+			return nil, nil, nil, nil, bad("about")
+		}
+		where = append(where, "EXISTS (SELECT 1 FROM claim_about f WHERE f.claim_id = x.id AND f.node_id = ?)")
+		args = append(args, *f.About)
 	}
 	if f.Organization != nil {
 		if t != parley.TypeRole {
