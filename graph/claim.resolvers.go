@@ -30,7 +30,7 @@ func (r *claimResolver) ReportedVia(ctx context.Context, obj *parley.Claim) (mod
 
 // About is the resolver for the about field.
 func (r *claimResolver) About(ctx context.Context, obj *parley.Claim) ([]model.Node, error) {
-	vs, err := r.loaders(ctx).nodes.LoadAll(ctx, obj.About)
+	vs, err := r.nodes(ctx, obj.About)
 	if err != nil {
 		return nil, err
 	}
