@@ -112,7 +112,8 @@ func TestQueryPlans(t *testing.T) {
 			var detail string
 			rows.Scan(&id, &parent, &unused, &detail)
 			plan = append(plan, detail)
-			if m := scan.FindStringSubmatch(detail); m != nil && large[tables[m[1]]] {
+			// A partial index holds only the few rows it names.
+			if m := scan.FindStringSubmatch(detail); m != nil && large[tables[m[1]]] && !strings.HasSuffix(detail, "INDEX assertions_deprecated") {
 				t.Errorf("full scan of %s in\n%s\nplan:\n  %s", tables[m[1]], strings.Join(strings.Fields(s.q), " "), strings.Join(plan, "\n  "))
 			}
 			// A parent's page by its own column is read in id order from
