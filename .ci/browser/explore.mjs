@@ -5,6 +5,7 @@
 //   node explore.mjs http://127.0.0.1:PORT ARTIFACTS_DIR
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 
 const base = process.argv[2];
 const artifacts = process.argv[3] || 'artifacts';
@@ -59,7 +60,8 @@ async function readable(browser) {
   const ids = await (await fetch(base + '/query', { method: 'POST', headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ query: `{ actors(first: 100) { edges { node { id } } } events(first: 100) { edges { node { id } } }
       issues(first: 100) { edges { node { id } } } propositions(first: 100) { edges { node { id } } }
-      documents(first: 100) { edges { node { id } } } sources(first: 100) { edges { node { id } } } }` }) })).json();
+      documents(first: 100) { edges { node { id } } } sources(first: 100) { edges { node { id } } }
+      claims(first: 100) { edges { node { id } } } }` }) })).json();
   const all = Object.values(ids.data).flatMap((c) => c.edges.map((e) => e.node.id));
   const layouts = {};
   for (const [width, height] of [[1400, 900], [800, 900]]) {
@@ -167,23 +169,7 @@ async function readerAndCuration(browser) {
   const words = 'Zelenskyy called the evolving framework “very workable,”';
   const utf16 = article.indexOf(words);
   const start = Array.from(article.slice(0, utf16)).length, end = start + Array.from(words).length;
-  await page.evaluate((words) => {
-    const box = document.querySelector('#reader-text');
-    const at = box.textContent.indexOf(words);
-    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
-    const range = document.createRange();
-    let seen = 0, n;
-    while ((n = walker.nextNode())) {
-      const len = n.textContent.length;
-      if (seen <= at && at < seen + len) range.setStart(n, at - seen);
-      if (seen < at + words.length && at + words.length <= seen + len) { range.setEnd(n, at + words.length - seen); break; }
-      seen += len;
-    }
-    const sel = window.getSelection();
-    sel.removeAllRanges();
-    sel.addRange(range);
-    box.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
-  }, words);
+  await select(page, words);
   await page.waitForSelector('#curate');
   check(await page.locator('#cur-quote').innerText() === words, 'selecting words opens the curation form with them as the evidence');
   await page.fill('#curate input[name="id"]', 'Not An Id');
@@ -212,13 +198,61 @@ async function readerAndCuration(browser) {
   check(inGraph.includes('SPOKE_AT'), `the new statement is in the graph, without a reload (${inGraph.join(', ')})`);
   await page.screenshot({ path: `${artifacts}/explore-curation.png` });
   // In the export, with the right offsets.
-  const { execFileSync } = await import('node:child_process');
   const exported = JSON.parse(execFileSync(bin, ['export', '--db', db, '--format', 'json']).toString());
   const st = (exported.statements || []).find((x) => x.id === id);
   const ev = st?.evidence?.[0];
   check(st && st.speaker === 'volodymyr-zelenskyy' && ev.source === source && ev.start === start && ev.end === end && ev.quote === words,
     `parley export holds the statement with its evidence at characters ${start}–${end} (${JSON.stringify(ev)})`);
+
+  // A claim in the source's own voice, from a sentence no evidence cited:
+  // the count of uncited sentences drops by one.
+  const uncitedBefore = await page.locator('#reader-text .seg.uncited').count();
+  const countsBefore = await page.locator('#reader-counts b').innerText();
+  const fact = 'Russia currently controls nearly a fifth of Ukraine’s east';
+  const factAt = Array.from(article.slice(0, article.indexOf(fact))).length;
+  await select(page, fact);
+  await page.waitForSelector('#curate');
+  await page.selectOption('#curate select[name="make"]', 'Claim');
+  await page.waitForSelector('#curate select[name="attribution.basis"]');
+  const claimId = 'claim-russia-controls-a-fifth-of-the-east';
+  await page.fill('#curate input[name="id"]', claimId);
+  await page.selectOption('#curate select[name="kind"]', 'FACT');
+  await page.selectOption('#curate select[name="attribution.basis"]', 'JOURNALIST');
+  await page.selectOption('#curate select[name="about"]', 'russia');
+  await page.click('#cur-submit');
+  await page.waitForSelector('#cur-done', { timeout: 15000 });
+  const countsAfter = await page.locator('#reader-counts b').innerText();
+  await page.locator('#reader-text .seg.focus').first().click();
+  await page.waitForSelector('#backers li');
+  const listed = await page.locator(`#backers li[data-id="${claimId}"]`).count();
+  const claims = JSON.parse(execFileSync(bin, ['export', '--db', db, '--format', 'json']).toString()).claims || [];
+  const claim = claims.find((x) => x.id === claimId);
+  const cev = claim?.evidence?.[0];
+  check(listed === 1 && Number(countsAfter) === Number(countsBefore) - 1 && cev && cev.start === factAt && cev.end === factAt + Array.from(fact).length,
+    `a claim curated from an uncited sentence is in the reader (uncited sentences ${countsBefore} → ${countsAfter}) and in the export at characters ${cev?.start}–${cev?.end}`);
   await page.close();
+}
+
+// select selects words in the reader as a person would with the mouse,
+// and lets go.
+async function select(page, words) {
+  await page.evaluate((words) => {
+    const box = document.querySelector('#reader-text');
+    const at = box.textContent.indexOf(words);
+    const walker = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+    const range = document.createRange();
+    let seen = 0, n;
+    while ((n = walker.nextNode())) {
+      const len = n.textContent.length;
+      if (seen <= at && at < seen + len) range.setStart(n, at - seen);
+      if (seen < at + words.length && at + words.length <= seen + len) { range.setEnd(n, at + words.length - seen); break; }
+      seen += len;
+    }
+    const sel = window.getSelection();
+    sel.removeAllRanges();
+    sel.addRange(range);
+    box.dispatchEvent(new MouseEvent('mouseup', { bubbles: true }));
+  }, words);
 }
 
 const browser = await chromium.launch({

@@ -51,10 +51,12 @@ function failed(err) {
 const kindColours = {
   Person: '#3b7dd8', State: '#2e8b57', Organization: '#8e5fc7', Group: '#d17a22',
   Issue: '#c0392b', Proposition: '#7f8c8d', Document: '#16a0a0', Event: '#b58900', Source: '#95a5a6',
+  Claim: '#e8a33d',
 };
 const kindShapes = {
   Person: 'ellipse', State: 'round-rectangle', Organization: 'rectangle', Group: 'hexagon',
   Issue: 'diamond', Proposition: 'round-tag', Document: 'rectangle', Event: 'star', Source: 'rectangle',
+  Claim: 'round-rectangle',
 };
 const stanceColours = {
   SUPPORTS: '#2e9e44', CONDITIONALLY_SUPPORTS: '#9acd32', OPEN_TO: '#8a94a6', UNDECIDED: '#8a94a6', OPPOSES: '#d63031',
@@ -121,7 +123,7 @@ function addLink(l) {
 // same input gives the same picture on every load, and a node once placed
 // never moves. Free means: its box, padded, meets no placed node's box.
 
-const typeOrder = ['Issue', 'Proposition', 'Document', 'Event', 'State', 'Organization', 'Group', 'Person', 'Source'];
+const typeOrder = ['Issue', 'Proposition', 'Document', 'Event', 'State', 'Organization', 'Group', 'Person', 'Claim', 'Source'];
 const pad = 8;
 
 // box is a node's extent, label included, relative to its position.
@@ -275,6 +277,7 @@ async function showEvidence(via, edge) {
     else if (n.__typename === 'Relation') what = `${esc(n.subject.name)} ${esc(n.label || n.kind)} ${esc(n.object.name)}`;
     else if (n.__typename === 'Participation') what = `${esc(n.actor.name)} took part in ${esc(n.event.name)} (${esc(n.role.toLowerCase())})`;
     else if (n.__typename === 'Statement') what = `${esc(n.speaker.name)}: “${esc(n.words)}”`;
+    else if (n.__typename === 'Claim') what = `${esc(n.claimant ? n.claimant.name : 'The source')} claims (${esc(n.claimKind.toLowerCase())}): ${esc(n.text)}`;
     details(`<h2>${esc(edge ? edge.kind.replace(/_/g, ' ').toLowerCase() : n.__typename)}</h2>
       <p id="evidence-what">${what}</p>${evidenceHTML(n)}
       <p class="source">Backed by <a href="#/node/${esc(n.id)}">${esc(n.__typename)} ${esc(n.id)}</a></p>`);
@@ -424,6 +427,7 @@ function describe(n) {
     case 'Role': return `${n.holder.name}: ${n.post}${n.organization ? ' of ' + n.organization.name : ''}`;
     case 'Relation': return `${n.subject.name} ${n.label || n.kind.toLowerCase().replace(/_/g, ' ')} ${n.object.name}`;
     case 'Participation': return `${n.actor.name} took part in ${n.event.name} (${n.role.toLowerCase()})`;
+    case 'Claim': return `${n.claimant ? n.claimant.name : 'The source'} claims (${n.claimKind.toLowerCase()}): ${n.text}`;
     default: return label(n);
   }
 }
@@ -519,7 +523,7 @@ function renderReader(r, focus) {
       <b>${uncited}</b> of ${sents.length} sentences are cited by no evidence <span class="seg uncited">(marked so)</span>;
       ${unclaimed} more only name something and back no assertion <span class="seg unclaimed">(marked so)</span>.</p>
     <p class="legend">Spans back: ${legend} <span class="chip mention">names a node</span> — a span over another shows both stripes.
-      Click a span to see what it backs; select words to make a new statement, position or commitment from them.</p>
+      Click a span to see what it backs; select words to make a new statement, position, claim or commitment from them.</p>
     <div id="reader-text">${html}</div>`;
   $('#reader-text').onclick = (ev) => {
     const seg = ev.target.closest('.seg');
@@ -553,7 +557,7 @@ function backersAt(r, u) {
       ? `<button class="link evidence" data-id="${esc(b.id)}">evidence</button>`
       : '';
     // An assertion is drawn as a link of the graph: open its actor's graph.
-    const actor = b.holder || b.speaker || (b.promisors && b.promisors[0]) || b.subject || b.actor;
+    const actor = b.holder || b.speaker || (b.promisors && b.promisors[0]) || b.subject || b.actor || b.claimant;
     const target = actor && actor.id ? actor.id : b.id;
     return `<li class="backer" data-id="${esc(b.id)}"><span class="kind" style="background:${colour}33">${esc(b.__typename)}</span>
       <a href="#/node/${esc(target)}" title="${esc(b.id)}">${esc(short(describe(b), 90))}</a> ${link}
@@ -608,6 +612,18 @@ const forms = {
       ${text('summary', 'Summary (optional)', '')}`,
     input: (f, ev) => ({ holder: f.holder, proposition: f.proposition, stance: f.stance, speechAct: f.speechAct, summary: f.summary || null, evidence: [ev] }),
   },
+  Claim: {
+    prefix: 'claim',
+    fields: (q) => `
+      ${select('kind', 'Kind', ['FACT', 'ASSESSMENT', 'FORECAST'])}
+      ${area('text', 'What is claimed, in a sentence', q)}
+      ${select('attribution.basis', 'On whose word', ['JOURNALIST', 'ON_RECORD', 'SPOKESPERSON', 'OFFICIAL_TEXT', 'ANONYMOUS_OFFICIAL', 'ANALYST'])}
+      ${pick('attribution.by', 'Claimant (optional; none for the source\'s own voice)', 'actors', true)}
+      ${pick('attribution.via', 'Reported via (optional)', 'actors', true)}
+      ${pick('about', 'About (optional)', 'subjects', true)}`,
+    input: (f, ev) => ({ kind: f.kind, text: f.text, about: f.about ? [f.about] : null,
+      attribution: { basis: f['attribution.basis'], by: f['attribution.by'] || null, via: f['attribution.via'] || null }, evidence: [ev] }),
+  },
   Commitment: {
     prefix: 'com',
     fields: (q) => `
@@ -638,6 +654,7 @@ async function loadChoices() {
   const list = (c, f) => c.edges.map((e) => ({ id: e.node.id, label: f(e.node) })).sort((a, b) => a.label.localeCompare(b.label));
   choices = { actors: list(d.actors, (n) => n.name), propositions: list(d.propositions, (n) => n.text),
     events: list(d.events, (n) => n.name), issues: list(d.issues, (n) => n.name) };
+  choices.subjects = [...choices.actors, ...choices.issues, ...choices.propositions, ...choices.events].sort((a, b) => a.label.localeCompare(b.label));
 }
 
 // selected opens the curation form on the words selected in the reader.
@@ -666,7 +683,7 @@ function curationForm(r, sel, kind) {
     <div class="source">characters ${sel.start}–${sel.end} of ${esc(r.src.title)}</div>
     <span class="problem" data-for="evidence"></span>
     <form id="curate" class="curate" data-start="${sel.start}" data-end="${sel.end}">
-      ${field('kind', 'Make a', `<select name="kind">${Object.keys(forms).map((k) => `<option${k === kind ? ' selected' : ''}>${k}</option>`).join('')}</select>`)}
+      ${field('make', 'Make a', `<select name="make">${Object.keys(forms).map((k) => `<option${k === kind ? ' selected' : ''}>${k}</option>`).join('')}</select>`)}
       ${text('id', 'Id', `${f.prefix}-${slug(sel.quote)}`)}
       ${f.fields(sel.quote)}
       ${field('token', 'Editor token (kept in this browser)', `<input name="token" type="password" autocomplete="off" value="${esc(localStorage.getItem(tokenKey) || '')}">`)}
@@ -674,7 +691,7 @@ function curationForm(r, sel, kind) {
       <p class="problem" data-for="_"></p>
     </form>`);
   const form = $('#curate');
-  form.elements.kind.onchange = () => curationForm(r, sel, form.elements.kind.value);
+  form.elements.make.onchange = () => curationForm(r, sel, form.elements.make.value);
   form.onsubmit = async (e) => {
     e.preventDefault();
     for (const p of document.querySelectorAll('#details .problem')) p.textContent = '';
@@ -705,8 +722,10 @@ function showProblems(err) {
     : [{ path: e.extensions?.code === 'UNAUTHENTICATED' || e.extensions?.code === 'FORBIDDEN' ? 'input.token' : '', message: e.message }]);
   if (!problems.length) problems.push({ path: '', message: err.message });
   for (const p of problems) {
-    const name = (p.path || '').replace(/^input\./, '').split(/[.[]/)[0];
-    const slot = document.querySelector(`#details .problem[data-for="${name}"]`) || document.querySelector('#details .problem[data-for="_"]');
+    const path = (p.path || '').replace(/^input\./, '').replace(/\[\d+\]/g, '');
+    const slot = document.querySelector(`#details .problem[data-for="${path}"]`)
+      || document.querySelector(`#details .problem[data-for="${path.split('.')[0]}"]`)
+      || document.querySelector('#details .problem[data-for="_"]');
     slot.textContent = (slot.textContent ? slot.textContent + ' ' : '') + p.message;
   }
 }
