@@ -231,15 +231,32 @@ func Authenticate(tokens parley.Tokens, requireToken bool, next http.Handler) ht
 		}
 		p, err := tokens.Authenticate(r.Context(), strings.TrimSpace(token))
 		if err != nil {
-			if parley.ErrorCode(err) == parley.EUnauthenticated {
+			var f *parley.Error
+			if sf, ok := tokens.(parley.StorageFaults); ok {
+				f = sf.StorageFault(err)
+			}
+			switch {
+			case parley.ErrorCode(err) == parley.EUnauthenticated:
 				writeAuthError(w, parley.ErrorMessage(err))
-			} else {
-				http.Error(w, "internal error", http.StatusInternalServerError)
+			case f != nil:
+				// The tokens cannot be read: the storage's fault, said
+				// by its code, as /readyz says it.
+				writeError(w, http.StatusServiceUnavailable, f.Message, f.Code)
+			default:
+				writeError(w, http.StatusInternalServerError, "internal error", "INTERNAL_SERVER_ERROR")
 			}
 			return
 		}
 		next.ServeHTTP(w, r.WithContext(parley.WithPrincipal(r.Context(), p)))
 	})
+}
+
+// writeError answers with one GraphQL-shaped error.
+func writeError(w http.ResponseWriter, status int, msg, code string) {
+	b, _ := json.Marshal(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
 }
 
 func writeAuthError(w http.ResponseWriter, msg string) {
