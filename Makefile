@@ -28,6 +28,7 @@ FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/dataset
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME) ./internal/sqlite
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzGraphQLRequest$$' -fuzztime $(FUZZTIME) ./graph
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...
