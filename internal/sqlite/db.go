@@ -41,6 +41,9 @@ type DB struct {
 	// write last failed for want of space (Unix ns). Ping reports them.
 	corrupt atomic.Pointer[parley.Error]
 	fullAt  atomic.Int64
+	// writing holds a token while one of this process's write
+	// transactions runs (see write).
+	writing chan struct{}
 }
 
 var _ parley.Store = (*DB)(nil)
@@ -91,7 +94,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	sqldb.SetMaxOpenConns(16)
 	sqldb.SetMaxIdleConns(16)
 	sqldb.SetConnMaxIdleTime(10 * time.Minute)
-	db := &DB{db: sqldb, path: path, Now: time.Now, readOnly: acc.readOnly}
+	db := &DB{db: sqldb, path: path, Now: time.Now, readOnly: acc.readOnly, writing: make(chan struct{}, 1)}
 	if err := db.migrate(ctx); err != nil {
 		sqldb.Close()
 		return nil, startupError(path, "migrate", err)

@@ -178,6 +178,15 @@ func (db *DB) write(ctx context.Context, what string, fn func(*sql.Tx) error) er
 }
 
 func (db *DB) writeOnce(ctx context.Context, fn func(*sql.Tx) error) error {
+	// Writers of this process queue here, in order, rather than in
+	// SQLite's busy handler, which polls with sleeps of up to 100 ms; the
+	// busy handler is left to wait for writers of other processes.
+	select {
+	case db.writing <- struct{}{}:
+		defer func() { <-db.writing }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
