@@ -160,27 +160,40 @@ func (a *App) report(err error, files []*dataset.File) error {
 	return errReported
 }
 
-// readFiles parses every file, reporting all that fail.
-func (a *App) readFiles(names []string) ([]*dataset.File, error) {
-	var files []*dataset.File
-	failed := false
+// openFiles opens every file, reporting all that cannot be read; failed
+// says whether there were any.
+func (a *App) openFiles(names []string) (files []*dataset.File, failed bool, err error) {
 	for _, name := range names {
-		f, err := dataset.ReadFile(name)
+		f, err := dataset.Open(name)
 		if err != nil {
 			if a.report(err, nil) != errReported {
-				return nil, err
+				return nil, true, err
 			}
 			failed = true
 			continue
 		}
 		files = append(files, f)
 	}
-	if failed {
-		return nil, errReported
-	}
-	return files, nil
+	return files, failed, nil
 }
 
+// scanFiles reads the files an entry at a time, calling yield with each,
+// and returns what reading found wrong without stopping (unknown fields,
+// values of the wrong type…). A file that cannot be parsed stops it.
+func scanFiles(files []*dataset.File, yield func(parley.Item) error) ([]parley.Problem, error) {
+	var problems []parley.Problem
+	for _, f := range files {
+		if err := f.Scan(yield); err != nil {
+			return nil, err
+		}
+		problems = append(problems, f.Problems...)
+	}
+	return problems, nil
+}
+
+// validate checks files without a database. It reads them an entry at a
+// time, and reports every problem at once: those of reading, then those of
+// the checks.
 func (a *App) validate(args []string) error {
 	fs := a.flags("validate")
 	fs.Usage = func() { fmt.Fprintln(a.Stderr, "usage: parley validate FILE...") }
@@ -191,31 +204,61 @@ func (a *App) validate(args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	files, err := a.readFiles(fs.Args())
+	files, failed, err := a.openFiles(fs.Args())
 	if err != nil {
 		return err
 	}
-	if problems := dataset.Validate(files, nil); len(problems) > 0 {
+	checker := parley.NewChecker(nil)
+	counts := map[string]map[string]int{}
+	var readProblems []parley.Problem
+	for _, f := range files {
+		err := f.Scan(func(it parley.Item) error {
+			if it.Path != "defaultSource" {
+				if counts[it.File] == nil {
+					counts[it.File] = map[string]int{}
+				}
+				section, _, _ := strings.Cut(it.Path, "[")
+				counts[it.File][section]++
+			}
+			checker.Declare(it)
+			checker.Check(it)
+			return nil
+		})
+		if err != nil {
+			if a.report(err, files) != errReported {
+				return err
+			}
+			failed = true
+			continue
+		}
+		readProblems = append(readProblems, f.Problems...)
+	}
+	if failed {
+		// Without a whole file, the checks would report what it holds as
+		// missing; what could not be read is reported, with what reading
+		// the others found.
+		for _, p := range readProblems {
+			fmt.Fprintln(a.Stderr, p.String())
+		}
+		return errReported
+	}
+	checker.Finish()
+	problems := checker.Problems()
+	dataset.Locate(problems, files)
+	if problems = append(readProblems, problems...); len(problems) > 0 {
 		for _, p := range problems {
 			fmt.Fprintln(a.Stderr, p.String())
 		}
 		return errReported
 	}
 	for _, f := range files {
-		fmt.Fprintf(a.Stdout, "%s: ok, %s\n", f.Dataset.Name, summary(f.Dataset))
+		fmt.Fprintf(a.Stdout, "%s: ok, %s\n", f.Name, summary(counts[f.Name]))
 	}
 	return nil
 }
 
-// summary counts the nodes of ds by section.
-func summary(ds *parley.Dataset) string {
-	counts := map[string]int{
-		"sources": len(ds.Sources), "actors": len(ds.Actors), "events": len(ds.Events), "issues": len(ds.Issues),
-		"propositions": len(ds.Propositions), "documents": len(ds.Documents), "roles": len(ds.Roles),
-		"relations": len(ds.Relations), "participations": len(ds.Participations), "positions": len(ds.Positions),
-		"commitments": len(ds.Commitments), "requirements": len(ds.Requirements), "statements": len(ds.Statements),
-		"claims": len(ds.Claims),
-	}
+// summary says how many nodes a file has in each section.
+func summary(counts map[string]int) string {
 	var parts []string
 	for k, v := range counts {
 		if v > 0 {
@@ -247,8 +290,11 @@ func (a *App) importFiles(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	files, err := a.readFiles(fs.Args())
-	if err != nil {
+	files, failed, err := a.openFiles(fs.Args())
+	if err != nil || failed {
+		if err == nil {
+			err = errReported
+		}
 		return err
 	}
 	store, err := sqlite.Open(ctx, *db)
@@ -256,7 +302,11 @@ func (a *App) importFiles(ctx context.Context, args []string) error {
 		return err
 	}
 	defer store.Close()
-	res, err := store.Import(parley.WithAuthor(ctx, cliAuthor()), dataset.Datasets(files))
+	// The files are read as they are imported, an entry at a time, so that
+	// a large one is never held whole.
+	res, err := store.ImportFrom(parley.WithAuthor(ctx, cliAuthor()), func(yield func(parley.Item) error) ([]parley.Problem, error) {
+		return scanFiles(files, yield)
+	})
 	if err != nil {
 		return a.report(err, files)
 	}

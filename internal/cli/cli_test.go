@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -81,6 +82,74 @@ statements:
 
 	if code, _, _ := run(t, nil, "validate"); code != 2 {
 		t.Errorf("validate with no file: exit %d, want 2", code)
+	}
+}
+
+// TestValidateEveryProblem checks that validate reports every problem of a
+// file at once: unknown fields (two in one entry) with the checks' problems,
+// in YAML and JSON, and that import refuses the file with the same list.
+func TestValidateEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	yamlFile := writeFile(t, dir, "bad.yaml", `sources:
+  - id: s
+    title: A text
+    text: Anna Berg said the valley is ours.
+actors:
+  - id: anna-berg
+    kind: PERSON
+    nmae: Anna Berg
+    age: 52
+  - id: bob
+    kind: HUMAN
+    name: Bob
+statements:
+  - id: st-1
+    speaker: carol
+    mode: INDIRECT
+    words: the valley is ours
+    evidence:
+      - source: s
+        quote: Anna Berg said the valley is ours.
+        page: 3
+`)
+	jsonFile := writeFile(t, dir, "bad.json", `{
+  "sources": [{"id": "s", "title": "A text", "text": "Anna Berg said the valley is ours."}],
+  "actors": [
+    {"id": "anna-berg", "kind": "PERSON",
+     "nmae": "Anna Berg", "age": 52},
+    {"id": "bob", "kind": "HUMAN", "name": "Bob"}
+  ],
+  "statements": [
+    {"id": "st-1", "speaker": "carol", "mode": "INDIRECT", "words": "the valley is ours",
+     "evidence": [{"source": "s", "quote": "Anna Berg said the valley is ours.",
+       "page": 3}]}
+  ]
+}
+`)
+	for _, tt := range []struct {
+		file  string
+		lines [6]int
+	}{
+		{yamlFile, [6]int{8, 9, 21, 6, 11, 15}},
+		{jsonFile, [6]int{5, 5, 11, 4, 6, 9}},
+	} {
+		want := []string{
+			fmt.Sprintf(`%s:%d: unknown field "nmae"`, tt.file, tt.lines[0]),
+			fmt.Sprintf(`%s:%d: unknown field "age"`, tt.file, tt.lines[1]),
+			fmt.Sprintf(`%s:%d: unknown field "page"`, tt.file, tt.lines[2]),
+			fmt.Sprintf(`%s:%d: actors[0].name: name is required`, tt.file, tt.lines[3]),
+			fmt.Sprintf(`%s:%d: actors[1].kind: unknown kind "HUMAN": use one of PERSON, STATE, ORGANIZATION, GROUP`, tt.file, tt.lines[4]),
+			fmt.Sprintf(`%s:%d: statements[0].speaker: speaker refers to "carol", which does not exist`, tt.file, tt.lines[5]),
+		}
+		code, out, errOut := run(t, nil, "validate", tt.file)
+		if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(errOut), "\n")); diff != "" || code != 1 || out != "" {
+			t.Errorf("validate %s: exit %d, stdout %q; stderr (-want +got):\n%s", tt.file, code, out, diff)
+		}
+		db := filepath.Join(dir, "x.db")
+		code, out, errOut = run(t, nil, "import", "--db", db, tt.file)
+		if diff := cmp.Diff(want, strings.Split(strings.TrimSpace(errOut), "\n")); diff != "" || code != 1 || out != "" {
+			t.Errorf("import %s: exit %d, stdout %q; stderr (-want +got):\n%s", tt.file, code, out, diff)
+		}
 	}
 }
 

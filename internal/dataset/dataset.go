@@ -7,11 +7,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -21,10 +21,22 @@ import (
 	"github.com/parley-graph/parley/internal/parley"
 )
 
-// File is one parsed data file.
+// File is one data file. Read, ReadFile and Parse read it whole into
+// Dataset; Open only opens it, and Scan reads it an entry at a time.
 type File struct {
+	// Name is the file's name, in messages.
+	Name    string
 	Dataset *parley.Dataset
-	tree    *ast.File
+	// Problems are what Scan found wrong while reading (unknown fields,
+	// values of the wrong type, empty entries), each with its line.
+	Problems []parley.Problem
+
+	data  []byte // the file's contents, when read from memory
+	path  string // the file on disk, when read from there
+	dir   fs.FS  // the file's folder, for textFile
+	spans map[string][]span
+	keys  map[string]int64 // byte offset of each top-level key
+	tree  *ast.File        // the syntax tree, for a YAML file parsed whole
 }
 
 // Read reads and parses the file name of fsys; a source's textFile is read
@@ -51,6 +63,20 @@ func ReadFile(name string) (*File, error) {
 	return Parse(name, data, os.DirFS(filepath.Dir(name)))
 }
 
+// Open opens the file at an operating-system path for Scan, which reads
+// it from disk as it goes; a source's textFile is read relative to the
+// file's folder.
+func Open(name string) (*File, error) {
+	st, err := os.Stat(name)
+	if err == nil && st.IsDir() {
+		err = &fs.PathError{Op: "read", Path: name, Err: errors.New("is a directory")}
+	}
+	if err != nil {
+		return nil, readError(name, err)
+	}
+	return &File{Name: name, path: name, dir: os.DirFS(filepath.Dir(name))}, nil
+}
+
 func readError(name string, err error) error {
 	msg := err.Error()
 	var pe *fs.PathError
@@ -62,107 +88,127 @@ func readError(name string, err error) error {
 }
 
 // Parse parses data, the contents of the file name. dir, which may be nil,
-// is the file's folder: it resolves textFile paths.
+// is the file's folder: it resolves textFile paths. Any problem of reading
+// (an unknown field, an empty entry…) is an error listing all of them.
 func Parse(name string, data []byte, dir fs.FS) (*File, error) {
-	fail := func(line int, format string, args ...any) error {
-		return &parley.Error{Code: parley.EInvalid, Message: "cannot parse file",
-			Problems: []parley.Problem{{File: name, Line: line, Code: parley.EInvalid, Message: fmt.Sprintf(format, args...)}}}
-	}
-	tree, err := parser.ParseBytes(data, 0)
+	f := &File{Name: name, data: data, dir: dir}
+	ds := &parley.Dataset{Name: name}
+	err := f.Scan(func(it parley.Item) error {
+		if it.Path == "defaultSource" {
+			ds.DefaultSource, _ = it.Node.(string)
+			return nil
+		}
+		ds.Add(it.Node)
+		return nil
+	})
 	if err != nil {
-		return nil, fail(errorLine(err), "%s", errorMessage(err))
-	}
-	ds := &parley.Dataset{}
-	if len(bytes.TrimSpace(data)) > 0 {
-		if err := yaml.UnmarshalWithOptions(data, ds, yaml.DisallowUnknownField()); err != nil {
-			return nil, fail(errorLine(err), "%s", errorMessage(err))
-		}
-	}
-	ds.Name = name
-	f := &File{Dataset: ds, tree: tree}
-	for i, s := range ds.Sources {
-		if s == nil {
-			return nil, fail(f.Line(fmt.Sprintf("sources[%d]", i)), "sources[%d] is empty", i)
-		}
-		if s.TextFile == "" {
-			continue
-		}
-		line := f.Line(fmt.Sprintf("sources[%d].textFile", i))
-		if s.Text != "" {
-			return nil, fail(line, "sources[%d]: give text or textFile, not both", i)
-		}
-		if dir == nil {
-			return nil, fail(line, "sources[%d].textFile: no folder to read %q from", i, s.TextFile)
-		}
-		if !fs.ValidPath(s.TextFile) {
-			return nil, fail(line, "sources[%d].textFile: %q must be a path inside the file's folder", i, s.TextFile)
-		}
-		b, err := fs.ReadFile(dir, s.TextFile)
-		if err != nil {
-			return nil, fail(line, "sources[%d].textFile: cannot read %q", i, s.TextFile)
-		}
-		s.Text, s.TextFile = string(b), ""
-	}
-	if err := nilEntries(f); err != nil {
 		return nil, err
 	}
+	if len(f.Problems) > 0 {
+		return nil, &parley.Error{Code: parley.EInvalid, Message: "cannot parse file", Problems: f.Problems}
+	}
+	f.Dataset = ds
 	return f, nil
-}
-
-// nilEntries refuses list entries left empty ("- " alone), which would
-// otherwise reach validation as nil pointers.
-func nilEntries(f *File) error {
-	var problems []parley.Problem
-	check := func(section string, n int, isNil func(int) bool) {
-		for i := 0; i < n; i++ {
-			if isNil(i) {
-				p := fmt.Sprintf("%s[%d]", section, i)
-				problems = append(problems, parley.Problem{File: f.Dataset.Name, Path: p, Line: f.Line(p), Code: parley.EInvalid, Message: "entry is empty"})
-			}
-		}
-	}
-	ds := f.Dataset
-	check("actors", len(ds.Actors), func(i int) bool { return ds.Actors[i] == nil })
-	check("events", len(ds.Events), func(i int) bool { return ds.Events[i] == nil })
-	check("issues", len(ds.Issues), func(i int) bool { return ds.Issues[i] == nil })
-	check("propositions", len(ds.Propositions), func(i int) bool { return ds.Propositions[i] == nil })
-	check("documents", len(ds.Documents), func(i int) bool { return ds.Documents[i] == nil })
-	check("roles", len(ds.Roles), func(i int) bool { return ds.Roles[i] == nil })
-	check("relations", len(ds.Relations), func(i int) bool { return ds.Relations[i] == nil })
-	check("participations", len(ds.Participations), func(i int) bool { return ds.Participations[i] == nil })
-	check("positions", len(ds.Positions), func(i int) bool { return ds.Positions[i] == nil })
-	check("commitments", len(ds.Commitments), func(i int) bool { return ds.Commitments[i] == nil })
-	check("requirements", len(ds.Requirements), func(i int) bool { return ds.Requirements[i] == nil })
-	check("statements", len(ds.Statements), func(i int) bool { return ds.Statements[i] == nil })
-	check("claims", len(ds.Claims), func(i int) bool { return ds.Claims[i] == nil })
-	if len(problems) > 0 {
-		return &parley.Error{Code: parley.EInvalid, Message: "empty entries", Problems: problems}
-	}
-	return nil
 }
 
 // Line returns the line of the field at path (such as
 // "positions[3].holder"), or of its nearest enclosing field that the file
 // has; 0 if none.
 func (f *File) Line(p string) int {
-	if f == nil || f.tree == nil {
-		return 0
+	problems := []parley.Problem{{Path: p}}
+	f.locate(problems)
+	return problems[0].Line
+}
+
+// locate sets the line of each problem from its path, reading the file
+// once for all of them.
+func (f *File) locate(problems []parley.Problem) {
+	if f == nil || len(problems) == 0 {
+		return
 	}
-	for p != "" {
-		yp, err := yaml.PathString("$." + p)
-		if err == nil {
-			if n, err := yp.FilterFile(f.tree); err == nil && n != nil && n.GetToken() != nil {
+	if f.tree != nil {
+		for i := range problems {
+			problems[i].Line = treeLine(f.tree, "$.", problems[i].Path, 0)
+		}
+		return
+	}
+	type want struct {
+		off int64
+		rel int
+	}
+	wants := make([]want, len(problems))
+	var offs []int64
+	for i, pr := range problems {
+		w := want{off: -1}
+		section, rest, _ := strings.Cut(pr.Path, ".")
+		top, index, hasIndex := strings.Cut(section, "[")
+		if k, ok := f.keys[top]; ok {
+			w = want{k, 1}
+		}
+		if hasIndex {
+			n, err := strconv.Atoi(strings.TrimSuffix(index, "]"))
+			spans := f.spans[top]
+			if err == nil && n >= 0 && n < len(spans) && spans[n].start >= 0 {
+				b, off, err := f.chunk(spans[n])
+				if err == nil {
+					w = want{off, entryLine(b, rest)}
+				}
+			}
+		}
+		wants[i] = w
+		if w.off >= 0 {
+			offs = append(offs, w.off)
+		}
+	}
+	lines := f.linesAt(offs)
+	for i, w := range wants {
+		if w.off >= 0 {
+			problems[i].Line = lines[w.off] + w.rel - 1
+		} else {
+			problems[i].Line = 1
+		}
+	}
+}
+
+// entryLine returns the line, counted from 1 within an entry's text b, of
+// the field at path rest (such as "evidence[0].quote") inside it.
+func entryLine(b []byte, rest string) int {
+	tree, err := parser.ParseBytes(b, 0)
+	if err != nil || len(tree.Docs) == 0 {
+		return 1
+	}
+	prefix := "$."
+	if _, ok := tree.Docs[0].Body.(*ast.SequenceNode); ok {
+		prefix = "$[0]."
+	}
+	return treeLine(tree, prefix, rest, 1)
+}
+
+// treeLine finds the line of the field at p in tree, or of its nearest
+// enclosing field; def if none.
+func treeLine(tree *ast.File, prefix, p string, def int) int {
+	for {
+		expr := strings.TrimSuffix(prefix+p, ".")
+		if yp, err := yaml.PathString(expr); err == nil {
+			if n, err := yp.FilterFile(tree); err == nil && n != nil && n.GetToken() != nil {
 				return n.GetToken().Position.Line
 			}
+		}
+		if p == "" {
+			break
 		}
 		// Up one level: drop the last ".field" or "[i]".
 		i := strings.LastIndexAny(p, ".[")
 		if i < 0 {
-			break
+			p = ""
+			continue
 		}
 		p = p[:i]
 	}
-	return 1
+	if def == 0 {
+		return 1
+	}
+	return def
 }
 
 // Validate checks the files together (they may refer to each other) and,
@@ -178,11 +224,22 @@ func Validate(files []*File, existing parley.Lookup) []parley.Problem {
 func Locate(problems []parley.Problem, files []*File) {
 	byName := map[string]*File{}
 	for _, f := range files {
-		byName[f.Dataset.Name] = f
+		byName[f.Name] = f
 	}
+	todo := map[*File][]int{}
 	for i := range problems {
 		if f, ok := byName[problems[i].File]; ok && problems[i].Line == 0 {
-			problems[i].Line = f.Line(problems[i].Path)
+			todo[f] = append(todo[f], i)
+		}
+	}
+	for f, idx := range todo {
+		ps := make([]parley.Problem, len(idx))
+		for j, i := range idx {
+			ps[j] = problems[i]
+		}
+		f.locate(ps)
+		for j, i := range idx {
+			problems[i].Line = ps[j].Line
 		}
 	}
 }

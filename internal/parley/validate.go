@@ -33,31 +33,17 @@ var idPattern = regexp.MustCompile(`^[a-z0-9]+(?:-[a-z0-9]+)*$`)
 // span gets its offsets and the source's exact words, and ranks default to
 // NORMAL. Datasets that produce no problems are ready to store.
 func Validate(files []*Dataset, existing Lookup) []Problem {
-	v := &validator{existing: existing, types: map[string]NodeType{}, texts: map[string]*SourceText{}, raw: map[string]string{}, runes: map[string][]rune{}}
-	// First pass: ids and source texts, so references can point forwards
-	// and across files.
+	c := NewChecker(existing)
+	// Every id first, so references can point forwards and across files.
 	for _, ds := range files {
-		v.file = ds.Name
-		for i, s := range ds.Sources {
-			v.declare(fmt.Sprintf("sources[%d]", i), s.ID, TypeSource)
-			if s.ID != "" && s.Text != "" {
-				v.texts[s.ID] = NewSourceText(s.Text)
-				v.raw[s.ID] = s.Text
-			}
-		}
-		eachNode(ds, func(path, id string, t NodeType) {
-			if t != TypeSource {
-				v.declare(path, id, t)
-			}
-		})
+		ds.Each(func(it Item) { c.Declare(it) })
 	}
 	for _, ds := range files {
-		v.file = ds.Name
-		v.defaultSource = ds.DefaultSource
-		v.dataset(ds)
+		c.Check(Item{File: ds.Name, Path: "defaultSource", Node: ds.DefaultSource})
+		ds.Each(func(it Item) { c.Check(it) })
 	}
-	v.cycles(files)
-	return v.problems
+	c.Finish()
+	return c.Problems()
 }
 
 // IDs returns the id of every node of ds.
@@ -65,6 +51,30 @@ func (ds *Dataset) IDs() []string {
 	var out []string
 	eachNode(ds, func(_, id string, _ NodeType) { out = append(out, id) })
 	return out
+}
+
+// Each calls fn with every node of ds as an Item, sources first, in the
+// order of the sections.
+func (ds *Dataset) Each(fn func(Item)) {
+	each := func(section string, n int, node func(int) any) {
+		for i := 0; i < n; i++ {
+			fn(Item{File: ds.Name, Path: fmt.Sprintf("%s[%d]", section, i), Node: node(i)})
+		}
+	}
+	each("sources", len(ds.Sources), func(i int) any { return ds.Sources[i] })
+	each("actors", len(ds.Actors), func(i int) any { return ds.Actors[i] })
+	each("events", len(ds.Events), func(i int) any { return ds.Events[i] })
+	each("issues", len(ds.Issues), func(i int) any { return ds.Issues[i] })
+	each("propositions", len(ds.Propositions), func(i int) any { return ds.Propositions[i] })
+	each("documents", len(ds.Documents), func(i int) any { return ds.Documents[i] })
+	each("roles", len(ds.Roles), func(i int) any { return ds.Roles[i] })
+	each("relations", len(ds.Relations), func(i int) any { return ds.Relations[i] })
+	each("participations", len(ds.Participations), func(i int) any { return ds.Participations[i] })
+	each("positions", len(ds.Positions), func(i int) any { return ds.Positions[i] })
+	each("commitments", len(ds.Commitments), func(i int) any { return ds.Commitments[i] })
+	each("requirements", len(ds.Requirements), func(i int) any { return ds.Requirements[i] })
+	each("statements", len(ds.Statements), func(i int) any { return ds.Statements[i] })
+	each("claims", len(ds.Claims), func(i int) any { return ds.Claims[i] })
 }
 
 // eachNode calls fn for every node of ds with its path and type.
@@ -114,18 +124,52 @@ func eachNode(ds *Dataset, fn func(path, id string, t NodeType)) {
 }
 
 type validator struct {
-	existing      Lookup
+	existing Lookup
+	// file is the file of the node being checked, with its default source.
 	file          string
 	defaultSource string
-	types         map[string]NodeType    // ids declared by the datasets
-	texts         map[string]*SourceText // source texts by id, prepared
-	raw           map[string]string      // source texts by id
-	runes         map[string][]rune      // source texts as characters, for slicing
+	types         map[string]NodeType // ids declared so far
+	raw           map[string]string   // source texts by id
+	prepared      map[string]*prepared
 	problems      []Problem
+	keys          []problemKey
+	// phase and seq order the problems: those of ids first, then those of
+	// the checks, each in the order of the nodes. pinned, when not zero, is
+	// the seq a deferred check reserved.
+	phase  int
+	seq    int
+	pinned int
+	// final is set once every node is declared: what is unknown then does
+	// not exist. Before, an unknown reference is checked again at the end.
+	final   bool
+	pending []pendingRef
+}
+
+// prepared is a source text made ready for quotes; a few are kept, as the
+// nodes that cite a source tend to come together.
+type prepared struct {
+	text  *SourceText
+	runes []rune
+}
+
+type problemKey struct{ phase, seq int }
+
+// pendingRef is a reference to an id not declared yet.
+type pendingRef struct {
+	file, path, field, id string
+	required              bool
+	types                 []NodeType
+	seq                   int
 }
 
 func (v *validator) addf(path, code, format string, args ...any) {
+	seq := v.pinned
+	if seq == 0 {
+		v.seq++
+		seq = v.seq
+	}
 	v.problems = append(v.problems, Problem{File: v.file, Path: path, Code: code, Message: fmt.Sprintf(format, args...)})
+	v.keys = append(v.keys, problemKey{v.phase, seq})
 }
 
 func (v *validator) declare(path, id string, t NodeType) {
@@ -211,6 +255,11 @@ func (v *validator) ref(path, field, id string, required bool, types ...NodeType
 		return
 	}
 	t, ok := v.typeOf(id)
+	if !ok && !v.final {
+		v.seq++
+		v.pending = append(v.pending, pendingRef{file: v.file, path: path, field: field, id: id, required: required, types: types, seq: v.seq})
+		return
+	}
 	if !ok {
 		v.addf(p, ENotFound, "%s refers to %q, which does not exist", field, id)
 		return
@@ -246,18 +295,38 @@ func (v *validator) refs(path, field string, ids []string, required bool, types 
 }
 
 func (v *validator) sourceText(id string) (*SourceText, bool) {
-	if t, ok := v.texts[id]; ok {
-		return t, true
+	p, ok := v.prepare(id)
+	if !ok {
+		return nil, false
 	}
-	if v.existing != nil {
-		if s, ok := v.existing.SourceText(id); ok {
-			t := NewSourceText(s)
-			v.texts[id] = t
-			v.raw[id] = s
-			return t, true
+	if p.text == nil {
+		p.text = NewSourceText(v.raw[id])
+	}
+	return p.text, true
+}
+
+// prepare returns the cache entry of source id's text, loading the text
+// from the store if the datasets do not have it.
+func (v *validator) prepare(id string) (*prepared, bool) {
+	if p, ok := v.prepared[id]; ok {
+		return p, true
+	}
+	if _, ok := v.raw[id]; !ok {
+		if v.existing == nil {
+			return nil, false
 		}
+		s, ok := v.existing.SourceText(id)
+		if !ok {
+			return nil, false
+		}
+		v.raw[id] = s
 	}
-	return nil, false
+	if len(v.prepared) >= 64 {
+		clear(v.prepared)
+	}
+	p := &prepared{}
+	v.prepared[id] = p
+	return p, true
 }
 
 // evidence checks each span and fills in its source, offsets and exact
@@ -325,15 +394,14 @@ func (v *validator) resolveQuotes(evs []*Evidence) {
 		if ev == nil || ev.Start == nil || ev.End == nil {
 			continue
 		}
-		r, ok := v.runes[ev.Source]
+		p, ok := v.prepare(ev.Source)
 		if !ok {
-			s, found := v.raw[ev.Source]
-			if !found {
-				continue
-			}
-			r = []rune(s)
-			v.runes[ev.Source] = r
+			continue
 		}
+		if p.runes == nil {
+			p.runes = []rune(v.raw[ev.Source])
+		}
+		r := p.runes
 		if *ev.Start >= 0 && *ev.End <= len(r) && *ev.Start <= *ev.End {
 			ev.Quote = string(r[*ev.Start:*ev.End])
 		}
@@ -381,10 +449,11 @@ func (v *validator) list(path, field string, xs []string) {
 	}
 }
 
-func (v *validator) dataset(ds *Dataset) {
-	v.ref("", "defaultSource", ds.DefaultSource, false, TypeSource)
-	for i, x := range ds.Sources {
-		p := fmt.Sprintf("sources[%d]", i)
+// node checks one node, whose path is p (such as "positions[3]"), and
+// completes it.
+func (v *validator) node(p string, x any) {
+	switch x := x.(type) {
+	case *Source:
 		v.text(p, "title", x.Title, true)
 		v.date(p, "published", x.Published)
 		if x.Text == "" {
@@ -399,17 +468,13 @@ func (v *validator) dataset(ds *Dataset) {
 				v.addf(p+".text", EConflict, "source %q is stored with a different text; evidence offsets point into it, so it cannot change", x.ID)
 			}
 		}
-	}
-	for i, x := range ds.Actors {
-		p := fmt.Sprintf("actors[%d]", i)
+	case *Actor:
 		v.enum(p, "kind", string(x.Kind), actorKinds, true)
 		v.text(p, "name", x.Name, true)
 		v.list(p, "aliases", x.Aliases)
 		v.text(p, "description", x.Description, false)
 		v.evidence(p, x.Evidence, false)
-	}
-	for i, x := range ds.Events {
-		p := fmt.Sprintf("events[%d]", i)
+	case *Event:
 		v.text(p, "name", x.Name, true)
 		v.enum(p, "kind", x.Kind, eventKinds, true)
 		v.text(p, "place", x.Place, false)
@@ -417,22 +482,16 @@ func (v *validator) dataset(ds *Dataset) {
 		v.ref(p, "partOf", x.PartOf, false, TypeEvent)
 		v.text(p, "description", x.Description, false)
 		v.evidence(p, x.Evidence, false)
-	}
-	for i, x := range ds.Issues {
-		p := fmt.Sprintf("issues[%d]", i)
+	case *Issue:
 		v.text(p, "name", x.Name, true)
 		v.ref(p, "parent", x.Parent, false, TypeIssue)
 		v.text(p, "description", x.Description, false)
 		v.evidence(p, x.Evidence, false)
-	}
-	for i, x := range ds.Propositions {
-		p := fmt.Sprintf("propositions[%d]", i)
+	case *Proposition:
 		v.ref(p, "issue", x.Issue, true, TypeIssue)
 		v.text(p, "text", x.Text, true)
 		v.evidence(p, x.Evidence, false)
-	}
-	for i, x := range ds.Documents {
-		p := fmt.Sprintf("documents[%d]", i)
+	case *Document:
 		v.text(p, "title", x.Title, true)
 		v.enum(p, "type", x.Type, documentTypes, true)
 		v.enum(p, "stage", x.Stage, documentStages, false)
@@ -452,17 +511,13 @@ func (v *validator) dataset(ds *Dataset) {
 		}
 		v.text(p, "description", x.Description, false)
 		v.evidence(p, x.Evidence, false)
-	}
-	for i, x := range ds.Roles {
-		p := fmt.Sprintf("roles[%d]", i)
+	case *Role:
 		v.ref(p, "holder", x.Holder, true, TypeActor)
 		v.text(p, "post", x.Post, true)
 		v.ref(p, "organization", x.Organization, false, TypeActor)
 		v.ref(p, "onBehalfOf", x.OnBehalfOf, false, TypeActor)
 		v.assertion(p, &x.Assertion)
-	}
-	for i, x := range ds.Relations {
-		p := fmt.Sprintf("relations[%d]", i)
+	case *Relation:
 		v.enum(p, "kind", x.Kind, relationKinds, true)
 		v.ref(p, "subject", x.Subject, true, TypeActor)
 		v.ref(p, "object", x.Object, true, TypeActor)
@@ -471,17 +526,13 @@ func (v *validator) dataset(ds *Dataset) {
 		}
 		v.text(p, "label", x.Label, false)
 		v.assertion(p, &x.Assertion)
-	}
-	for i, x := range ds.Participations {
-		p := fmt.Sprintf("participations[%d]", i)
+	case *Participation:
 		v.ref(p, "event", x.Event, true, TypeEvent)
 		v.ref(p, "actor", x.Actor, true, TypeActor)
 		v.enum(p, "role", x.Role, participationRoles, true)
 		v.ref(p, "onBehalfOf", x.OnBehalfOf, false, TypeActor)
 		v.assertion(p, &x.Assertion)
-	}
-	for i, x := range ds.Positions {
-		p := fmt.Sprintf("positions[%d]", i)
+	case *Position:
 		v.ref(p, "holder", x.Holder, true, TypeActor)
 		v.ref(p, "proposition", x.Proposition, true, TypeProposition)
 		v.enum(p, "stance", string(x.Stance), stances, true)
@@ -494,9 +545,7 @@ func (v *validator) dataset(ds *Dataset) {
 			v.addf(p+".supersedes", EInvalid, "a position cannot supersede itself")
 		}
 		v.assertion(p, &x.Assertion)
-	}
-	for i, x := range ds.Commitments {
-		p := fmt.Sprintf("commitments[%d]", i)
+	case *Commitment:
 		v.refs(p, "promisors", x.Promisors, true, TypeActor)
 		v.refs(p, "beneficiaries", x.Beneficiaries, false, TypeActor)
 		v.text(p, "obligation", x.Obligation, true)
@@ -529,17 +578,13 @@ func (v *validator) dataset(ds *Dataset) {
 			v.evidence(sp, s.Evidence, true)
 		}
 		v.assertion(p, &x.Assertion)
-	}
-	for i, x := range ds.Requirements {
-		p := fmt.Sprintf("requirements[%d]", i)
+	case *Requirement:
 		v.ref(p, "subject", x.Subject, true, TypeDocument, TypeCommitment)
 		v.enum(p, "kind", x.Kind, requirementKinds, true)
 		v.ref(p, "actor", x.Actor, false, TypeActor)
 		v.text(p, "description", x.Description, true)
 		v.assertion(p, &x.Assertion)
-	}
-	for i, x := range ds.Statements {
-		p := fmt.Sprintf("statements[%d]", i)
+	case *Statement:
 		v.ref(p, "speaker", x.Speaker, true, TypeActor)
 		v.enum(p, "mode", x.Mode, statementModes, true)
 		v.text(p, "words", x.Words, true)
@@ -558,9 +603,7 @@ func (v *validator) dataset(ds *Dataset) {
 		if x.Words != "" && len(x.Evidence) > 0 && !v.inEvidence(x.Words, x.Evidence) {
 			v.addf(p+".words", EInvalid, "a statement's words must be the source's own, within its evidence: %q is not in any of its quotes", short(x.Words))
 		}
-	}
-	for i, x := range ds.Claims {
-		p := fmt.Sprintf("claims[%d]", i)
+	case *Claim:
 		v.enum(p, "kind", x.Kind, claimKinds, true)
 		v.text(p, "text", x.Text, true)
 		v.refs(p, "about", x.About, false, ClaimSubjects...)
@@ -569,7 +612,14 @@ func (v *validator) dataset(ds *Dataset) {
 		}
 		v.assertion(p, &x.Assertion)
 	}
-	eachEvidence(ds, v.resolveQuotes)
+	v.resolveQuotes(EvidenceOf(x))
+	if c, ok := x.(*Commitment); ok {
+		for _, s := range c.Status {
+			if s != nil {
+				v.resolveQuotes(s.Evidence)
+			}
+		}
+	}
 }
 
 // ClaimSubjects are the types of node a claim can be about.
@@ -588,93 +638,4 @@ func (v *validator) inEvidence(words string, evs []*Evidence) bool {
 		}
 	}
 	return false
-}
-
-// eachEvidence calls fn with every evidence list of ds.
-func eachEvidence(ds *Dataset, fn func([]*Evidence)) {
-	for _, x := range ds.Actors {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Events {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Issues {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Propositions {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Documents {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Roles {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Relations {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Participations {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Positions {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Commitments {
-		fn(x.Evidence)
-		for _, s := range x.Status {
-			if s != nil {
-				fn(s.Evidence)
-			}
-		}
-	}
-	for _, x := range ds.Requirements {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Statements {
-		fn(x.Evidence)
-	}
-	for _, x := range ds.Claims {
-		fn(x.Evidence)
-	}
-}
-
-// cycles reports an issue, event or document that is (through parents)
-// its own ancestor.
-func (v *validator) cycles(files []*Dataset) {
-	type link struct {
-		file, path string
-		next       string
-	}
-	check := func(kind string, links map[string]link) {
-		for id, l := range links {
-			seen := map[string]bool{id: true}
-			for cur := l.next; cur != ""; {
-				if cur == id {
-					v.problems = append(v.problems, Problem{File: l.file, Path: l.path, Code: EInvalid,
-						Message: fmt.Sprintf("%s %q is its own ancestor", kind, id)})
-					break
-				}
-				if seen[cur] {
-					break
-				}
-				seen[cur] = true
-				cur = links[cur].next
-			}
-		}
-	}
-	issues, events, docs := map[string]link{}, map[string]link{}, map[string]link{}
-	for _, ds := range files {
-		for i, x := range ds.Issues {
-			issues[x.ID] = link{ds.Name, fmt.Sprintf("issues[%d].parent", i), x.Parent}
-		}
-		for i, x := range ds.Events {
-			events[x.ID] = link{ds.Name, fmt.Sprintf("events[%d].partOf", i), x.PartOf}
-		}
-		for i, x := range ds.Documents {
-			docs[x.ID] = link{ds.Name, fmt.Sprintf("documents[%d].package", i), x.Package}
-		}
-	}
-	check("issue", issues)
-	check("event", events)
-	check("document", docs)
 }

@@ -64,14 +64,21 @@ func (l *txLookup) NodeType(id string) (parley.NodeType, bool) {
 	if t, ok := l.known[id]; ok {
 		return t, t != ""
 	}
+	if l.known == nil {
+		l.known = map[string]parley.NodeType{}
+	}
 	var t string
 	err := l.tx.QueryRowContext(l.ctx, "SELECT type FROM nodes WHERE id = ?", id).Scan(&t)
 	if err != nil {
 		if !errors.Is(err, sql.ErrNoRows) && l.err == nil {
 			l.err = err
 		}
+		if errors.Is(err, sql.ErrNoRows) {
+			l.known[id] = ""
+		}
 		return "", false
 	}
+	l.known[id] = parley.NodeType(t)
 	return parley.NodeType(t), true
 }
 
@@ -89,26 +96,52 @@ func (l *txLookup) SourceText(id string) (string, bool) {
 
 // Import implements parley.Store.
 func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.ImportResult, error) {
+	return db.ImportFrom(ctx, func(yield func(parley.Item) error) ([]parley.Problem, error) {
+		for _, ds := range files {
+			if err := yield(parley.Item{File: ds.Name, Path: "defaultSource", Node: ds.DefaultSource}); err != nil {
+				return nil, err
+			}
+			var err error
+			ds.Each(func(it parley.Item) {
+				if err == nil {
+					err = yield(it)
+				}
+			})
+			if err != nil {
+				return nil, err
+			}
+		}
+		return nil, nil
+	})
+}
+
+// importBatch is how many nodes an import reads, checks and writes at a
+// time; it is also the size from which an import into an empty database
+// builds its indexes after the rows.
+const importBatch = bulkThreshold
+
+// ImportFrom is Import for files read as they go, so that a large file is
+// never held whole: read calls yield with every item of every file, in
+// order (as dataset.File.Scan gives them), and returns the problems it
+// found that did not stop it (reported with those of validation), or an
+// error that did. Nodes are checked and written a batch at a time, all in
+// one transaction: when there is any problem, nothing is written.
+func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) error) ([]parley.Problem, error)) (*parley.ImportResult, error) {
 	tx, err := db.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	defer tx.Rollback()
-	lookup := &txLookup{ctx: ctx, tx: tx}
-	var ids []string
-	for _, ds := range files {
-		ids = append(ids, ds.IDs()...)
-	}
-	if err := lookup.preload(ids); err != nil {
+	var empty bool
+	if err := tx.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM nodes)").Scan(&empty); err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
-	problems := parley.Validate(files, lookup)
-	if lookup.err != nil {
-		return nil, fmt.Errorf("import: %w", lookup.err)
+	lookup := &txLookup{ctx: ctx, tx: tx}
+	var existing parley.Lookup
+	if !empty {
+		existing = lookup
 	}
-	if len(problems) > 0 {
-		return nil, InvalidError(problems)
-	}
+	checker := parley.NewChecker(existing)
 	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}}
 	author := parley.AuthorFrom(ctx)
 	// An import's history names what it created or replaced, with the
@@ -118,16 +151,73 @@ func (db *DB) Import(ctx context.Context, files []*parley.Dataset) (*parley.Impo
 		return w.exec("INSERT INTO changes (node_id, node_type, op, author, at, before, after, version) VALUES (?, ?, 'IMPORT', ?, ?, ?, NULL, ?)",
 			id, string(t), author, w.now, null(before), version)
 	}
-	bulk, err := db.bulkStart(ctx, tx, files, w, author)
-	if err != nil {
-		return nil, fmt.Errorf("import: %w", err)
+	finish := func() error { return nil }
+	started := false
+	batch := make([]parley.Item, 0, importBatch)
+	flush := func() error {
+		if !started {
+			started = true
+			if empty && len(batch) >= bulkThreshold {
+				if finish, err = db.bulkStart(ctx, tx, w, author); err != nil {
+					return err
+				}
+			}
+		}
+		if existing != nil {
+			ids := make([]string, 0, len(batch))
+			for _, it := range batch {
+				if _, id := parley.Describe(it.Node); id != "" {
+					ids = append(ids, id)
+				}
+			}
+			if err := lookup.preload(ids); err != nil {
+				return err
+			}
+		}
+		for _, it := range batch {
+			checker.Declare(it)
+		}
+		for _, it := range batch {
+			if checker.Check(it) && !checker.HasProblems() && it.Path != "defaultSource" {
+				if err := w.node(it.Node); err != nil {
+					return err
+				}
+			}
+		}
+		if lookup.err != nil {
+			return lookup.err
+		}
+		clear(batch)
+		batch = batch[:0]
+		return nil
 	}
-	for _, ds := range files {
-		if err := w.dataset(ds); err != nil {
-			return nil, domainError(err, "import")
+	readProblems, err := read(func(it parley.Item) error {
+		batch = append(batch, it)
+		if len(batch) == importBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return nil, domainError(err, "import")
+	}
+	for _, it := range checker.Finish() {
+		if !checker.HasProblems() {
+			if err := w.node(it.Node); err != nil {
+				return nil, domainError(err, "import")
+			}
 		}
 	}
-	if err := bulk(); err != nil {
+	if lookup.err != nil {
+		return nil, fmt.Errorf("import: %w", lookup.err)
+	}
+	if problems := append(readProblems, checker.Problems()...); len(problems) > 0 {
+		return nil, InvalidError(problems)
+	}
+	if err := finish(); err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -166,26 +256,13 @@ var searchBackfill = func() []string {
 // indexes are built after the rows rather than row by row.
 const bulkThreshold = 5000
 
-// bulkStart prepares a large import into an empty database: it drops the
+// bulkStart prepares a large import into an empty database (the caller
+// checks both): it drops the
 // secondary indexes and the search trigger inside the transaction, and
 // returns the function that builds them again over all the rows at once
 // (sorting once beats updating a B-tree a million times). A failed import
 // rolls all of it back. Other imports return a no-op.
-func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, files []*parley.Dataset, w *writer, author string) (func() error, error) {
-	noop := func() error { return nil }
-	n := 0
-	for _, ds := range files {
-		n += len(ds.Sources) + len(ds.Actors) + len(ds.Events) + len(ds.Issues) + len(ds.Propositions) + len(ds.Documents) +
-			len(ds.Roles) + len(ds.Relations) + len(ds.Participations) + len(ds.Positions) + len(ds.Commitments) +
-			len(ds.Requirements) + len(ds.Statements) + len(ds.Claims)
-	}
-	if n < bulkThreshold {
-		return noop, nil
-	}
-	var empty int
-	if err := tx.QueryRowContext(ctx, "SELECT NOT EXISTS (SELECT 1 FROM nodes)").Scan(&empty); err != nil || empty == 0 {
-		return noop, err
-	}
+func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author string) (func() error, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
 		WHERE sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE '%UNIQUE%') OR (type = 'trigger' AND name = 'search_docs_insert'))`)
 	if err != nil {
@@ -414,6 +491,42 @@ func store[T any](w *writer, xs []T, t parley.NodeType, id func(T) string, rows 
 		}
 	}
 	return nil
+}
+
+// node writes one node: its record, and when that is new or changed, its
+// typed rows.
+func (w *writer) node(x any) error {
+	switch x := x.(type) {
+	case *parley.Source:
+		return store(w, []*parley.Source{x}, parley.TypeSource, func(x *parley.Source) string { return x.ID }, w.source)
+	case *parley.Actor:
+		return store(w, []*parley.Actor{x}, parley.TypeActor, func(x *parley.Actor) string { return x.ID }, w.actor)
+	case *parley.Event:
+		return store(w, []*parley.Event{x}, parley.TypeEvent, func(x *parley.Event) string { return x.ID }, w.event)
+	case *parley.Issue:
+		return store(w, []*parley.Issue{x}, parley.TypeIssue, func(x *parley.Issue) string { return x.ID }, w.issue)
+	case *parley.Proposition:
+		return store(w, []*parley.Proposition{x}, parley.TypeProposition, func(x *parley.Proposition) string { return x.ID }, w.proposition)
+	case *parley.Document:
+		return store(w, []*parley.Document{x}, parley.TypeDocument, func(x *parley.Document) string { return x.ID }, w.document)
+	case *parley.Role:
+		return store(w, []*parley.Role{x}, parley.TypeRole, func(x *parley.Role) string { return x.ID }, w.role)
+	case *parley.Relation:
+		return store(w, []*parley.Relation{x}, parley.TypeRelation, func(x *parley.Relation) string { return x.ID }, w.relation)
+	case *parley.Participation:
+		return store(w, []*parley.Participation{x}, parley.TypeParticipation, func(x *parley.Participation) string { return x.ID }, w.participation)
+	case *parley.Position:
+		return store(w, []*parley.Position{x}, parley.TypePosition, func(x *parley.Position) string { return x.ID }, w.position)
+	case *parley.Commitment:
+		return store(w, []*parley.Commitment{x}, parley.TypeCommitment, func(x *parley.Commitment) string { return x.ID }, w.commitment)
+	case *parley.Requirement:
+		return store(w, []*parley.Requirement{x}, parley.TypeRequirement, func(x *parley.Requirement) string { return x.ID }, w.requirement)
+	case *parley.Statement:
+		return store(w, []*parley.Statement{x}, parley.TypeStatement, func(x *parley.Statement) string { return x.ID }, w.statement)
+	case *parley.Claim:
+		return store(w, []*parley.Claim{x}, parley.TypeClaim, func(x *parley.Claim) string { return x.ID }, w.claim)
+	}
+	return fmt.Errorf("not a node: %T", x)
 }
 
 func (w *writer) dataset(ds *parley.Dataset) error {

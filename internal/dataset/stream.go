@@ -1,0 +1,816 @@
+package dataset
+
+// Reading a file node by node. A data file is a mapping of sections
+// (sources, actors, …), each a list of entries. A JSON file is read with a
+// streaming JSON decoder, an entry at a time; a YAML file in block style
+// (what Write and people write) is cut into its entries by their
+// indentation, and each entry is parsed alone, so that neither holds the
+// whole file or its syntax tree. A YAML file in another style is parsed
+// whole. Each entry's place in the file is kept as a byte range, and a
+// problem's line is found only when there is a problem, by parsing that
+// entry again.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// sectionTypes maps a section's name to the type of its entries.
+var sectionTypes = map[string]parley.NodeType{}
+
+func init() {
+	for _, t := range []parley.NodeType{parley.TypeSource, parley.TypeActor, parley.TypeEvent, parley.TypeIssue,
+		parley.TypeProposition, parley.TypeDocument, parley.TypeRole, parley.TypeRelation, parley.TypeParticipation,
+		parley.TypePosition, parley.TypeCommitment, parley.TypeRequirement, parley.TypeStatement, parley.TypeClaim} {
+		sectionTypes[parley.Section(t)] = t
+	}
+}
+
+// span is the byte range of an entry in its file.
+type span struct{ start, end int64 }
+
+// readProblem is a problem found while reading, whose line is found at
+// the end: at line rel of the text that starts at byte off (off < 0: the
+// line is in Problem already, or found from its path).
+type readProblem struct {
+	p   parley.Problem
+	off int64
+	rel int
+	// at, if set, is the path whose line the problem takes.
+	at string
+}
+
+// scanner reads one file.
+type scanner struct {
+	f        *File
+	fn       func(parley.Item) error
+	problems []readProblem
+	counts   map[string]int
+}
+
+func (s *scanner) problemAt(off int64, rel int, path, format string, args ...any) {
+	s.problems = append(s.problems, readProblem{parley.Problem{File: s.f.Name, Path: path, Code: parley.EInvalid, Message: fmt.Sprintf(format, args...)}, off, rel, ""})
+}
+
+// fatal is a problem that stops the reading of a file (bad syntax).
+type fatal struct{ rp readProblem }
+
+func (e *fatal) Error() string { return e.rp.p.Message }
+
+// emit hands one entry on, after the checks that need the file: an empty
+// entry, and a source's textFile.
+func (s *scanner) emit(section string, v any, sp span) error {
+	i := s.counts[section]
+	s.counts[section]++
+	s.f.spans[section] = append(s.f.spans[section], sp)
+	path := fmt.Sprintf("%s[%d]", section, i)
+	if v == errEntry {
+		return nil // its problem is reported
+	}
+	if v == nil || reflect.ValueOf(v).IsNil() {
+		s.problems = append(s.problems, readProblem{parley.Problem{File: s.f.Name, Path: path, Code: parley.EInvalid, Message: "entry is empty"}, -1, 0, ""})
+		return nil
+	}
+	if src, ok := v.(*parley.Source); ok && src.TextFile != "" {
+		s.textFile(path, src)
+	}
+	return s.fn(parley.Item{File: s.f.Name, Path: path, Node: v})
+}
+
+func (s *scanner) textFile(path string, src *parley.Source) {
+	p := path + ".textFile"
+	add := func(format string, args ...any) {
+		s.problems = append(s.problems, readProblem{parley.Problem{File: s.f.Name, Path: p, Code: parley.EInvalid, Message: fmt.Sprintf(format, args...)}, -1, 0, ""})
+	}
+	switch {
+	case src.Text != "":
+		s.problems = append(s.problems, readProblem{parley.Problem{File: s.f.Name, Path: path, Code: parley.EInvalid, Message: "give text or textFile, not both"}, -1, 0, p})
+	case s.f.dir == nil:
+		add("no folder to read %q from", src.TextFile)
+	case !fs.ValidPath(src.TextFile):
+		add("%q must be a path inside the file's folder", src.TextFile)
+	default:
+		b, err := fs.ReadFile(s.f.dir, src.TextFile)
+		if err != nil {
+			add("cannot read %q", src.TextFile)
+			return
+		}
+		src.Text, src.TextFile = string(b), ""
+	}
+}
+
+// Scan reads the file's entries in order and calls fn with each, and with
+// the file's defaultSource (an Item with Path "defaultSource") where the
+// file sets one. Problems that do not stop the reading (unknown fields,
+// values of the wrong type, empty entries, a textFile that cannot be read)
+// are kept in f.Problems and reading goes on, so that every problem of a
+// file is found at once; bad syntax stops it with an *parley.Error. An
+// error from fn stops it too and is returned.
+func (f *File) Scan(fn func(parley.Item) error) error {
+	var r io.Reader
+	if f.data != nil {
+		r = bytes.NewReader(f.data)
+	} else {
+		file, err := os.Open(f.path)
+		if err != nil {
+			return readError(f.Name, err)
+		}
+		defer file.Close()
+		r = file
+	}
+	f.spans = map[string][]span{}
+	f.keys = map[string]int64{}
+	f.Problems = nil
+	s := &scanner{f: f, fn: fn, counts: map[string]int{}}
+	br := bufio.NewReaderSize(r, 1<<20)
+	first, err := firstByte(br)
+	if err != nil {
+		return readError(f.Name, err)
+	}
+	if first == '{' {
+		err = s.json(br)
+	} else {
+		err = s.yaml(br)
+	}
+	var ft *fatal
+	if errors.As(err, &ft) {
+		s.problems = append(s.problems, ft.rp)
+	} else if err != nil {
+		return err
+	}
+	f.Problems = f.resolve(s.problems)
+	if ft != nil {
+		return &parley.Error{Code: parley.EInvalid, Message: "cannot parse file", Problems: f.Problems}
+	}
+	return nil
+}
+
+// firstByte peeks at the first byte that is not white space.
+func firstByte(br *bufio.Reader) (byte, error) {
+	for n := 1; ; n++ {
+		b, err := br.Peek(n)
+		if len(b) < n {
+			if err == io.EOF {
+				return 0, nil
+			}
+			return 0, err
+		}
+		if c := b[n-1]; c != ' ' && c != '\t' && c != '\r' && c != '\n' {
+			return c, nil
+		}
+		if n >= br.Size() {
+			return 0, nil
+		}
+	}
+}
+
+// json reads a JSON file: an object of sections.
+func (s *scanner) json(r io.Reader) error {
+	dec := json.NewDecoder(r)
+	dec.DisallowUnknownFields()
+	syntax := func(err error) error {
+		var se *json.SyntaxError
+		off := dec.InputOffset()
+		if errors.As(err, &se) {
+			off = se.Offset
+		}
+		msg := err.Error()
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			msg = "unexpected end of file"
+		}
+		return &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: strings.TrimPrefix(msg, "json: ")}, off, 1, ""}}
+	}
+	if _, err := dec.Token(); err != nil { // {
+		return syntax(err)
+	}
+	for dec.More() {
+		off := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			return syntax(err)
+		}
+		key, _ := tok.(string)
+		s.f.keys[key] = off
+		t, isSection := sectionTypes[key]
+		switch {
+		case key == "defaultSource":
+			var v string
+			if err := dec.Decode(&v); err != nil {
+				var se *json.SyntaxError
+				if errors.As(err, &se) {
+					return syntax(err)
+				}
+				s.problemAt(off, 1, "defaultSource", "defaultSource must be a string")
+				continue
+			}
+			if err := s.fn(parley.Item{File: s.f.Name, Path: "defaultSource", Node: v}); err != nil {
+				return err
+			}
+		case isSection:
+			tok, err := dec.Token()
+			if err != nil {
+				return syntax(err)
+			}
+			if tok == nil {
+				continue // null: no entries
+			}
+			if d, ok := tok.(json.Delim); !ok || d != '[' {
+				s.problemAt(off, 1, key, "%s must be a list", key)
+				if d, ok := tok.(json.Delim); ok && d == '{' {
+					if err := skipRest(dec); err != nil {
+						return syntax(err)
+					}
+				}
+				continue
+			}
+			typ := reflect.TypeOf(parley.New(t))
+			for dec.More() {
+				start := dec.InputOffset()
+				pv := reflect.New(typ)
+				err := dec.Decode(pv.Interface())
+				sp := span{start, dec.InputOffset()}
+				if err != nil {
+					var se *json.SyntaxError
+					if errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) {
+						return syntax(err)
+					}
+				}
+				var v any
+				if err != nil {
+					if v, err = s.slowEntry(sp, typ, true); err != nil {
+						return err
+					}
+				} else if !pv.Elem().IsNil() {
+					v = pv.Elem().Interface()
+				}
+				if err := s.emit(key, v, sp); err != nil {
+					return err
+				}
+			}
+			if _, err := dec.Token(); err != nil { // ]
+				return syntax(err)
+			}
+		default:
+			s.problemAt(off, 1, "", "unknown field %q", key)
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return syntax(err)
+			}
+		}
+	}
+	if _, err := dec.Token(); err != nil { // }
+		return syntax(err)
+	}
+	return nil
+}
+
+// skipRest skips the rest of an object or list whose opening token was read.
+func skipRest(dec *json.Decoder) error {
+	depth := 1
+	for depth > 0 {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
+// chunk returns the text of an entry, without the white space and comma
+// before it, and the number of lines skipped with them.
+func (f *File) chunk(sp span) ([]byte, int64, error) {
+	var b []byte
+	if f.data != nil {
+		b = f.data[sp.start:sp.end]
+	} else {
+		file, err := os.Open(f.path)
+		if err != nil {
+			return nil, 0, err
+		}
+		defer file.Close()
+		b = make([]byte, sp.end-sp.start)
+		if _, err := file.ReadAt(b, sp.start); err != nil && !errors.Is(err, io.EOF) {
+			return nil, 0, err
+		}
+	}
+	i := 0
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\r' || b[i] == '\n' || b[i] == ',') {
+		i++
+	}
+	// Keep the indentation of the entry's first line (YAML needs it).
+	for i > 0 && (b[i-1] == ' ' || b[i-1] == '\t') {
+		i--
+	}
+	return b[i:], sp.start + int64(i), nil
+}
+
+// errEntry stands for an entry that could not be decoded, whose problem
+// is reported already.
+var errEntry any = new(struct{ unreadable bool })
+
+// slowEntry reads an entry that failed to decode: every unknown field is
+// a problem with its line, and so is a value of the wrong type; the entry
+// is then decoded as well as it can be, so that checking goes on.
+func (s *scanner) slowEntry(sp span, typ reflect.Type, isJSON bool) (any, error) {
+	b, off, err := s.f.chunk(sp)
+	if err != nil {
+		return nil, readError(s.f.Name, err)
+	}
+	file, err := parser.ParseBytes(b, 0)
+	if err != nil {
+		return nil, &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: errorMessage(err)}, off, errorLine(err), ""}}
+	}
+	var root ast.Node
+	if len(file.Docs) > 0 {
+		root = file.Docs[0].Body
+	}
+	if isJSON {
+		unknownFields(root, typ, func(line int, key string) { s.problemAt(off, line, "", "unknown field %q", key) })
+	} else {
+		unknownFields(root, reflect.SliceOf(typ), func(line int, key string) { s.problemAt(off, line, "", "unknown field %q", key) })
+	}
+	pv := reflect.New(typ)
+	if isJSON {
+		if err := json.Unmarshal(b, pv.Interface()); err != nil {
+			s.problemAt(off, 1, "", "%s", jsonTypeError(err))
+			return errEntry, nil
+		}
+	} else {
+		list := reflect.New(reflect.SliceOf(typ))
+		if err := yaml.Unmarshal(b, list.Interface()); err != nil {
+			s.problemAt(off, errorLine(err), "", "%s", errorMessage(err))
+			return errEntry, nil
+		}
+		if list.Elem().Len() > 0 {
+			pv.Elem().Set(list.Elem().Index(0))
+		}
+	}
+	if pv.Elem().IsNil() {
+		return nil, nil
+	}
+	return pv.Elem().Interface(), nil
+}
+
+func jsonTypeError(err error) string {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		return fmt.Sprintf("%s: cannot use a JSON %s here, want %s", te.Field, te.Value, te.Type)
+	}
+	return strings.TrimPrefix(err.Error(), "json: ")
+}
+
+// unknownFields reports each mapping key of n that the Go type t has no
+// field for, recursively.
+func unknownFields(n ast.Node, t reflect.Type, report func(line int, key string)) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch n := n.(type) {
+	case nil:
+		return
+	case *ast.DocumentNode:
+		unknownFields(n.Body, t, report)
+	case *ast.TagNode:
+		unknownFields(n.Value, t, report)
+	case *ast.AnchorNode:
+		unknownFields(n.Value, t, report)
+	case *ast.SequenceNode:
+		if t.Kind() != reflect.Slice {
+			return
+		}
+		for _, v := range n.Values {
+			unknownFields(v, t.Elem(), report)
+		}
+	case *ast.MappingNode:
+		for _, mv := range n.Values {
+			unknownFields(mv, t, report)
+		}
+	case *ast.MappingValueNode:
+		if t.Kind() != reflect.Struct {
+			return
+		}
+		tok := n.Key.GetToken()
+		if tok == nil {
+			return
+		}
+		ft, ok := fieldType(t, tok.Value)
+		if !ok {
+			report(tok.Position.Line, tok.Value)
+			return
+		}
+		unknownFields(n.Value, ft, report)
+	}
+}
+
+// fieldType returns the type of the field of struct t named name in the
+// file format (its json tag), looking into embedded structs.
+func fieldType(t reflect.Type, name string) (reflect.Type, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			if ft, ok := fieldType(f.Type, name); ok {
+				return ft, true
+			}
+			continue
+		}
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" || !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if tag == name {
+			return f.Type, true
+		}
+	}
+	return nil, false
+}
+
+// topKey matches a section's key at the start of a line, with what
+// follows the colon.
+var topKey = regexp.MustCompile(`^([A-Za-z_][A-Za-z0-9_]*)[ \t]*:(?:[ \t]+(.*))?$`)
+
+// errWhole asks for the file to be parsed whole: it is YAML in a style
+// the cutter does not follow.
+var errWhole = errors.New("parse whole")
+
+// yaml reads a YAML file by cutting it into entries.
+func (s *scanner) yaml(br *bufio.Reader) error {
+	c := &cutter{br: br}
+	err := s.cut(c)
+	if !errors.Is(err, errWhole) {
+		return err
+	}
+	if s.f.data == nil {
+		// Read it all (the rare file in another style).
+		b, err := os.ReadFile(s.f.path)
+		if err != nil {
+			return readError(s.f.Name, err)
+		}
+		s.f.data = b
+	}
+	if len(s.counts) > 0 {
+		return &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: "cannot read this YAML style: write each section as a block list"}, 0, 1, ""}}
+	}
+	return s.whole()
+}
+
+// cutter reads a file line by line.
+type cutter struct {
+	br   *bufio.Reader
+	off  int64 // offset of the next line
+	line []byte
+	at   int64 // offset of line
+	eof  bool
+	held bool
+}
+
+// next returns the next line (without its newline), or false at the end.
+func (c *cutter) next() ([]byte, int64, bool, error) {
+	if c.held {
+		c.held = false
+		return c.line, c.at, true, nil
+	}
+	if c.eof {
+		return nil, c.off, false, nil
+	}
+	var line []byte
+	for {
+		part, err := c.br.ReadSlice('\n')
+		if line == nil && err == nil {
+			line = part
+		} else {
+			line = append(line, part...)
+		}
+		if err == bufio.ErrBufferFull {
+			line = append([]byte(nil), line...)
+			continue
+		}
+		if err == io.EOF {
+			c.eof = true
+			if len(line) == 0 {
+				return nil, c.off, false, nil
+			}
+			break
+		}
+		if err != nil {
+			return nil, c.off, false, err
+		}
+		break
+	}
+	c.at = c.off
+	c.off += int64(len(line))
+	c.line = bytes.TrimRight(line, "\r\n")
+	return c.line, c.at, true, nil
+}
+
+// back makes next return the same line again.
+func (c *cutter) back() { c.held = true }
+
+func indent(line []byte) (int, bool) {
+	n := 0
+	for n < len(line) && line[n] == ' ' {
+		n++
+	}
+	if n < len(line) && line[n] == '\t' {
+		return n, false
+	}
+	return n, true
+}
+
+func blankOrComment(line []byte) bool {
+	t := bytes.TrimLeft(line, " \t")
+	return len(t) == 0 || t[0] == '#'
+}
+
+func isDash(line []byte, n int) bool {
+	return n < len(line) && line[n] == '-' && (n+1 == len(line) || line[n+1] == ' ')
+}
+
+func (s *scanner) cut(c *cutter) error {
+	started := false
+	for {
+		line, at, ok, err := c.next()
+		if err != nil {
+			return readError(s.f.Name, err)
+		}
+		if !ok {
+			return nil
+		}
+		if blankOrComment(line) {
+			continue
+		}
+		if !started && (bytes.Equal(line, []byte("---")) || bytes.HasPrefix(line, []byte("%"))) {
+			started = true
+			continue
+		}
+		started = true
+		m := topKey.FindSubmatch(line)
+		if m == nil || line[0] == ' ' {
+			return errWhole
+		}
+		key, rest := string(m[1]), strings.TrimSpace(string(m[2]))
+		s.f.keys[key] = at
+		if rest != "" && !strings.HasPrefix(rest, "#") {
+			// A value on the key's line: decode the line alone.
+			if err := s.inline(key, line, at); err != nil {
+				return err
+			}
+			continue
+		}
+		t, isSection := sectionTypes[key]
+		if !isSection {
+			if key == "defaultSource" {
+				return errWhole
+			}
+			s.problemAt(at, 1, "", "unknown field %q", key)
+			// Skip its value: the lines indented under it.
+			for {
+				l, _, ok, err := c.next()
+				if err != nil {
+					return readError(s.f.Name, err)
+				}
+				if !ok {
+					return nil
+				}
+				if !blankOrComment(l) && (l[0] != ' ' && !isDash(l, 0)) {
+					c.back()
+					break
+				}
+			}
+			continue
+		}
+		if err := s.entries(c, key, t); err != nil {
+			return err
+		}
+	}
+}
+
+// inline decodes a top-level key with its value on one line.
+func (s *scanner) inline(key string, line []byte, at int64) error {
+	var ds parley.Dataset
+	if err := yaml.UnmarshalWithOptions(line, &ds, yaml.DisallowUnknownField()); err != nil {
+		if _, known := sectionTypes[key]; known || key == "defaultSource" {
+			return errWhole // a flow list, perhaps on several lines
+		}
+		s.problemAt(at, 1, "", "unknown field %q", key)
+		return nil
+	}
+	if key == "defaultSource" {
+		return s.fn(parley.Item{File: s.f.Name, Path: "defaultSource", Node: ds.DefaultSource})
+	}
+	var n int
+	ds.Each(func(parley.Item) { n++ })
+	if n > 0 {
+		return errWhole
+	}
+	return nil
+}
+
+// entries reads the list of a section: each entry starts with a dash at
+// the list's indentation and runs to the next line indented as much or
+// less that is not blank or a comment.
+func (s *scanner) entries(c *cutter, key string, t parley.NodeType) error {
+	typ := reflect.TypeOf(parley.New(t))
+	var buf []byte
+	var start int64 = -1
+	listIndent := -1
+	flush := func(end int64) error {
+		if start < 0 {
+			return nil
+		}
+		sp := span{start, end}
+		v, err := s.decodeEntry(buf, sp, typ)
+		if err != nil {
+			return err
+		}
+		buf, start = buf[:0], -1
+		return s.emit(key, v, sp)
+	}
+	for {
+		line, at, ok, err := c.next()
+		if err != nil {
+			return readError(s.f.Name, err)
+		}
+		if !ok {
+			return flush(c.off)
+		}
+		n, spaces := indent(line)
+		if !spaces {
+			return errWhole
+		}
+		if blankOrComment(line) {
+			if start >= 0 {
+				buf = append(append(buf, line...), '\n')
+			}
+			continue
+		}
+		if listIndent < 0 {
+			if !isDash(line, n) {
+				if n == 0 {
+					c.back() // an empty section
+					return nil
+				}
+				return errWhole
+			}
+			listIndent = n
+		}
+		switch {
+		case n == listIndent && isDash(line, n):
+			if err := flush(at); err != nil {
+				return err
+			}
+			start = at
+			buf = append(append(buf, line...), '\n')
+		case n > listIndent:
+			buf = append(append(buf, line...), '\n')
+		case n == 0:
+			c.back()
+			return flush(at)
+		default:
+			return errWhole
+		}
+	}
+}
+
+// decodeEntry decodes one entry's text (a list of one entry).
+func (s *scanner) decodeEntry(b []byte, sp span, typ reflect.Type) (any, error) {
+	list := reflect.New(reflect.SliceOf(typ))
+	if err := yaml.UnmarshalWithOptions(b, list.Interface(), yaml.DisallowUnknownField()); err != nil {
+		return s.slowEntry(sp, typ, false)
+	}
+	if list.Elem().Len() == 0 || list.Elem().Index(0).IsNil() {
+		return nil, nil
+	}
+	return list.Elem().Index(0).Interface(), nil
+}
+
+// whole parses a YAML file whole, the way of files the cutter does not
+// follow: an unknown field, or a value of the wrong type, stops it.
+func (s *scanner) whole() error {
+	data := s.f.data
+	tree, err := parser.ParseBytes(data, 0)
+	if err != nil {
+		return &fatal{readProblem{parley.Problem{File: s.f.Name, Line: errorLine(err), Code: parley.EInvalid, Message: errorMessage(err)}, -1, 0, ""}}
+	}
+	s.f.tree = tree
+	ds := &parley.Dataset{}
+	if len(bytes.TrimSpace(data)) > 0 {
+		if err := yaml.UnmarshalWithOptions(data, ds, yaml.DisallowUnknownField()); err != nil {
+			return &fatal{readProblem{parley.Problem{File: s.f.Name, Line: errorLine(err), Code: parley.EInvalid, Message: errorMessage(err)}, -1, 0, ""}}
+		}
+	}
+	if ds.DefaultSource != "" {
+		if err := s.fn(parley.Item{File: s.f.Name, Path: "defaultSource", Node: ds.DefaultSource}); err != nil {
+			return err
+		}
+	}
+	var err2 error
+	ds.Each(func(it parley.Item) {
+		if err2 == nil {
+			section, _, _ := strings.Cut(it.Path, "[")
+			err2 = s.emit(section, it.Node, span{-1, -1})
+		}
+	})
+	return err2
+}
+
+// resolve sets the line of each problem read.
+func (f *File) resolve(rps []readProblem) []parley.Problem {
+	if len(rps) == 0 {
+		return nil
+	}
+	var offs []int64
+	for _, rp := range rps {
+		if rp.off >= 0 {
+			offs = append(offs, rp.off)
+		}
+	}
+	lines := f.linesAt(offs)
+	out := make([]parley.Problem, len(rps))
+	var byPath []parley.Problem
+	var idx []int
+	for i, rp := range rps {
+		out[i] = rp.p
+		switch {
+		case rp.off >= 0:
+			out[i].Line = lines[rp.off] + rp.rel - 1
+		case rp.p.Line == 0 && rp.at != "":
+			byPath = append(byPath, parley.Problem{Path: rp.at})
+			idx = append(idx, i)
+		case rp.p.Line == 0 && rp.p.Path != "":
+			byPath = append(byPath, rp.p)
+			idx = append(idx, i)
+		}
+	}
+	f.locate(byPath)
+	for j, i := range idx {
+		out[i].Line = byPath[j].Line
+	}
+	return out
+}
+
+// linesAt returns the line of each byte offset, reading the file once.
+func (f *File) linesAt(offs []int64) map[int64]int {
+	out := map[int64]int{}
+	if len(offs) == 0 {
+		return out
+	}
+	sorted := append([]int64(nil), offs...)
+	sortInt64s(sorted)
+	var r io.Reader
+	if f.data != nil {
+		r = bytes.NewReader(f.data)
+	} else {
+		file, err := os.Open(f.path)
+		if err != nil {
+			return out
+		}
+		defer file.Close()
+		r = file
+	}
+	buf := make([]byte, 1<<20)
+	line, pos := 1, int64(0)
+	for _, off := range sorted {
+		for pos < off {
+			n := int64(len(buf))
+			if off-pos < n {
+				n = off - pos
+			}
+			m, err := io.ReadFull(r, buf[:n])
+			line += bytes.Count(buf[:m], []byte{'\n'})
+			pos += int64(m)
+			if err != nil {
+				break
+			}
+		}
+		out[off] = line
+	}
+	return out
+}
+
+func sortInt64s(xs []int64) { slices.Sort(xs) }
