@@ -217,6 +217,9 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	if problems := append(readProblems, checker.Problems()...); len(problems) > 0 {
 		return nil, InvalidError(problems)
 	}
+	if err := w.flush(); err != nil {
+		return nil, domainError(err, "import")
+	}
 	if err := finish(); err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -333,6 +336,11 @@ type writer struct {
 	// is new, and the search rows and history are written at the end, in a
 	// statement each.
 	bulk bool
+	// batchers gathers the rows of a bulk import by statement (nil for a
+	// statement that cannot be gathered), in order; rows counts them.
+	batchers map[string]*batcher
+	order    []*batcher
+	rows     int
 }
 
 func (w *writer) stmt(query string) (*sql.Stmt, error) {
@@ -351,12 +359,88 @@ func (w *writer) stmt(query string) (*sql.Stmt, error) {
 }
 
 func (w *writer) exec(query string, args ...any) error {
+	if w.bulk {
+		if b := w.batch(query); b != nil {
+			b.args = append(b.args, args...)
+			if w.rows++; w.rows >= batchRows {
+				return w.flush()
+			}
+			return nil
+		}
+		if err := w.flush(); err != nil {
+			return err
+		}
+	}
 	s, err := w.stmt(query)
 	if err != nil {
 		return err
 	}
 	_, err = s.ExecContext(w.ctx, args...)
 	return err
+}
+
+// A bulk import gathers the rows of each INSERT and writes them many to a
+// statement (a statement has a fixed cost of its own, and a million of
+// them add up). batchRows is how many rows are gathered, over all tables,
+// before they are written; rowsPerInsert how many go in one statement.
+const (
+	batchRows     = 4096
+	rowsPerInsert = 64
+)
+
+// batcher gathers the rows of one INSERT … VALUES (?, …).
+type batcher struct {
+	head  string // INSERT … VALUES
+	tuple string // (?, …)
+	width int    // values per row
+	args  []any
+}
+
+// batch returns the batcher of query, or nil if query is not a plain
+// INSERT … VALUES of one row.
+func (w *writer) batch(query string) *batcher {
+	if b, ok := w.batchers[query]; ok {
+		return b
+	}
+	if w.batchers == nil {
+		w.batchers = map[string]*batcher{}
+	}
+	head, tuple, ok := strings.Cut(query, "VALUES")
+	tuple = strings.TrimSpace(tuple)
+	if !ok || !strings.HasPrefix(head, "INSERT") || strings.Contains(tuple, ")") != strings.HasSuffix(tuple, ")") ||
+		strings.Count(tuple, "(") != 1 || !strings.HasPrefix(tuple, "(") {
+		w.batchers[query] = nil
+		return nil
+	}
+	b := &batcher{head: head + "VALUES ", tuple: tuple, width: strings.Count(tuple, "?")}
+	w.batchers[query] = b
+	// Rows are written in the order the tables were first written to, so
+	// that a row is written after the row it refers to (a node's typed row
+	// after the node).
+	w.order = append(w.order, b)
+	return b
+}
+
+// flush writes every row gathered.
+func (w *writer) flush() error {
+	for _, b := range w.order {
+		for rest := b.args; len(rest) > 0; {
+			n := min(len(rest)/b.width, rowsPerInsert)
+			query := b.head + strings.TrimSuffix(strings.Repeat(b.tuple+", ", n), ", ")
+			s, err := w.stmt(query)
+			if err != nil {
+				return err
+			}
+			if _, err := s.ExecContext(w.ctx, rest[:n*b.width]...); err != nil {
+				return err
+			}
+			rest = rest[n*b.width:]
+		}
+		clear(b.args)
+		b.args = b.args[:0]
+	}
+	w.rows = 0
+	return nil
 }
 
 // index adds a searchable text of a node.
