@@ -515,7 +515,7 @@ function renderReader(r, focus) {
   const uncited = cited.filter((c) => !c).length;
   const unclaimed = sents.filter((_, i) => cited[i] && !claimed[i]).length;
   const assertions = r.backers.filter((b) => isAssertion(b.__typename)).length;
-  const legend = assertionTypes.filter((t) => r.spans.some((s) => s.backer.__typename === t) || t !== 'Claim')
+  const legend = assertionTypes
     .map((t) => `<span class="chip" style="border-color:${backerColours[t]};background:${backerColours[t]}2e">${t.toLowerCase()}</span>`).join('');
   $('#reader').innerHTML = `<h1>${esc(r.src.title)}</h1>
     <p class="source">${[r.src.publisher, r.src.published, r.src.url].filter(Boolean).map(esc).join(' · ')}</p>
