@@ -51,7 +51,13 @@ func TestUpdateWaitsForAnotherWriter(t *testing.T) {
 		}))
 		done <- err
 	}()
-	<-inside
+	select {
+	case <-inside:
+	case err := <-done:
+		t.Fatalf("the first writer ended before it read the node: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the first writer did not start within 30 s")
+	}
 	var saw string
 	changes, err := one.Update(ctx, "anna-berg", describe(func(d string) string {
 		saw = d
