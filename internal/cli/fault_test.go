@@ -3,6 +3,8 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -10,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -187,4 +190,73 @@ func TestServeCorruptDatabase(t *testing.T) {
 	if code != 1 || !strings.Contains(errOut, dir+" is a folder, not a database file") {
 		t.Errorf("export a folder: exit %d, stderr %q", code, errOut)
 	}
+}
+
+// TestServeFullDisk serves a database on a small tmpfs and writes through
+// the API until the disk is full: the write that does not fit answers
+// STORAGE_FULL, /readyz says so, reads go on, and the node holds the last
+// acknowledged write. Skipped, saying why, where a tmpfs cannot be
+// mounted.
+func TestServeFullDisk(t *testing.T) {
+	mnt := filepath.Join(t.TempDir(), "mnt")
+	if err := os.Mkdir(mnt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mnt).CombinedOutput(); err != nil {
+		t.Skipf("cannot mount a tmpfs here (needs root with CAP_SYS_ADMIN): %v: %s", err, out)
+	}
+	t.Cleanup(func() {
+		if out, err := exec.Command("umount", mnt).CombinedOutput(); err != nil {
+			t.Errorf("umount: %v: %s", err, out)
+		}
+	})
+	db := filepath.Join(mnt, "full.db")
+	if code, _, errOut := run(t, nil, "import", "--db", db, berlinFile); code != 0 {
+		t.Fatal(errOut)
+	}
+	_, tok, _ := run(t, nil, "token", "create", "--db", db, "--name", "alice", "--role", "editor")
+	tok = strings.TrimSpace(tok)
+	// Leave 2 MiB free.
+	var st syscall.Statfs_t
+	if err := syscall.Statfs(mnt, &st); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(mnt, "ballast"), make([]byte, int64(st.Bavail)*int64(st.Bsize)-(2<<20)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := startServer(t, "--db", db)
+	if code, body := s.get("/readyz"); code != 200 {
+		t.Fatalf("/readyz with 2 MiB free = %d %q", code, body)
+	}
+	last := ""
+	acknowledged := 0
+	for i := range 500 {
+		desc := fmt.Sprintf("Revision %d. %s", i, strings.Repeat("A state of eastern Europe. ", 350))
+		req, _ := json.Marshal(map[string]any{
+			"query":     `mutation($d: String!) { updateActor(input: {id: "ukraine", description: $d}) { actor { id } } }`,
+			"variables": map[string]any{"d": desc},
+		})
+		code, body := s.post(tok, string(req))
+		if code == 200 && body == `{"data":{"updateActor":{"actor":{"id":"ukraine"}}}}` {
+			last = desc
+			acknowledged++
+			continue
+		}
+		want := `{"errors":[{"message":"the disk holding the database is full: writes are refused until space is freed","path":["updateActor"],"locations":[{"line":1,"column":25}],"extensions":{"code":"STORAGE_FULL"}}],"data":{"updateActor":null}}`
+		if code != 200 || body != want {
+			t.Fatalf("write %d: %d %s\nwant %s", i, code, body, want)
+		}
+		break
+	}
+	if last == "" || acknowledged == 500 {
+		t.Fatalf("%d writes acknowledged: the disk did not fill", acknowledged)
+	}
+	if code, body := s.get("/readyz"); code != 503 || !strings.HasPrefix(body, "not ready: STORAGE_FULL: ") {
+		t.Errorf("/readyz with the disk full = %d %q", code, body)
+	}
+	code, body := s.post("", `{"query":"{ node(id: \"ukraine\") { ... on State { description } } }"}`)
+	if want, _ := json.Marshal(map[string]any{"data": map[string]any{"node": map[string]any{"description": last}}}); code != 200 || body != string(want) {
+		t.Errorf("read with the disk full: %d %.200s, want the last acknowledged description (write %d)", code, body, acknowledged-1)
+	}
+	t.Logf("%d updates of 9 KB acknowledged before the disk was full", acknowledged)
 }

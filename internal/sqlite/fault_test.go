@@ -316,3 +316,20 @@ func TestCorruptPages(t *testing.T) {
 	wantCode(t, "export", fault(db, err), parley.EStorageCorrupt, "the database file is damaged (SQLite says: database disk image is malformed): restore it from a backup")
 	wantCode(t, "ping", db.Ping(ctx), parley.EStorageCorrupt, "the database file is damaged")
 }
+
+// TestOpenUnreadable: a file this process may not read. Root reads any
+// file whatever its mode, so the test needs another user.
+func TestOpenUnreadable(t *testing.T) {
+	if os.Geteuid() == 0 {
+		t.Skip("running as root, who may read any file whatever its mode")
+	}
+	path := filepath.Join(t.TempDir(), "secret.db")
+	talksFile(t, path)
+	if err := os.Chmod(path, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err := sqlite.Open(context.Background(), path)
+	if err == nil || err.Error() != "cannot read the database "+path+": permission denied" {
+		t.Errorf("open an unreadable file: %v", err)
+	}
+}
