@@ -1,10 +1,20 @@
 package graph_test
 
 import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/parley-graph/parley/graph"
+	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/sqlite"
 )
 
 // TestResultBudget checks an answer is counted as it is resolved: past
@@ -19,14 +29,14 @@ func TestResultBudget(t *testing.T) {
 		{"within both", 10_000, 1 << 20, `{ actors { edges { node { name } } } }`, false},
 		{"too many fields", 40, 1 << 20, `{ actors { edges { node { name } } } }`, true},
 		{"too much text", 10_000, 2_000, `{ statements { edges { node { words evidence { quote } } } } }`, true},
-		{"introspection counts", 1_000, 1 << 20, introspection, true},
+		{"introspection is counted before, not charged", 1_000, 1 << 20, introspection, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h, _ := serveWith(t, []graph.Option{graph.WithResultLimits(tt.fields, tt.bytes)}, berlinFile(t))
 			data, errs := raw(t, h, tt.query)
 			if !tt.over {
-				if len(errs) > 0 || !strings.Contains(string(data), "Zelenskyy") {
+				if len(errs) > 0 || !strings.Contains(string(data), "Zelenskyy") && !strings.Contains(string(data), `"name":"Position"`) {
 					t.Errorf("errors %v, data %.200s", errs, data)
 				}
 				return
@@ -52,5 +62,36 @@ func TestErrorsDoNotEchoMegabytes(t *testing.T) {
 	}
 	if !strings.Contains(errs[0].Message, "more bytes)") {
 		t.Errorf("message %q does not say it was cut", errs[0].Message)
+	}
+}
+
+// stuck waits in Path until its context ends, as a long SQL statement
+// does.
+type stuck struct{ *sqlite.DB }
+
+func (stuck) Path(ctx context.Context, _, _ string, _ int, _ []string) (*parley.Path, error) {
+	<-ctx.Done()
+	return nil, fmt.Errorf("path: %w", ctx.Err())
+}
+
+// TestTimeoutReachesTheStore checks the request's time limit reaches the
+// store's statements, and that a field cut off by it says so.
+func TestTimeoutReachesTheStore(t *testing.T) {
+	_, db := serve(t, berlinFile(t))
+	h := graph.Conform(graph.NewHandler(stuck{db}, slog.New(slog.NewTextHandler(io.Discard, nil))))
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	body := `{"query": "{ path(from: \"donald-trump\", to: \"vladimir-putin\") { length } }"}`
+	req := httptest.NewRequest(http.MethodPost, "/query", strings.NewReader(body)).WithContext(ctx)
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	var resp struct {
+		Data   json.RawMessage
+		Errors []gqlError
+	}
+	json.Unmarshal(w.Body.Bytes(), &resp)
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != graph.CodeTimeout || string(resp.Data) != `{"path":null}` {
+		t.Errorf("%d %s", w.Code, w.Body.String())
 	}
 }

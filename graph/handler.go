@@ -43,7 +43,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.SetParserTokenLimit(DefaultMaxTokens)
-	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats})
+	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats, MaxIntrospection: DefaultMaxIntrospection})
 	cache := newNodeCache()
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		// Queries share decoded nodes across requests; a mutation reads
@@ -87,6 +87,10 @@ func WithResultLimits(fields, bytes int64) Option {
 // WithBatchWait sets how long loaders collect keys (DefaultBatchWait).
 func WithBatchWait(d time.Duration) Option { return func(o *options) { o.batchWait = d } }
 
+// CodeTimeout is the extensions.code of a field cut off by the request's
+// time limit.
+const CodeTimeout = "TIMEOUT"
+
 // presentError gives every error a stable extensions.code: the domain's
 // code for domain errors, the store's STORAGE_* code for a fault of its
 // storage (logged too: the operator has to act), GraphQL's own for parse
@@ -128,6 +132,14 @@ func presentError(ctx context.Context, err error, logger *slog.Logger, store par
 	case gerr.Extensions != nil && gerr.Extensions["code"] != nil:
 		// Parse and validation errors: gqlgen has set
 		// GRAPHQL_PARSE_FAILED or GRAPHQL_VALIDATION_FAILED.
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(ctx.Err(), context.DeadlineExceeded):
+		gerr.Message = "the request took longer than the server's time limit: ask for less (smaller pages, fewer fields)"
+		gerr.Extensions = map[string]any{"code": CodeTimeout}
+	case errors.Is(err, context.Canceled):
+		// The client left, or the answer passed its budget (and is
+		// replaced by RESPONSE_TOO_LARGE): nobody reads this one.
+		gerr.Message = "the request was cancelled"
+		gerr.Extensions = map[string]any{"code": "REQUEST_CANCELLED"}
 	case isRequestError(err, gerr):
 		// The transport could not read the request (a body that is not
 		// JSON, a query that is not a string): the client's mistake.

@@ -30,6 +30,10 @@ const (
 	// The playground's introspection query has about 300; the parser
 	// stops at the limit, before any validation.
 	DefaultMaxTokens = 10_000
+	// DefaultMaxIntrospection bounds the introspection part of the
+	// complexity: the playground's full schema query costs about 61,000,
+	// so two of them pass and a pile of aliases does not.
+	DefaultMaxIntrospection = 150_000
 	// DefaultMaxRepeats is how many times one response name may be
 	// selected in one selection set (fragments included). GraphQL's
 	// overlapping-fields rule compares every pair of such fields: 20,000
@@ -69,6 +73,8 @@ type Limits struct {
 	MaxComplexity int
 	MaxTokens     int
 	MaxRepeats    int
+	// MaxIntrospection bounds the cost of the introspection fields.
+	MaxIntrospection int
 
 	intro introStats
 }
@@ -143,11 +149,18 @@ func (l *Limits) repeats(set ast.SelectionSet) *gqlerror.Error {
 				}
 				continue
 			case *ast.FragmentSpread:
-				name = "..." + s.Name
+				// Validation compares every pair of fragments spread
+				// in one place: their number is capped, whatever their
+				// names.
+				name = "fragment spreads"
 			}
 			counts[name]++
 			if counts[name] > l.MaxRepeats {
-				err := gqlerror.Errorf("%q is selected more than %d times in one selection set: select it once (or give each an alias)", name, l.MaxRepeats)
+				what := fmt.Sprintf("%q is selected", name)
+				if name == "fragment spreads" {
+					what = "fragments are spread"
+				}
+				err := gqlerror.Errorf("%s more than %d times in one selection set: select it once (or give each an alias)", what, l.MaxRepeats)
 				err.Extensions = map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED", "limit": l.MaxRepeats}
 				return err
 			}
@@ -170,6 +183,11 @@ func (l *Limits) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 	r := m.set(rc.Operation.SelectionSet, false)
 	if m.err != nil {
 		return m.err
+	}
+	if l.MaxIntrospection > 0 && m.introCost > l.MaxIntrospection {
+		err := gqlerror.Errorf("introspection complexity %d exceeds the limit of %d: ask for the schema once", m.introCost, l.MaxIntrospection)
+		err.Extensions = map[string]any{"code": "COMPLEXITY_LIMIT_EXCEEDED", "limit": l.MaxIntrospection}
+		return err
 	}
 	if l.MaxDepth > 0 && r.depth > l.MaxDepth {
 		err := gqlerror.Errorf("query depth %d exceeds the limit of %d", r.depth, l.MaxDepth)
@@ -216,6 +234,8 @@ type measurer struct {
 	memo  map[memoKey]measured
 	steps int
 	err   *gqlerror.Error
+	// introCost adds up the costs of the outermost introspection fields.
+	introCost int
 	// cut says the walk stopped early, past the limit: the cost is a
 	// lower bound.
 	cut bool
@@ -283,7 +303,11 @@ func (m *measurer) field(f *ast.Field, all bool) measured {
 		// Introspection: counted, not nested.
 		mult, childAll := m.intro.multiplier(parent, f.Name, all)
 		r := m.set(f.SelectionSet, childAll)
-		return measured{cost: sat((1 + r.cost) * mult)}
+		c := sat((1 + r.cost) * mult)
+		if !strings.HasPrefix(parent, "__") {
+			m.introCost = sat(m.introCost + c)
+		}
+		return measured{cost: c}
 	}
 	args := f.ArgumentMap(m.vars)
 	m.checkArgs(f, args)
@@ -292,7 +316,22 @@ func (m *measurer) field(f *ast.Field, all bool) measured {
 	if wrapper(parent, f.Name) {
 		own, hop = 0, 0
 	}
-	return measured{cost: sat((own + r.cost) * multiplier(f, args)), depth: r.depth + hop}
+	c := sat((own + r.cost) * multiplier(f, args))
+	if parent == "Query" {
+		c = sat(c + rootWeight[f.Name])
+	}
+	return measured{cost: c, depth: r.depth + hop}
+}
+
+// rootWeight is what a root field costs besides its items, where the
+// work does not follow the page: a full-text search ranks every match
+// (a prefix that matches most of a 100k graph took 480 ms of CPU), a
+// path or a neighbourhood walks the graph hop by hop (25 ms and 15 ms at
+// 100k). One search, or ten walks, fit in one operation.
+var rootWeight = map[string]int{
+	"search":        1_000_000,
+	"path":          100_000,
+	"neighbourhood": 100_000,
 }
 
 // wrapper reports whether a field is a connection's scaffolding rather
