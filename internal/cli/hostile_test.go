@@ -228,11 +228,41 @@ func hostileCases(a, b string) []hostile {
 			return post(t, addr, "application/json", -1, strings.NewReader(`{"query": "{`))
 		}, want: []string{"BAD_REQUEST"}, status: 400},
 		{name: "a chunked body over the limit", send: func(t *testing.T, addr string) (int, string) {
-			return post(t, addr, "application/json", -1, io.MultiReader(strings.NewReader(`{"query": "{ __typename }", "pad": "`), strings.NewReader(strings.Repeat("x", 2<<20)), strings.NewReader(`"}`)))
+			// Chunks just past the limit, then the answer is read (a
+			// client sending on after it may see its connection reset).
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			io.WriteString(conn, "POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+			chunk := strings.Repeat("x", 64<<10)
+			for range 17 { // 1 MiB and 64 KiB
+				fmt.Fprintf(conn, "%x\r\n%s\r\n", len(chunk), chunk)
+			}
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				return 0, "no answer: " + err.Error()
+			}
+			return decode(resp)
 		}, want: []string{"BAD_REQUEST"}, status: 413},
 		{name: "an announced body over the limit", send: func(t *testing.T, addr string) (int, string) {
-			body := `{"query": "{ __typename }", "pad": "` + strings.Repeat("x", 2<<20) + `"}`
-			return post(t, addr, "application/json", int64(len(body)), strings.NewReader(body))
+			// The server answers at once, without reading the body: a
+			// client still sending it may see its connection reset, so
+			// this one sends the headers only.
+			conn, err := net.Dial("tcp", addr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			fmt.Fprintf(conn, "POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n", 2<<20)
+			conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+			resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+			if err != nil {
+				return 0, "no answer: " + err.Error()
+			}
+			return decode(resp)
 		}, want: []string{"BAD_REQUEST"}, status: 413},
 		{name: "a body trickled in", send: func(t *testing.T, addr string) (int, string) {
 			return raw(t, addr, "POST /query HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"query\":", false)
@@ -333,6 +363,11 @@ func answer(t *testing.T, req *http.Request) (int, string) {
 	if err != nil {
 		t.Fatalf("%s: %v", req.URL, err)
 	}
+	return decode(resp)
+}
+
+// decode reads the first error's code of an answer.
+func decode(resp *http.Response) (int, string) {
 	defer resp.Body.Close()
 	var out struct {
 		Errors []struct {
