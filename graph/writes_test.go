@@ -14,6 +14,8 @@ import (
 	"unicode"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/parley-graph/parley/graph"
 )
 
 // post sends a query with a token through the handler, as a client
@@ -404,4 +406,31 @@ func TestSeveralMutationFields(t *testing.T) {
 		t.Errorf("stored description %q, version %d, %d updates; want First, 3, 2", desc, version, updates)
 	}
 	checkHistory(t, s.db.SQL(), "ukraine")
+}
+
+// TestMutationFieldsNullable: every field of Mutation may answer null, so
+// that one failing field of a document leaves the writes of the others
+// reported rather than nulling the whole of data; and every update of a
+// node takes expectedVersion and every node type shows its version.
+func TestMutationFieldsNullable(t *testing.T) {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	for _, f := range schema.Mutation.Fields {
+		if strings.HasPrefix(f.Name, "__") {
+			continue
+		}
+		if f.Type.NonNull {
+			t.Errorf("Mutation.%s is %s: make it nullable", f.Name, f.Type)
+		}
+		if strings.HasPrefix(f.Name, "update") {
+			in := schema.Types[f.Arguments.ForName("input").Type.Name()]
+			if in.Fields.ForName("expectedVersion") == nil {
+				t.Errorf("%s has no expectedVersion", in.Name)
+			}
+		}
+	}
+	for _, def := range schema.PossibleTypes["Node"] {
+		if v := def.Fields.ForName("version"); v == nil || v.Type.String() != "Int!" {
+			t.Errorf("%s has no version: Int!", def.Name)
+		}
+	}
 }
