@@ -496,7 +496,16 @@ func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
 		version++
 	case errors.Is(err, sql.ErrNoRows):
 		w.res.Created++
-		version = 1
+		// An id deleted and created anew goes on from its last version,
+		// so that a version read of the old node never matches the new.
+		last, err := w.stmt("SELECT coalesce(max(version), 0) FROM changes WHERE node_id = ?")
+		if err != nil {
+			return false, err
+		}
+		if err := last.QueryRowContext(w.ctx, id).Scan(&version); err != nil {
+			return false, err
+		}
+		version++
 	default:
 		return false, err
 	}

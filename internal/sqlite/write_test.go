@@ -113,3 +113,39 @@ func TestUpdateRefusals(t *testing.T) {
 		t.Errorf("a refused update wrote")
 	}
 }
+
+// TestVersionAfterRecreate: an id deleted and created anew goes on from
+// its last version, so that a client holding the old node's version
+// cannot write over the new node by mistake.
+func TestVersionAfterRecreate(t *testing.T) {
+	ctx := context.Background()
+	db, _ := open(t)
+	if _, err := db.Import(ctx, []*parley.Dataset{parse(t, "talks.yaml", talks(t)).Dataset}); err != nil {
+		t.Fatal(err)
+	}
+	actor := &parley.Actor{ID: "lone", Kind: "PERSON", Name: "Lone"}
+	if _, err := db.Apply(ctx, []parley.Mutation{{Put: actor, New: true}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Update(ctx, "lone", describe(func(string) string { return "Changed" })); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Apply(ctx, []parley.Mutation{{Delete: "lone", IfVersion: 2}}); err != nil {
+		t.Fatal(err)
+	}
+	changes, err := db.Apply(ctx, []parley.Mutation{{Put: &parley.Actor{ID: "lone", Kind: "PERSON", Name: "Lone again"}, New: true}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(changes) != 1 || changes[0].Version != 3 || parley.Revision(changes[0].Node) != 3 {
+		t.Errorf("created anew: %+v; want version 3", changes)
+	}
+	_, err = db.Update(ctx, "lone", func(n any) ([]parley.Mutation, error) {
+		a := *n.(*parley.Actor)
+		a.Description = "Stale"
+		return []parley.Mutation{{Put: &a, IfVersion: 2}}, nil
+	})
+	if parley.ErrorCode(err) != parley.EConflict {
+		t.Errorf("the old node's version on the new node: %v", err)
+	}
+}
