@@ -151,18 +151,9 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		return w.exec("INSERT INTO changes (node_id, node_type, op, author, at, before, after, version) VALUES (?, ?, 'IMPORT', ?, ?, ?, NULL, ?)",
 			id, string(t), author, w.now, null(before), version)
 	}
-	finish := func() error { return nil }
-	started := false
-	batch := make([]parley.Item, 0, importBatch)
-	flush := func() error {
-		if !started {
-			started = true
-			if empty && len(batch) >= bulkThreshold {
-				if finish, err = db.bulkStart(ctx, tx, w, author); err != nil {
-					return err
-				}
-			}
-		}
+	// check checks a batch and returns the nodes ready to write: none once
+	// there is a problem, as nothing will be written then.
+	check := func(batch []parley.Item) ([]any, error) {
 		if existing != nil {
 			ids := make([]string, 0, len(batch))
 			for _, it := range batch {
@@ -171,45 +162,51 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 				}
 			}
 			if err := lookup.preload(ids); err != nil {
-				return err
+				return nil, err
 			}
 		}
 		for _, it := range batch {
 			checker.Declare(it)
 		}
+		var nodes []any
 		for _, it := range batch {
 			if checker.Check(it) && !checker.HasProblems() && it.Path != "defaultSource" {
-				if err := w.node(it.Node); err != nil {
+				nodes = append(nodes, it.Node)
+			}
+		}
+		return nodes, lookup.err
+	}
+	finish := func() error { return nil }
+	started := false
+	// write writes checked nodes; the first batch, if full, makes a bulk
+	// import of an import into an empty database.
+	write := func(nodes []any, full bool) error {
+		if !started {
+			started = true
+			if empty && full {
+				var err error
+				if finish, err = db.bulkStart(ctx, tx, w, author); err != nil {
 					return err
 				}
 			}
 		}
-		if lookup.err != nil {
-			return lookup.err
+		for _, x := range nodes {
+			if err := w.node(x); err != nil {
+				return err
+			}
 		}
-		clear(batch)
-		batch = batch[:0]
 		return nil
 	}
-	readProblems, err := read(func(it parley.Item) error {
-		batch = append(batch, it)
-		if len(batch) == importBatch {
-			return flush()
-		}
-		return nil
-	})
-	if err == nil {
-		err = flush()
+	var readProblems []parley.Problem
+	if empty {
+		// Nothing to look up in the store: reading and checking go on
+		// beside the writing, a batch ahead.
+		readProblems, err = pipeline(check, write, checker, read)
+	} else {
+		readProblems, err = inTurn(check, write, checker, read)
 	}
 	if err != nil {
 		return nil, domainError(err, "import")
-	}
-	for _, it := range checker.Finish() {
-		if !checker.HasProblems() {
-			if err := w.node(it.Node); err != nil {
-				return nil, domainError(err, "import")
-			}
-		}
 	}
 	if lookup.err != nil {
 		return nil, fmt.Errorf("import: %w", lookup.err)
@@ -228,6 +225,91 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	}
 	return w.res, nil
 }
+
+// A batch of checked nodes to write; full if the batch read was full.
+type checkedBatch struct {
+	nodes []any
+	full  bool
+}
+
+// readBatches reads the items a batch at a time, checks each batch and
+// hands on what is ready to write; then what waited for the end.
+func readBatches(check func([]parley.Item) ([]any, error), checker *parley.Checker,
+	read func(yield func(parley.Item) error) ([]parley.Problem, error), out func(checkedBatch) error) ([]parley.Problem, error) {
+	batch := make([]parley.Item, 0, importBatch)
+	flush := func() error {
+		nodes, err := check(batch)
+		if err != nil {
+			return err
+		}
+		full := len(batch) == importBatch
+		clear(batch)
+		batch = batch[:0]
+		return out(checkedBatch{nodes, full})
+	}
+	problems, err := read(func(it parley.Item) error {
+		batch = append(batch, it)
+		if len(batch) == importBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	if err != nil {
+		return nil, err
+	}
+	var nodes []any
+	for _, it := range checker.Finish() {
+		if !checker.HasProblems() {
+			nodes = append(nodes, it.Node)
+		}
+	}
+	return problems, out(checkedBatch{nodes, false})
+}
+
+// inTurn reads, checks and writes each batch in turn.
+func inTurn(check func([]parley.Item) ([]any, error), write func([]any, bool) error, checker *parley.Checker,
+	read func(yield func(parley.Item) error) ([]parley.Problem, error)) ([]parley.Problem, error) {
+	return readBatches(check, checker, read, func(b checkedBatch) error { return write(b.nodes, b.full) })
+}
+
+// pipeline reads and checks batches in a goroutine of its own while this
+// one writes them, so that an import into an empty database keeps two
+// cores busy. A failed write stops the reading.
+func pipeline(check func([]parley.Item) ([]any, error), write func([]any, bool) error, checker *parley.Checker,
+	read func(yield func(parley.Item) error) ([]parley.Problem, error)) ([]parley.Problem, error) {
+	batches := make(chan checkedBatch, 1)
+	stop := make(chan struct{})
+	var problems []parley.Problem
+	var readErr error
+	go func() {
+		defer close(batches)
+		problems, readErr = readBatches(check, checker, read, func(b checkedBatch) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-stop:
+				return errStopped
+			}
+		})
+	}()
+	var writeErr error
+	for b := range batches {
+		if writeErr == nil {
+			if writeErr = write(b.nodes, b.full); writeErr != nil {
+				close(stop)
+			}
+		}
+	}
+	if writeErr != nil {
+		return nil, writeErr
+	}
+	return problems, readErr
+}
+
+var errStopped = errors.New("import stopped")
 
 // searchBackfill is the statements of the migrations that fill the search
 // rows from what is stored (each after the line "-- What is stored
