@@ -95,3 +95,49 @@ func TestTimeoutReachesTheStore(t *testing.T) {
 		t.Errorf("%d %s", w.Code, w.Body.String())
 	}
 }
+
+// leaving tells when its Path was called and when it returned, cancelled.
+type leaving struct {
+	*sqlite.DB
+	called, ended chan error
+}
+
+func (l leaving) Path(ctx context.Context, _, _ string, _ int, _ []string) (*parley.Path, error) {
+	l.called <- nil
+	<-ctx.Done()
+	l.ended <- ctx.Err()
+	return nil, ctx.Err()
+}
+
+// TestWorkStopsWhenTheClientLeaves checks, through a real HTTP server,
+// that a client hanging up cancels what its request was doing in the
+// store.
+func TestWorkStopsWhenTheClientLeaves(t *testing.T) {
+	_, db := serve(t, berlinFile(t))
+	store := leaving{DB: db, called: make(chan error, 1), ended: make(chan error, 1)}
+	srv := httptest.NewServer(graph.Conform(graph.NewHandler(store, slog.New(slog.NewTextHandler(io.Discard, nil)))))
+	defer srv.Close()
+	ctx, hangUp := context.WithCancel(context.Background())
+	body := `{"query": "{ path(from: \"donald-trump\", to: \"vladimir-putin\") { length } }"}`
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	go func() {
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			resp.Body.Close()
+		}
+	}()
+	select {
+	case <-store.called:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the request never reached the store")
+	}
+	hangUp()
+	select {
+	case err := <-store.ended:
+		if err != context.Canceled {
+			t.Errorf("the store's context ended with %v, want context.Canceled", err)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the store went on after the client left")
+	}
+}

@@ -1,12 +1,19 @@
 package graph_test
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2"
 
 	"github.com/parley-graph/parley/graph"
@@ -256,3 +263,61 @@ fragment TypeRef on __Type {
   kind name
   ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name ofType { kind name } } } } } } }
 }`
+
+// TestLimitsRespectTheContext checks the cost walk gives up when the
+// request ends.
+func TestLimitsRespectTheContext(t *testing.T) {
+	es := graph.NewExecutableSchema(graph.Config{})
+	doc, errs := gqlparser.LoadQuery(es.Schema(), aliases(1500, "actors { totalCount }"))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	l := &graph.Limits{MaxDepth: graph.DefaultMaxDepth, MaxComplexity: graph.DefaultMaxComplexity}
+	if err := l.Validate(es); err != nil {
+		t.Fatal(err)
+	}
+	op := &graphql.OperationContext{Operation: doc.Operations[0]}
+	if err := l.MutateOperationContext(context.Background(), op); err != nil {
+		t.Fatalf("a live request: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err := l.MutateOperationContext(ctx, op)
+	if err == nil || err.Extensions["code"] != "REQUEST_CANCELLED" {
+		t.Errorf("a cancelled request: %v, want REQUEST_CANCELLED", err)
+	}
+}
+
+// TestExplorerQueriesWithinLimits runs the explorer's queries: none may
+// hit a limit.
+func TestExplorerQueriesWithinLimits(t *testing.T) {
+	h := newHandler(t)
+	files, err := filepath.Glob("../internal/web/assets/explore/queries/*.graphql")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no explorer queries: %v", err)
+	}
+	vars := map[string]any{"query": "Donbas", "from": "donald-trump", "to": "vladimir-putin", "id": "ukraine",
+		"hops": 2, "name": "Ukraine", "after": nil}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(b), "mutation") {
+			continue
+		}
+		body, _ := json.Marshal(map[string]any{"query": string(b), "variables": vars})
+		req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		var resp struct{ Errors []gqlError }
+		json.Unmarshal(w.Body.Bytes(), &resp)
+		for _, e := range resp.Errors {
+			switch e.Extensions["code"] {
+			case "COMPLEXITY_LIMIT_EXCEEDED", "DEPTH_LIMIT_EXCEEDED", graph.CodeResponseTooLarge, "GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED":
+				t.Errorf("%s: %s", filepath.Base(f), e.Message)
+			}
+		}
+	}
+}
