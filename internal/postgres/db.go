@@ -1,0 +1,274 @@
+// Package postgres implements parley.Store on PostgreSQL, with pgx
+// (jackc/pgx/v5, its pgxpool pool under database/sql). The schema and the
+// statements mirror internal/sqlite's, so that both give the same answers;
+// see driver.go for how the statements reach PostgreSQL.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// DB is a Parley graph in a PostgreSQL database.
+type DB struct {
+	db      *sql.DB
+	pool    *pgxpool.Pool
+	queries atomic.Int64
+	// referrers are the columns through which nodes refer to others.
+	referrers []referrer
+	// trace, when set (by tests), sees every read before it runs.
+	trace func(query string, args []any)
+	// Now returns the time recorded with each write; tests replace it.
+	Now func() time.Time
+}
+
+var _ parley.Store = (*DB)(nil)
+
+// Options tune the connection to the server.
+type Options struct {
+	// MaxConns is the pool's size (0: pgxpool's default, 4 or the number
+	// of CPUs if more).
+	MaxConns int
+	// StatementTimeout ends any statement running longer (0: none).
+	StatementTimeout time.Duration
+}
+
+// IsURL reports whether s names a PostgreSQL database rather than a file.
+func IsURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// Open connects to the database at url (postgres://…) and brings its
+// schema up to date.
+func Open(ctx context.Context, url string, opt Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, parley.Errorf(parley.EInvalid, "database URL: %v", err)
+	}
+	if opt.MaxConns > 0 {
+		cfg.MaxConns = int32(opt.MaxConns)
+	}
+	if opt.StatementTimeout > 0 {
+		cfg.ConnConfig.RuntimeParams["statement_timeout"] = strconv.FormatInt(opt.StatementTimeout.Milliseconds(), 10)
+	}
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if err := pool.Ping(ctx); err != nil {
+		pool.Close()
+		return nil, &parley.Error{Code: parley.EStorageIO, Message: fmt.Sprintf("cannot reach PostgreSQL at %s: %v", redact(cfg), err)}
+	}
+	sqldb := sql.OpenDB(connector{stdlib.GetPoolConnector(pool)})
+	sqldb.SetMaxOpenConns(int(cfg.MaxConns))
+	sqldb.SetMaxIdleConns(int(cfg.MaxConns))
+	db := &DB{db: sqldb, pool: pool, Now: time.Now}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate PostgreSQL database: %w", err)
+	}
+	if err := db.loadReferrers(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("read schema: %w", err)
+	}
+	return db, nil
+}
+
+// redact names the server without the password.
+func redact(cfg *pgxpool.Config) string {
+	return fmt.Sprintf("%s:%d/%s", cfg.ConnConfig.Host, cfg.ConnConfig.Port, cfg.ConnConfig.Database)
+}
+
+// query runs a read and counts it.
+func (db *DB) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	db.queries.Add(1)
+	if db.trace != nil {
+		db.trace(q, args)
+	}
+	return db.db.QueryContext(ctx, q, args...)
+}
+
+// queryRow runs a one-row read and counts it.
+func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	db.queries.Add(1)
+	if db.trace != nil {
+		db.trace(q, args)
+	}
+	return db.db.QueryRowContext(ctx, q, args...)
+}
+
+// Queries returns how many reads the store has sent, for tests that guard
+// against a query per row (N+1).
+func (db *DB) Queries() int64 { return db.queries.Load() }
+
+// Close closes the pool.
+func (db *DB) Close() error {
+	err := db.db.Close()
+	db.pool.Close()
+	return err
+}
+
+// SQL returns the underlying handle, for tests and diagnostics.
+func (db *DB) SQL() *sql.DB { return db.db }
+
+// Ping implements parley.StorageFaults' reachability check: whether the
+// server answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return &parley.Error{Code: parley.EStorageIO, Message: fmt.Sprintf("PostgreSQL does not answer: %v", err)}
+	}
+	return nil
+}
+
+// migration is one numbered SQL file.
+type migration struct {
+	version int
+	name    string
+	sql     string
+}
+
+func loadMigrations() ([]migration, error) {
+	names, err := fs.Glob(migrations, "migrations/*.sql")
+	if err != nil {
+		return nil, err
+	}
+	var ms []migration
+	for _, name := range names {
+		base := strings.TrimPrefix(name, "migrations/")
+		num, _, ok := strings.Cut(base, "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", base)
+		}
+		b, err := migrations.ReadFile(name)
+		if err != nil {
+			return nil, err
+		}
+		ms = append(ms, migration{version: v, name: base, sql: string(b)})
+	}
+	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
+	for i := 1; i < len(ms); i++ {
+		if ms[i].version == ms[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s share a number", ms[i-1].name, ms[i].name)
+		}
+	}
+	return ms, nil
+}
+
+// migrationLock is the advisory lock that keeps two processes starting at
+// once from running the same migration.
+const migrationLock = 0x7061726c6579 // "parley"
+
+// migrate runs, in order, each migration not yet applied, each in its own
+// transaction together with the row that records it.
+func (db *DB) migrate(ctx context.Context) error {
+	ms, err := loadMigrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if err := db.apply(ctx, m); err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+	}
+	return nil
+}
+
+func (db *DB) apply(ctx context.Context, m migration) error {
+	tx, err := db.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback(context.WithoutCancel(ctx))
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(migrationLock)); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+		version    INTEGER PRIMARY KEY,
+		name       TEXT NOT NULL,
+		applied_at TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	var n int
+	if err := tx.QueryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", m.version).Scan(&n); err != nil {
+		return err
+	}
+	if n > 0 {
+		return nil
+	}
+	// No arguments: the simple protocol, which runs the file's many
+	// statements.
+	if _, err := tx.Exec(ctx, m.sql); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+		m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+// Migrations returns the versions applied to the database, in order.
+func (db *DB) Migrations(ctx context.Context) ([]int, error) {
+	rows, err := db.db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var vs []int
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}
+
+// domainError maps a server error to the domain's vocabulary by its
+// SQLSTATE; anything else stays an internal error.
+func domainError(err error, what string) error {
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) {
+		return err
+	}
+	switch pe.Code {
+	case "23503": // foreign_key_violation
+		return &parley.Error{Code: parley.ENotFound, Message: what + ": a reference points to a node that does not exist"}
+	case "23505": // unique_violation
+		return &parley.Error{Code: parley.EConflict, Message: what + ": the id is already taken"}
+	case "23514", "23502": // check_violation, not_null_violation
+		return &parley.Error{Code: parley.EInvalid, Message: what + ": a value is missing or not allowed"}
+	case "40001", "40P01", "55P03": // serialization_failure, deadlock_detected, lock_not_available
+		return fmt.Errorf("%s: database busy: %w", what, err)
+	case "57014": // query_canceled (statement_timeout)
+		return fmt.Errorf("%s: the statement ran past its timeout: %w", what, err)
+	}
+	return err
+}
+
+// isBusy reports whether err says the transaction lost a race and may be
+// tried again.
+func isBusy(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "55P03")
+}
