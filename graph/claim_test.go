@@ -29,13 +29,13 @@ func TestClaimThroughTheStack(t *testing.T) {
 	}
 	in := map[string]any{
 		"id": "claim-test-not-seen", "kind": "FACT", "text": "Moscow has not seen the text of the proposals.",
-		"about":       []any{"russia", "doc-security-guarantees"},
-		"attribution": map[string]any{"basis": "ON_RECORD", "by": "russia"},
+		"about":       []any{"kremlin", "doc-security-guarantees"},
+		"attribution": map[string]any{"basis": "SPOKESPERSON", "by": "kremlin"},
 		"evidence":    []any{span("Moscow said it had not seen the text of the proposals on NATO-style security guarantees")},
 	}
 	data := must(s.editor, `mutation($in: ClaimInput!) { createClaim(input: $in) { claim { id kind claimant { id } about { ... on Node { id } } evidence { start end } } changes { op } } }`,
 		map[string]any{"in": in})
-	if !strings.Contains(string(data), `"claimant":{"id":"russia"}`) || !strings.Contains(string(data), `"about":[{"id":"russia"},{"id":"doc-security-guarantees"}]`) ||
+	if !strings.Contains(string(data), `"claimant":{"id":"kremlin"}`) || !strings.Contains(string(data), `"about":[{"id":"kremlin"},{"id":"doc-security-guarantees"}]`) ||
 		!strings.Contains(string(data), `"changes":[{"op":"CREATE"}]`) {
 		t.Errorf("createClaim = %s", data)
 	}
@@ -49,13 +49,13 @@ func TestClaimThroughTheStack(t *testing.T) {
 		map[string]any{"in": map[string]any{"id": "st-russia-not-seen-text", "expresses": []any{"claim-test-not-seen"}}})
 
 	data = must("", `{
-		byAbout: claims(about: "doc-security-guarantees", claimant: "russia", kind: FACT) { totalCount edges { node { id } } }
+		byAbout: claims(about: "doc-security-guarantees", claimant: "kremlin", kind: FACT) { totalCount edges { node { id } } }
 		none: claims(about: "doc-security-guarantees", kind: FORECAST) { totalCount }
-		russia: node(id: "russia") { ... on Actor { claims { edges { node { id } } } claimsAbout { edges { node { id } } } } }
+		russia: node(id: "kremlin") { ... on Actor { claims { edges { node { id } } } claimsAbout { edges { node { id } } } } }
 		doc: node(id: "doc-security-guarantees") { ... on Document { claims { totalCount edges { node { id statements { edges { node { id } } } } } } } }
 		search(query: "not seen", kinds: [Claim]) { edges { node { node { ... on Node { id } } } } }
-		path(from: "russia", to: "doc-security-guarantees", maxHops: 2, kinds: [ABOUT]) { links { kind via { ... on Node { id } } } }
-		claims: path(from: "russia", to: "claim-test-not-seen", maxHops: 1, kinds: [CLAIMS]) { links { kind via { ... on Node { id } } } }
+		path(from: "kremlin", to: "doc-security-guarantees", maxHops: 2, kinds: [ABOUT]) { links { kind via { ... on Node { id } } } }
+		claims: path(from: "kremlin", to: "claim-test-not-seen", maxHops: 1, kinds: [CLAIMS]) { links { kind via { ... on Node { id } } } }
 	}`, nil)
 	var got struct {
 		ByAbout struct {
@@ -108,7 +108,7 @@ func TestClaimThroughTheStack(t *testing.T) {
 		t.Errorf("claims(about, claimant, kind) = %+v, none = %+v", got.ByAbout, got.None)
 	}
 	if !contains(ids(got.Russia.Claims.Edges), id) || !contains(ids(got.Russia.ClaimsAbout.Edges), id) {
-		t.Errorf("Russia's claims %v, claims about Russia %v: want both to hold %s", ids(got.Russia.Claims.Edges), ids(got.Russia.ClaimsAbout.Edges), id)
+		t.Errorf("the Kremlin's claims %v, claims about the Kremlin %v: want both to hold %s", ids(got.Russia.Claims.Edges), ids(got.Russia.ClaimsAbout.Edges), id)
 	}
 	dc := got.Doc.Claims.Edges
 	if len(dc) == 0 || !contains(func() []string {
@@ -139,8 +139,8 @@ func TestClaimThroughTheStack(t *testing.T) {
 	for _, l := range got.Claims.Links {
 		links = append(links, l.Kind+" "+l.Via.ID)
 	}
-	// Russia—claim—document by ABOUT (the claim is about both), and
-	// Russia—claim by CLAIMS.
+	// Kremlin—claim—document by ABOUT (the claim is about both), and
+	// Kremlin—claim by CLAIMS.
 	if diff := cmp.Diff([]string{"ABOUT " + id, "ABOUT " + id, "CLAIMS " + id}, links); diff != "" {
 		t.Errorf("paths through the claim (-want +got):\n%s", diff)
 	}

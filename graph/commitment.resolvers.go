@@ -46,10 +46,16 @@ func (r *commitmentResolver) StatusHistory(ctx context.Context, obj *parley.Comm
 }
 
 // Requirements is the resolver for the requirements field.
-func (r *commitmentResolver) Requirements(ctx context.Context, obj *parley.Commitment) ([]*parley.Requirement, error) {
-	own, err := all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, parley.Filter{})
-	if err != nil || obj.Document == "" {
-		return own, err
+func (r *commitmentResolver) Requirements(ctx context.Context, obj *parley.Commitment, inherited *bool) ([]*parley.Requirement, error) {
+	var own []*parley.Requirement
+	if inherited == nil || !*inherited {
+		var err error
+		if own, err = all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, parley.Filter{}); err != nil {
+			return nil, err
+		}
+	}
+	if obj.Document == "" || (inherited != nil && !*inherited) {
+		return own, nil
 	}
 	doc, err := all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.Document, parley.Filter{})
 	return append(own, doc...), err

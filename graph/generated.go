@@ -183,7 +183,7 @@ type ComplexityRoot struct {
 		Promisors     func(childComplexity int) int
 		Rank          func(childComplexity int) int
 		RankReason    func(childComplexity int) int
-		Requirements  func(childComplexity int) int
+		Requirements  func(childComplexity int, inherited *bool) int
 		Statements    func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Status        func(childComplexity int) int
 		StatusHistory func(childComplexity int) int
@@ -910,7 +910,7 @@ type CommitmentResolver interface {
 	Status(ctx context.Context, obj *parley.Commitment) (string, error)
 	StatusHistory(ctx context.Context, obj *parley.Commitment) ([]*parley.StatusEntry, error)
 
-	Requirements(ctx context.Context, obj *parley.Commitment) ([]*parley.Requirement, error)
+	Requirements(ctx context.Context, obj *parley.Commitment, inherited *bool) ([]*parley.Requirement, error)
 	Statements(ctx context.Context, obj *parley.Commitment, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
 	History(ctx context.Context, obj *parley.Commitment, first *int, after *string) (*model.ChangeConnection, error)
 	Claims(ctx context.Context, obj *parley.Commitment, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error)
@@ -1675,7 +1675,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Commitment.Requirements(childComplexity), true
+		args, err := ec.field_Commitment_requirements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Commitment.Requirements(childComplexity, args["inherited"].(*bool)), true
 	case "Commitment.statements":
 		if e.ComplexityRoot.Commitment.Statements == nil {
 			break
@@ -6904,6 +6909,20 @@ func (ec *executionContext) field_Commitment_history_args(ctx context.Context, r
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Commitment_requirements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "inherited",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["inherited"] = arg0
 	return args, nil
 }
 
@@ -13957,7 +13976,8 @@ func (ec *executionContext) _Commitment_requirements(ctx context.Context, field 
 			return ec.fieldContext_Commitment_requirements(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Requirements(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
@@ -13967,7 +13987,7 @@ func (ec *executionContext) _Commitment_requirements(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Commitment_requirements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Commitment_requirements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
@@ -13976,6 +13996,17 @@ func (ec *executionContext) fieldContext_Commitment_requirements(_ context.Conte
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Requirement(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Commitment_requirements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }

@@ -222,7 +222,7 @@ func TestMutationRefusals(t *testing.T) {
 		{"delete of what others refer to", `mutation { deleteNode(input: {id: "pos-russia-rejects-temporary-truce"}) { id } }`, nil,
 			"CONFLICT", `cannot delete "pos-russia-rejects-temporary-truce": st-peskov-no-truce refer to it; deprecate it instead`},
 		{"delete of an actor others refer to", `mutation { deleteNode(input: {id: "keir-giles"}) { id } }`, nil,
-			"CONFLICT", `cannot delete "keir-giles": role-giles-chatham-house-expert, st-giles-ceasefire-incentive, st-giles-trump-claimed refer to it`},
+			"CONFLICT", `cannot delete "keir-giles": claim-giles-ceasefire-incentive, claim-giles-trump-claims-without-agreement, role-giles-chatham-house-expert, st-giles-ceasefire-incentive, st-giles-trump-claimed refer to it`},
 		{"deprecate an entity", `mutation { deleteNode(input: {id: "ukraine", deprecate: true}) { id } }`, nil,
 			"BAD_USER_INPUT", `input.deprecate: "ukraine" is not an assertion; only assertions have a rank to deprecate`},
 		{"remove the last evidence", `mutation { removeEvidence(input: {id: "pos-russia-demands-donbas", index: 0}) { node { id } } }`, nil,

@@ -97,10 +97,10 @@ func TestActorRelationships(t *testing.T) {
 			"pos-ukraine-guarantees-before-territory", "pos-ukraine-may-abandon-nato-ambition", "pos-ukraine-no-reward-for-aggression",
 			"pos-ukraine-questions-free-economic-zone", "pos-ukraine-refuses-to-give-up-donbas", "pos-ukraine-unwilling-to-legitimise-losses",
 			"pos-ukraine-will-not-recognise-occupied-donbas"}},
-		{"Ukraine as promisor", resp.Ukraine.Commitments.ids(), []string{"com-ukraine-withdraw-from-zone"}},
+		// The zone's terms were floated, not promised (issue 12).
+		{"Ukraine as promisor", resp.Ukraine.Commitments.ids(), nil},
 		{"Ukraine as beneficiary", resp.Ukraine.Benefits.ids(), []string{
-			"com-european-leaders-guarantees-and-recovery", "com-european-led-force", "com-us-article-5-like-guarantees",
-			"com-us-ceasefire-monitoring", "com-us-mediator-steps"}},
+			"com-european-leaders-guarantees-and-recovery", "com-us-article-5-like-guarantees"}},
 		{"Ukraine's documents", resp.Ukraine.Documents.ids(), []string{"doc-security-guarantees"}},
 		{"Zelenskyy's roles", resp.Zelenskyy.Roles.ids(), []string{"role-zelenskyy-president-of-ukraine"}},
 		{"Zelenskyy's events", resp.Zelenskyy.Participations.ids(), []string{
@@ -132,7 +132,7 @@ func TestActorRelationships(t *testing.T) {
 	for _, a := range resp.Peskov.Affiliations {
 		peskov = append(peskov, a.Actor.Name+": "+a.Label)
 	}
-	if diff := cmp.Diff([]string{"Kremlin: Spokesperson", "Russia: Spokesperson (acting for)"}, peskov); diff != "" {
+	if diff := cmp.Diff([]string{"Kremlin: Spokesperson"}, peskov); diff != "" {
 		t.Errorf("Peskov speaks for (-want +got):\n%s", diff)
 	}
 	if resp.Zelenskyy.Statements.TotalCount != 12 {
@@ -181,7 +181,7 @@ func TestLookupsAndFilters(t *testing.T) {
 		{"name prefix, any case", resp.Zel.ids(), []string{"volodymyr-zelenskyy"}},
 		{"alias prefix", resp.Us.ids(), []string{"united-states"}},
 		{"a later word of a name", resp.Putin.ids(), []string{"vladimir-putin"}},
-		{"a word inside a name", resp.Officials.ids(), []string{"us-officials"}},
+		{"a word inside a name", resp.Officials.ids(), []string{"us-officials", "us-officials-cnn"}},
 		{"words inside a name", resp.Aff2.ids(), []string{"istituto-affari-internazionali"}},
 		{"affiliated with the Kremlin", resp.Aff.ids(), []string{"dmitry-peskov"}},
 		{"first 3 organizations", resp.Orgs.ids(), []string{"al-jazeera", "chatham-house", "cnn"}},
@@ -191,15 +191,18 @@ func TestLookupsAndFilters(t *testing.T) {
 			"pos-ukraine-unwilling-to-legitimise-losses", "pos-ukraine-will-not-recognise-occupied-donbas"}},
 		{"floated", resp.Floats.ids(), []string{"pos-ukraine-may-abandon-nato-ambition", "pos-us-floats-free-economic-zone"}},
 		{"on a truce", resp.Rejected.ids(), []string{"pos-russia-rejects-temporary-truce"}},
-		{"legally binding", resp.Legal.ids(), []string{"com-us-article-5-like-guarantees"}},
-		{"owed to Russia", resp.Promised.ids(), []string{"com-us-mediator-steps"}},
+		// "Legally binding" is the journalist's word for the document, not
+		// the officials' for their guarantees; the mediator's steps are
+		// owed to no one the article names.
+		{"legally binding", resp.Legal.ids(), nil},
+		{"owed to Russia", resp.Promised.ids(), nil},
 		{"reported via CNN", resp.ViaCNN.ids(), []string{"st-us-officials-90-per-cent"}},
 		{"said by Peskov", resp.ByPeskov.ids(), []string{"st-peskov-achieve-our-goals", "st-peskov-momentary-solutions", "st-peskov-no-truce"}},
 		{"said to the Dutch parliament", resp.AtDutch.ids(), []string{"st-zelenskyy-every-detail-a-life", "st-zelenskyy-stop-the-killing"}},
-		{"speaking for Russia", resp.RolesInRussia.ids(), []string{"role-peskov-kremlin-spokesperson", "role-putin-president-of-russia"}},
+		{"speaking for Russia", resp.RolesInRussia.ids(), []string{"role-putin-president-of-russia"}},
 		{"draft documents on guarantees", resp.Drafts.ids(), []string{"doc-security-guarantees"}},
 		{"posts", resp.Calls.ids(), []string{"zelenskyy-x-post"}},
-		{"NATO propositions", resp.Props.ids(), []string{"ukraine-abandons-nato-ambition", "ukraine-constitution-forswears-nato"}},
+		{"NATO propositions", resp.Props.ids(), []string{"ukraine-abandons-nato-ambition"}},
 		{"sources", resp.Sources.ids(), []string{"berlin-talks-article"}},
 		{"top-level issues", resp.TopIssues.ids(), []string{"armed-forces-size", "ceasefire", "immobilised-assets", "nato-membership",
 			"peace-settlement", "recovery-and-reconstruction", "security-guarantees", "territory"}},
@@ -276,7 +279,7 @@ func TestIssueAndOtherRelationships(t *testing.T) {
 		"ukraine-cedes-donbas", "ukraine-recognises-occupied-donbas-as-russian"}, tr.Propositions.ids()); diff != "" {
 		t.Errorf("territory's propositions (-want +got):\n%s", diff)
 	}
-	if diff := cmp.Diff([]string{"com-russia-not-enter-zone", "com-ukraine-withdraw-from-zone", "com-us-mediator-steps"}, tr.Commitments.ids()); diff != "" {
+	if diff := cmp.Diff([]string(nil), tr.Commitments.ids()); diff != "" {
 		t.Errorf("territory's commitments (-want +got):\n%s", diff)
 	}
 	var groups []string
@@ -287,7 +290,8 @@ func TestIssueAndOtherRelationships(t *testing.T) {
 		}
 	}
 	wantGroups := []string{
-		"SUPPORTS 3 pos-russia-agreement-must-reflect-claims,pos-russia-demands-donbas,pos-us-floats-free-economic-zone",
+		"SUPPORTS 2 pos-russia-agreement-must-reflect-claims,pos-russia-demands-donbas",
+		"OPEN_TO 1 pos-us-floats-free-economic-zone",
 		"UNDECIDED 1 pos-ukraine-questions-free-economic-zone",
 		"OPPOSES 3 pos-ukraine-refuses-to-give-up-donbas,pos-ukraine-unwilling-to-legitimise-losses,pos-ukraine-will-not-recognise-occupied-donbas",
 	}
@@ -305,7 +309,8 @@ func TestIssueAndOtherRelationships(t *testing.T) {
 		{"commitments in the guarantees", resp.Doc.Commitments.ids(), []string{"com-us-article-5-like-guarantees", "com-us-no-troops-on-the-ground"}},
 		{"first mentions", resp.Src.Mentions.ids(), []string{"agreement-reflects-russian-territorial-claims", "al-jazeera", "analysts"}},
 		{"at the dinner", resp.Dinner.Participations.ids(), []string{"part-european-leaders-dinner", "part-trump-dinner-by-phone"}},
-		{"said at the talks", resp.Talks.Statements.ids(), []string{"st-merz-really-considerable"}},
+		// Where Merz spoke, the article does not say.
+		{"said at the talks", resp.Talks.Statements.ids(), nil},
 	}
 	for _, c := range checks {
 		if diff := cmp.Diff(c.want, c.got); diff != "" {
@@ -324,7 +329,7 @@ func TestIssueAndOtherRelationships(t *testing.T) {
 	if len(resp.Talks.Parts) != 1 || resp.Talks.Parts[0].ID != "european-parallel-meetings" || len(resp.Dinner.Parts) != 0 {
 		t.Errorf("parts: talks %+v, dinner %+v", resp.Talks.Parts, resp.Dinner.Parts)
 	}
-	if resp.Stmt.ReportedVia.Name != "CNN" || resp.Stmt.Speaker.Name != "US officials familiar with the negotiations" {
+	if resp.Stmt.ReportedVia.Name != "CNN" || resp.Stmt.Speaker.Name != "US officials (CNN report)" {
 		t.Errorf("statement = %+v", resp.Stmt)
 	}
 }
@@ -350,9 +355,12 @@ func TestAlignment(t *testing.T) {
 	}
 	want := []string{
 		"agreement-reflects-russian-territorial-claims DISAGREE pos-russia-agreement-must-reflect-claims / pos-ukraine-unwilling-to-legitimise-losses",
+		// Russia's demand and Ukraine's conditional offer meet on one
+		// proposition (issue 12).
+		"ukraine-abandons-nato-ambition PARTLY_AGREE pos-russia-constitution-forswear-nato / pos-ukraine-may-abandon-nato-ambition",
 		"ukraine-cedes-donbas DISAGREE pos-russia-demands-donbas / pos-ukraine-refuses-to-give-up-donbas",
 	}
-	if diff := cmp.Diff(want, got); diff != "" || resp.RU.Disagree != 2 || resp.RU.Agree != 0 || resp.RU.PartlyAgree != 0 {
+	if diff := cmp.Diff(want, got); diff != "" || resp.RU.Disagree != 2 || resp.RU.Agree != 0 || resp.RU.PartlyAgree != 1 {
 		t.Errorf("Russia and Ukraine (-want +got):\n%s", diff)
 	}
 	if resp.UE.PartlyAgree != 1 || len(resp.UE.Items) != 1 || resp.UE.Items[0].Proposition.ID != "donbas-free-economic-zone" {

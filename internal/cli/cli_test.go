@@ -157,11 +157,11 @@ func TestImportExport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "a.db")
 	code, out, errOut := run(t, nil, "import", "--db", db, berlinFile)
-	if code != 0 || out != "imported into "+db+": 165 created, 0 updated, 0 unchanged\n" {
+	if code != 0 || out != "imported into "+db+": 208 created, 0 updated, 0 unchanged\n" {
 		t.Fatalf("import: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 	code, out, _ = run(t, nil, "import", "--db", db, berlinFile)
-	if code != 0 || out != "imported into "+db+": 0 created, 0 updated, 165 unchanged\n" {
+	if code != 0 || out != "imported into "+db+": 0 created, 0 updated, 208 unchanged\n" {
 		t.Errorf("second import: exit %d, stdout %s", code, out)
 	}
 
@@ -307,7 +307,7 @@ func TestServe(t *testing.T) {
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if want := `{"data":{"actors":{"totalCount":32},"node":{"name":"Volodymyr Zelenskyy"}}}`; string(body) != want {
+	if want := `{"data":{"actors":{"totalCount":33},"node":{"name":"Volodymyr Zelenskyy"}}}`; string(body) != want {
 		t.Errorf("query = %s, want %s", body, want)
 	}
 	if code, body := get("/query?query=" + "%7B__typename%7D"); code != 200 || body != `{"data":{"__typename":"Query"}}` {

@@ -68,6 +68,9 @@ type Source struct {
 	// TextFile, in a file only, names a file (relative to it) that holds
 	// the text. Importers read it into Text.
 	TextFile string `json:"textFile,omitempty"`
+	// LeftOut lists passages deliberately left uncited, each with the
+	// reason, so that coverage can tell them from omissions.
+	LeftOut []*LeftOut `json:"leftOut,omitempty"`
 }
 
 // Evidence is a span of a source's text that backs an assertion.

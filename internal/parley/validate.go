@@ -466,7 +466,34 @@ func (v *validator) node(p string, x any) {
 		if v.existing != nil {
 			if old, ok := v.existing.SourceText(x.ID); ok && old != x.Text {
 				v.addf(p+".text", EConflict, "source %q is stored with a different text; evidence offsets point into it, so it cannot change", x.ID)
+				return
 			}
+		}
+		if len(x.LeftOut) > MaxListLength {
+			v.addf(p+".leftOut", EInvalid, "leftOut has more than %d entries", MaxListLength)
+		}
+		for j, l := range x.LeftOut {
+			lp := fmt.Sprintf("%s.leftOut[%d]", p, j)
+			if l == nil {
+				v.addf(lp, EInvalid, "leftOut entry is empty")
+				continue
+			}
+			v.text(lp, "reason", l.Reason, true)
+			if strings.TrimSpace(l.Quote) == "" {
+				v.addf(lp+".quote", EInvalid, "quote is required: the exact words left out")
+				continue
+			}
+			v.text(lp, "quote", l.Quote, true)
+			st, ok := v.sourceText(x.ID)
+			if !ok {
+				continue
+			}
+			start, end, found := st.Locate(l.Quote, l.Start)
+			if !found {
+				v.addf(lp+".quote", EInvalid, "the words %q are not in source %q", short(l.Quote), x.ID)
+				continue
+			}
+			l.Start, l.End = &start, &end
 		}
 	case *Actor:
 		v.enum(p, "kind", string(x.Kind), actorKinds, true)

@@ -1,0 +1,125 @@
+package parley
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"unicode"
+)
+
+// Sentence is a sentence of a source's text: its words and its offsets in
+// characters (End exclusive).
+type Sentence struct {
+	Text       string
+	Start, End int
+}
+
+// Sentences splits a text into sentences: each line is split after a full
+// stop, question or exclamation mark (with any closing quotes or brackets)
+// that white space follows; a line with no such mark (a heading) is one
+// sentence. Blank lines hold none.
+func Sentences(text string) []Sentence {
+	r := []rune(text)
+	var out []Sentence
+	start := 0
+	flush := func(end int) {
+		s, e := start, end
+		for s < e && unicode.IsSpace(r[s]) {
+			s++
+		}
+		for e > s && unicode.IsSpace(r[e-1]) {
+			e--
+		}
+		if e > s {
+			out = append(out, Sentence{Text: string(r[s:e]), Start: s, End: e})
+		}
+		start = end
+	}
+	for i := 0; i < len(r); i++ {
+		switch {
+		case r[i] == '\n':
+			flush(i)
+		case r[i] == '.' || r[i] == '?' || r[i] == '!':
+			j := i + 1
+			for j < len(r) && strings.ContainsRune("\"'”’)]", r[j]) {
+				j++
+			}
+			if j == len(r) || r[j] == ' ' || r[j] == '\t' {
+				flush(j)
+				i = j - 1
+			}
+		}
+	}
+	flush(len(r))
+	return out
+}
+
+// LeftOut is a passage of a source deliberately left uncited, with the
+// reason: a sentence that states nothing the graph models.
+type LeftOut struct {
+	// Quote is the exact words; Start and End are located as evidence's
+	// are.
+	Quote  string `json:"quote"`
+	Start  *int   `json:"start,omitempty"`
+	End    *int   `json:"end,omitempty"`
+	Reason string `json:"reason"`
+}
+
+// Coverage says which sentences of a source some evidence cites.
+type Coverage struct {
+	Source    string
+	Sentences int
+	// Covered counts the sentences some evidence span overlaps.
+	Covered int
+	// LeftOut are the sentences no span overlaps that the source lists as
+	// deliberately left out (each with its reason).
+	LeftOut []*LeftOut
+	// Uncovered are the sentences no span overlaps and none left out.
+	Uncovered []Sentence
+}
+
+// Cover works out the coverage of text by evidence spans ([start, end)
+// offsets in characters) and passages deliberately left out. A sentence
+// is covered if a span overlaps it, left out if a left-out passage does.
+func Cover(text string, spans [][2]int, leftOut []*LeftOut) Coverage {
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var c Coverage
+	overlaps := func(s Sentence, a, b int) bool { return a < s.End && b > s.Start }
+	for _, s := range Sentences(text) {
+		c.Sentences++
+		// Spans are sorted by start: only those starting before the
+		// sentence ends can overlap it.
+		n := sort.Search(len(spans), func(i int) bool { return spans[i][0] >= s.End })
+		covered := false
+		for _, sp := range spans[:n] {
+			if overlaps(s, sp[0], sp[1]) {
+				covered = true
+				break
+			}
+		}
+		if covered {
+			c.Covered++
+			continue
+		}
+		var lo *LeftOut
+		for _, l := range leftOut {
+			if l != nil && l.Start != nil && l.End != nil && overlaps(s, *l.Start, *l.End) {
+				lo = l
+				break
+			}
+		}
+		if lo != nil {
+			c.LeftOut = append(c.LeftOut, lo)
+		} else {
+			c.Uncovered = append(c.Uncovered, s)
+		}
+	}
+	return c
+}
+
+// Coverer is the part of a store that reports evidence coverage.
+type Coverer interface {
+	// Coverage reports, for the source id, its sentences that no evidence
+	// cites. ENotFound if there is no such source.
+	Coverage(ctx context.Context, source string) (*Coverage, error)
+}
