@@ -18,6 +18,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
+	"github.com/parley-graph/parley/internal/metrics"
 	"github.com/parley-graph/parley/internal/parley"
 )
 
@@ -56,6 +57,9 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		return b.wrap(next(withLoaders(ctx, store, c, schema, o.batchWait)))
 	})
 	srv.AroundFields(countFields)
+	if o.metrics != nil {
+		srv.Use(metricsExtension{o.metrics})
+	}
 	srv.SetErrorPresenter(func(ctx context.Context, err error) *gqlerror.Error {
 		return presentError(ctx, err, logger, store)
 	})
@@ -76,6 +80,7 @@ type Option func(*options)
 type options struct {
 	batchWait           time.Duration
 	maxFields, maxBytes int64
+	metrics             *metrics.Metrics
 }
 
 // WithResultLimits sets how many fields and bytes of text one answer may

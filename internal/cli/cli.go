@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"os/user"
@@ -27,6 +28,7 @@ import (
 	"github.com/parley-graph/parley/internal/buildtag"
 	"github.com/parley-graph/parley/internal/dataset"
 	"github.com/parley-graph/parley/internal/gen"
+	"github.com/parley-graph/parley/internal/metrics"
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/sqlite"
 	"github.com/parley-graph/parley/internal/web"
@@ -57,6 +59,9 @@ type App struct {
 	Getenv         func(string) string
 	// Ready, if set, is called by serve with the address it listens on.
 	Ready func(addr string)
+	// SideReady, if set, is called by serve with the address of each side
+	// endpoint ("metrics", "debug") it listens on.
+	SideReady func(what, addr string)
 }
 
 // Main runs the parley command with the arguments (without the program
@@ -360,6 +365,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	maxBody := fs.Int("max-body-mb", envInt(a.env("PARLEY_MAX_BODY_MB", "1")), "largest request body in `MiB` (importDataset sends whole files) (env PARLEY_MAX_BODY_MB)")
 	skipCheck := fs.Bool("skip-check", a.env("PARLEY_SKIP_CHECK", "") != "", "skip SQLite's quick check of the database file at start-up (it reads the whole file: minutes on a very large one) (env PARLEY_SKIP_CHECK=1)")
 	requireToken := fs.Bool("require-token", a.env("PARLEY_REQUIRE_TOKEN", "") != "", "refuse every request without a valid token, reads too (env PARLEY_REQUIRE_TOKEN=1)")
+	metricsAddr := fs.String("metrics-addr", a.env("PARLEY_METRICS_ADDR", ""), "serve /metrics on this `address` instead of on --addr (env PARLEY_METRICS_ADDR)")
+	debugAddr := fs.String("debug-addr", a.env("PARLEY_DEBUG_ADDR", ""), "serve net/http/pprof at /debug/pprof/ on this loopback `address` (off by default; e.g. localhost:6060) (env PARLEY_DEBUG_ADDR)")
 	timeouts := a.timeoutFlags(fs)
 	var origins []string
 	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
@@ -382,6 +389,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 	if err := timeouts.check(); err != nil {
 		fmt.Fprintf(a.Stderr, "parley serve: %v\n", err)
+		return errUsage
+	}
+	if *debugAddr != "" && !loopback(*debugAddr) {
+		fmt.Fprintf(a.Stderr, "parley serve: --debug-addr %q: the debug endpoint serves only on a loopback address (localhost:6060, 127.0.0.1:6060)\n", *debugAddr)
 		return errUsage
 	}
 	logger := slog.New(slog.NewTextHandler(a.Stderr, nil))
@@ -407,8 +418,36 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return err
 	}
 
+	m := metrics.New()
+	m.Pool(store.SQL())
+	observed := observedStore{DB: store, m: m}
+	var metricsHandler http.Handler
+	if *metricsAddr == "" {
+		metricsHandler = m.Handler()
+	} else {
+		stopMetrics, err := a.side(ctx, *metricsAddr, "metrics", logger, func(mux *http.ServeMux) { mux.Handle("GET /metrics", m.Handler()) })
+		if err != nil {
+			return err
+		}
+		defer stopMetrics()
+	}
+	if *debugAddr != "" {
+		stopDebug, err := a.side(ctx, *debugAddr, "debug", logger, func(mux *http.ServeMux) {
+			mux.HandleFunc("/debug/pprof/", pprof.Index)
+			mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+			mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+			mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+			mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+		})
+		if err != nil {
+			return err
+		}
+		defer stopDebug()
+	}
+
 	handler := web.NewHandler(web.Config{
-		GraphQL:      graph.Authenticate(store, *requireToken, graph.Conform(graph.NewHandler(store, logger))),
+		GraphQL:      graph.Authenticate(observed, *requireToken, graph.Conform(graph.NewHandler(observed, logger, graph.WithMetrics(m)))),
+		Metrics:      metricsHandler,
 		Ready:        store.Ping,
 		Logger:       logger,
 		CORSOrigins:  origins,
@@ -451,6 +490,38 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// side serves a side endpoint (metrics, pprof) on its own listener until
+// stop is called.
+func (a *App) side(ctx context.Context, addr, what string, logger *slog.Logger, routes func(*http.ServeMux)) (stop func(), err error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("--%s-addr: %w", what, err)
+	}
+	mux := http.NewServeMux()
+	routes(mux)
+	// No write timeout: a CPU profile or trace runs for the seconds asked.
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+	go srv.Serve(ln)
+	logger.Info("serving "+what, "addr", ln.Addr().String())
+	if a.SideReady != nil {
+		a.SideReady(what, ln.Addr().String())
+	}
+	return func() { srv.Close() }, nil
+}
+
+// loopback reports whether addr's host is a loopback name or address.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // timeouts are serve's time limits.

@@ -40,6 +40,8 @@ type Config struct {
 	// CORSOrigins lists the origins whose pages may call /query from a
 	// browser ("*" for any). Empty: no cross-origin access.
 	CORSOrigins []string
+	// Metrics, when set, is served at GET /metrics.
+	Metrics http.Handler
 }
 
 // NewHandler returns the HTTP handler of Parley's server.
@@ -83,6 +85,9 @@ func NewHandler(c Config) http.Handler {
 		}).Handler(query)
 	}
 	mux.Handle("/query", query)
+	if c.Metrics != nil {
+		mux.Handle("GET /metrics", c.Metrics)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Write([]byte("ok\n"))

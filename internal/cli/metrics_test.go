@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// metricValue reads one series' value from a /metrics text answer; ok is
+// false if the series is absent.
+func metricValue(t *testing.T, text, series string) (float64, bool) {
+	t.Helper()
+	sc := bufio.NewScanner(strings.NewReader(text))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		name, val, found := strings.Cut(sc.Text(), " ")
+		if found && name == series {
+			v, err := strconv.ParseFloat(val, 64)
+			if err != nil {
+				t.Fatalf("%s: %v", series, err)
+			}
+			return v, true
+		}
+	}
+	return 0, false
+}
+
+// TestServeMetrics serves /metrics and sees its counters move with the
+// requests made: operations by name, type and outcome, errors by code,
+// latencies, the store's calls, the pool, and Go's runtime.
+func TestServeMetrics(t *testing.T) {
+	s := startServer(t, "--db", filepath.Join(t.TempDir(), "m.db"))
+	code, before := s.get("/metrics")
+	if code != http.StatusOK {
+		t.Fatalf("/metrics: %d", code)
+	}
+	probe := `parley_graphql_requests_total{operation="Probe",outcome="ok",type="query"}`
+	if _, ok := metricValue(t, before, probe); ok {
+		t.Fatalf("%s before any request", probe)
+	}
+	nodesBefore, _ := metricValue(t, before, `parley_store_call_duration_seconds_count{method="list"}`)
+	for range 2 {
+		if code, body := s.post("", `{"query":"query Probe { actors(first: 2) { edges { node { id } } } }"}`); code != 200 || strings.Contains(body, "errors") {
+			t.Fatalf("Probe: %d %s", code, body)
+		}
+	}
+	if code, body := s.post("", `{"query":"query Bad { nope }","operationName":"Bad"}`); code != 200 || !strings.Contains(body, "GRAPHQL_VALIDATION_FAILED") {
+		t.Fatalf("Bad: %d %s", code, body)
+	}
+	if code, body := s.post("", `{"query":"mutation Write { deleteNode(input: {id: \"x\"}) { __typename } }"}`); code != 200 || !strings.Contains(body, "UNAUTHENTICATED") {
+		t.Fatalf("Write: %d %s", code, body)
+	}
+	_, after := s.get("/metrics")
+	want := map[string]float64{
+		probe: 2,
+		`parley_graphql_requests_total{operation="Bad",outcome="error",type="unknown"}`: 1,
+		`parley_graphql_errors_total{code="GRAPHQL_VALIDATION_FAILED"}`:                 1,
+	}
+	for series, n := range want {
+		if v, ok := metricValue(t, after, series); !ok || v != n {
+			t.Errorf("%s = %v (present %v), want %v", series, v, ok, n)
+		}
+	}
+	if v, _ := metricValue(t, after, `parley_graphql_request_duration_seconds_count{type="query"}`); v < 2 {
+		t.Errorf("query latency count %v, want at least 2", v)
+	}
+	if v, _ := metricValue(t, after, `parley_store_call_duration_seconds_count{method="list"}`); v < nodesBefore+2 {
+		t.Errorf("store list calls %v, want at least %v", v, nodesBefore+2)
+	}
+	for _, series := range []string{"go_goroutines", "parley_db_pool_open_connections", "parley_subscriptions_open"} {
+		if _, ok := metricValue(t, after, series); !ok {
+			t.Errorf("%s absent", series)
+		}
+	}
+}
+
+// TestServeDebugAddr serves pprof on a loopback address only when asked,
+// and refuses an address that is not loopback.
+func TestServeDebugAddr(t *testing.T) {
+	if code, _, errOut := run(t, nil, "serve", "--db", filepath.Join(t.TempDir(), "d.db"), "--debug-addr", "0.0.0.0:0"); code != 2 || !strings.Contains(errOut, "loopback") {
+		t.Fatalf("--debug-addr 0.0.0.0:0: exit %d, %s", code, errOut)
+	}
+	sides := make(chan [2]string, 2)
+	addrc := make(chan string, 1)
+	app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(string) string { return "" }, Ready: func(a string) { addrc <- a },
+		SideReady: func(what, a string) { sides <- [2]string{what, a} }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- app.Run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "d.db"), "--debug-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0"})
+	}()
+	defer func() { cancel(); <-done }()
+	got := map[string]string{}
+	var base string
+	for base == "" || len(got) < 2 {
+		select {
+		case s := <-sides:
+			got[s[0]] = s[1]
+		case a := <-addrc:
+			base = "http://" + a
+		case code := <-done:
+			t.Fatalf("serve exited %d", code)
+		case <-time.After(30 * time.Second):
+			t.Fatal("serve did not start")
+		}
+	}
+	get := func(url string) (int, string) {
+		resp, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, body := get("http://" + got["debug"] + "/debug/pprof/goroutine?debug=1"); code != 200 || !strings.Contains(body, "goroutine profile") {
+		t.Errorf("pprof: %d %.200s", code, body)
+	}
+	if code, body := get("http://" + got["metrics"] + "/metrics"); code != 200 || !strings.Contains(body, "go_goroutines") {
+		t.Errorf("metrics addr: %d %.200s", code, body)
+	}
+	if code, _ := get(base + "/metrics"); code != http.StatusNotFound {
+		t.Errorf("/metrics on --addr with --metrics-addr set: %d, want 404", code)
+	}
+	if code, _ := get(base + "/debug/pprof/"); code == http.StatusOK {
+		t.Errorf("pprof served on --addr")
+	}
+}

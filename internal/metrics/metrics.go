@@ -1,0 +1,137 @@
+// Package metrics holds the server's Prometheus metrics: GraphQL requests
+// by operation, their latency and errors, database statement time, the
+// connection pool and open subscriptions, with Go's runtime and the
+// process's own collectors. Each is measured once per request or per
+// statement, never per field.
+package metrics
+
+import (
+	"database/sql"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// MaxOperationNames is how many distinct operation names are counted
+// apart; the names after those are counted as "other" (the client chooses
+// the names: the series they make must stay bounded).
+const MaxOperationNames = 200
+
+// maxNameLength is the longest operation name kept as a label.
+const maxNameLength = 80
+
+// Metrics is one server's set of metrics, in its own registry.
+type Metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+	errors   *prometheus.CounterVec
+	db       *prometheus.HistogramVec
+	// Subscriptions counts the subscriptions open.
+	Subscriptions prometheus.Gauge
+
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+// New returns the metrics, registered with Go's runtime and process
+// collectors.
+func New() *Metrics {
+	m := &Metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_graphql_requests_total",
+			Help: "GraphQL operations answered, by operation name (\"\" if anonymous, \"other\" past the first 200 names), type (query, mutation, subscription, unknown if the document did not parse) and outcome (ok, or error if the answer holds any error).",
+		}, []string{"operation", "type", "outcome"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "parley_graphql_request_duration_seconds",
+			Help:    "Time from a GraphQL request's arrival to its answer, by operation type.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10, 30},
+		}, []string{"type"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_graphql_errors_total",
+			Help: "Errors in GraphQL answers, by extensions.code.",
+		}, []string{"code"}),
+		db: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "parley_store_call_duration_seconds",
+			Help:    "Time of the store's calls, by method (node, nodes, list, search, apply, update…): each is one transaction or one batch of statements on the database.",
+			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1, 5},
+		}, []string{"method"}),
+		Subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "parley_subscriptions_open",
+			Help: "GraphQL subscriptions open.",
+		}),
+		names: map[string]bool{},
+	}
+	m.reg.MustRegister(m.requests, m.latency, m.errors, m.db, m.Subscriptions,
+		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return m
+}
+
+// Handler serves the metrics in Prometheus's text format.
+func (m *Metrics) Handler() http.Handler {
+	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{Registry: m.reg})
+}
+
+// Registry returns the registry, for more collectors and for tests.
+func (m *Metrics) Registry() *prometheus.Registry { return m.reg }
+
+// Request counts one answered operation: its name, type, how long it took
+// and the codes of its errors.
+func (m *Metrics) Request(name, opType string, d time.Duration, codes []string) {
+	if m == nil {
+		return
+	}
+	outcome := "ok"
+	if len(codes) > 0 {
+		outcome = "error"
+	}
+	m.requests.WithLabelValues(m.name(name), opType, outcome).Inc()
+	m.latency.WithLabelValues(opType).Observe(d.Seconds())
+	for _, c := range codes {
+		m.errors.WithLabelValues(c).Inc()
+	}
+}
+
+// name bounds the operation names used as labels.
+func (m *Metrics) name(n string) string {
+	if len(n) > maxNameLength {
+		return "other"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.names[n] {
+		return n
+	}
+	if len(m.names) >= MaxOperationNames {
+		return "other"
+	}
+	m.names[n] = true
+	return n
+}
+
+// Statement records the time of one call of the store's method.
+func (m *Metrics) Statement(method string, d time.Duration) {
+	if m == nil {
+		return
+	}
+	m.db.WithLabelValues(method).Observe(d.Seconds())
+}
+
+// Pool adds gauges of a database/sql pool: connections open, in use and
+// idle, and the waits for one.
+func (m *Metrics) Pool(db *sql.DB) {
+	stat := func(name, help string, f func(sql.DBStats) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_db_pool_" + name, Help: help}, func() float64 { return f(db.Stats()) })
+	}
+	m.reg.MustRegister(
+		stat("open_connections", "Connections to the database open.", func(s sql.DBStats) float64 { return float64(s.OpenConnections) }),
+		stat("in_use", "Connections to the database in use.", func(s sql.DBStats) float64 { return float64(s.InUse) }),
+		stat("idle", "Connections to the database idle.", func(s sql.DBStats) float64 { return float64(s.Idle) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_db_pool_wait_total", Help: "Times a statement waited for a free connection."}, func() float64 { return float64(db.Stats().WaitCount) }),
+	)
+}
