@@ -142,7 +142,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		existing = lookup
 	}
 	checker := parley.NewChecker(existing)
-	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}}
+	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}, gather: true}
 	author := parley.AuthorFrom(ctx)
 	// An import's history names what it created or replaced, with the
 	// record it replaced; the new record is the node itself, so it is not
@@ -423,6 +423,11 @@ type writer struct {
 	batchers map[string]*batcher
 	order    []*batcher
 	rows     int
+	// gather is set for an import: its rows are gathered and written many
+	// to a statement (see exec). curType is the type of the node being
+	// written.
+	gather  bool
+	curType parley.NodeType
 }
 
 func (w *writer) stmt(query string) (*sql.Stmt, error) {
@@ -441,7 +446,7 @@ func (w *writer) stmt(query string) (*sql.Stmt, error) {
 }
 
 func (w *writer) exec(query string, args ...any) error {
-	if w.bulk {
+	if w.gather {
 		if b := w.batch(query); b != nil {
 			b.args = append(b.args, args...)
 			if w.rows++; w.rows >= batchRows {
@@ -461,7 +466,7 @@ func (w *writer) exec(query string, args ...any) error {
 	return err
 }
 
-// A bulk import gathers the rows of each INSERT and writes them many to a
+// An import gathers the rows of each INSERT and writes them many to a
 // statement (a statement has a fixed cost of its own, and a million of
 // them add up). batchRows is how many rows are gathered, over all tables,
 // before they are written; rowsPerInsert how many go in one statement.
@@ -545,6 +550,7 @@ func null(s string) any {
 // (and one version up). It reports whether the typed rows need writing
 // (false when the node is stored unchanged).
 func (w *writer) put(id string, t parley.NodeType, v any) (bool, error) {
+	w.curType = t
 	data, err := json.Marshal(v)
 	if err != nil {
 		return false, err
@@ -612,7 +618,7 @@ func (w *writer) evidence(id, part string, evs []*parley.Evidence) error {
 		if w.bulk {
 			continue
 		}
-		if err := w.exec("INSERT INTO search_docs (node_id, node_type, field, body) SELECT id, type, 'evidence', ? FROM nodes WHERE id = ?", ev.Quote, id); err != nil {
+		if err := w.exec("INSERT INTO search_docs (node_id, node_type, field, body) VALUES (?, ?, 'evidence', ?)", id, string(w.curType), ev.Quote); err != nil {
 			return err
 		}
 	}
