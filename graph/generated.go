@@ -224,6 +224,13 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Coverage struct {
+		Covered   func(childComplexity int) int
+		LeftOut   func(childComplexity int) int
+		Sentences func(childComplexity int) int
+		Uncovered func(childComplexity int) int
+	}
+
 	CreateTokenPayload struct {
 		Info  func(childComplexity int) int
 		Token func(childComplexity int) int
@@ -381,6 +388,13 @@ type ComplexityRoot struct {
 	IssuePayload struct {
 		Changes func(childComplexity int) int
 		Issue   func(childComplexity int) int
+	}
+
+	LeftOut struct {
+		End    func(childComplexity int) int
+		Quote  func(childComplexity int) int
+		Reason func(childComplexity int) int
+		Start  func(childComplexity int) int
 	}
 
 	Link struct {
@@ -745,9 +759,17 @@ type ComplexityRoot struct {
 		Snippet func(childComplexity int, before *string, after *string) int
 	}
 
+	Sentence struct {
+		End   func(childComplexity int) int
+		Start func(childComplexity int) int
+		Text  func(childComplexity int) int
+	}
+
 	Source struct {
+		Coverage  func(childComplexity int) int
 		History   func(childComplexity int, first *int, after *string) int
 		ID        func(childComplexity int) int
+		LeftOut   func(childComplexity int) int
 		Mentions  func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Published func(childComplexity int) int
 		Publisher func(childComplexity int) int
@@ -1127,6 +1149,8 @@ type SearchHitResolver interface {
 type SourceResolver interface {
 	Mentions(ctx context.Context, obj *parley.Source, first *int, after *string, last *int, before *string) (*model.NodeConnection, error)
 	History(ctx context.Context, obj *parley.Source, first *int, after *string) (*model.ChangeConnection, error)
+
+	Coverage(ctx context.Context, obj *parley.Source) (*parley.Coverage, error)
 }
 type StanceGroupResolver interface {
 	Positions(ctx context.Context, obj *model.StanceGroup, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
@@ -1812,6 +1836,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConflictEdge.Node(childComplexity), true
+
+	case "Coverage.covered":
+		if e.ComplexityRoot.Coverage.Covered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Covered(childComplexity), true
+	case "Coverage.leftOut":
+		if e.ComplexityRoot.Coverage.LeftOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.LeftOut(childComplexity), true
+	case "Coverage.sentences":
+		if e.ComplexityRoot.Coverage.Sentences == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Sentences(childComplexity), true
+	case "Coverage.uncovered":
+		if e.ComplexityRoot.Coverage.Uncovered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Coverage.Uncovered(childComplexity), true
 
 	case "CreateTokenPayload.info":
 		if e.ComplexityRoot.CreateTokenPayload.Info == nil {
@@ -2605,6 +2654,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.IssuePayload.Issue(childComplexity), true
+
+	case "LeftOut.end":
+		if e.ComplexityRoot.LeftOut.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeftOut.End(childComplexity), true
+	case "LeftOut.quote":
+		if e.ComplexityRoot.LeftOut.Quote == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeftOut.Quote(childComplexity), true
+	case "LeftOut.reason":
+		if e.ComplexityRoot.LeftOut.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeftOut.Reason(childComplexity), true
+	case "LeftOut.start":
+		if e.ComplexityRoot.LeftOut.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.LeftOut.Start(childComplexity), true
 
 	case "Link.evidence":
 		if e.ComplexityRoot.Link.Evidence == nil {
@@ -4610,6 +4684,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.SearchHit.Snippet(childComplexity, args["before"].(*string), args["after"].(*string)), true
 
+	case "Sentence.end":
+		if e.ComplexityRoot.Sentence.End == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.End(childComplexity), true
+	case "Sentence.start":
+		if e.ComplexityRoot.Sentence.Start == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Start(childComplexity), true
+	case "Sentence.text":
+		if e.ComplexityRoot.Sentence.Text == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Sentence.Text(childComplexity), true
+
+	case "Source.coverage":
+		if e.ComplexityRoot.Source.Coverage == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.Coverage(childComplexity), true
 	case "Source.history":
 		if e.ComplexityRoot.Source.History == nil {
 			break
@@ -4627,6 +4726,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Source.ID(childComplexity), true
+	case "Source.leftOut":
+		if e.ComplexityRoot.Source.LeftOut == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Source.LeftOut(childComplexity), true
 	case "Source.mentions":
 		if e.ComplexityRoot.Source.Mentions == nil {
 			break
@@ -5343,7 +5448,7 @@ func newExecutionContext(
 	}
 }
 
-//go:embed "schema/actor.graphqls" "schema/claim.graphqls" "schema/commitment.graphqls" "schema/connection.graphqls" "schema/document.graphqls" "schema/event.graphqls" "schema/evidence.graphqls" "schema/graph.graphqls" "schema/mutation.graphqls" "schema/node.graphqls" "schema/position.graphqls" "schema/role.graphqls" "schema/search.graphqls" "schema/statement.graphqls"
+//go:embed "schema/actor.graphqls" "schema/claim.graphqls" "schema/commitment.graphqls" "schema/connection.graphqls" "schema/coverage.graphqls" "schema/document.graphqls" "schema/event.graphqls" "schema/evidence.graphqls" "schema/graph.graphqls" "schema/mutation.graphqls" "schema/node.graphqls" "schema/position.graphqls" "schema/role.graphqls" "schema/search.graphqls" "schema/statement.graphqls"
 var sourcesFS embed.FS
 
 func sourceData(filename string) string {
@@ -5359,6 +5464,7 @@ var sources = []*ast.Source{
 	{Name: "schema/claim.graphqls", Input: sourceData("schema/claim.graphqls"), BuiltIn: false},
 	{Name: "schema/commitment.graphqls", Input: sourceData("schema/commitment.graphqls"), BuiltIn: false},
 	{Name: "schema/connection.graphqls", Input: sourceData("schema/connection.graphqls"), BuiltIn: false},
+	{Name: "schema/coverage.graphqls", Input: sourceData("schema/coverage.graphqls"), BuiltIn: false},
 	{Name: "schema/document.graphqls", Input: sourceData("schema/document.graphqls"), BuiltIn: false},
 	{Name: "schema/event.graphqls", Input: sourceData("schema/event.graphqls"), BuiltIn: false},
 	{Name: "schema/evidence.graphqls", Input: sourceData("schema/evidence.graphqls"), BuiltIn: false},
@@ -5696,6 +5802,20 @@ func (ec *executionContext) childFields_ConflictEdge(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type ConflictEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Coverage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "sentences":
+		return ec.fieldContext_Coverage_sentences(ctx, field)
+	case "covered":
+		return ec.fieldContext_Coverage_covered(ctx, field)
+	case "leftOut":
+		return ec.fieldContext_Coverage_leftOut(ctx, field)
+	case "uncovered":
+		return ec.fieldContext_Coverage_uncovered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Coverage", field.Name)
+}
+
 func (ec *executionContext) childFields_CreateTokenPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "token":
@@ -5966,6 +6086,20 @@ func (ec *executionContext) childFields_IssuePayload(ctx context.Context, field 
 		return ec.fieldContext_IssuePayload_changes(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type IssuePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_LeftOut(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "quote":
+		return ec.fieldContext_LeftOut_quote(ctx, field)
+	case "start":
+		return ec.fieldContext_LeftOut_start(ctx, field)
+	case "end":
+		return ec.fieldContext_LeftOut_end(ctx, field)
+	case "reason":
+		return ec.fieldContext_LeftOut_reason(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type LeftOut", field.Name)
 }
 
 func (ec *executionContext) childFields_Link(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6462,6 +6596,18 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type SearchHit", field.Name)
 }
 
+func (ec *executionContext) childFields_Sentence(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "text":
+		return ec.fieldContext_Sentence_text(ctx, field)
+	case "start":
+		return ec.fieldContext_Sentence_start(ctx, field)
+	case "end":
+		return ec.fieldContext_Sentence_end(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Sentence", field.Name)
+}
+
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -6482,6 +6628,10 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 		return ec.fieldContext_Source_mentions(ctx, field)
 	case "history":
 		return ec.fieldContext_Source_history(ctx, field)
+	case "leftOut":
+		return ec.fieldContext_Source_leftOut(ctx, field)
+	case "coverage":
+		return ec.fieldContext_Source_coverage(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
@@ -14564,6 +14714,116 @@ func (ec *executionContext) fieldContext_ConflictEdge_node(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Coverage_sentences(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_sentences(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentences, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_sentences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_covered(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_covered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Covered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Coverage_leftOut(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_leftOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
+			return ec.marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_leftOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeftOut(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Coverage_uncovered(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Coverage_uncovered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Uncovered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []parley.Sentence) graphql.Marshaler {
+			return ec.marshalNSentence2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentenceᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Coverage_uncovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Coverage",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Sentence(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CreateTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateTokenPayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -17910,6 +18170,98 @@ func (ec *executionContext) fieldContext_IssuePayload_changes(_ context.Context,
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _LeftOut_quote(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeftOut_quote(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quote, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeftOut_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "String")
+}
+
+func (ec *executionContext) _LeftOut_start(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeftOut_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalNInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeftOut_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeftOut_end(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeftOut_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalNInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeftOut_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "Int")
+}
+
+func (ec *executionContext) _LeftOut_reason(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_LeftOut_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_LeftOut_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "String")
 }
 
 func (ec *executionContext) _Link_from(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
@@ -26359,6 +26711,75 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("SearchHit", field, true, true, "Float")
 }
 
+func (ec *executionContext) _Sentence_text(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_text(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Text, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
+}
+
+func (ec *executionContext) _Sentence_start(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_start(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Start, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Sentence_end(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Sentence_end(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.End, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Sentence_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26604,6 +27025,70 @@ func (ec *executionContext) fieldContext_Source_history(ctx context.Context, fie
 	if fc.Args, err = ec.field_Source_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_leftOut(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_leftOut(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LeftOut, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
+			return ec.marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_leftOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_LeftOut(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Source_coverage(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Source_coverage(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Source().Coverage(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *parley.Coverage) graphql.Marshaler {
+			return ec.marshalNCoverage2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCoverage(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Source_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Source",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Coverage(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -35285,6 +35770,54 @@ func (ec *executionContext) _ConflictEdge(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var coverageImplementors = []string{"Coverage"}
+
+func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *parley.Coverage) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Coverage")
+		case "sentences":
+			out.Values[i] = ec._Coverage_sentences(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "covered":
+			out.Values[i] = ec._Coverage_covered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "leftOut":
+			out.Values[i] = ec._Coverage_leftOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "uncovered":
+			out.Values[i] = ec._Coverage_uncovered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var createTokenPayloadImplementors = []string{"CreateTokenPayload"}
 
 func (ec *executionContext) _CreateTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateTokenPayload) graphql.Marshaler {
@@ -36335,6 +36868,54 @@ func (ec *executionContext) _IssuePayload(ctx context.Context, sel ast.Selection
 			}
 		case "changes":
 			out.Values[i] = ec._IssuePayload_changes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var leftOutImplementors = []string{"LeftOut"}
+
+func (ec *executionContext) _LeftOut(ctx context.Context, sel ast.SelectionSet, obj *parley.LeftOut) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, leftOutImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("LeftOut")
+		case "quote":
+			out.Values[i] = ec._LeftOut_quote(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._LeftOut_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._LeftOut_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._LeftOut_reason(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -38827,6 +39408,49 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var sentenceImplementors = []string{"Sentence"}
+
+func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet, obj *parley.Sentence) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sentenceImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Sentence")
+		case "text":
+			out.Values[i] = ec._Sentence_text(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "start":
+			out.Values[i] = ec._Sentence_start(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "end":
+			out.Values[i] = ec._Sentence_end(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var sourceImplementors = []string{"Source", "Node"}
 
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *parley.Source) graphql.Marshaler {
@@ -38884,6 +39508,17 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_history(ctx, field, obj)
+				})
+		case "leftOut":
+			out.Values[i] = ec._Source_leftOut(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "coverage":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Source_coverage(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -40508,6 +41143,14 @@ func (ec *executionContext) marshalNConflictEdge2ᚖgithubᚗcomᚋparleyᚑgrap
 	return ec._ConflictEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNCoverage2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCoverage(ctx context.Context, sel ast.SelectionSet, v *parley.Coverage) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Coverage!")
+		return graphql.Null
+	}
+	return ec._Coverage(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNCreateTokenInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputCreateTokenInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -40877,6 +41520,30 @@ func (ec *executionContext) unmarshalNIssueInput2map(ctx context.Context, v any)
 func (ec *executionContext) unmarshalNIssuePatch2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputIssuePatch(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNLeftOut2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOut(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNLeftOut2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOut(ctx context.Context, sel ast.SelectionSet, v *parley.LeftOut) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "LeftOut!")
+		return graphql.Null
+	}
+	return ec._LeftOut(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
@@ -41468,6 +42135,26 @@ func (ec *executionContext) marshalNSearchKind2string(ctx context.Context, sel a
 		graphql.AddInvalidNullFromMarshaler(ctx, "SearchKind!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNSentence2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentence(ctx context.Context, sel ast.SelectionSet, v parley.Sentence) graphql.Marshaler {
+	return ec._Sentence(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNSentence2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentenceᚄ(ctx context.Context, sel ast.SelectionSet, v []parley.Sentence) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSentence2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentence(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx context.Context, sel ast.SelectionSet, v *parley.Source) graphql.Marshaler {

@@ -42,6 +42,7 @@ Usage:
   parley import --db PATH FILE...              import data files, all or nothing
   parley export --db PATH [--format yaml|json] write the whole graph to standard output
   parley backup --db PATH OUT                  copy the database to OUT, safely while serve runs
+  parley coverage --db PATH [--source ID]      list each source's sentences that no evidence cites
   parley schema                                print the GraphQL schema (SDL)
   parley gen --actors N --statements M [--seed S] [--format yaml|json] [--db PATH]
                                                make a synthetic graph: to stdout, or imported into PATH
@@ -97,6 +98,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		err = a.export(ctx, args)
 	case "backup":
 		err = a.backup(ctx, args)
+	case "coverage":
+		err = a.coverage(ctx, args)
 	case "schema":
 		err = a.schema(args)
 	case "token":
@@ -356,6 +359,58 @@ func (a *App) export(ctx context.Context, args []string) error {
 	}
 	_, err = a.Stdout.Write(out)
 	return err
+}
+
+// coverage lists, for each source (or the one given), the sentences that
+// no evidence cites and those the data leaves out on purpose.
+func (a *App) coverage(ctx context.Context, args []string) error {
+	fs := a.flags("coverage")
+	db := a.dbFlag(fs)
+	source := fs.String("source", "", "only this source (its `id`)")
+	fs.Usage = func() {
+		fmt.Fprintln(a.Stderr, "usage: parley coverage --db PATH [--source ID]")
+		fs.PrintDefaults()
+	}
+	if err := a.parse(fs, args); err != nil {
+		return err
+	}
+	if *db == "" || fs.NArg() > 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if _, err := os.Stat(*db); err != nil {
+		return fmt.Errorf("no database at %s", *db)
+	}
+	store, err := sqlite.Open(ctx, *db)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	ids := []string{*source}
+	if *source == "" {
+		ids = nil
+		res, err := store.List(ctx, parley.ListRequest{Of: parley.TypeSource, First: parley.MaxListLength})
+		if err != nil {
+			return err
+		}
+		for _, s := range res.Items[""] {
+			ids = append(ids, s.(*parley.Source).ID)
+		}
+	}
+	for _, id := range ids {
+		c, err := store.Coverage(ctx, id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(a.Stdout, "%s: %d sentences, %d cited, %d left out, %d uncovered\n", id, c.Sentences, c.Covered, len(c.LeftOut), len(c.Uncovered))
+		for _, l := range c.LeftOut {
+			fmt.Fprintf(a.Stdout, "  left out %d..%d %q: %s\n", *l.Start, *l.End, l.Quote, l.Reason)
+		}
+		for _, u := range c.Uncovered {
+			fmt.Fprintf(a.Stdout, "  uncovered %d..%d %q\n", u.Start, u.End, u.Text)
+		}
+	}
+	return nil
 }
 
 func (a *App) serve(ctx context.Context, args []string) error {

@@ -519,3 +519,23 @@ func startServe(t *testing.T, app *App, addrc <-chan string, args ...string) (st
 		}
 	}
 }
+
+func TestCoverage(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "c.db")
+	if code, _, errOut := run(t, nil, "import", "--db", db, berlinFile); code != 0 {
+		t.Fatalf("import: %s", errOut)
+	}
+	code, out, errOut := run(t, nil, "coverage", "--db", db, "--source", "berlin-talks-article")
+	want := "berlin-talks-article: 75 sentences, 73 cited, 2 left out, 0 uncovered\n" +
+		"  left out 1036..1069 \"What Happened At The Berlin Talks\": A section heading that names the section's subject; the section's sentences are cited.\n" +
+		"  left out 8373..8410 \"Is A Ceasefire Really On The Horizon?\": A section heading that asks a question; the section's sentences, which answer it, are cited.\n"
+	if code != 0 || out != want {
+		t.Errorf("coverage: exit %d\n%s\nwant\n%s\nstderr %s", code, out, want, errOut)
+	}
+	if code, _, _ := run(t, nil, "coverage", "--db", db, "--source", "nowhere"); code == 0 {
+		t.Error("coverage of a source that does not exist succeeded")
+	}
+	if code, _, _ := run(t, nil, "coverage"); code != 2 {
+		t.Errorf("coverage with no database: exit %d, want 2", code)
+	}
+}
