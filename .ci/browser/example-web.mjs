@@ -1,0 +1,114 @@
+// Drives the example front end (examples/web, built into examples/web/dist)
+// in headless Chromium against the real server: serves dist on a port of its
+// own (the server allows that origin with --cors-origin), opens an actor's
+// positions, checks every position and its evidence against the API's own
+// answer, pages through them with "More", and saves a screenshot.
+//   node example-web.mjs http://127.0.0.1:API_PORT WEB_PORT ARTIFACTS_DIR
+import { chromium } from 'playwright-core';
+import { createServer } from 'node:http';
+import { mkdirSync, readFileSync, existsSync } from 'node:fs';
+import { join, extname, normalize } from 'node:path';
+
+const base = process.argv[2];
+const webPort = Number(process.argv[3]);
+const artifacts = process.argv[4] || 'artifacts';
+mkdirSync(artifacts, { recursive: true });
+const api = base + '/query';
+const dist = new URL('../../examples/web/dist/', import.meta.url).pathname;
+if (!existsSync(join(dist, 'index.html'))) {
+  console.log('FAIL examples/web/dist/index.html is missing: build the app first (npm run build)');
+  process.exit(1);
+}
+
+// A tiny static server for dist (the built app is plain files).
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+const web = createServer((req, res) => {
+  const path = normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, '');
+  const file = join(dist, path === '/' ? 'index.html' : path);
+  if (!file.startsWith(dist) || !existsSync(file)) { res.writeHead(404).end(); return; }
+  res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' }).end(readFileSync(file));
+});
+await new Promise((ok) => web.listen(webPort, '127.0.0.1', ok));
+const webOrigin = `http://127.0.0.1:${webPort}`;
+
+async function gql(query, variables) {
+  const res = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const actor = 'ukraine';
+const pageSize = 3;
+// What the page must show: the actor's positions in the API's order, each
+// with its proposition, stance and evidence.
+const want = (await gql(`query($id: ID!) { node(id: $id) { ... on Actor { name positions(first: 100) { totalCount edges { node {
+  id proposition { text } evidence { quote source { title } } } } } } } }`, { id: actor })).node;
+const wantIds = want.positions.edges.map((e) => e.node.id);
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+let failures = 0, passes = 0;
+const fail = (msg) => { failures++; console.log('FAIL ' + msg); };
+const ok = (msg) => { passes++; console.log('ok   ' + msg); };
+try {
+  if (wantIds.length <= 2 * pageSize) fail(`${actor} has ${wantIds.length} positions: too few to page through three pages of ${pageSize}`);
+  const page = await browser.newPage({ viewport: { width: 1100, height: 1400 } });
+  const outside = [];
+  page.on('request', (req) => {
+    const u = new URL(req.url());
+    if (u.origin !== webOrigin && u.origin !== new URL(base).origin) outside.push(req.url());
+  });
+  page.on('pageerror', (err) => fail('page error: ' + err.message));
+  page.on('console', (m) => { if (m.type() === 'error') fail('console error: ' + m.text()); });
+
+  await page.goto(`${webOrigin}/?api=${encodeURIComponent(api)}&actor=${actor}&first=${pageSize}`);
+  await page.waitForSelector('.position', { timeout: 15000 });
+  const total = (await page.getByTestId('total').innerText()).trim();
+  if (total !== `${wantIds.length} positions`) fail(`the header says "${total}", want "${wantIds.length} positions"`);
+  else ok(`the header counts ${total}`);
+  const shown = () => page.$$eval('.position', (els) => els.map((el) => el.dataset.id));
+  let ids = await shown();
+  if (ids.length !== pageSize) fail(`the first page shows ${ids.length} positions, want ${pageSize}`);
+  // "More" until there is none: each click adds the next page.
+  let clicks = 0;
+  while (await page.locator('button.more').count()) {
+    const before = ids.length;
+    await page.locator('button.more').click();
+    clicks++;
+    await page.waitForFunction((n) => document.querySelectorAll('.position').length > n, before, { timeout: 10000 })
+      .catch(() => fail(`"More" (click ${clicks}) added no position`));
+    ids = await shown();
+    if (clicks > wantIds.length) break;
+  }
+  const wantClicks = Math.ceil(wantIds.length / pageSize) - 1;
+  if (clicks !== wantClicks) fail(`"More" was offered ${clicks} times, want ${wantClicks}`);
+  if (JSON.stringify(ids) !== JSON.stringify(wantIds)) fail(`the pages show ${JSON.stringify(ids)}, want ${JSON.stringify(wantIds)}`);
+  else ok(`${clicks + 1} pages of ${pageSize} show all ${ids.length} positions in the API's order`);
+  // Each position with its proposition and every span of its evidence.
+  let spans = 0;
+  for (const { node: p } of want.positions.edges) {
+    const card = page.locator(`.position[data-id="${p.id}"]`);
+    const text = await card.innerText();
+    if (!text.includes(p.proposition.text)) fail(`${p.id}: the proposition "${p.proposition.text}" is not shown`);
+    const quotes = await card.locator('.evidence q').allInnerTexts();
+    const cites = await card.locator('.evidence cite').allInnerTexts();
+    if (quotes.length !== p.evidence.length) fail(`${p.id}: ${quotes.length} evidence spans shown, want ${p.evidence.length}`);
+    p.evidence.forEach((e, i) => {
+      if (quotes[i] !== e.quote) fail(`${p.id}: evidence ${i} shows "${quotes[i]}", want "${e.quote}"`);
+      else if (!(cites[i] || '').includes(e.source.title)) fail(`${p.id}: evidence ${i} does not name its source "${e.source.title}"`);
+      else spans++;
+    });
+  }
+  ok(`every position shows its proposition and its ${spans} evidence spans with their sources`);
+  await page.screenshot({ path: `${artifacts}/example-web.png`, fullPage: true });
+  if (outside.length) fail('requests left the app and the API: ' + outside.join(', '));
+} finally {
+  await browser.close();
+  web.close();
+}
+console.log(`example-web: ${passes} passed, ${failures} failed`);
+process.exit(failures ? 1 : 0);

@@ -1,0 +1,167 @@
+import { useEffect, useState } from 'react';
+import { useQuery } from 'urql';
+import { ActorPositionsQuery, ActorsQuery } from './queries';
+import type { PositionItemFragment } from './gql/graphql';
+
+interface AppProps {
+  api: string;
+  initialActor: string | null;
+  pageSize: number;
+}
+
+export function App({ api, initialActor, pageSize }: AppProps) {
+  const [actor, setActor] = useState<string | null>(initialActor);
+  return (
+    <main>
+      <header>
+        <h1>Parley: who stands where</h1>
+        <p className="api">
+          API <code>{api}</code>
+        </p>
+        <ActorPicker current={actor} onPick={setActor} />
+      </header>
+      {actor ? <Positions key={actor} actor={actor} pageSize={pageSize} /> : <p>Pick an actor.</p>}
+    </main>
+  );
+}
+
+function ActorPicker({ current, onPick }: { current: string | null; onPick: (id: string) => void }) {
+  const [name, setName] = useState('');
+  const [{ data, error }] = useQuery({ query: ActorsQuery, variables: { name: name || null, first: 20 } });
+  return (
+    <label className="picker">
+      Actor{' '}
+      <input value={name} placeholder="a word of a name" onChange={(e) => setName(e.target.value)} />{' '}
+      <select
+        aria-label="actor"
+        value={current ?? ''}
+        onChange={(e) => e.target.value && onPick(e.target.value)}
+      >
+        <option value="">—</option>
+        {current && !data?.actors.edges.some((e) => e.node.id === current) && <option value={current}>{current}</option>}
+        {data?.actors.edges.map(({ node }) => (
+          <option key={node.id} value={node.id}>
+            {node.name} ({node.__typename})
+          </option>
+        ))}
+      </select>
+      {error && <span className="error"> {error.message}</span>}
+    </label>
+  );
+}
+
+// The actor's positions, a page at a time: each page is its own query with
+// the cursor of the page before (Relay's first/after); "More" adds a page.
+function Positions({ actor, pageSize }: { actor: string; pageSize: number }) {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  return (
+    <section className="positions">
+      {cursors.map((after, i) => (
+        <Page
+          key={after ?? ''}
+          actor={actor}
+          first={pageSize}
+          after={after}
+          header={i === 0}
+          onMore={i === cursors.length - 1 ? (next) => setCursors([...cursors, next]) : undefined}
+        />
+      ))}
+    </section>
+  );
+}
+
+interface PageProps {
+  actor: string;
+  first: number;
+  after: string | null;
+  header: boolean;
+  onMore?: (endCursor: string) => void;
+}
+
+function Page({ actor, first, after, header, onMore }: PageProps) {
+  const [{ data, fetching, error }] = useQuery({
+    query: ActorPositionsQuery,
+    variables: { id: actor, first, after },
+  });
+  if (error) return <p className="error">{error.message}</p>;
+  if (!data) return fetching ? <p className="loading">Loading…</p> : null;
+  const node = data.node;
+  if (!node) return <p className="error">No node with id {actor}.</p>;
+  if (!('positions' in node)) return <p className="error">{actor} is a {node.__typename}, not an actor.</p>;
+  const { positions } = node;
+  return (
+    <>
+      {header && (
+        <h2>
+          {node.name} <small>({node.__typename})</small>{' '}
+          <span className="count" data-testid="total">
+            {positions.totalCount} positions
+          </span>
+        </h2>
+      )}
+      <ol className="page" data-testid="page">
+        {positions.edges.map(({ node: p }) => (
+          <PositionCard key={p.id} p={p} />
+        ))}
+      </ol>
+      {onMore && positions.pageInfo.hasNextPage && positions.pageInfo.endCursor && (
+        <MoreButton onClick={() => onMore(positions.pageInfo.endCursor!)} />
+      )}
+    </>
+  );
+}
+
+function MoreButton({ onClick }: { onClick: () => void }) {
+  const [clicked, setClicked] = useState(false);
+  useEffect(() => setClicked(false), [onClick]);
+  return (
+    <button
+      type="button"
+      className="more"
+      disabled={clicked}
+      onClick={() => {
+        setClicked(true);
+        onClick();
+      }}
+    >
+      More
+    </button>
+  );
+}
+
+const stanceWords: Record<string, string> = {
+  SUPPORTS: 'for',
+  OPPOSES: 'against',
+  CONDITIONALLY_SUPPORTS: 'for, on conditions',
+  OPEN_TO: 'open to',
+  UNDECIDED: 'undecided on',
+};
+
+function PositionCard({ p }: { p: PositionItemFragment }) {
+  return (
+    <li className="position" data-id={p.id} data-version={p.version}>
+      <p className="claim">
+        <span className={'stance ' + p.stance.toLowerCase()}>{stanceWords[p.stance] ?? p.stance}</span>{' '}
+        {p.proposition.text}
+        {p.redLine && <span className="redline"> red line</span>}
+      </p>
+      {p.summary && <p className="summary">{p.summary}</p>}
+      {p.conditions.length > 0 && (
+        <ul className="conditions">
+          {p.conditions.map((c) => (
+            <li key={c}>{c}</li>
+          ))}
+        </ul>
+      )}
+      {p.evidence.map((e) => (
+        <blockquote key={`${e.source.id}:${e.start}`} className="evidence">
+          <q>{e.quote}</q>
+          <cite>
+            {e.source.url ? <a href={e.source.url}>{e.source.title}</a> : e.source.title}
+            {e.source.publisher && `, ${e.source.publisher}`}
+          </cite>
+        </blockquote>
+      ))}
+    </li>
+  );
+}
