@@ -14,7 +14,6 @@ import (
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/parley"
-	"github.com/parley-graph/parley/internal/sqlite"
 )
 
 // TestResultBudget checks an answer is counted as it is resolved: past
@@ -67,7 +66,7 @@ func TestErrorsDoNotEchoMegabytes(t *testing.T) {
 
 // stuck waits in Path until its context ends, as a long SQL statement
 // does.
-type stuck struct{ *sqlite.DB }
+type stuck struct{ testDB }
 
 func (stuck) Path(ctx context.Context, _, _ string, _ int, _ []string) (*parley.Path, error) {
 	<-ctx.Done()
@@ -98,7 +97,7 @@ func TestTimeoutReachesTheStore(t *testing.T) {
 
 // leaving tells when its Path was called and when it returned, cancelled.
 type leaving struct {
-	*sqlite.DB
+	testDB
 	called, ended chan error
 }
 
@@ -114,7 +113,7 @@ func (l leaving) Path(ctx context.Context, _, _ string, _ int, _ []string) (*par
 // store.
 func TestWorkStopsWhenTheClientLeaves(t *testing.T) {
 	_, db := serve(t, berlinFile(t))
-	store := leaving{DB: db, called: make(chan error, 1), ended: make(chan error, 1)}
+	store := leaving{testDB: db, called: make(chan error, 1), ended: make(chan error, 1)}
 	srv := httptest.NewServer(graph.Conform(graph.NewHandler(store, slog.New(slog.NewTextHandler(io.Discard, nil)))))
 	defer srv.Close()
 	ctx, hangUp := context.WithCancel(context.Background())

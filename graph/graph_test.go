@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"net/http"
@@ -20,6 +21,8 @@ import (
 	"github.com/parley-graph/parley/internal/berlin"
 	"github.com/parley-graph/parley/internal/dataset"
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/postgres"
+	"github.com/parley-graph/parley/internal/postgres/pgtest"
 	"github.com/parley-graph/parley/internal/sqlite"
 )
 
@@ -55,22 +58,49 @@ func testFile(t *testing.T, name string) *parley.Dataset {
 	return f.Dataset
 }
 
+// testDB is a store of either backend, as the tests use it.
+type testDB interface {
+	parley.Store
+	parley.Versioner
+	SQL() *sql.DB
+	Queries() int64
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// openTestDB opens a new, empty store: a PostgreSQL database of its own
+// when PARLEY_TEST_POSTGRES names a server (so that the API's tests run
+// against PostgreSQL), a new SQLite file otherwise. It is closed (and
+// the database dropped) when the test ends.
+func openTestDB(t testing.TB) testDB {
+	t.Helper()
+	ctx := context.Background()
+	var db testDB
+	var err error
+	if pgtest.Server() != "" {
+		db, err = postgres.Open(ctx, pgtest.Database(t), postgres.Options{})
+	} else {
+		db, err = sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 // serve imports the datasets into a new database file and returns the
 // GraphQL handler over it, and the database.
-func serve(t *testing.T, files ...*parley.Dataset) (http.Handler, *sqlite.DB) {
+func serve(t *testing.T, files ...*parley.Dataset) (http.Handler, testDB) {
 	t.Helper()
 	return serveWith(t, nil, files...)
 }
 
 // serveWith is serve with handler options.
-func serveWith(t *testing.T, opts []graph.Option, files ...*parley.Dataset) (http.Handler, *sqlite.DB) {
+func serveWith(t *testing.T, opts []graph.Option, files ...*parley.Dataset) (http.Handler, testDB) {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "parley.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	if _, err := db.Import(ctx, files); err != nil {
 		t.Fatal(err)
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/parley"
-	"github.com/parley-graph/parley/internal/sqlite"
 )
 
 func TestConform(t *testing.T) {
@@ -114,7 +113,7 @@ func TestTransportErrorsHaveCodes(t *testing.T) {
 }
 
 // panicky panics where the path query reaches the store.
-type panicky struct{ *sqlite.DB }
+type panicky struct{ testDB }
 
 func (panicky) Path(context.Context, string, string, int, []string) (*parley.Path, error) {
 	panic("a bug")

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,25 +16,20 @@ import (
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/parley"
-	"github.com/parley-graph/parley/internal/sqlite"
 )
 
 // writeServer serves the Berlin graph with auth, as parley serve does,
 // and makes a token of each role (and a revoked one).
 type writeServer struct {
 	h                              http.Handler
-	db                             *sqlite.DB
+	db                             testDB
 	reader, editor, admin, revoked string
 }
 
 func newWriteServer(t *testing.T, requireToken bool) *writeServer {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "w.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := openTestDB(t)
 	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
 		t.Fatal(err)
 	}
@@ -45,6 +39,7 @@ func newWriteServer(t *testing.T, requireToken bool) *writeServer {
 		if name == "revoked" {
 			role = "editor"
 		}
+		var err error
 		if *dst, err = db.CreateToken(ctx, name, role); err != nil {
 			t.Fatal(err)
 		}

@@ -13,8 +13,8 @@ import (
 // and ?N) and its json_each over a JSON array of ids; the connector below
 // sits between database/sql and pgx's and turns each statement into
 // PostgreSQL's dialect before it reaches the server: $N placeholders,
-// and parley_ids, a set-returning function of the schema (see the first
-// migration), for json_each. Go booleans are sent as 0 or 1, as SQLite
+// parley_ids, a set-returning function of the schema (see the first
+// migration), for json_each, and JOIN … ON for SQLite's CROSS JOIN … ON. Go booleans are sent as 0 or 1, as SQLite
 // stores them (the schema keeps its INTEGER flags).
 
 type connector struct{ inner driver.Connector }
@@ -79,6 +79,9 @@ var (
 	rebound   sync.Map // statement → its PostgreSQL form
 	jsonEach  = regexp.MustCompile(`json_each\(`)
 	groupJSON = regexp.MustCompile(`json_group_array\(([^()]*)\)`)
+	// SQLite's CROSS JOIN … ON fixes the join order; PostgreSQL's planner
+	// takes it as the inner join it is.
+	crossOn = regexp.MustCompile(`CROSS JOIN (\w+(?: \w+)? ON)`)
 )
 
 // rebind turns a statement in the store's dialect into PostgreSQL's.
@@ -89,6 +92,7 @@ func rebind(q string) string {
 	}
 	s := jsonEach.ReplaceAllString(q, "parley_ids(")
 	s = groupJSON.ReplaceAllString(s, "coalesce(json_agg($1), '[]')")
+	s = crossOn.ReplaceAllString(s, "JOIN $1")
 	var b strings.Builder
 	n := 0
 	inQuote := false

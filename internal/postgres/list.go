@@ -142,11 +142,11 @@ func (db *DB) List(ctx context.Context, req parley.ListRequest) (*parley.ListRes
 	var withArgs []any
 	switch v.tree {
 	case "issue":
-		with = append(with, `tree(root, id) AS (SELECT value, value FROM json_each(?)
+		with = append(with, `tree(root, id) AS (SELECT value COLLATE "C", value COLLATE "C" FROM json_each(?)
 			UNION SELECT tree.root, i.id FROM issues i JOIN tree ON i.parent_id = tree.id)`)
 		withArgs = append(withArgs, string(pjson))
 	case "event":
-		with = append(with, `tree(root, id) AS (SELECT value, value FROM json_each(?)
+		with = append(with, `tree(root, id) AS (SELECT value COLLATE "C", value COLLATE "C" FROM json_each(?)
 			UNION SELECT tree.root, e.id FROM events e JOIN tree ON e.part_of_id = tree.id)`)
 		withArgs = append(withArgs, string(pjson))
 	}
@@ -464,7 +464,7 @@ func filters(t parley.NodeType, spec listSpec, f parley.Filter) (where []string,
 		default:
 			return nil, nil, nil, nil, bad("issue")
 		}
-		with = append(with, `ftree(id) AS (SELECT CAST(? AS text) UNION SELECT i.id FROM issues i JOIN ftree ON i.parent_id = ftree.id)`)
+		with = append(with, `ftree(id) AS (SELECT CAST(? AS text) COLLATE "C" UNION SELECT i.id FROM issues i JOIN ftree ON i.parent_id = ftree.id)`)
 		withArgs = append(withArgs, *f.Issue)
 		if t == parley.TypeDocument {
 			where = append(where, "EXISTS (SELECT 1 FROM document_issues f WHERE f.document_id = x.id AND f.issue_id IN (SELECT id FROM ftree))")

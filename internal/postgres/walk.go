@@ -24,7 +24,7 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 	var with, where []string
 	var args []any
 	if q.Issue != nil {
-		with = append(with, "tree(id) AS (SELECT CAST(? AS text) UNION SELECT i.id FROM issues i JOIN tree ON i.parent_id = tree.id)")
+		with = append(with, "tree(id) AS (SELECT CAST(? AS text) COLLATE \"C\" UNION SELECT i.id FROM issues i JOIN tree ON i.parent_id = tree.id)")
 		args = append(args, *q.Issue)
 	}
 	switch {
