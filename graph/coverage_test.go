@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -73,5 +74,18 @@ func TestCoverageFindsOmissions(t *testing.T) {
 		map[string]any{"in": map[string]any{"id": "parties", "kind": "GROUP", "name": "Two parties", "evidence": []any{map[string]any{"source": "note", "quote": "Two parties met"}}}})
 	if got, want := must(q, nil), `{"node":{"coverage":{"sentences":3,"covered":1,"uncovered":[{"text":"They agreed nothing.","start":17,"end":37},{"text":"A heading","start":38,"end":47}]}}}`; got != want {
 		t.Errorf("coverage once a sentence is cited = %s\nwant %s", got, want)
+	}
+	// The heading left out on purpose, with the reason.
+	must(`mutation($in: SourcePatch!) { updateSource(input: $in) { source { id } } }`,
+		map[string]any{"in": map[string]any{"id": "note", "leftOut": []any{map[string]any{"quote": "A heading", "reason": "a heading"}}}})
+	q = `{ node(id: "note") { ... on Source { coverage { covered leftOut { quote start end reason } uncovered { text } } } } }`
+	if got, want := must(q, nil), `{"node":{"coverage":{"covered":1,"leftOut":[{"quote":"A heading","start":38,"end":47,"reason":"a heading"}],"uncovered":[{"text":"They agreed nothing."}]}}}`; got != want {
+		t.Errorf("coverage with a passage left out = %s\nwant %s", got, want)
+	}
+	// A passage not in the text is refused, naming the field.
+	_, _, errs := s.do(t, s.editor, `mutation($in: SourcePatch!) { updateSource(input: $in) { source { id } } }`,
+		map[string]any{"in": map[string]any{"id": "note", "leftOut": []any{map[string]any{"quote": "Not there", "reason": "x"}}}})
+	if len(errs) != 1 || errs[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(errs[0].Message, "input.leftOut[0].quote") {
+		t.Errorf("a left-out passage not in the text: %+v", errs)
 	}
 }

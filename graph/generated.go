@@ -5352,6 +5352,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("ImportDatasetInput", ec.unmarshalInputImportDatasetInput),
 			graphql.NewInputUnmarshaler("IssueInput", ec.unmarshalInputIssueInput),
 			graphql.NewInputUnmarshaler("IssuePatch", ec.unmarshalInputIssuePatch),
+			graphql.NewInputUnmarshaler("LeftOutInput", ec.unmarshalInputLeftOutInput),
 			graphql.NewInputUnmarshaler("ParticipationInput", ec.unmarshalInputParticipationInput),
 			graphql.NewInputUnmarshaler("ParticipationPatch", ec.unmarshalInputParticipationPatch),
 			graphql.NewInputUnmarshaler("PositionInput", ec.unmarshalInputPositionInput),
@@ -32123,6 +32124,63 @@ func UnmarshalIssuePatch(ctx context.Context, raw any) (map[string]any, error) {
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputLeftOutInput(ctx context.Context, obj any) (map[string]any, error) {
+	var it map[string]any
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"quote", "start", "reason"}
+	it = make(map[string]any, len(asMap))
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "quote":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("quote"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["quote"] = data
+		case "start":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("start"))
+			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["start"] = data
+		case "reason":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("reason"))
+			data, err := ec.unmarshalNString2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["reason"] = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalLeftOutInput unmarshals raw into the LeftOutInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalLeftOutInput(ctx context.Context, raw any) (map[string]any, error) {
+	var out map[string]any
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "LeftOutInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputParticipationInput(ctx context.Context, obj any) (map[string]any, error) {
 	var it map[string]any
 	if obj == nil {
@@ -33731,7 +33789,7 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "text", "publisher", "url", "published"}
+	fieldsInOrder := [...]string{"id", "title", "text", "publisher", "url", "published", "leftOut"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -33781,6 +33839,13 @@ func (ec *executionContext) unmarshalInputSourceInput(ctx context.Context, obj a
 				return it, err
 			}
 			it["published"] = data
+		case "leftOut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOut"))
+			data, err := ec.unmarshalOLeftOutInput2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["leftOut"] = data
 		}
 	}
 	return it, nil
@@ -33809,7 +33874,7 @@ func (ec *executionContext) unmarshalInputSourcePatch(ctx context.Context, obj a
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"id", "title", "text", "publisher", "url", "published", "expectedVersion"}
+	fieldsInOrder := [...]string{"id", "title", "text", "publisher", "url", "published", "leftOut", "expectedVersion"}
 	it = make(map[string]any, len(asMap))
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
@@ -33859,6 +33924,13 @@ func (ec *executionContext) unmarshalInputSourcePatch(ctx context.Context, obj a
 				return it, err
 			}
 			it["published"] = data
+		case "leftOut":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("leftOut"))
+			data, err := ec.unmarshalOLeftOutInput2ᚕmapᚄ(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it["leftOut"] = data
 		case "expectedVersion":
 			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("expectedVersion"))
 			data, err := ec.unmarshalOInt2ᚖint(ctx, v)
@@ -41546,6 +41618,11 @@ func (ec *executionContext) marshalNLeftOut2ᚖgithubᚗcomᚋparleyᚑgraphᚋp
 	return ec._LeftOut(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNLeftOutInput2map(ctx context.Context, v any) (map[string]any, error) {
+	res, err := ec.unmarshalInputLeftOutInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -43029,6 +43106,23 @@ func (ec *executionContext) marshalOIssuePayload2ᚖgithubᚗcomᚋparleyᚑgrap
 		return graphql.Null
 	}
 	return ec._IssuePayload(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOLeftOutInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]map[string]any, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNLeftOutInput2map(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
 }
 
 func (ec *executionContext) unmarshalOLinkKind2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

@@ -378,15 +378,16 @@ func TestQuestion5Zelenskyy(t *testing.T) {
 						Expresses []struct {
 							Typename string `json:"__typename"`
 						}
-						SpeakerRoles []struct{ Post string }
-						Evidence     []evidence
+						ExpressesNothing *string
+						SpeakerRoles     []struct{ Post string }
+						Evidence         []evidence
 					}
 				}
 			}
 		}
 	}
 	query(t, h, `{ node(id: "volodymyr-zelenskyy") { ... on Person { statements(first: 100) { totalCount edges { node {
-		id words mode venue event { id } audience { name } expresses { __typename } speakerRoles { post } `+ev+` } } } } } }`, &resp)
+		id words mode venue event { id } audience { name } expresses { __typename } expressesNothing speakerRoles { post } `+ev+` } } } } } }`, &resp)
 	got := map[string]string{}
 	for _, e := range resp.Node.Statements.Edges {
 		s := e.Node
@@ -399,6 +400,11 @@ func TestQuestion5Zelenskyy(t *testing.T) {
 		}
 		got[s.Words] = where
 		checkEvidence(t, s.ID, s.Evidence)
+		// About what: each voices a position, commitment or claim, or says
+		// why it voices none.
+		if len(s.Expresses) == 0 && (s.ExpressesNothing == nil || *s.ExpressesNothing == "") {
+			t.Errorf("%s expresses nothing and does not say why", s.ID)
+		}
 		if len(s.SpeakerRoles) != 1 || s.SpeakerRoles[0].Post != "President" {
 			t.Errorf("%s: speaker's role %+v, want President", s.ID, s.SpeakerRoles)
 		}
@@ -495,5 +501,89 @@ func TestQuestion6TrumpPutin(t *testing.T) {
 	}
 	if diff := cmp.Diff([]string{"HOLDS_POST_IN role-trump-president-of-us", "IN_CONTACT rel-us-in-touch-with-putin"}, got); diff != "" {
 		t.Errorf("path by posts and contacts (-want +got):\n%s", diff)
+	}
+}
+
+// TestQuestionClaimsOnAnonymousSources asks DOMAIN's question 5 of the
+// claims: which rest on anonymous officials, and through which outlet did
+// they reach us? The CNN report's officials, kept apart from the officials
+// familiar with the negotiations.
+func TestQuestionClaimsOnAnonymousSources(t *testing.T) {
+	h := newHandler(t)
+	var resp struct {
+		Claims struct {
+			TotalCount int
+			Edges      []struct {
+				Node struct {
+					ID, Kind, Text string
+					Claimant       struct{ Name string }
+					ReportedVia    *struct{ Name string }
+					About          []struct{ ID string }
+					Attribution    struct{ Basis string }
+					Statements     struct {
+						Edges []struct{ Node struct{ ID string } }
+					}
+					Evidence []evidence
+				}
+			}
+		}
+	}
+	query(t, h, `{ claims(reportedVia: "cnn") { totalCount edges { node { id kind text claimant { name } reportedVia { name }
+		about { ... on Node { id } } attribution { basis } statements { edges { node { id } } } `+ev+` } } } }`, &resp)
+	var got []string
+	for _, e := range resp.Claims.Edges {
+		c := e.Node
+		var about []string
+		for _, a := range c.About {
+			about = append(about, a.ID)
+		}
+		line := fmt.Sprintf("%s %s by %s (%s) via %s about %s: %s", c.ID, c.Kind, c.Claimant.Name, c.Attribution.Basis, c.ReportedVia.Name, strings.Join(about, ","), c.Text)
+		if len(c.Statements.Edges) != 1 || c.Statements.Edges[0].Node.ID != "st-us-officials-90-per-cent" {
+			t.Errorf("%s: voiced by %+v", c.ID, c.Statements.Edges)
+		}
+		checkEvidence(t, c.ID, c.Evidence)
+		got = append(got, line)
+	}
+	want := []string{
+		"claim-us-officials-90-per-cent-solved FACT by US officials (CNN report) (ANONYMOUS_OFFICIAL) via CNN about russia,ukraine: Roughly 90 per cent of the issues between Russia and Ukraine have been solved.",
+		"claim-us-officials-territory-sticking-point ASSESSMENT by US officials (CNN report) (ANONYMOUS_OFFICIAL) via CNN about territory: The issue of territorial concessions is a key sticking point.",
+	}
+	if diff := cmp.Diff(want, got); diff != "" || resp.Claims.TotalCount != 2 {
+		t.Errorf("claims through CNN (-want +got):\n%s", diff)
+	}
+}
+
+// TestQuestionIsPeaceClose: Trump and the sceptics disagree on one
+// proposition, so conflicts shows both sides with their evidence.
+func TestQuestionIsPeaceClose(t *testing.T) {
+	h := newHandler(t)
+	var resp struct {
+		Node struct {
+			Conflicts struct {
+				Edges []struct {
+					Node struct {
+						A, B struct {
+							Holder   struct{ Name string }
+							Stance   string
+							Evidence []evidence
+						}
+					}
+				}
+			}
+		}
+	}
+	query(t, h, `{ node(id: "peace-is-close") { ... on Proposition { conflicts { edges { node {
+		a { holder { name } stance `+ev+` } b { holder { name } stance `+ev+` } } } } } } }`, &resp)
+	var got []string
+	for _, e := range resp.Node.Conflicts.Edges {
+		c := e.Node
+		got = append(got, c.A.Holder.Name+" "+c.A.Stance+" x "+c.B.Holder.Name+" "+c.B.Stance)
+		checkEvidence(t, c.A.Holder.Name, c.A.Evidence)
+		checkEvidence(t, c.B.Holder.Name, c.B.Evidence)
+	}
+	sort.Strings(got)
+	want := []string{"Analysts OPPOSES x Donald Trump SUPPORTS", "Nathalie Tocci OPPOSES x Donald Trump SUPPORTS"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("is peace close (-want +got):\n%s", diff)
 	}
 }
