@@ -6,6 +6,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/parley-graph/parley/internal/postgres"
 	"github.com/parley-graph/parley/internal/sqlite"
 )
 
@@ -26,6 +27,9 @@ func (a *App) backup(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	out := fs.Arg(0)
+	if postgres.IsURL(*db) {
+		return fmt.Errorf("parley backup copies a SQLite file; back a PostgreSQL database up with pg_dump (or move its graph with parley export)")
+	}
 	if _, err := os.Stat(*db); err != nil {
 		return fmt.Errorf("no database at %s", *db)
 	}

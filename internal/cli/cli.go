@@ -30,7 +30,6 @@ import (
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/metrics"
 	"github.com/parley-graph/parley/internal/parley"
-	"github.com/parley-graph/parley/internal/sqlite"
 	"github.com/parley-graph/parley/internal/web"
 )
 
@@ -281,7 +280,7 @@ func summary(counts map[string]int) string {
 }
 
 func (a *App) dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", a.env("PARLEY_DB", ""), "SQLite database `path` (env PARLEY_DB)")
+	return fs.String("db", a.env("PARLEY_DB", ""), "database: a SQLite file `path`, or a postgres:// URL (env PARLEY_DB)")
 }
 
 func (a *App) importFiles(ctx context.Context, args []string) error {
@@ -305,7 +304,7 @@ func (a *App) importFiles(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := a.openStore(ctx, *db, false)
 	if err != nil {
 		return err
 	}
@@ -341,10 +340,7 @@ func (a *App) export(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.Stderr, "parley export: unknown format %q: use yaml or json\n", *format)
 		return errUsage
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("no database at %s", *db)
-	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := a.openStore(ctx, *db, true)
 	if err != nil {
 		return err
 	}
@@ -378,10 +374,7 @@ func (a *App) coverage(ctx context.Context, args []string) error {
 		fs.Usage()
 		return errUsage
 	}
-	if _, err := os.Stat(*db); err != nil {
-		return fmt.Errorf("no database at %s", *db)
-	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := a.openStore(ctx, *db, true)
 	if err != nil {
 		return err
 	}
@@ -415,7 +408,7 @@ func (a *App) coverage(ctx context.Context, args []string) error {
 
 func (a *App) serve(ctx context.Context, args []string) error {
 	fs := a.flags("serve")
-	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "SQLite database `path`, created if absent (env PARLEY_DB)")
+	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "database: a SQLite file `path`, created if absent, or a postgres:// URL (env PARLEY_DB)")
 	addr := fs.String("addr", a.env("PARLEY_ADDR", ":8080"), "`address` to listen on (env PARLEY_ADDR)")
 	maxBody := fs.Int("max-body-mb", envInt(a.env("PARLEY_MAX_BODY_MB", "1")), "largest request body in `MiB` (importDataset sends whole files) (env PARLEY_MAX_BODY_MB)")
 	skipCheck := fs.Bool("skip-check", a.env("PARLEY_SKIP_CHECK", "") != "", "skip SQLite's quick check of the database file at start-up (it reads the whole file: minutes on a very large one) (env PARLEY_SKIP_CHECK=1)")
@@ -458,7 +451,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer ln.Close()
-	store, err := sqlite.Open(ctx, *db)
+	store, err := a.openStore(ctx, *db, false)
 	if err != nil {
 		return err
 	}
@@ -475,7 +468,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 
 	m := metrics.New()
 	m.Pool(store.SQL())
-	observed := observedStore{DB: store, m: m}
+	observed := observedStore{store: store, m: m}
 	var metricsHandler http.Handler
 	if *metricsAddr == "" {
 		metricsHandler = m.Handler()
@@ -628,7 +621,7 @@ func displayAddr(addr net.Addr) string {
 
 // startupCheck runs SQLite's quick check unless skipped, and says when the
 // database can only be read.
-func startupCheck(ctx context.Context, store *sqlite.DB, skip bool, logger *slog.Logger) error {
+func startupCheck(ctx context.Context, store store, skip bool, logger *slog.Logger) error {
 	if !skip {
 		start := time.Now()
 		if err := store.Check(ctx); err != nil {
@@ -644,7 +637,7 @@ func startupCheck(ctx context.Context, store *sqlite.DB, skip bool, logger *slog
 
 // loadBerlinIfEmpty imports the built-in Berlin graph into an empty
 // database, so that a newcomer sees a graph at once.
-func loadBerlinIfEmpty(ctx context.Context, store *sqlite.DB, logger *slog.Logger) error {
+func loadBerlinIfEmpty(ctx context.Context, store store, logger *slog.Logger) error {
 	empty, err := store.Empty(ctx)
 	if err != nil || !empty {
 		return err
@@ -713,7 +706,7 @@ func (a *App) token(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.Stderr, usageText)
 		return errUsage
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := a.openStore(ctx, *db, false)
 	if err != nil {
 		return err
 	}
@@ -783,7 +776,7 @@ func (a *App) gen(ctx context.Context, args []string) error {
 		_, err = a.Stdout.Write(out)
 		return err
 	}
-	store, err := sqlite.Open(ctx, *db)
+	store, err := a.openStore(ctx, *db, false)
 	if err != nil {
 		return err
 	}

@@ -6,7 +6,6 @@ import (
 
 	"github.com/parley-graph/parley/internal/metrics"
 	"github.com/parley-graph/parley/internal/parley"
-	"github.com/parley-graph/parley/internal/sqlite"
 )
 
 // observedStore is the SQLite store with the time of each of its calls
@@ -14,7 +13,7 @@ import (
 // one observation per call, each call one transaction or statement batch.
 // The methods not listed here (tokens, counts, export) pass untimed.
 type observedStore struct {
-	*sqlite.DB
+	store
 	m *metrics.Metrics
 }
 
@@ -24,60 +23,60 @@ func (s observedStore) since(method string, start time.Time) {
 
 func (s observedStore) Node(ctx context.Context, id string) (any, error) {
 	defer s.since("node", time.Now())
-	return s.DB.Node(ctx, id)
+	return s.store.Node(ctx, id)
 }
 
 func (s observedStore) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
 	defer s.since("nodes", time.Now())
-	return s.DB.Nodes(ctx, ids)
+	return s.store.Nodes(ctx, ids)
 }
 
 func (s observedStore) List(ctx context.Context, req parley.ListRequest) (*parley.ListResult, error) {
 	defer s.since("list", time.Now())
-	return s.DB.List(ctx, req)
+	return s.store.List(ctx, req)
 }
 
 func (s observedStore) Search(ctx context.Context, q parley.SearchQuery) ([]parley.SearchHit, bool, error) {
 	defer s.since("search", time.Now())
-	return s.DB.Search(ctx, q)
+	return s.store.Search(ctx, q)
 }
 
 func (s observedStore) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.Conflict, bool, error) {
 	defer s.since("conflicts", time.Now())
-	return s.DB.Conflicts(ctx, q)
+	return s.store.Conflicts(ctx, q)
 }
 
 func (s observedStore) Path(ctx context.Context, from, to string, maxHops int, kinds []string) (*parley.Path, error) {
 	defer s.since("path", time.Now())
-	return s.DB.Path(ctx, from, to, maxHops, kinds)
+	return s.store.Path(ctx, from, to, maxHops, kinds)
 }
 
 func (s observedStore) Neighbourhood(ctx context.Context, id string, hops, limit int, kinds []string) (*parley.Subgraph, error) {
 	defer s.since("neighbourhood", time.Now())
-	return s.DB.Neighbourhood(ctx, id, hops, limit, kinds)
+	return s.store.Neighbourhood(ctx, id, hops, limit, kinds)
 }
 
 func (s observedStore) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Change, bool, error) {
 	defer s.since("changes", time.Now())
-	return s.DB.Changes(ctx, q)
+	return s.store.Changes(ctx, q)
 }
 
 func (s observedStore) Version(ctx context.Context) (int64, error) {
 	defer s.since("version", time.Now())
-	return s.DB.Version(ctx)
+	return s.store.Version(ctx)
 }
 
 func (s observedStore) Apply(ctx context.Context, muts []parley.Mutation) ([]parley.Change, error) {
 	defer s.since("apply", time.Now())
-	return s.DB.Apply(ctx, muts)
+	return s.store.Apply(ctx, muts)
 }
 
 func (s observedStore) Update(ctx context.Context, id string, edit func(current any) ([]parley.Mutation, error)) ([]parley.Change, error) {
 	defer s.since("update", time.Now())
-	return s.DB.Update(ctx, id, edit)
+	return s.store.Update(ctx, id, edit)
 }
 
 func (s observedStore) Import(ctx context.Context, files []*parley.Dataset) (*parley.ImportResult, error) {
 	defer s.since("import", time.Now())
-	return s.DB.Import(ctx, files)
+	return s.store.Import(ctx, files)
 }

@@ -272,3 +272,39 @@ func isBusy(err error) bool {
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01" || pe.Code == "55P03")
 }
+
+// StorageFault implements parley.StorageFaults: a server that cannot be
+// reached, or that refuses connections, is a fault of the storage.
+func (db *DB) StorageFault(err error) *parley.Error {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch {
+		case pe.Code == "53100": // disk_full
+			return &parley.Error{Code: parley.EStorageFull, Message: "the PostgreSQL server's disk is full"}
+		case pe.Code == "25006": // read_only_sql_transaction (a replica)
+			return &parley.Error{Code: parley.EStorageReadOnly, Message: "the PostgreSQL server is read-only (a standby?)"}
+		case strings.HasPrefix(pe.Code, "08"), strings.HasPrefix(pe.Code, "57P"): // connection exceptions, shutdown
+			return &parley.Error{Code: parley.EStorageIO, Message: "PostgreSQL connection failed: " + pe.Message}
+		}
+		return nil
+	}
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) {
+		return &parley.Error{Code: parley.EStorageIO, Message: "cannot reach PostgreSQL: " + ce.Error()}
+	}
+	return nil
+}
+
+// Empty reports whether the database holds no node.
+func (db *DB) Empty(ctx context.Context) (bool, error) {
+	var empty bool
+	err := db.queryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM nodes)").Scan(&empty)
+	return empty, err
+}
+
+// Check is serve's start-up check: on PostgreSQL, that the server answers
+// (the server looks after its own files).
+func (db *DB) Check(ctx context.Context) error { return db.Ping(ctx) }
+
+// ReadOnly is "": a PostgreSQL store is opened for writing.
+func (db *DB) ReadOnly() string { return "" }

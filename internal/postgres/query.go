@@ -119,14 +119,6 @@ func (db *DB) Version(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// Empty reports whether the database holds no node, without counting
-// them (serve asks at every start-up, whatever the size).
-func (db *DB) Empty(ctx context.Context) (bool, error) {
-	var empty bool
-	err := db.queryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM nodes)").Scan(&empty)
-	return empty, err
-}
-
 // Counts implements parley.Store.
 func (db *DB) Counts(ctx context.Context) (map[parley.NodeType]int, error) {
 	rows, err := db.query(ctx, "SELECT type, count(*) FROM nodes GROUP BY type")
