@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -22,7 +21,7 @@ import (
 
 	"github.com/parley-graph/parley/internal/berlin"
 	"github.com/parley-graph/parley/internal/parley"
-	"github.com/parley-graph/parley/internal/sqlite"
+	"github.com/parley-graph/parley/internal/postgres/pgtest"
 )
 
 // helperEnv, set in a child process's environment, makes
@@ -145,16 +144,31 @@ func (p *proc) gql(token, query string, vars map[string]any) (json.RawMessage, e
 // finds every acknowledged write through both servers and checks that the
 // history agrees with what is stored.
 func TestTwoServersOneFile(t *testing.T) {
+	twoServers(t, filepath.Join(t.TempDir(), "shared.db"), "--skip-check")
+}
+
+// TestTwoServersOnePostgres is TestTwoServersOneFile on one PostgreSQL
+// database: two replicas behind no load balancer but the test's own.
+func TestTwoServersOnePostgres(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	twoServers(t, pgtest.Database(t))
+}
+
+// twoServers runs the two-server test on the database db (a file or a
+// URL), each server started with --db db and the extra arguments.
+func twoServers(t *testing.T, path string, extra ...string) {
 	const writers, readers = 8, 16
 	const load = 3 * time.Second
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shared.db")
 	f, err := berlin.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
 	text := []rune(f.Dataset.Sources[0].Text)
-	db, err := sqlite.Open(ctx, path)
+	app := &App{Getenv: func(string) string { return "" }}
+	db, err := app.openStore(ctx, path, false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +180,8 @@ func TestTwoServersOneFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	servers := []*proc{startProcess(t, "--db", path, "--skip-check"), startProcess(t, "--db", path, "--skip-check")}
+	args := append([]string{"--db", path}, extra...)
+	servers := []*proc{startProcess(t, args...), startProcess(t, args...)}
 
 	// Each evidence span added is a different word of the source, so that
 	// each write can be found again by its offset.
@@ -320,11 +335,12 @@ func TestTwoServersOneFile(t *testing.T) {
 	// The history agrees with the state: one change for each write, each
 	// starting from the record and version the one before left, and the
 	// last leaving the node as stored.
-	sqldb, err := sql.Open("sqlite3", sqlite.DSN(path))
+	check, err := app.openStore(ctx, path, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sqldb.Close()
+	defer check.Close()
+	sqldb := check.SQL()
 	for _, id := range append(positions, commitment) {
 		want := len(acked[id])
 		op := "UPDATE"
