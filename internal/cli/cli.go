@@ -41,6 +41,7 @@ Usage:
   parley import --db PATH FILE...              import data files, all or nothing
   parley export --db PATH [--format yaml|json] write the whole graph to standard output
   parley backup --db PATH OUT                  copy the database to OUT, safely while serve runs
+  parley copy --from DB --to DB                move a whole graph between databases (file or postgres:// URL)
   parley coverage --db PATH [--source ID]      list each source's sentences that no evidence cites
   parley schema                                print the GraphQL schema (SDL)
   parley gen --actors N --statements M [--seed S] [--format yaml|json] [--db PATH]
@@ -97,6 +98,8 @@ func (a *App) Run(ctx context.Context, args []string) int {
 		err = a.export(ctx, args)
 	case "backup":
 		err = a.backup(ctx, args)
+	case "copy":
+		err = a.copyGraph(ctx, args)
 	case "coverage":
 		err = a.coverage(ctx, args)
 	case "schema":

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/parley-graph/parley/internal/postgres/pgtest"
@@ -49,5 +50,45 @@ func TestPostgresExportSameAsSQLite(t *testing.T) {
 	}
 	if code, _, errOut := run(t, env, "backup", filepath.Join(dir, "b.db")); code == 0 {
 		t.Errorf("backup of a PostgreSQL database succeeded; want a pointer to pg_dump: %s", errOut)
+	}
+}
+
+// TestCopyBetweenBackends copies a graph from a SQLite file to
+// PostgreSQL and back to a new file, and checks each copy's export.
+func TestCopyBetweenBackends(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	dir := t.TempDir()
+	src, back := filepath.Join(dir, "src.db"), filepath.Join(dir, "back.db")
+	if code, _, errOut := run(t, nil, "import", "--db", src, berlinFile); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	pg := pgtest.Database(t)
+	for _, c := range [][2]string{{src, pg}, {pg, back}} {
+		code, out, errOut := run(t, nil, "copy", "--from", c[0], "--to", c[1])
+		if code != 0 || !strings.Contains(out, "exports identical") {
+			t.Fatalf("copy %s to %s: %d %q %s", c[0], c[1], code, out, errOut)
+		}
+	}
+	var exports []string
+	for _, db := range []string{src, pg, back} {
+		code, out, errOut := run(t, nil, "export", "--db", db)
+		if code != 0 {
+			t.Fatalf("export %s: %d %s", db, code, errOut)
+		}
+		exports = append(exports, out)
+	}
+	if exports[0] != exports[1] || exports[0] != exports[2] {
+		t.Errorf("exports differ: %d, %d, %d bytes", len(exports[0]), len(exports[1]), len(exports[2]))
+	}
+	// Into a database holding another graph: refused, as the exports
+	// would differ.
+	other := filepath.Join(dir, "other.db")
+	if code, _, errOut := run(t, nil, "import", "--db", other, "../sqlite/testdata/talks.yaml"); code != 0 {
+		t.Fatalf("import: %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, nil, "copy", "--from", pg, "--to", other); code == 0 || !strings.Contains(errOut, "differs") {
+		t.Errorf("copy into a database with another graph: %d %s", code, errOut)
 	}
 }
