@@ -743,8 +743,10 @@ type ComplexityRoot struct {
 	}
 
 	SearchConnection struct {
-		Edges    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		Hits       func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	SearchEdge struct {
@@ -753,10 +755,11 @@ type ComplexityRoot struct {
 	}
 
 	SearchHit struct {
-		Field   func(childComplexity int) int
-		Node    func(childComplexity int) int
-		Score   func(childComplexity int) int
-		Snippet func(childComplexity int, before *string, after *string) int
+		Field    func(childComplexity int) int
+		Node     func(childComplexity int) int
+		Score    func(childComplexity int) int
+		Sentence func(childComplexity int) int
+		Snippet  func(childComplexity int, before *string, after *string) int
 	}
 
 	Sentence struct {
@@ -4634,12 +4637,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchConnection.Edges(childComplexity), true
+	case "SearchConnection.hits":
+		if e.ComplexityRoot.SearchConnection.Hits == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.Hits(childComplexity), true
 	case "SearchConnection.pageInfo":
 		if e.ComplexityRoot.SearchConnection.PageInfo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.SearchConnection.PageInfo(childComplexity), true
+	case "SearchConnection.totalCount":
+		if e.ComplexityRoot.SearchConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchConnection.TotalCount(childComplexity), true
 
 	case "SearchEdge.cursor":
 		if e.ComplexityRoot.SearchEdge.Cursor == nil {
@@ -4672,6 +4687,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SearchHit.Score(childComplexity), true
+	case "SearchHit.sentence":
+		if e.ComplexityRoot.SearchHit.Sentence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SearchHit.Sentence(childComplexity), true
 	case "SearchHit.snippet":
 		if e.ComplexityRoot.SearchHit.Snippet == nil {
 			break
@@ -6565,10 +6586,14 @@ func (ec *executionContext) childFields_RolePayload(ctx context.Context, field g
 
 func (ec *executionContext) childFields_SearchConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
+	case "hits":
+		return ec.fieldContext_SearchConnection_hits(ctx, field)
 	case "edges":
 		return ec.fieldContext_SearchConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_SearchConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SearchConnection", field.Name)
 }
@@ -6589,6 +6614,8 @@ func (ec *executionContext) childFields_SearchHit(ctx context.Context, field gra
 		return ec.fieldContext_SearchHit_node(ctx, field)
 	case "field":
 		return ec.fieldContext_SearchHit_field(ctx, field)
+	case "sentence":
+		return ec.fieldContext_SearchHit_sentence(ctx, field)
 	case "snippet":
 		return ec.fieldContext_SearchHit_snippet(ctx, field)
 	case "score":
@@ -26471,6 +26498,38 @@ func (ec *executionContext) fieldContext_RolePayload_changes(_ context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _SearchConnection_hits(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_hits(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hits, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*parley.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHitᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SearchHit(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -26533,6 +26592,29 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
@@ -26643,6 +26725,38 @@ func (ec *executionContext) _SearchHit_field(ctx context.Context, field graphql.
 }
 func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
+}
+
+func (ec *executionContext) _SearchHit_sentence(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SearchHit_sentence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sentence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *parley.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SearchHit_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SearchHit",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Evidence(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
@@ -39364,6 +39478,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchConnection")
+		case "hits":
+			out.Values[i] = ec._SearchConnection_hits(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		case "edges":
 			out.Values[i] = ec._SearchConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39371,6 +39490,11 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 			}
 		case "pageInfo":
 			out.Values[i] = ec._SearchConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._SearchConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -39449,6 +39573,11 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		case "field":
 			out.Values[i] = ec._SearchHit_field(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "sentence":
+			out.Values[i] = ec._SearchHit_sentence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "snippet":
@@ -42192,6 +42321,22 @@ func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋparleyᚑgraph�
 	return ec._SearchEdge(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.SearchHit) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHit(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNSearchHit2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHit(ctx context.Context, sel ast.SelectionSet, v *parley.SearchHit) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "SearchHit!")
@@ -42990,6 +43135,13 @@ func (ec *executionContext) marshalOEventPayload2ᚖgithubᚗcomᚋparleyᚑgrap
 		return graphql.Null
 	}
 	return ec._EventPayload(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEvidence2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidence(ctx context.Context, sel ast.SelectionSet, v *parley.Evidence) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Evidence(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOEvidenceInput2ᚕmapᚄ(ctx context.Context, v any) ([]map[string]any, error) {

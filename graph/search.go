@@ -25,16 +25,32 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []string, fir
 		if !ok || err != nil {
 			return nil, parley.Errorf(parley.EInvalid, "after: not a cursor of search hits")
 		}
-		q.After = &parley.SearchCursor{Rank: f, NodeID: id}
+		q.After = &parley.SearchCursor{Rank: f, NodeID: id, Start: -1}
+		if node, start, ok := strings.Cut(id, " "); ok {
+			n, err := strconv.Atoi(start)
+			if err != nil {
+				return nil, parley.Errorf(parley.EInvalid, "after: not a cursor of search hits")
+			}
+			q.After.NodeID, q.After.Start = node, n
+		}
 	}
 	hits, more, err := r.Store.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	c := &model.SearchConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil}}
+	c := &model.SearchConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil}, Hits: []*parley.SearchHit{}}
 	for i := range hits {
-		cur := encodeCursor(strconv.FormatFloat(hits[i].Rank, 'g', -1, 64) + " " + hits[i].NodeID)
-		c.Edges = append(c.Edges, &model.SearchEdge{Cursor: cur, Node: &hits[i]})
+		key := strconv.FormatFloat(hits[i].Rank, 'g', -1, 64) + " " + hits[i].NodeID
+		if hits[i].Sentence != nil {
+			key += " " + strconv.Itoa(*hits[i].Sentence.Start)
+		}
+		c.Edges = append(c.Edges, &model.SearchEdge{Cursor: encodeCursor(key), Node: &hits[i]})
+		c.Hits = append(c.Hits, &hits[i])
+	}
+	if wantsTotal(ctx) {
+		if c.TotalCount, err = r.Store.SearchCount(ctx, q); err != nil {
+			return nil, err
+		}
 	}
 	if len(c.Edges) > 0 {
 		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[len(c.Edges)-1].Cursor

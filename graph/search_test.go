@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sort"
 	"strings"
 	"testing"
 
@@ -21,27 +22,39 @@ type searchResp struct {
 					Typename string `json:"__typename"`
 					ID       string
 				}
-				Field   string
-				Snippet string
-				Score   float64
+				Field    string
+				Snippet  string
+				Score    float64
+				Sentence *struct {
+					Start, End int
+					Quote      string
+				}
 			}
 		}
 		PageInfo struct {
 			HasNextPage bool
 			EndCursor   *string
 		}
+		TotalCount int
 	}
 }
 
+// ids are the ids of the hits, a sentence of a source as the source's id
+// and where the sentence starts.
 func (r searchResp) ids() []string {
 	var out []string
 	for _, e := range r.Search.Edges {
-		out = append(out, e.Node.Node.ID)
+		id := e.Node.Node.ID
+		if e.Node.Sentence != nil {
+			id += fmt.Sprintf("@%d", e.Node.Sentence.Start)
+		}
+		out = append(out, id)
 	}
 	return out
 }
 
-const hitFields = `edges { cursor node { node { __typename ... on Node { id } } field snippet score } } pageInfo { hasNextPage endCursor }`
+const hitFields = `edges { cursor node { node { __typename ... on Node { id } } field snippet score sentence { start end quote } } }
+	pageInfo { hasNextPage endCursor } totalCount`
 
 func TestSearchRanking(t *testing.T) {
 	h := newHandler(t)
@@ -131,8 +144,19 @@ func TestSearchFeatures(t *testing.T) {
 	}
 	var one searchResp
 	query(t, h, `{ search(query: "Russia", first: 100) { `+hitFields+` } }`, &one)
-	if len(seen) != len(one.Search.Edges) || len(seen) < 15 {
-		t.Errorf("paged %d hits, one page has %d", len(seen), len(one.Search.Edges))
+	if len(seen) != len(one.Search.Edges) || len(seen) < 15 || one.Search.TotalCount != len(seen) {
+		t.Errorf("paged %d hits, one page has %d, totalCount %d", len(seen), len(one.Search.Edges), one.Search.TotalCount)
+	}
+	sentences := 0
+	for i, e := range one.Search.Edges {
+		if e.Node.Sentence != nil {
+			sentences++
+		} else if sentences > 0 {
+			t.Errorf("hit %d, %s, comes after a sentence of the text: the graph's nodes come first", i, e.Node.Node.ID)
+		}
+	}
+	if sentences < 5 {
+		t.Errorf("%d sentences of the article mention Russia, want the many that do", sentences)
 	}
 }
 
@@ -230,5 +254,89 @@ func TestSearchControlCharacters(t *testing.T) {
 		if !strings.HasPrefix(string(resp.Data), `{"search":{"edges":[`) {
 			t.Errorf("%q: %s", q, resp.Data)
 		}
+	}
+}
+
+// TestSearchFindsWhatAPersonTypes: a word finds its other forms, a
+// statement is found by who said it, and the article's own sentences are
+// hits, named plainly in a flat list with a total.
+func TestSearchFindsWhatAPersonTypes(t *testing.T) {
+	h := newHandler(t)
+	type hit struct {
+		Node struct {
+			Typename string `json:"__typename"`
+			ID       string
+		}
+		Field    string
+		Snippet  string
+		Score    float64
+		Sentence *struct {
+			Start, End int
+			Quote      string
+			Source     struct{ ID string }
+		}
+	}
+	type hits struct {
+		TotalCount int
+		Hits       []hit
+	}
+	var r struct{ Doubt, Peskov, Sentence, Accents hits }
+	fields := `totalCount hits { node { __typename ... on Node { id } } field snippet score sentence { start end quote source { id } } }`
+	// One search an operation: each costs a ranking of every match.
+	for _, q := range []struct {
+		query string
+		into  *hits
+	}{
+		{`search(query: "doubt")`, &r.Doubt},
+		{`search(query: "Peskov", kinds: [Statement])`, &r.Peskov},
+		{`search(query: "incremental gains")`, &r.Sentence},
+		{`search(query: "ISTITUTO affari")`, &r.Accents},
+	} {
+		var one struct{ Search hits }
+		query(t, h, `{ `+q.query+` { `+fields+` } }`, &one)
+		*q.into = one.Search
+	}
+	// "doubt" finds the analysts' doubt by its stem: their statement, the
+	// actor and issue the words are evidence of, and the article's sentence.
+	var got []string
+	for _, h := range r.Doubt.Hits {
+		got = append(got, h.Node.ID+" "+h.Field)
+		if !strings.Contains(h.Snippet, "<mark>doubtful</mark>") {
+			t.Errorf("doubt: snippet %q does not mark the word", h.Snippet)
+		}
+	}
+	want := []string{"st-analysts-doubtful words", "analysts evidence", "ceasefire evidence", "berlin-talks-article sentence"}
+	if diff := cmp.Diff(want, got); diff != "" || r.Doubt.TotalCount != len(want) {
+		t.Errorf("doubt (-want +got):\n%s\ntotalCount %d", diff, r.Doubt.TotalCount)
+	}
+	if s := r.Doubt.Hits[len(r.Doubt.Hits)-1].Sentence; s == nil || s.Quote != "But analysts remain doubtful that a ceasefire is imminent." ||
+		s.Source.ID != "berlin-talks-article" || s.End-s.Start != len([]rune(s.Quote)) {
+		t.Errorf("doubt: the sentence hit = %+v", s)
+	}
+	// Peskov's three statements: two quoted with his name, and the one
+	// whose evidence says only "He added", found by its speaker's name.
+	got = nil
+	for _, h := range r.Peskov.Hits {
+		got = append(got, h.Node.ID)
+		if want := map[bool]string{true: "speaker", false: "evidence"}[h.Node.ID == "st-peskov-achieve-our-goals"]; h.Field != want {
+			t.Errorf("Peskov: %s matched by %q, want %s", h.Node.ID, h.Field, want)
+		}
+	}
+	sort.Strings(got)
+	if diff := cmp.Diff([]string{"st-peskov-achieve-our-goals", "st-peskov-momentary-solutions", "st-peskov-no-truce"}, got); diff != "" || r.Peskov.TotalCount != 3 {
+		t.Errorf("Peskov's statements (-want +got):\n%s", diff)
+	}
+	// A sentence no node quotes those words of is found in the text.
+	var sentence []string
+	for _, h := range r.Sentence.Hits {
+		if h.Sentence != nil {
+			sentence = append(sentence, h.Sentence.Quote)
+		}
+	}
+	if len(sentence) != 1 || !strings.HasPrefix(sentence[0], "Russia currently controls nearly a fifth of Ukraine’s east and has been making incremental territorial gains") {
+		t.Errorf("incremental gains: sentences %q", sentence)
+	}
+	if len(r.Accents.Hits) == 0 || r.Accents.Hits[0].Node.ID != "istituto-affari-internazionali" {
+		t.Errorf("any case: %+v", r.Accents.Hits)
 	}
 }

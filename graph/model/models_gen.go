@@ -470,10 +470,14 @@ type RolePayload struct {
 
 // A page of search hits, best first.
 type SearchConnection struct {
-	// The hits of this page, each with its cursor.
+	// The hits of this page, best first: `hits { node score snippet }`.
+	Hits []*parley.SearchHit `json:"hits"`
+	// The hits of this page, each with its cursor (the Relay shape of `hits`).
 	Edges []*SearchEdge `json:"edges"`
-	// Where this page stands.
+	// Where this page stands: `endCursor` pages on, for `hits` as for `edges`.
 	PageInfo *PageInfo `json:"pageInfo"`
+	// How many hits match, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
 // One of a page of search hits.

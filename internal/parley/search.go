@@ -24,22 +24,37 @@ type SearchQuery struct {
 	After *SearchCursor
 }
 
-// SearchCursor is a hit's place in the ranking.
+// SearchCounter counts search hits.
+type SearchCounter interface {
+	// SearchCount returns how many hits q has across all pages.
+	SearchCount(ctx context.Context, q SearchQuery) (int, error)
+}
+
+// SearchCursor is a hit's place in the ranking: its rank, node and, for
+// a sentence of a source, where the sentence starts (-1 for other hits).
 type SearchCursor struct {
 	Rank   float64
 	NodeID string
+	Start  int
 }
 
-// SearchHit is the best-matching text of one node.
+// SearchHit is the best-matching text of one node, or a sentence of a
+// source's text.
 type SearchHit struct {
 	NodeID   string
 	NodeType NodeType
-	Field    string // name, alias, words, summary, obligation, title, text, evidence
+	// Field is name, alias, words, summary, obligation, title, text,
+	// evidence, sentence (of a source), or speaker (a statement found by
+	// who said it).
+	Field string
 	// Snippet is the text around the match, each matching word between
 	// SnippetStart and SnippetEnd.
 	Snippet string
 	// Rank is SQLite's bm25: lower is better.
 	Rank float64
+	// Sentence is where the sentence of a source's text stands, for a
+	// sentence hit; nil for others.
+	Sentence *Evidence
 }
 
 // Markers around matching words in a snippet; clients get their own.
@@ -50,7 +65,9 @@ const (
 
 // Searcher finds nodes by their words.
 type Searcher interface {
-	// Search returns a page of hits, best first, one per node, and
+	SearchCounter
+	// Search returns a page of hits, best first, one per node, then the
+	// sentences of sources that match, best first; and
 	// whether there are more. EInvalid for a query with no words or too
 	// long.
 	Search(ctx context.Context, q SearchQuery) ([]SearchHit, bool, error)

@@ -251,6 +251,11 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 			return fmt.Errorf("the migration leaves references that point nowhere")
 		}
 	}
+	if step := migrationSteps[m.name]; step != nil {
+		if err := step(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 		m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {
 		return err
@@ -326,4 +331,42 @@ func domainError(err error, what string) error {
 		return f
 	}
 	return err
+}
+
+// migrationSteps are the parts of migrations that SQL alone cannot do,
+// run after the migration's SQL in its transaction.
+var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
+	"0009_search_stemmed.sql": indexSources,
+}
+
+// indexSources adds the sentences of each source stored before the search
+// reached them (SQL alone cannot split a text into sentences).
+func indexSources(ctx context.Context, tx *sql.Tx) error {
+	rows, err := tx.QueryContext(ctx, "SELECT id, text FROM sources")
+	if err != nil {
+		return err
+	}
+	todo := map[string]string{}
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			rows.Close()
+			return err
+		}
+		todo[id] = text
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	exec := func(q string, args ...any) error {
+		_, err := tx.ExecContext(ctx, q, args...)
+		return err
+	}
+	for id, text := range todo {
+		if err := indexSentences(exec, id, text); err != nil {
+			return err
+		}
+	}
+	return nil
 }

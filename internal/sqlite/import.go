@@ -313,7 +313,7 @@ var errStopped = errors.New("import stopped")
 
 // searchBackfill is the statements of the migrations that fill the search
 // rows from what is stored (each after the line "-- What is stored
-// already."), one for each kind of text.
+// already."), one for each kind of text, in the order of the migrations.
 var searchBackfill = func() []string {
 	ms, err := loadMigrations()
 	if err != nil {
@@ -758,7 +758,49 @@ func (w *writer) dataset(ds *parley.Dataset) error {
 }
 
 func (w *writer) source(x *parley.Source) error {
-	return w.exec("INSERT INTO sources (id, title, text) VALUES (?, ?, ?)", x.ID, x.Title, x.Text)
+	return each(
+		func() error {
+			return w.exec("INSERT INTO sources (id, title, text) VALUES (?, ?, ?)", x.ID, x.Title, x.Text)
+		},
+		func() error { return w.index(x.ID, parley.TypeSource, "title", x.Title) },
+		// Even in bulk: the migrations' statements cannot split sentences.
+		func() error { return indexSentences(w.exec, x.ID, x.Text) },
+	)
+}
+
+// indexSentences adds each sentence of a source's text as a search row.
+func indexSentences(exec func(string, ...any) error, id, text string) error {
+	rs := []rune(text)
+	for _, s := range parley.Sentences(text) {
+		if err := exec("INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES (?, 'Source', 'sentence', ?, ?, ?)",
+			id, string(rs[s.Start:s.End]), s.Start, s.End); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// speakerContext is the search context of a statement's row: the names
+// and aliases of its speaker.
+const speakerContext = `coalesce((SELECT group_concat(an.name, ' ') FROM statements s
+	JOIN actor_names an ON an.actor_id = s.speaker_id WHERE s.id = search_docs.node_id), '')`
+
+// recontext sets the speaker's names as the context of the statements'
+// search rows chosen by where, keeping the index in step (it is external
+// content: the old row is taken out, the new one put in).
+func (w *writer) recontext(where string, arg string) error {
+	if w.bulk {
+		return nil
+	}
+	return each(
+		func() error {
+			return w.exec("INSERT INTO search (search, rowid, body, context) SELECT 'delete', id, body, context FROM search_docs WHERE "+where, arg)
+		},
+		func() error { return w.exec("UPDATE search_docs SET context = "+speakerContext+" WHERE "+where, arg) },
+		func() error {
+			return w.exec("INSERT INTO search (rowid, body, context) SELECT id, body, context FROM search_docs WHERE "+where, arg)
+		},
+	)
 }
 
 func (w *writer) actor(x *parley.Actor) error {
@@ -782,6 +824,10 @@ func (w *writer) actor(x *parley.Actor) error {
 			return nil
 		},
 		func() error { return w.evidence(x.ID, "", x.Evidence) },
+		// A renamed speaker's statements are found by the new names.
+		func() error {
+			return w.recontext("node_type = 'Statement' AND node_id IN (SELECT id FROM statements WHERE speaker_id = ?)", x.ID)
+		},
 	)
 }
 
@@ -978,6 +1024,7 @@ func (w *writer) statement(x *parley.Statement) error {
 		},
 		func() error { return w.edge(x.Speaker, x.Event, "SPOKE_AT", x.ID) },
 		func() error { return w.index(x.ID, parley.TypeStatement, "words", x.Words) },
+		func() error { return w.recontext("node_id = ?", x.ID) },
 	)
 	if err != nil {
 		return err

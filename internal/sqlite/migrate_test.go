@@ -12,8 +12,9 @@ import (
 	"github.com/parley-graph/parley/internal/parley"
 )
 
-// TestClaimsMigrationKeepsData brings a database that holds a graph from
-// migration 6 to 7, which rebuilds the nodes table with foreign keys off,
+// TestClaimsMigrationKeepsData brings a database that holds a graph
+// through migration 7 (every other migration applied first, as today's
+// writer needs them to import the graph), which rebuilds the nodes table with foreign keys off,
 // and checks that nothing went (no cascade from the dropped table), that
 // references still hold, and that foreign keys are on again for every
 // connection.
@@ -35,7 +36,7 @@ func TestClaimsMigrationKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version <= 6 {
+		if m.version != 7 {
 			if err := db.apply(ctx, m); err != nil {
 				t.Fatalf("%s: %v", m.name, err)
 			}

@@ -192,20 +192,23 @@ query AlignmentAndSources {
   },
   {
     query: `# Full-text search: one hit per node, best
-# first, the match marked.
-query SearchDonbas {
-  search(query: "Donbas", first: 8) {
-    edges {
+# first, the match marked; then the sentences
+# of the article that match. Words match by
+# their stem (doubt finds "doubtful"), and a
+# statement by its speaker's name too.
+query SearchDoubt {
+  search(query: "doubt") {
+    totalCount
+    hits {
+      field
+      snippet
+      score
       node {
-        field
-        snippet
-        score
-        node {
-          __typename
-          ... on Node { id }
-          ... on Evidenced { evidence { quote } }
-        }
+        __typename
+        ... on Node { id }
+        ... on Evidenced { evidence { quote } }
       }
+      sentence { start end quote }
     }
   }
 }
