@@ -48,7 +48,7 @@ func (r *Resolver) search(ctx context.Context, query string, kinds []string, fir
 		c.Hits = append(c.Hits, &hits[i])
 	}
 	if wantsTotal(ctx) {
-		if c.TotalCount, err = r.Store.SearchCount(ctx, q); err != nil {
+		if c.TotalCount, err = r.searchCount(ctx, q); err != nil {
 			return nil, err
 		}
 	}
@@ -68,4 +68,15 @@ func snippet(obj *parley.SearchHit, before *string, after *string) string {
 		a = *after
 	}
 	return strings.NewReplacer(parley.SnippetStart, b, parley.SnippetEnd, a).Replace(obj.Snippet)
+}
+
+// searchCount counts every hit of q: by the store's count if it has one,
+// else by reading the hits.
+func (r *Resolver) searchCount(ctx context.Context, q parley.SearchQuery) (int, error) {
+	if sc, ok := r.Store.(parley.SearchCounter); ok {
+		return sc.SearchCount(ctx, q)
+	}
+	q.After, q.First = nil, 100_000
+	hits, _, err := r.Store.Search(ctx, q)
+	return len(hits), err
 }

@@ -24,7 +24,7 @@ type SearchQuery struct {
 	After *SearchCursor
 }
 
-// SearchCounter counts search hits.
+// SearchCounter counts search hits; a Searcher may be one as well.
 type SearchCounter interface {
 	// SearchCount returns how many hits q has across all pages.
 	SearchCount(ctx context.Context, q SearchQuery) (int, error)
@@ -65,7 +65,6 @@ const (
 
 // Searcher finds nodes by their words.
 type Searcher interface {
-	SearchCounter
 	// Search returns a page of hits, best first, one per node, then the
 	// sentences of sources that match, best first; and
 	// whether there are more. EInvalid for a query with no words or too
