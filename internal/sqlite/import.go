@@ -768,12 +768,12 @@ func (w *writer) source(x *parley.Source) error {
 	)
 }
 
-// indexSentences adds each sentence of a source's text as a search row.
+// indexSentences adds each sentence of a source's text as a search row:
+// the sentences coverage counts.
 func indexSentences(exec func(string, ...any) error, id, text string) error {
-	rs := []rune(text)
 	for _, s := range parley.Sentences(text) {
 		if err := exec("INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES (?, 'Source', 'sentence', ?, ?, ?)",
-			id, string(rs[s.Start:s.End]), s.Start, s.End); err != nil {
+			id, s.Text, s.Start, s.End); err != nil {
 			return err
 		}
 	}
