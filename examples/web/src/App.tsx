@@ -27,7 +27,7 @@ export function App({ api, initialActor, pageSize }: AppProps) {
 
 function ActorPicker({ current, onPick }: { current: string | null; onPick: (id: string) => void }) {
   const [name, setName] = useState('');
-  const [{ data, error }] = useQuery({ query: ActorsQuery, variables: { name: name || null, first: 20 } });
+  const [{ data, error }] = useQuery({ query: ActorsQuery, variables: { name: name || null, first: 100 } });
   return (
     <label className="picker">
       Actor{' '}
