@@ -618,7 +618,7 @@ type ComplexityRoot struct {
 	Query struct {
 		Actors        func(childComplexity int, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string, last *int, before *string) int
 		Alignment     func(childComplexity int, a string, b string) int
-		Changes       func(childComplexity int, node *string, first *int, after *string) int
+		Changes       func(childComplexity int, node *string, since *int, first *int, after *string) int
 		Claims        func(childComplexity int, about *string, claimant *string, kind *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Commitments   func(childComplexity int, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Conflicts     func(childComplexity int, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) int
@@ -1114,7 +1114,7 @@ type QueryResolver interface {
 	Documents(ctx context.Context, typeArg *string, status *string, issue *string, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 	Conflicts(ctx context.Context, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	Search(ctx context.Context, query string, kinds []string, first *int, after *string) (*model.SearchConnection, error)
-	Changes(ctx context.Context, node *string, first *int, after *string) (*model.ChangeConnection, error)
+	Changes(ctx context.Context, node *string, since *int, first *int, after *string) (*model.ChangeConnection, error)
 	Tokens(ctx context.Context) ([]*parley.Token, error)
 	Viewer(ctx context.Context) (*parley.Principal, error)
 	Alignment(ctx context.Context, a string, b string) (*model.Alignment, error)
@@ -4028,7 +4028,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Changes(childComplexity, args["node"].(*string), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Changes(childComplexity, args["node"].(*string), args["since"].(*int), args["first"].(*int), args["after"].(*string)), true
 	case "Query.claims":
 		if e.ComplexityRoot.Query.Claims == nil {
 			break
@@ -10239,22 +10239,30 @@ func (ec *executionContext) field_Query_changes_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["node"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "since",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["since"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg2
+	args["after"] = arg3
 	return args, nil
 }
 
@@ -24352,7 +24360,7 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Changes(ctx, fc.Args["node"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Changes(ctx, fc.Args["node"].(*string), fc.Args["since"].(*int), fc.Args["first"].(*int), fc.Args["after"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {

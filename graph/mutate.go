@@ -494,6 +494,37 @@ func importError(err error, f *dataset.File) error {
 
 // changesConn pages the history, newest first; the cursor is a change's
 // sequence number.
+// changesSince answers changes(since:): the changes after a sequence
+// number, oldest first; after (an endCursor) moves on from there.
+func (r *Resolver) changesSince(ctx context.Context, node *string, since int64, first *int, after *string) (*model.ChangeConnection, error) {
+	if since < 0 {
+		return nil, parley.Errorf(parley.EInvalid, "since: a sequence number is 0 or more, not %d", since)
+	}
+	p, err := pageArgs{first: first, after: after}.check()
+	if err != nil {
+		return nil, err
+	}
+	if p.cursor != "" {
+		seq, err := strconv.ParseInt(p.cursor, 10, 64)
+		if err != nil {
+			return nil, parley.Errorf(parley.EInvalid, "after: not a cursor of changes")
+		}
+		since = max(since, seq)
+	}
+	list, more, err := r.Store.Changes(ctx, parley.ChangeQuery{NodeID: node, First: p.size, Since: &since})
+	if err != nil {
+		return nil, err
+	}
+	c := &model.ChangeConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: since > 0}}
+	for i := range list {
+		c.Edges = append(c.Edges, &model.ChangeEdge{Cursor: encodeCursor(strconv.FormatInt(list[i].Seq, 10)), Node: &list[i]})
+	}
+	if len(c.Edges) > 0 {
+		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[len(c.Edges)-1].Cursor
+	}
+	return c, nil
+}
+
 func (r *Resolver) changesConn(ctx context.Context, node *string, first *int, after *string) (*model.ChangeConnection, error) {
 	p, err := pageArgs{first: first, after: after}.check()
 	if err != nil {

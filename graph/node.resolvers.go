@@ -126,7 +126,10 @@ func (r *queryResolver) Search(ctx context.Context, query string, kinds []string
 }
 
 // Changes is the resolver for the changes field.
-func (r *queryResolver) Changes(ctx context.Context, node *string, first *int, after *string) (*model.ChangeConnection, error) {
+func (r *queryResolver) Changes(ctx context.Context, node *string, since *int, first *int, after *string) (*model.ChangeConnection, error) {
+	if since != nil {
+		return r.changesSince(ctx, node, int64(*since), first, after)
+	}
 	return r.changesConn(ctx, node, first, after)
 }
 

@@ -116,6 +116,9 @@ type ChangeQuery struct {
 	NodeID *string
 	First  int
 	Before *int64 // only changes older than this seq
+	// Since, when set, asks for the changes with a greater seq than it,
+	// oldest first (for clients that poll); Before is then ignored.
+	Since *int64
 }
 
 // Token is an API token as stored: never the token itself.

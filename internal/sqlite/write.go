@@ -362,7 +362,13 @@ func (db *DB) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Chang
 		where = append(where, "node_id = ?")
 		args = append(args, *q.NodeID)
 	}
-	if q.Before != nil {
+	order := "DESC"
+	switch {
+	case q.Since != nil:
+		where = append(where, "seq > ?")
+		args = append(args, *q.Since)
+		order = "ASC"
+	case q.Before != nil:
 		where = append(where, "seq < ?")
 		args = append(args, *q.Before)
 	}
@@ -371,7 +377,7 @@ func (db *DB) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Chang
 		cond = " WHERE " + strings.Join(where, " AND ")
 	}
 	rows, err := db.query(ctx, `SELECT seq, node_id, node_type, op, author, at, coalesce(before, ''), coalesce(after, ''), coalesce(version, 0)
-		FROM changes`+cond+" ORDER BY seq DESC LIMIT ?", append(args, q.First+1)...)
+		FROM changes`+cond+" ORDER BY seq "+order+" LIMIT ?", append(args, q.First+1)...)
 	if err != nil {
 		return nil, false, fmt.Errorf("changes: %w", err)
 	}
