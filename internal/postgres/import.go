@@ -362,10 +362,13 @@ const (
 	rowsPerInsert = 64
 )
 
+const onConflict = " ON CONFLICT DO NOTHING"
+
 // batcher gathers the rows of one INSERT … VALUES (?, …).
 type batcher struct {
 	head  string // INSERT … VALUES
 	tuple string // (?, …)
+	tail  string // after the rows: onConflict or ""
 	width int    // values per row
 	args  []any
 }
@@ -381,12 +384,18 @@ func (w *writer) batch(query string) *batcher {
 	}
 	head, tuple, ok := strings.Cut(query, "VALUES")
 	tuple = strings.TrimSpace(tuple)
+	// INSERT … ON CONFLICT DO NOTHING (SQLite's INSERT OR IGNORE) is
+	// gathered too, the clause after all the rows.
+	tuple, tail := strings.CutSuffix(tuple, onConflict)
 	if !ok || !strings.HasPrefix(head, "INSERT") || strings.Contains(tuple, ")") != strings.HasSuffix(tuple, ")") ||
 		strings.Count(tuple, "(") != 1 || !strings.HasPrefix(tuple, "(") {
 		w.batchers[query] = nil
 		return nil
 	}
 	b := &batcher{head: head + "VALUES ", tuple: tuple, width: strings.Count(tuple, "?")}
+	if tail {
+		b.tail = onConflict
+	}
 	w.batchers[query] = b
 	// Rows are written in the order the tables were first written to, so
 	// that a row is written after the row it refers to (a node's typed row
@@ -400,7 +409,7 @@ func (w *writer) flush() error {
 	for _, b := range w.order {
 		for rest := b.args; len(rest) > 0; {
 			n := min(len(rest)/b.width, rowsPerInsert)
-			query := b.head + strings.TrimSuffix(strings.Repeat(b.tuple+", ", n), ", ")
+			query := b.head + strings.TrimSuffix(strings.Repeat(b.tuple+", ", n), ", ") + b.tail
 			s, err := w.stmt(query)
 			if err != nil {
 				return err
