@@ -125,8 +125,8 @@ func (r *propositionResolver) Claims(ctx context.Context, obj *parley.Propositio
 }
 
 // Claims is the resolver for the claims field.
-func (r *queryResolver) Claims(ctx context.Context, about *string, claimant *string, kind *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	f := parley.Filter{About: about, Claimant: claimant, Kind: kind, ReportedVia: reportedVia, IncludeDeprecated: deprecated(includeDeprecated)}
+func (r *queryResolver) Claims(ctx context.Context, about *string, claimant *string, kind *string, reportedVia *string, basis *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	f := parley.Filter{About: about, Claimant: claimant, Kind: kind, ReportedVia: reportedVia, Basis: basis, IncludeDeprecated: deprecated(includeDeprecated)}
 	return conn(r.Resolver, ctx, claimConn, parley.TypeClaim, "", "", f, pg(first, after, last, before))
 }
 

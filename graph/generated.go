@@ -616,27 +616,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Actors        func(childComplexity int, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string, last *int, before *string) int
-		Alignment     func(childComplexity int, a string, b string) int
-		Changes       func(childComplexity int, node *string, since *int, first *int, after *string) int
-		Claims        func(childComplexity int, about *string, claimant *string, kind *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
-		Commitments   func(childComplexity int, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
-		Conflicts     func(childComplexity int, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) int
-		Documents     func(childComplexity int, typeArg *string, status *string, issue *string, first *int, after *string, last *int, before *string) int
-		Events        func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
-		Issues        func(childComplexity int, topLevel *bool, first *int, after *string, last *int, before *string) int
-		Neighbourhood func(childComplexity int, id string, hops *int, limit *int, kinds []string) int
-		Node          func(childComplexity int, id string) int
-		Nodes         func(childComplexity int, ids []string) int
-		Path          func(childComplexity int, from string, to string, maxHops *int, kinds []string) int
-		Positions     func(childComplexity int, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
-		Propositions  func(childComplexity int, issue *string, first *int, after *string, last *int, before *string) int
-		Roles         func(childComplexity int, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
-		Search        func(childComplexity int, query string, kinds []string, first *int, after *string) int
-		Sources       func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Statements    func(childComplexity int, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
-		Tokens        func(childComplexity int) int
-		Viewer        func(childComplexity int) int
+		Actors         func(childComplexity int, kind *parley.ActorKind, name *string, affiliation *string, first *int, after *string, last *int, before *string) int
+		Alignment      func(childComplexity int, a string, b string) int
+		Changes        func(childComplexity int, node *string, since *int, first *int, after *string) int
+		Claims         func(childComplexity int, about *string, claimant *string, kind *string, reportedVia *string, basis *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Commitments    func(childComplexity int, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Conflicts      func(childComplexity int, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) int
+		Documents      func(childComplexity int, typeArg *string, status *string, issue *string, first *int, after *string, last *int, before *string) int
+		Events         func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
+		Issues         func(childComplexity int, topLevel *bool, first *int, after *string, last *int, before *string) int
+		Neighbourhood  func(childComplexity int, id string, hops *int, limit *int, kinds []string) int
+		Node           func(childComplexity int, id string) int
+		Nodes          func(childComplexity int, ids []string) int
+		Participations func(childComplexity int, actor *string, event *string, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Path           func(childComplexity int, from string, to string, maxHops *int, kinds []string) int
+		Positions      func(childComplexity int, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Propositions   func(childComplexity int, issue *string, first *int, after *string, last *int, before *string) int
+		Relations      func(childComplexity int, kind *string, actor *string, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Roles          func(childComplexity int, holder *string, organization *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Search         func(childComplexity int, query string, kinds []string, first *int, after *string) int
+		Sources        func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Statements     func(childComplexity int, speaker *string, event *string, reportedVia *string, basis *string, attributedTo *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Tokens         func(childComplexity int) int
+		Viewer         func(childComplexity int) int
 	}
 
 	Relation struct {
@@ -1107,10 +1109,12 @@ type QueryResolver interface {
 	Events(ctx context.Context, kind *string, first *int, after *string, last *int, before *string) (*model.EventConnection, error)
 	Issues(ctx context.Context, topLevel *bool, first *int, after *string, last *int, before *string) (*model.IssueConnection, error)
 	Propositions(ctx context.Context, issue *string, first *int, after *string, last *int, before *string) (*model.PropositionConnection, error)
-	Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
-	Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
-	Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
+	Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, basis *string, attributedTo *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
+	Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error)
+	Relations(ctx context.Context, kind *string, actor *string, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
+	Participations(ctx context.Context, actor *string, event *string, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
 	Documents(ctx context.Context, typeArg *string, status *string, issue *string, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 	Conflicts(ctx context.Context, issue *string, proposition *string, actor *string, asOf *parley.Date, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	Search(ctx context.Context, query string, kinds []string, first *int, after *string) (*model.SearchConnection, error)
@@ -1120,7 +1124,7 @@ type QueryResolver interface {
 	Alignment(ctx context.Context, a string, b string) (*model.Alignment, error)
 	Path(ctx context.Context, from string, to string, maxHops *int, kinds []string) (*model.Path, error)
 	Neighbourhood(ctx context.Context, id string, hops *int, limit *int, kinds []string) (*model.Subgraph, error)
-	Claims(ctx context.Context, about *string, claimant *string, kind *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error)
+	Claims(ctx context.Context, about *string, claimant *string, kind *string, reportedVia *string, basis *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error)
 }
 type RelationResolver interface {
 	Subject(ctx context.Context, obj *parley.Relation) (model.Actor, error)
@@ -4039,7 +4043,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Claims(childComplexity, args["about"].(*string), args["claimant"].(*string), args["kind"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Claims(childComplexity, args["about"].(*string), args["claimant"].(*string), args["kind"].(*string), args["reportedVia"].(*string), args["basis"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.commitments":
 		if e.ComplexityRoot.Query.Commitments == nil {
 			break
@@ -4050,7 +4054,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Commitments(childComplexity, args["promisor"].(*string), args["beneficiary"].(*string), args["status"].(*string), args["bindingness"].(*string), args["document"].(*string), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Commitments(childComplexity, args["promisor"].(*string), args["beneficiary"].(*string), args["status"].(*string), args["bindingness"].(*string), args["document"].(*string), args["issue"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.conflicts":
 		if e.ComplexityRoot.Query.Conflicts == nil {
 			break
@@ -4129,6 +4133,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Nodes(childComplexity, args["ids"].([]string)), true
+	case "Query.participations":
+		if e.ComplexityRoot.Query.Participations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_participations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Participations(childComplexity, args["actor"].(*string), args["event"].(*string), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.path":
 		if e.ComplexityRoot.Query.Path == nil {
 			break
@@ -4150,7 +4165,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Positions(childComplexity, args["holder"].(*string), args["issue"].(*string), args["proposition"].(*string), args["stance"].(*parley.Stance), args["speechAct"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Positions(childComplexity, args["holder"].(*string), args["issue"].(*string), args["proposition"].(*string), args["stance"].(*parley.Stance), args["speechAct"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.propositions":
 		if e.ComplexityRoot.Query.Propositions == nil {
 			break
@@ -4162,6 +4177,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Propositions(childComplexity, args["issue"].(*string), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.relations":
+		if e.ComplexityRoot.Query.Relations == nil {
+			break
+		}
+
+		args, err := ec.field_Query_relations_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Relations(childComplexity, args["kind"].(*string), args["actor"].(*string), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.roles":
 		if e.ComplexityRoot.Query.Roles == nil {
 			break
@@ -4172,7 +4198,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Roles(childComplexity, args["holder"].(*string), args["organization"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Roles(childComplexity, args["holder"].(*string), args["organization"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.search":
 		if e.ComplexityRoot.Query.Search == nil {
 			break
@@ -4205,7 +4231,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Statements(childComplexity, args["speaker"].(*string), args["event"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Query.Statements(childComplexity, args["speaker"].(*string), args["event"].(*string), args["reportedVia"].(*string), args["basis"].(*string), args["attributedTo"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Query.tokens":
 		if e.ComplexityRoot.Query.Tokens == nil {
 			break
@@ -10301,46 +10327,54 @@ func (ec *executionContext) field_Query_claims_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["reportedVia"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg8
+	args["before"] = arg9
 	return args, nil
 }
 
@@ -10403,46 +10437,70 @@ func (ec *executionContext) field_Query_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg8
-	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg11
+	arg12, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg9
-	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg12
+	arg13, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg10
-	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg13
+	arg14, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg11
+	args["before"] = arg14
 	return args, nil
 }
 
@@ -10736,6 +10794,92 @@ func (ec *executionContext) field_Query_nodes_args(ctx context.Context, rawArgs 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "event",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["event"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDeprecated"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg9
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_path_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10825,46 +10969,70 @@ func (ec *executionContext) field_Query_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg7
-	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg10
+	arg11, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg8
-	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg11
+	arg12, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg9
-	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg12
+	arg13, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg10
+	args["before"] = arg13
 	return args, nil
 }
 
@@ -10914,6 +11082,92 @@ func (ec *executionContext) field_Query_propositions_args(ctx context.Context, r
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_relations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalORelationKind2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "actor",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["actor"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeDeprecated"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["last"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["before"] = arg9
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -10941,46 +11195,70 @@ func (ec *executionContext) field_Query_roles_args(ctx context.Context, rawArgs 
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -11087,46 +11365,62 @@ func (ec *executionContext) field_Query_statements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["reportedVia"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg9
 	return args, nil
 }
 
@@ -24052,7 +24346,7 @@ func (ec *executionContext) _Query_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Positions(ctx, fc.Args["holder"].(*string), fc.Args["issue"].(*string), fc.Args["proposition"].(*string), fc.Args["stance"].(*parley.Stance), fc.Args["speechAct"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Positions(ctx, fc.Args["holder"].(*string), fc.Args["issue"].(*string), fc.Args["proposition"].(*string), fc.Args["stance"].(*parley.Stance), fc.Args["speechAct"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -24096,7 +24390,7 @@ func (ec *executionContext) _Query_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Commitments(ctx, fc.Args["promisor"].(*string), fc.Args["beneficiary"].(*string), fc.Args["status"].(*string), fc.Args["bindingness"].(*string), fc.Args["document"].(*string), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Commitments(ctx, fc.Args["promisor"].(*string), fc.Args["beneficiary"].(*string), fc.Args["status"].(*string), fc.Args["bindingness"].(*string), fc.Args["document"].(*string), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -24140,7 +24434,7 @@ func (ec *executionContext) _Query_statements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Statements(ctx, fc.Args["speaker"].(*string), fc.Args["event"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Statements(ctx, fc.Args["speaker"].(*string), fc.Args["event"].(*string), fc.Args["reportedVia"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
@@ -24184,7 +24478,7 @@ func (ec *executionContext) _Query_roles(ctx context.Context, field graphql.Coll
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Roles(ctx, fc.Args["holder"].(*string), fc.Args["organization"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Roles(ctx, fc.Args["holder"].(*string), fc.Args["organization"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
@@ -24212,6 +24506,94 @@ func (ec *executionContext) fieldContext_Query_roles(ctx context.Context, field 
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_roles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_relations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_relations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Relations(ctx, fc.Args["kind"].(*string), fc.Args["actor"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RelationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_participations(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_participations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Participations(ctx, fc.Args["actor"].(*string), fc.Args["event"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ParticipationConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24600,7 +24982,7 @@ func (ec *executionContext) _Query_claims(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Claims(ctx, fc.Args["about"].(*string), fc.Args["claimant"].(*string), fc.Args["kind"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Query().Claims(ctx, fc.Args["about"].(*string), fc.Args["claimant"].(*string), fc.Args["kind"].(*string), fc.Args["reportedVia"].(*string), fc.Args["basis"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
@@ -38690,6 +39072,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_roles(ctx, field)
 				})
+		case "relations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_relations(ctx, field)
+				})
+		case "participations":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_participations(ctx, field)
+				})
 		case "documents":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -42869,6 +43263,24 @@ func (ec *executionContext) marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraph
 		return graphql.Null
 	}
 	return ec._Attribution(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAttributionBasis2ᚖstring(ctx context.Context, v any) (*string, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := model.UnmarshalString(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOAttributionBasis2ᚖstring(ctx context.Context, sel ast.SelectionSet, v *string) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := model.MarshalString(*v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOAttributionInput2map(ctx context.Context, v any) (map[string]any, error) {

@@ -77,8 +77,9 @@ func (r *queryResolver) Propositions(ctx context.Context, issue *string, first *
 }
 
 // Positions is the resolver for the positions field.
-func (r *queryResolver) Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	f := parley.Filter{Holder: holder, Issue: issue, Proposition: proposition, SpeechAct: speechAct, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+func (r *queryResolver) Positions(ctx context.Context, holder *string, issue *string, proposition *string, stance *parley.Stance, speechAct *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	f := parley.Filter{Holder: holder, Issue: issue, Proposition: proposition, SpeechAct: speechAct, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
+		Basis: basis, AttributedTo: attributedTo, ReportedVia: reportedVia}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
@@ -87,15 +88,16 @@ func (r *queryResolver) Positions(ctx context.Context, holder *string, issue *st
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *queryResolver) Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+func (r *queryResolver) Commitments(ctx context.Context, promisor *string, beneficiary *string, status *string, bindingness *string, document *string, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
 	f := parley.Filter{Promisor: promisor, Beneficiary: beneficiary, Status: status, Bindingness: bindingness, Document: document,
-		Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+		Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated), Basis: basis, AttributedTo: attributedTo, ReportedVia: reportedVia}
 	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "", "", f, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *queryResolver) Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	f := parley.Filter{Speaker: speaker, Event: event, ReportedVia: reportedVia, IncludeDeprecated: deprecated(includeDeprecated)}
+func (r *queryResolver) Statements(ctx context.Context, speaker *string, event *string, reportedVia *string, basis *string, attributedTo *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	f := parley.Filter{Speaker: speaker, Event: event, ReportedVia: reportedVia, IncludeDeprecated: deprecated(includeDeprecated),
+		Basis: basis, AttributedTo: attributedTo}
 	if event != nil {
 		// An event includes its parts.
 		f.Event = nil
@@ -105,9 +107,36 @@ func (r *queryResolver) Statements(ctx context.Context, speaker *string, event *
 }
 
 // Roles is the resolver for the roles field.
-func (r *queryResolver) Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	f := parley.Filter{Holder: holder, Organization: organization, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+func (r *queryResolver) Roles(ctx context.Context, holder *string, organization *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	f := parley.Filter{Holder: holder, Organization: organization, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
+		Basis: basis, AttributedTo: attributedTo, ReportedVia: reportedVia}
 	return conn(r.Resolver, ctx, roleConn, parley.TypeRole, "", "", f, pg(first, after, last, before))
+}
+
+// Relations is the resolver for the relations field.
+func (r *queryResolver) Relations(ctx context.Context, kind *string, actor *string, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	f := parley.Filter{Kind: kind, Basis: basis, AttributedTo: attributedTo, ReportedVia: reportedVia, IncludeDeprecated: deprecated(includeDeprecated)}
+	if actor != nil {
+		return conn(r.Resolver, ctx, relationConn, parley.TypeRelation, "actor", *actor, f, pg(first, after, last, before))
+	}
+	return conn(r.Resolver, ctx, relationConn, parley.TypeRelation, "", "", f, pg(first, after, last, before))
+}
+
+// Participations is the resolver for the participations field.
+func (r *queryResolver) Participations(ctx context.Context, actor *string, event *string, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	f := parley.Filter{Basis: basis, AttributedTo: attributedTo, ReportedVia: reportedVia, IncludeDeprecated: deprecated(includeDeprecated)}
+	switch {
+	case event != nil && actor != nil:
+		// The actor's, in that very event.
+		f.Event = event
+		return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "actor", *actor, f, pg(first, after, last, before))
+	case event != nil:
+		// An event includes its parts.
+		return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "event", *event, f, pg(first, after, last, before))
+	case actor != nil:
+		return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "actor", *actor, f, pg(first, after, last, before))
+	}
+	return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "", "", f, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.

@@ -60,6 +60,8 @@ type Filter struct {
 	Speaker      *string // statements
 	Event        *string // statements
 	ReportedVia  *string // statements and other assertions: the outlet in their attribution
+	Basis        *string // assertions: their attribution's basis (ANONYMOUS_OFFICIAL, ...)
+	AttributedTo *string // assertions: whose claim they are (their attribution's by)
 	Organization *string // roles
 	About        *string // claims: about this node
 	Claimant     *string // claims: whose claim it is (the attribution's by)

@@ -1,0 +1,59 @@
+package graph_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// TestProvenanceFilters: every top-level list of assertions filters by
+// its attribution's basis, by whose claim it is and by the outlet it came
+// through; relations and participations have top-level lists too.
+func TestProvenanceFilters(t *testing.T) {
+	h := newHandler(t)
+	type ids struct {
+		TotalCount int
+		Edges      []struct{ Node struct{ ID string } }
+	}
+	var r struct {
+		AnonClaims, AnonCommitments, ViaCNN, Family, AtBerlin, Umerov, Analysts, ByAnalystsOnRecord ids
+	}
+	page := `{ totalCount edges { node { id } } }`
+	query(t, h, `{
+		anonClaims: claims(basis: ANONYMOUS_OFFICIAL) `+page+`
+		anonCommitments: commitments(basis: ANONYMOUS_OFFICIAL) `+page+`
+		viaCNN: statements(reportedVia: "cnn") `+page+`
+		family: relations(kind: FAMILY) `+page+`
+		atBerlin: participations(event: "berlin-talks", actor: "rustem-umerov") `+page+`
+		umerov: participations(actor: "rustem-umerov") `+page+`
+		analysts: positions(attributedTo: "analysts") `+page+`
+		byAnalystsOnRecord: positions(attributedTo: "analysts", basis: ON_RECORD) `+page+`
+	}`, &r)
+	got := func(c ids) []string {
+		out := []string{}
+		for _, e := range c.Edges {
+			out = append(out, e.Node.ID)
+		}
+		if c.TotalCount != len(out) {
+			t.Errorf("totalCount %d for %d ids %v", c.TotalCount, len(out), out)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		what      string
+		got, want []string
+	}{
+		{"claims that rest on anonymous officials", got(r.AnonClaims), []string{"claim-us-officials-90-per-cent-solved", "claim-us-officials-territory-sticking-point"}},
+		{"commitments that rest on anonymous officials", got(r.AnonCommitments), []string{"com-us-article-5-like-guarantees", "com-us-no-troops-on-the-ground"}},
+		{"statements through CNN", got(r.ViaCNN), []string{"st-us-officials-90-per-cent"}},
+		{"family relations", got(r.Family), []string{"rel-kushner-son-in-law-of-trump"}},
+		{"Umerov at the Berlin talks", got(r.AtBerlin), []string{"part-umerov-berlin-talks"}},
+		{"Umerov's participations", got(r.Umerov), []string{"part-umerov-berlin-talks"}},
+		{"positions that are the analysts' claim", got(r.Analysts), []string{"pos-analysts-peace-not-close"}},
+		{"the analysts' claim on the record", got(r.ByAnalystsOnRecord), []string{}},
+	} {
+		if diff := cmp.Diff(c.want, c.got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.what, diff)
+		}
+	}
+}
