@@ -23,8 +23,12 @@ func (r *eventResolver) Parts(ctx context.Context, obj *parley.Event) ([]*parley
 }
 
 // Participations is the resolver for the participations field.
-func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
-	return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "event", obj.ID, parley.Filter{}, pg(first, after, last, before))
+func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, includeParts *bool, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	f := parley.Filter{}
+	if includeParts != nil && !*includeParts {
+		f.Event = &obj.ID
+	}
+	return conn(r.Resolver, ctx, participationConn, parley.TypeParticipation, "event", obj.ID, f, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.

@@ -292,7 +292,7 @@ type ComplexityRoot struct {
 		Kind           func(childComplexity int) int
 		Name           func(childComplexity int) int
 		PartOf         func(childComplexity int) int
-		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
+		Participations func(childComplexity int, includeParts *bool, first *int, after *string, last *int, before *string) int
 		Parts          func(childComplexity int) int
 		Place          func(childComplexity int) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -964,7 +964,7 @@ type EventResolver interface {
 	PartOf(ctx context.Context, obj *parley.Event) (*parley.Event, error)
 
 	Parts(ctx context.Context, obj *parley.Event) ([]*parley.Event, error)
-	Participations(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
+	Participations(ctx context.Context, obj *parley.Event, includeParts *bool, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
 	Statements(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
 	History(ctx context.Context, obj *parley.Event, first *int, after *string) (*model.ChangeConnection, error)
 	Claims(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error)
@@ -2167,7 +2167,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Event.Participations(childComplexity, args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Event.Participations(childComplexity, args["includeParts"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Event.parts":
 		if e.ComplexityRoot.Event.Parts == nil {
 			break
@@ -7367,38 +7367,46 @@ func (ec *executionContext) field_Event_history_args(ctx context.Context, rawArg
 func (ec *executionContext) field_Event_participations_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
-	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "includeParts",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["includeParts"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg0
-	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg3
+	args["before"] = arg4
 	return args, nil
 }
 
@@ -16408,7 +16416,7 @@ func (ec *executionContext) _Event_participations(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["includeParts"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {

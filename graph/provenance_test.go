@@ -57,3 +57,40 @@ func TestProvenanceFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestEventParticipationsFromParts: an event's participations include its
+// parts' (each saying which event it is in), unless includeParts is false.
+func TestEventParticipationsFromParts(t *testing.T) {
+	h := newHandler(t)
+	type parts struct {
+		TotalCount int
+		Edges      []struct {
+			Node struct {
+				ID    string
+				Event struct{ ID string }
+			}
+		}
+	}
+	var r struct {
+		Node struct {
+			All, Own parts
+		}
+	}
+	query(t, h, `{ node(id: "berlin-talks") { ... on Event {
+		all: participations { totalCount edges { node { id event { id } } } }
+		own: participations(includeParts: false) { totalCount edges { node { id event { id } } } } } } }`, &r)
+	fromParts := 0
+	for _, e := range r.Node.All.Edges {
+		if e.Node.Event.ID != "berlin-talks" {
+			fromParts++
+		}
+	}
+	for _, e := range r.Node.Own.Edges {
+		if e.Node.Event.ID != "berlin-talks" {
+			t.Errorf("includeParts: false lists %s, in %s", e.Node.ID, e.Node.Event.ID)
+		}
+	}
+	if fromParts == 0 || r.Node.Own.TotalCount != r.Node.All.TotalCount-fromParts || r.Node.Own.TotalCount != len(r.Node.Own.Edges) || r.Node.Own.TotalCount == 0 {
+		t.Errorf("all %d (%d from parts), own %d (%d listed)", r.Node.All.TotalCount, fromParts, r.Node.Own.TotalCount, len(r.Node.Own.Edges))
+	}
+}
