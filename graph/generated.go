@@ -90,9 +90,17 @@ type ComplexityRoot struct {
 		A           func(childComplexity int) int
 		Agree       func(childComplexity int) int
 		B           func(childComplexity int) int
+		Claims      func(childComplexity int) int
+		Commitments func(childComplexity int) int
 		Disagree    func(childComplexity int) int
+		Documents   func(childComplexity int) int
 		Items       func(childComplexity int) int
 		PartlyAgree func(childComplexity int) int
+	}
+
+	AlignmentCommitment struct {
+		Commitment func(childComplexity int) int
+		Tie        func(childComplexity int) int
 	}
 
 	AlignmentItem struct {
@@ -1293,12 +1301,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alignment.B(childComplexity), true
+	case "Alignment.claims":
+		if e.ComplexityRoot.Alignment.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alignment.Claims(childComplexity), true
+	case "Alignment.commitments":
+		if e.ComplexityRoot.Alignment.Commitments == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alignment.Commitments(childComplexity), true
 	case "Alignment.disagree":
 		if e.ComplexityRoot.Alignment.Disagree == nil {
 			break
 		}
 
 		return e.ComplexityRoot.Alignment.Disagree(childComplexity), true
+	case "Alignment.documents":
+		if e.ComplexityRoot.Alignment.Documents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Alignment.Documents(childComplexity), true
 	case "Alignment.items":
 		if e.ComplexityRoot.Alignment.Items == nil {
 			break
@@ -1311,6 +1337,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Alignment.PartlyAgree(childComplexity), true
+
+	case "AlignmentCommitment.commitment":
+		if e.ComplexityRoot.AlignmentCommitment.Commitment == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentCommitment.Commitment(childComplexity), true
+	case "AlignmentCommitment.tie":
+		if e.ComplexityRoot.AlignmentCommitment.Tie == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AlignmentCommitment.Tie(childComplexity), true
 
 	case "AlignmentItem.a":
 		if e.ComplexityRoot.AlignmentItem.A == nil {
@@ -5588,8 +5627,24 @@ func (ec *executionContext) childFields_Alignment(ctx context.Context, field gra
 		return ec.fieldContext_Alignment_partlyAgree(ctx, field)
 	case "items":
 		return ec.fieldContext_Alignment_items(ctx, field)
+	case "commitments":
+		return ec.fieldContext_Alignment_commitments(ctx, field)
+	case "documents":
+		return ec.fieldContext_Alignment_documents(ctx, field)
+	case "claims":
+		return ec.fieldContext_Alignment_claims(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Alignment", field.Name)
+}
+
+func (ec *executionContext) childFields_AlignmentCommitment(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "commitment":
+		return ec.fieldContext_AlignmentCommitment_commitment(ctx, field)
+	case "tie":
+		return ec.fieldContext_AlignmentCommitment_tie(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AlignmentCommitment", field.Name)
 }
 
 func (ec *executionContext) childFields_AlignmentItem(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -12728,6 +12783,157 @@ func (ec *executionContext) fieldContext_Alignment_items(_ context.Context, fiel
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Alignment_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alignment_commitments(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commitments, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
+			return ec.marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alignment_commitments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AlignmentCommitment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Alignment_documents(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alignment_documents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Documents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocumentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alignment_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Document(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Alignment_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claims, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Alignment_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Alignment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Claim(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlignmentCommitment_commitment(ctx context.Context, field graphql.CollectedField, obj *model.AlignmentCommitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentCommitment_commitment(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commitment, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *parley.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCommitment(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentCommitment_commitment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AlignmentCommitment",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commitment(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AlignmentCommitment_tie(ctx context.Context, field graphql.CollectedField, obj *model.AlignmentCommitment) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AlignmentCommitment_tie(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Tie, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.CommitmentTie) graphql.Marshaler {
+			return ec.marshalNCommitmentTie2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentTie(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AlignmentCommitment_tie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AlignmentCommitment", field, false, false, "CommitmentTie")
 }
 
 func (ec *executionContext) _AlignmentItem_proposition(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
@@ -35462,6 +35668,59 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "commitments":
+			out.Values[i] = ec._Alignment_commitments(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "documents":
+			out.Values[i] = ec._Alignment_documents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "claims":
+			out.Values[i] = ec._Alignment_claims(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var alignmentCommitmentImplementors = []string{"AlignmentCommitment"}
+
+func (ec *executionContext) _AlignmentCommitment(ctx context.Context, sel ast.SelectionSet, obj *model.AlignmentCommitment) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentCommitmentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AlignmentCommitment")
+		case "commitment":
+			out.Values[i] = ec._AlignmentCommitment_commitment(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tie":
+			out.Values[i] = ec._AlignmentCommitment_tie(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41435,6 +41694,30 @@ func (ec *executionContext) marshalNAlignment2ᚖgithubᚗcomᚋparleyᚑgraph�
 	return ec._Alignment(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAlignmentCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitment(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAlignmentCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitment(ctx context.Context, sel ast.SelectionSet, v *model.AlignmentCommitment) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AlignmentCommitment!")
+		return graphql.Null
+	}
+	return ec._AlignmentCommitment(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNAlignmentItem2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAlignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Alignment) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -41586,6 +41869,22 @@ func (ec *executionContext) marshalNChangeOp2githubᚗcomᚋparleyᚑgraphᚋpar
 	return res
 }
 
+func (ec *executionContext) marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNClaim2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaim(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNClaim2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaim(ctx context.Context, sel ast.SelectionSet, v *parley.Claim) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Claim!")
@@ -41714,6 +42013,16 @@ func (ec *executionContext) marshalNCommitmentStatus2string(ctx context.Context,
 	return res
 }
 
+func (ec *executionContext) unmarshalNCommitmentTie2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentTie(ctx context.Context, v any) (model.CommitmentTie, error) {
+	var res model.CommitmentTie
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNCommitmentTie2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentTie(ctx context.Context, sel ast.SelectionSet, v model.CommitmentTie) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNConflict2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐConflict(ctx context.Context, sel ast.SelectionSet, v *parley.Conflict) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Conflict!")
@@ -41770,6 +42079,22 @@ func (ec *executionContext) unmarshalNCreateTokenInput2map(ctx context.Context, 
 func (ec *executionContext) unmarshalNDeleteNodeInput2map(ctx context.Context, v any) (map[string]any, error) {
 	res, err := ec.unmarshalInputDeleteNodeInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDocument2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Document) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx context.Context, sel ast.SelectionSet, v *parley.Document) graphql.Marshaler {

@@ -213,6 +213,9 @@ func (r *queryResolver) Alignment(ctx context.Context, a string, b string) (*mod
 		}
 		out.Items = append(out.Items, &it)
 	}
+	if err := r.alignTies(ctx, a, b, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }
 

@@ -94,3 +94,51 @@ func TestEventParticipationsFromParts(t *testing.T) {
 		t.Errorf("all %d (%d from parts), own %d (%d listed)", r.Node.All.TotalCount, fromParts, r.Node.Own.TotalCount, len(r.Node.Own.Edges))
 	}
 }
+
+// TestAlignmentTies: alignment reports where two actors meet through
+// commitments, shared documents and claims, beside their positions.
+func TestAlignmentTies(t *testing.T) {
+	h := newHandler(t)
+	type ties struct {
+		Commitments []struct {
+			Tie        string
+			Commitment struct{ ID string }
+		}
+		Documents []struct{ ID string }
+		Claims    []struct{ ID string }
+	}
+	var r struct{ UsUkraine, UkraineUs, TrumpPutin, GilesRussia ties }
+	f := `{ commitments { tie commitment { id } } documents { id } claims { id } }`
+	query(t, h, `{
+		usUkraine: alignment(a: "united-states", b: "ukraine") `+f+`
+		ukraineUs: alignment(a: "ukraine", b: "united-states") `+f+`
+		trumpPutin: alignment(a: "donald-trump", b: "vladimir-putin") `+f+`
+		gilesRussia: alignment(a: "keir-giles", b: "russia") `+f+`
+	}`, &r)
+	flat := func(x ties) []string {
+		out := []string{}
+		for _, c := range x.Commitments {
+			out = append(out, c.Tie+" "+c.Commitment.ID)
+		}
+		for _, d := range x.Documents {
+			out = append(out, "document "+d.ID)
+		}
+		for _, c := range x.Claims {
+			out = append(out, "claim "+c.ID)
+		}
+		return out
+	}
+	for _, c := range []struct {
+		what      string
+		got, want []string
+	}{
+		{"the US and Ukraine", flat(r.UsUkraine), []string{"A_PROMISES_B com-us-article-5-like-guarantees", "document doc-security-guarantees"}},
+		{"Ukraine and the US, turned round", flat(r.UkraineUs), []string{"B_PROMISES_A com-us-article-5-like-guarantees", "document doc-security-guarantees"}},
+		{"Trump and Putin", flat(r.TrumpPutin), []string{"claim claim-trump-us-in-touch-with-putin"}},
+		{"Giles and Russia", flat(r.GilesRussia), []string{"claim claim-giles-ceasefire-incentive"}},
+	} {
+		if diff := cmp.Diff(c.want, c.got); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", c.what, diff)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"github.com/parley-graph/parley/graph/model"
@@ -84,4 +85,78 @@ func (r *Resolver) stanceGroups(ctx context.Context, via, parent string, asOf *p
 		}
 	}
 	return out, nil
+}
+
+// alignTies adds to an alignment where the two actors meet through
+// commitments, documents and claims, each list in id order.
+func (r *Resolver) alignTies(ctx context.Context, a, b string, out *model.Alignment) error {
+	out.Commitments, out.Documents, out.Claims = []*model.AlignmentCommitment{}, []*parley.Document{}, []*parley.Claim{}
+	has := func(list []string, id string) bool {
+		for _, x := range list {
+			if x == id {
+				return true
+			}
+		}
+		return false
+	}
+	seen := map[string]bool{}
+	var ties []*model.AlignmentCommitment
+	for _, side := range []string{a, b} {
+		cs, err := all[parley.Commitment](r, ctx, parley.TypeCommitment, "promisor", side, parley.Filter{})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if seen[c.ID] {
+				continue
+			}
+			var tie model.CommitmentTie
+			switch {
+			case has(c.Promisors, a) && has(c.Promisors, b):
+				tie = model.CommitmentTieCoPromisors
+			case has(c.Promisors, a) && has(c.Beneficiaries, b):
+				tie = model.CommitmentTieAPromisesB
+			case has(c.Promisors, b) && has(c.Beneficiaries, a):
+				tie = model.CommitmentTieBPromisesA
+			default:
+				continue
+			}
+			seen[c.ID] = true
+			ties = append(ties, &model.AlignmentCommitment{Commitment: c, Tie: tie})
+		}
+	}
+	sort.Slice(ties, func(i, j int) bool { return ties[i].Commitment.ID < ties[j].Commitment.ID })
+	out.Commitments = append(out.Commitments, ties...)
+
+	da, err := all[parley.Document](r, ctx, parley.TypeDocument, "actor", a, parley.Filter{})
+	if err != nil {
+		return err
+	}
+	db, err := all[parley.Document](r, ctx, parley.TypeDocument, "actor", b, parley.Filter{})
+	if err != nil {
+		return err
+	}
+	inB := map[string]bool{}
+	for _, d := range db {
+		inB[d.ID] = true
+	}
+	for _, d := range da {
+		if inB[d.ID] {
+			out.Documents = append(out.Documents, d)
+		}
+	}
+
+	for _, pair := range [][2]string{{a, b}, {b, a}} {
+		cs, err := all[parley.Claim](r, ctx, parley.TypeClaim, "claimant", pair[0], parley.Filter{})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if has(c.About, pair[1]) {
+				out.Claims = append(out.Claims, c)
+			}
+		}
+	}
+	sort.Slice(out.Claims, func(i, j int) bool { return out.Claims[i].ID < out.Claims[j].ID })
+	return nil
 }

@@ -3,6 +3,11 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+
 	"github.com/parley-graph/parley/internal/parley"
 )
 
@@ -56,6 +61,20 @@ type Alignment struct {
 	PartlyAgree int `json:"partlyAgree"`
 	// Each proposition both hold a position on, ordered by proposition id.
 	Items []*parley.Alignment `json:"items"`
+	// Where they meet or part through commitments: one promises the other, or both promise together. Ordered by commitment id.
+	Commitments []*AlignmentCommitment `json:"commitments"`
+	// Documents both are parties to, drafters or backers of, ordered by id.
+	Documents []*parley.Document `json:"documents"`
+	// Claims one of them makes about the other, ordered by id.
+	Claims []*parley.Claim `json:"claims"`
+}
+
+// A commitment that ties two actors.
+type AlignmentCommitment struct {
+	// The commitment.
+	Commitment *parley.Commitment `json:"commitment"`
+	// How it ties them.
+	Tie CommitmentTie `json:"tie"`
 }
 
 // A page of changes, newest first.
@@ -558,4 +577,65 @@ type SupersedePositionPayload struct {
 	Superseded *parley.Position `json:"superseded"`
 	// The changes recorded in the history.
 	Changes []*parley.Change `json:"changes"`
+}
+
+// How two actors are tied by a commitment.
+type CommitmentTie string
+
+const (
+	// The first actor promises the second.
+	CommitmentTieAPromisesB CommitmentTie = "A_PROMISES_B"
+	// The second actor promises the first.
+	CommitmentTieBPromisesA CommitmentTie = "B_PROMISES_A"
+	// Both promise it together.
+	CommitmentTieCoPromisors CommitmentTie = "CO_PROMISORS"
+)
+
+var AllCommitmentTie = []CommitmentTie{
+	CommitmentTieAPromisesB,
+	CommitmentTieBPromisesA,
+	CommitmentTieCoPromisors,
+}
+
+func (e CommitmentTie) IsValid() bool {
+	switch e {
+	case CommitmentTieAPromisesB, CommitmentTieBPromisesA, CommitmentTieCoPromisors:
+		return true
+	}
+	return false
+}
+
+func (e CommitmentTie) String() string {
+	return string(e)
+}
+
+func (e *CommitmentTie) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = CommitmentTie(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid CommitmentTie", str)
+	}
+	return nil
+}
+
+func (e CommitmentTie) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *CommitmentTie) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e CommitmentTie) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
