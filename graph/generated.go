@@ -223,8 +223,9 @@ type ComplexityRoot struct {
 	}
 
 	ConflictConnection struct {
-		Edges    func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
 	}
 
 	ConflictEdge struct {
@@ -1869,6 +1870,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.ConflictConnection.PageInfo(childComplexity), true
+	case "ConflictConnection.totalCount":
+		if e.ComplexityRoot.ConflictConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ConflictConnection.TotalCount(childComplexity), true
 
 	case "ConflictEdge.cursor":
 		if e.ComplexityRoot.ConflictEdge.Cursor == nil {
@@ -5891,6 +5898,8 @@ func (ec *executionContext) childFields_ConflictConnection(ctx context.Context, 
 		return ec.fieldContext_ConflictConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_ConflictConnection_pageInfo(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_ConflictConnection_totalCount(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ConflictConnection", field.Name)
 }
@@ -15201,6 +15210,29 @@ func (ec *executionContext) fieldContext_ConflictConnection_pageInfo(_ context.C
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _ConflictConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ConflictConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ConflictConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ConflictConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConflictEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConflictEdge) (ret graphql.Marshaler) {
@@ -36555,6 +36587,11 @@ func (ec *executionContext) _ConflictConnection(ctx context.Context, sel ast.Sel
 			}
 		case "pageInfo":
 			out.Values[i] = ec._ConflictConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "totalCount":
+			out.Values[i] = ec._ConflictConnection_totalCount(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

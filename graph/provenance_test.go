@@ -142,3 +142,19 @@ func TestAlignmentTies(t *testing.T) {
 		}
 	}
 }
+
+// TestConflictsTotalCount: conflicts count across all pages, as every
+// other connection does.
+func TestConflictsTotalCount(t *testing.T) {
+	h := newHandler(t)
+	var r struct {
+		All, Page struct {
+			TotalCount int
+			Edges      []struct{ Cursor string }
+		}
+	}
+	query(t, h, `{ all: conflicts(first: 100) { totalCount edges { cursor } } page: conflicts(first: 1) { totalCount edges { cursor } } }`, &r)
+	if r.All.TotalCount == 0 || r.All.TotalCount != len(r.All.Edges) || r.Page.TotalCount != r.All.TotalCount || len(r.Page.Edges) != 1 {
+		t.Errorf("conflicts: %d listed of %d; a page of one says %d", len(r.All.Edges), r.All.TotalCount, r.Page.TotalCount)
+	}
+}

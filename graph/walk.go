@@ -44,7 +44,31 @@ func (r *Resolver) conflicts(ctx context.Context, q parley.ConflictQuery, pa pag
 	if len(c.Edges) > 0 {
 		c.PageInfo.StartCursor, c.PageInfo.EndCursor = &c.Edges[0].Cursor, &c.Edges[len(c.Edges)-1].Cursor
 	}
+	if wantsTotal(ctx) {
+		if c.TotalCount, err = r.countConflicts(ctx, q); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
+}
+
+// countConflicts counts every conflict of q, a page of a thousand at a
+// time.
+func (r *Resolver) countConflicts(ctx context.Context, q parley.ConflictQuery) (int, error) {
+	q.First, q.Backward, q.After, q.Before = 1000, false, nil, nil
+	n := 0
+	for {
+		list, more, err := r.Store.Conflicts(ctx, q)
+		if err != nil {
+			return 0, err
+		}
+		n += len(list)
+		if !more || len(list) == 0 {
+			return n, nil
+		}
+		last := list[len(list)-1]
+		q.After = &[2]string{last.A.ID, last.B.ID}
+	}
 }
 
 // wrapNodes loads nodes by id, in order, as GraphQL values.

@@ -151,6 +151,8 @@ type ConflictConnection struct {
 	Edges []*ConflictEdge `json:"edges"`
 	// Where this page stands.
 	PageInfo *PageInfo `json:"pageInfo"`
+	// How many conflicts match, across all pages.
+	TotalCount int `json:"totalCount"`
 }
 
 // One of a page of conflicts.
