@@ -15,6 +15,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -30,16 +31,34 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	if logger == nil {
 		logger = slog.Default()
 	}
-	o := options{batchWait: DefaultBatchWait, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
+	o := options{maxSubscriptions: DefaultMaxSubscriptions, batchWait: DefaultBatchWait, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
 	for _, opt := range opts {
 		opt(&o)
 	}
-	es := NewExecutableSchema(Config{Resolvers: &Resolver{Store: store}})
+	res := &Resolver{Store: store}
+	if v, ok := store.(parley.Versioner); ok {
+		sig := o.signal
+		if sig == nil {
+			sig = NewPollSignal(v, DefaultPollInterval)
+		}
+		res.live = &live{signal: sig, metrics: o.metrics, open: make(chan struct{}, o.maxSubscriptions)}
+	}
+	es := NewExecutableSchema(Config{Resolvers: res})
 	schema := newSchemaInfo(es.Schema())
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	// SSE before POST: POST would take a request for an event stream too.
+	srv.AddTransport(transport.SSE{})
 	srv.AddTransport(transport.POST{})
+	srv.AddTransport(transport.Websocket{
+		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(o.origins)}},
+		KeepAlivePingInterval: 15 * time.Second,
+		InitTimeout:           10 * time.Second,
+		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
+			return authenticateInit(ctx, store, o.requireToken, p)
+		},
+	})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -52,6 +71,11 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		c := cache
 		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Query {
 			c = nil
+		}
+		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
+			// A subscription answers one change at a time, for as long
+			// as it lives: no budget cancelling it after its first.
+			return next(withLoaders(ctx, store, nil, schema, o.batchWait))
 		}
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
 		return b.wrap(next(withLoaders(ctx, store, c, schema, o.batchWait)))
@@ -81,7 +105,32 @@ type options struct {
 	batchWait           time.Duration
 	maxFields, maxBytes int64
 	metrics             *metrics.Metrics
+	requireToken        bool
+	origins             []string
+	maxSubscriptions    int
+	signal              Signal
 }
+
+// DefaultPollInterval is how often the store's version is polled for
+// subscriptions; DefaultMaxSubscriptions how many may be open at once.
+const (
+	DefaultPollInterval     = 200 * time.Millisecond
+	DefaultMaxSubscriptions = 1000
+)
+
+// WithLive sets who may subscribe over WebSocket: a token in the
+// connection_init payload is needed when requireToken is set, and pages of
+// other origins than the server's need to be among origins (the CORS
+// allow-list).
+func WithLive(requireToken bool, origins []string) Option {
+	return func(o *options) { o.requireToken, o.origins = requireToken, origins }
+}
+
+// WithSignal replaces the poller that wakes subscriptions.
+func WithSignal(s Signal) Option { return func(o *options) { o.signal = s } }
+
+// WithMaxSubscriptions sets how many subscriptions may be open at once.
+func WithMaxSubscriptions(n int) Option { return func(o *options) { o.maxSubscriptions = n } }
 
 // WithResultLimits sets how many fields and bytes of text one answer may
 // hold (DefaultMaxResultFields, DefaultMaxResultBytes).

@@ -27,7 +27,7 @@ import (
 // Successful and executed responses pass through untouched.
 func Conform(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions {
+		if r.Method == http.MethodOptions || Streaming(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -211,7 +211,9 @@ func (r *recorder) WriteHeader(code int) { r.status = code }
 // token too). CORS preflights pass.
 func Authenticate(tokens parley.Tokens, requireToken bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodOptions {
+		if r.Method == http.MethodOptions || websocketUpgrade(r) {
+			// A websocket's token comes in its connection_init payload
+			// (browsers cannot set headers on one): checked there.
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -265,4 +267,15 @@ func writeAuthError(w http.ResponseWriter, msg string) {
 	w.Header().Set("WWW-Authenticate", `Bearer realm="parley"`)
 	w.WriteHeader(http.StatusUnauthorized)
 	w.Write(b)
+}
+
+// Streaming reports whether r asks for a subscription's stream: a
+// websocket upgrade, or Server-Sent Events. These outlive the request time
+// limit and the server's read and write timeouts.
+func Streaming(r *http.Request) bool {
+	return websocketUpgrade(r) || (r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream"))
+}
+
+func websocketUpgrade(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }

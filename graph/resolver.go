@@ -9,4 +9,5 @@ import "github.com/parley-graph/parley/internal/parley"
 // Resolver is the root resolver. It holds what every request needs.
 type Resolver struct {
 	Store parley.Store
+	live  *live
 }

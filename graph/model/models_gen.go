@@ -571,6 +571,12 @@ type Subgraph struct {
 	Truncated bool `json:"truncated"`
 }
 
+// Live updates, over WebSocket (the graphql-transport-ws protocol, at /query)
+// or Server-Sent Events (POST /query with Accept: text/event-stream). Every
+// writer is seen: this server, another on the same database, parley import.
+type Subscription struct {
+}
+
 // The outcome of supersedePosition.
 type SupersedePositionPayload struct {
 	// The new position.

@@ -497,7 +497,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	handler := web.NewHandler(web.Config{
-		GraphQL:      graph.Authenticate(observed, *requireToken, graph.Conform(graph.NewHandler(observed, logger, graph.WithMetrics(m)))),
+		GraphQL:      graph.Authenticate(observed, *requireToken, graph.Conform(graph.NewHandler(observed, logger, graph.WithMetrics(m), graph.WithLive(*requireToken, origins)))),
 		Metrics:      metricsHandler,
 		Ready:        store.Ping,
 		Logger:       logger,

@@ -135,3 +135,17 @@ func (m *Metrics) Pool(db *sql.DB) {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_db_pool_wait_total", Help: "Times a statement waited for a free connection."}, func() float64 { return float64(db.Stats().WaitCount) }),
 	)
 }
+
+// SubscriptionOpened and SubscriptionClosed count the subscriptions open.
+func (m *Metrics) SubscriptionOpened() {
+	if m != nil {
+		m.Subscriptions.Inc()
+	}
+}
+
+// SubscriptionClosed: see SubscriptionOpened.
+func (m *Metrics) SubscriptionClosed() {
+	if m != nil {
+		m.Subscriptions.Dec()
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rs/cors"
@@ -140,6 +141,15 @@ func limit(maxBytes int64, timeout time.Duration, next http.Handler) http.Handle
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
+		if streaming(r) {
+			// A subscription lives as long as its client: no request time
+			// limit, and no read or write deadline of the server's.
+			rc := http.NewResponseController(w)
+			rc.SetReadDeadline(time.Time{})
+			rc.SetWriteDeadline(time.Time{})
+			next.ServeHTTP(w, r)
+			return
+		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
@@ -157,6 +167,17 @@ type statusWriter struct {
 	http.ResponseWriter
 	status int
 	bytes  int
+}
+
+// Unwrap lets http.ResponseController and the websocket upgrade reach the
+// connection.
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// Flush passes Server-Sent Events on at once.
+func (w *statusWriter) Flush() {
+	if f, ok := w.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -183,4 +204,11 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 			"method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
 	})
+}
+
+// streaming reports whether r asks for a subscription's stream (a
+// websocket upgrade, or Server-Sent Events).
+func streaming(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket") ||
+		(r.Method == http.MethodPost && strings.Contains(r.Header.Get("Accept"), "text/event-stream"))
 }

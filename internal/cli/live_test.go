@@ -1,0 +1,177 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/coder/websocket"
+	"github.com/coder/websocket/wsjson"
+)
+
+// wsSubscribe opens a graphql-transport-ws connection to base's /query,
+// sends connection_init with payload and subscribes to query.
+func wsSubscribe(t *testing.T, ctx context.Context, base string, payload map[string]any, query string) *websocket.Conn {
+	t.Helper()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(base, "http")+"/query", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.CloseNow() })
+	if err := wsjson.Write(ctx, c, map[string]any{"type": "connection_init", "payload": payload}); err != nil {
+		t.Fatal(err)
+	}
+	var ack map[string]any
+	if err := wsjson.Read(ctx, c, &ack); err != nil || ack["type"] != "connection_ack" {
+		t.Fatalf("connection_ack: %v %v", ack, err)
+	}
+	if err := wsjson.Write(ctx, c, map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query}}); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+type wsChange struct {
+	Type    string
+	Payload struct {
+		Data struct {
+			Changes struct {
+				Seq        int
+				Op, NodeID string
+				NodeType   string
+			}
+		}
+		Errors []gqlErr
+	}
+}
+
+type gqlErr struct {
+	Message    string
+	Extensions map[string]any
+}
+
+// nextChange reads the next "next" message, skipping pings.
+func nextChange(t *testing.T, ctx context.Context, c *websocket.Conn) wsChange {
+	t.Helper()
+	for {
+		var m wsChange
+		if err := wsjson.Read(ctx, c, &m); err != nil {
+			t.Fatalf("reading the subscription: %v", err)
+		}
+		switch m.Type {
+		case "ping", "pong", "ka":
+			continue
+		case "next":
+			return m
+		default:
+			t.Fatalf("unexpected message %+v", m)
+		}
+	}
+}
+
+// TestSubscriptionAcrossServers subscribes over a real websocket to one
+// server and sees a change made through the HTTP API of another server on
+// the same database file, then one made by parley import; the same over
+// Server-Sent Events.
+func TestSubscriptionAcrossServers(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "live.db")
+	a := startServer(t, "--db", db)
+	b := startServer(t, "--db", db)
+	_, tok, _ := run(t, nil, "token", "create", "--db", db, "--name", "ed", "--role", "editor")
+	tok = strings.TrimSpace(tok)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	c := wsSubscribe(t, ctx, a.base, map[string]any{"Authorization": "Bearer " + tok}, `subscription { changes(kinds: ["Actor"]) { seq op nodeId nodeType } }`)
+	// The subscription starts from now: give the server a moment to read
+	// where "now" is before writing.
+	time.Sleep(300 * time.Millisecond)
+	if code, body := b.post(tok, `{"query":"mutation { updateActor(input: {id: \"ukraine\", description: \"live\"}) { actor { id } } }"}`); code != 200 || strings.Contains(body, "errors") {
+		t.Fatalf("update through b: %d %s", code, body)
+	}
+	m := nextChange(t, ctx, c)
+	if got := m.Payload.Data.Changes; got.Op != "UPDATE" || got.NodeID != "ukraine" || got.NodeType != "Actor" {
+		t.Fatalf("first change: %+v", m)
+	}
+	first := m.Payload.Data.Changes.Seq
+
+	yaml := filepath.Join(t.TempDir(), "more.yaml")
+	if err := os.WriteFile(yaml, []byte("actors:\n  - id: live-org\n    kind: ORGANIZATION\n    name: Live Org\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, nil, "import", "--db", db, yaml); code != 0 {
+		t.Fatal(errOut)
+	}
+	m = nextChange(t, ctx, c)
+	if got := m.Payload.Data.Changes; got.Op != "IMPORT" || got.NodeID != "live-org" || got.Seq <= first {
+		t.Fatalf("imported change: %+v", m)
+	}
+
+	// Server-Sent Events, from a sequence number: the two changes above.
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, b.base+"/query", strings.NewReader(`{"query":"subscription($s: Int) { changes(since: $s) { seq nodeId } }","variables":{"s":`+strconv.Itoa(first-1)+`}}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("SSE: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	sc := bufio.NewScanner(resp.Body)
+	var ids []string
+	for len(ids) < 2 && sc.Scan() {
+		data, ok := strings.CutPrefix(sc.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		var ev struct {
+			Data struct{ Changes struct{ NodeID string } }
+		}
+		if json.Unmarshal([]byte(data), &ev) == nil && ev.Data.Changes.NodeID != "" {
+			ids = append(ids, ev.Data.Changes.NodeID)
+		}
+	}
+	if strings.Join(ids, ",") != "ukraine,live-org" {
+		t.Errorf("SSE since %d: %v (%v)", first-1, ids, sc.Err())
+	}
+}
+
+// TestSubscriptionAuth refuses a websocket whose connection_init carries
+// an unknown token, and one from a page of an origin not allowed.
+func TestSubscriptionAuth(t *testing.T) {
+	s := startServer(t, "--db", filepath.Join(t.TempDir(), "a.db"), "--require-token", "--cors-origin", "http://app.example")
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(s.base, "http") + "/query"
+	c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	wsjson.Write(ctx, c, map[string]any{"type": "connection_init", "payload": map[string]any{"Authorization": "Bearer pk_nope"}})
+	var m map[string]any
+	err = wsjson.Read(ctx, c, &m)
+	if err == nil || m["type"] == "connection_ack" {
+		t.Errorf("unknown token: %v %v", m, err)
+	}
+	h := http.Header{"Origin": {"http://evil.example"}}
+	if _, resp, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: h, Subprotocols: []string{"graphql-transport-ws"}}); err == nil || resp == nil || resp.StatusCode != http.StatusForbidden {
+		t.Errorf("origin not allowed: %v %v", resp, err)
+	}
+	h = http.Header{"Origin": {"http://app.example"}}
+	ok, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{HTTPHeader: h, Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Errorf("origin allowed: %v", err)
+	} else {
+		ok.CloseNow()
+	}
+}
