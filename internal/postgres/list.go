@@ -400,7 +400,7 @@ func filters(t parley.NodeType, spec listSpec, f parley.Filter) (where []string,
 	eq("bindingness", f.Bindingness, "x.bindingness", parley.TypeCommitment)
 	eq("document", f.Document, "x.document_id", parley.TypeCommitment)
 	eq("speaker", f.Speaker, "x.speaker_id", parley.TypeStatement)
-	eq("event", f.Event, "x.event_id", parley.TypeStatement)
+	eq("event", f.Event, "x.event_id", parley.TypeStatement, parley.TypeParticipation)
 	eq("claimant", f.Claimant, "x.claimant_id", parley.TypeClaim)
 	if err != nil {
 		return
@@ -478,6 +478,19 @@ func filters(t parley.NodeType, spec listSpec, f parley.Filter) (where []string,
 		}
 		where = append(where, "a.reported_via = ?")
 		args = append(args, *f.ReportedVia)
+	}
+	for _, pv := range []struct {
+		name, column string
+		val          *string
+	}{{"basis", "a.attribution_basis", f.Basis}, {"attributedTo", "a.attributed_to", f.AttributedTo}} {
+		if pv.val == nil {
+			continue
+		}
+		if !spec.assertion {
+			return nil, nil, nil, nil, bad(pv.name)
+		}
+		where = append(where, pv.column+" = ?")
+		args = append(args, *pv.val)
 	}
 	if spec.assertion {
 		if !f.IncludeDeprecated {
