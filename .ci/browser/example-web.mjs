@@ -2,8 +2,10 @@
 // in headless Chromium against the real server: serves dist on a port of its
 // own (the server allows that origin with --cors-origin), opens an actor's
 // positions, checks every position and its evidence against the API's own
-// answer, pages through them with "More", and saves a screenshot.
-//   node example-web.mjs http://127.0.0.1:API_PORT WEB_PORT ARTIFACTS_DIR
+// answer, pages through them with "More", then writes one position through
+// the API with PARLEY_TOKEN (an editor's) and checks that the page shows it
+// within a second, through its subscription; saves a screenshot.
+//   PARLEY_TOKEN=pk_... node example-web.mjs http://127.0.0.1:API_PORT WEB_PORT ARTIFACTS_DIR
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
 import { mkdirSync, readFileSync, existsSync } from 'node:fs';
@@ -104,6 +106,41 @@ try {
     });
   }
   ok(`every position shows its proposition and its ${spans} evidence spans with their sources`);
+
+  // Live: a write through the API with a token (as another client would
+  // make it) shows on the page, without a reload, within a second.
+  await page.waitForFunction(() => document.querySelector('[data-testid=live]')?.textContent === 'live', null, { timeout: 10000 })
+    .then(() => ok('the page is subscribed (its websocket is connected)'))
+    .catch(async () => fail(`the page's subscription did not connect: "${await page.getByTestId('live').innerText()}"`));
+  const token = process.env.PARLEY_TOKEN;
+  if (!token) fail('PARLEY_TOKEN is not set: no write to watch for');
+  else {
+    const target = wantIds[pageSize + 1]; // on the second page
+    const summary = `Edited by the browser test at ${new Date().toISOString()}.`;
+    const card = page.locator(`.position[data-id="${target}"]`);
+    const before = await card.getAttribute('data-version');
+    const sent = Date.now();
+    const res = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      body: JSON.stringify({
+        query: 'mutation($input: PositionPatch!) { updatePosition(input: $input) { position { id version summary } } }',
+        variables: { input: { id: target, summary } },
+      }),
+    }).then((r) => r.json());
+    const written = Date.now();
+    if (res.errors || res.data?.updatePosition?.position?.summary !== summary) fail('the write failed: ' + JSON.stringify(res));
+    else {
+      const version = String(res.data.updatePosition.position.version);
+      const shown = await page.waitForFunction(([id, s, v]) => {
+        const el = document.querySelector(`.position[data-id="${id}"]`);
+        return el && el.dataset.version === v && el.querySelector('.summary')?.textContent === s;
+      }, [target, summary, version], { timeout: 1000, polling: 20 }).then(() => Date.now()).catch(() => null);
+      if (shown === null) fail(`${target}: the page did not show the write (version ${before} → ${version}) within a second of its answer`);
+      else ok(`${target}: the page shows the write (version ${before} → ${version}) ${shown - written} ms after its answer (${shown - sent} ms after it was sent), without a reload`);
+    }
+    if ((await shown()).length !== wantIds.length) fail('the pages lost positions when they were read again');
+  }
   await page.screenshot({ path: `${artifacts}/example-web.png`, fullPage: true });
   if (outside.length) fail('requests left the app and the API: ' + outside.join(', '));
 } finally {

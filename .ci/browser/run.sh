@@ -38,7 +38,8 @@ if [ -f examples/web/dist/index.html ]; then
     sleep 0.2
   done
   [ -n "$ready" ] || { echo "the server did not start:" >&2; cat "$work/example.log" >&2; exit 1; }
-  node .ci/browser/example-web.mjs "http://127.0.0.1:$port" "$webport" "$artifacts"
+  token=$(./parley token create --db "$work/example.db" --name ci-example --role editor 2>/dev/null)
+  PARLEY_TOKEN="$token" node .ci/browser/example-web.mjs "http://127.0.0.1:$port" "$webport" "$artifacts"
 else
   echo "examples/web/dist is not built: the example front end's browser test did not run (.ci/run builds it)" >&2
   [ -z "${CI:-}" ] || exit 1

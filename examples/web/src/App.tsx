@@ -1,22 +1,28 @@
-import { useEffect, useState } from 'react';
-import { useQuery } from 'urql';
-import { ActorPositionsQuery, ActorsQuery } from './queries';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useQuery, useSubscription } from 'urql';
+import { ActorPositionsQuery, ActorsQuery, PositionChangesSubscription } from './queries';
 import type { PositionItemFragment } from './gql/graphql';
+import type { LiveState } from './client';
 
 interface AppProps {
   api: string;
   initialActor: string | null;
   pageSize: number;
+  live: LiveState;
 }
 
-export function App({ api, initialActor, pageSize }: AppProps) {
+export function App({ api, initialActor, pageSize, live }: AppProps) {
   const [actor, setActor] = useState<string | null>(initialActor);
+  const status = useSyncExternalStore(live.subscribe, live.get);
   return (
     <main>
       <header>
         <h1>Parley: who stands where</h1>
         <p className="api">
-          API <code>{api}</code>
+          API <code>{api}</code>{' '}
+          <span className={'live ' + status} data-testid="live">
+            {status === 'live' ? 'live' : status === 'connecting' ? 'connecting…' : 'live updates off (reconnecting)'}
+          </span>
         </p>
         <ActorPicker current={actor} onPick={setActor} />
       </header>
@@ -52,16 +58,21 @@ function ActorPicker({ current, onPick }: { current: string | null; onPick: (id:
 
 // The actor's positions, a page at a time: each page is its own query with
 // the cursor of the page before (Relay's first/after); "More" adds a page.
+// When a position changes anywhere (the subscription), every page shown is
+// read again from the server.
 function Positions({ actor, pageSize }: { actor: string; pageSize: number }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const [{ data: last }] = useSubscription({ query: PositionChangesSubscription });
+  const seq = last?.changes.seq ?? 0;
   return (
-    <section className="positions">
+    <section className="positions" data-seq={seq}>
       {cursors.map((after, i) => (
         <Page
           key={after ?? ''}
           actor={actor}
           first={pageSize}
           after={after}
+          seq={seq}
           header={i === 0}
           onMore={i === cursors.length - 1 ? (next) => setCursors([...cursors, next]) : undefined}
         />
@@ -74,15 +85,19 @@ interface PageProps {
   actor: string;
   first: number;
   after: string | null;
+  seq: number;
   header: boolean;
   onMore?: (endCursor: string) => void;
 }
 
-function Page({ actor, first, after, header, onMore }: PageProps) {
-  const [{ data, fetching, error }] = useQuery({
+function Page({ actor, first, after, seq, header, onMore }: PageProps) {
+  const [{ data, fetching, error }, reread] = useQuery({
     query: ActorPositionsQuery,
     variables: { id: actor, first, after },
   });
+  useEffect(() => {
+    if (seq > 0) reread({ requestPolicy: 'network-only' });
+  }, [seq, reread]);
   if (error) return <p className="error">{error.message}</p>;
   if (!data) return fetching ? <p className="loading">Loading…</p> : null;
   const node = data.node;

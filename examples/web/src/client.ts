@@ -1,4 +1,5 @@
-import { Client, cacheExchange, fetchExchange } from 'urql';
+import { Client, cacheExchange, fetchExchange, subscriptionExchange } from 'urql';
+import { createClient as createWSClient, type Client as WSClient } from 'graphql-ws';
 
 export interface Settings {
   /** The GraphQL endpoint, absolute. */
@@ -25,9 +26,62 @@ export function settings(loc: Location): Settings {
   };
 }
 
-export function makeClient(api: string): Client {
-  return new Client({
-    url: api,
-    exchanges: [cacheExchange, fetchExchange],
+/** The websocket address of an http(s) GraphQL endpoint: the same path. */
+export function wsURL(api: string): string {
+  const u = new URL(api);
+  u.protocol = u.protocol === 'https:' ? 'wss:' : 'ws:';
+  return u.toString();
+}
+
+export type LiveStatus = 'connecting' | 'live' | 'closed';
+
+/** The websocket's state, for the page to show (useSyncExternalStore). */
+export class LiveState {
+  status: LiveStatus = 'connecting';
+  private listeners = new Set<() => void>();
+  set(s: LiveStatus) {
+    this.status = s;
+    this.listeners.forEach((l) => l());
+  }
+  subscribe = (l: () => void) => {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  };
+  get = () => this.status;
+}
+
+// Queries go over HTTP; subscriptions over one websocket (graphql-ws, the
+// graphql-transport-ws protocol), which reconnects when it drops. Reads
+// need no token; a server run with --require-token would want one in
+// connectionParams.
+export function makeClient(api: string, live: LiveState): { client: Client; ws: WSClient } {
+  const ws = createWSClient({
+    url: wsURL(api),
+    retryAttempts: Infinity,
+    shouldRetry: () => true,
+    on: {
+      connected: () => live.set('live'),
+      closed: () => live.set('closed'),
+      connecting: () => live.set('connecting'),
+    },
   });
+  const client = new Client({
+    url: api,
+    exchanges: [
+      cacheExchange,
+      fetchExchange,
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query || '' };
+          return {
+            subscribe(sink) {
+              const unsubscribe = ws.subscribe(input, sink);
+              return { unsubscribe };
+            },
+          };
+        },
+      }),
+    ],
+  });
+  return { client, ws };
 }

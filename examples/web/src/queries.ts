@@ -69,3 +69,15 @@ export const ActorsQuery = graphql(`
     }
   }
 `);
+
+// Every change to a position, as it is recorded (by this server, another
+// on the same database, or parley import): the page re-reads what it shows.
+export const PositionChangesSubscription = graphql(`
+  subscription PositionChanges {
+    changes(kinds: ["Position"]) {
+      seq
+      op
+      nodeId
+    }
+  }
+`);
