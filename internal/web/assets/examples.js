@@ -214,4 +214,56 @@ query SearchDoubt {
 }
 `,
   },
+  {
+    query: `# A reader asks: which claims rest on
+# anonymous officials, and which outlet
+# carried them? One field: basis.
+query AnonymousClaims {
+  claims(basis: ANONYMOUS_OFFICIAL) {
+    totalCount
+    edges {
+      node {
+        text
+        claimant { name }
+        reportedVia { name }
+        evidence { quote }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: what does the US promise
+# Ukraine, and in which document do they
+# meet?
+query UsAndUkraine {
+  alignment(a: "united-states", b: "ukraine") {
+    commitments {
+      tie
+      commitment { obligation evidence { quote } }
+    }
+    documents { title evidence { quote } }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: how is Putin linked to
+# Kushner? Each link reads along the path;
+# reversed marks a link stored the other way.
+query PutinToKushner {
+  path(from: "vladimir-putin", to: "jared-kushner") {
+    length
+    links {
+      kind
+      reversed
+      from { ... on Actor { name } }
+      to { ... on Actor { name } }
+      evidence { quote }
+    }
+  }
+}
+`,
+  },
 ];
