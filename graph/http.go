@@ -52,6 +52,16 @@ func Conform(next http.Handler) http.Handler {
 		for k, v := range rec.header {
 			w.Header()[k] = v
 		}
+		if r.Method == http.MethodGet {
+			// The graph changes with every write: a cache may keep a GET
+			// answer but must ask again before using it; one given for a
+			// token is the token holder's alone.
+			if r.Header.Get("Authorization") != "" {
+				w.Header().Set("Cache-Control", "private, no-cache")
+			} else {
+				w.Header().Set("Cache-Control", "no-cache")
+			}
+		}
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.WriteHeader(status)
 		w.Write(body)

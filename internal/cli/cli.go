@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -672,6 +673,7 @@ func splitList(s string) []string {
 // ends generate their types from.
 func (a *App) schema(args []string) error {
 	fs := a.flags("schema")
+	possible := fs.Bool("possible-types", false, "print, as JSON, each interface and union with the types that implement it (Apollo Client's possibleTypes)")
 	if err := a.parse(fs, args); err != nil {
 		return err
 	}
@@ -679,8 +681,36 @@ func (a *App) schema(args []string) error {
 		fs.Usage()
 		return errUsage
 	}
+	if *possible {
+		return a.possibleTypes()
+	}
 	formatter.NewFormatter(a.Stdout, formatter.WithIndent("  ")).FormatSchema(graph.NewExecutableSchema(graph.Config{}).Schema())
 	return nil
+}
+
+// possibleTypes prints {"Actor": ["Group", …], "Node": […]}: every
+// interface and union of the schema, not introspection's own, with the
+// object types it stands for, sorted.
+func (a *App) possibleTypes() error {
+	schema := graph.NewExecutableSchema(graph.Config{}).Schema()
+	out := map[string][]string{}
+	for name, def := range schema.Types {
+		if strings.HasPrefix(name, "__") || (def.Kind != "INTERFACE" && def.Kind != "UNION") {
+			continue
+		}
+		var list []string
+		for _, t := range schema.GetPossibleTypes(def) {
+			list = append(list, t.Name)
+		}
+		sort.Strings(list)
+		out[name] = list
+	}
+	b, err := json.MarshalIndent(out, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.Stdout, "%s\n", b)
+	return err
 }
 
 // cliAuthor names the person running the CLI, for the history.

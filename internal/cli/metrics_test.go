@@ -3,9 +3,11 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -130,5 +132,29 @@ func TestServeDebugAddr(t *testing.T) {
 	}
 	if code, _ := get(base + "/debug/pprof/"); code == http.StatusOK {
 		t.Errorf("pprof served on --addr")
+	}
+}
+
+// TestSchemaPossibleTypes prints each interface and union with the types
+// behind it, as Apollo Client's possibleTypes takes them.
+func TestSchemaPossibleTypes(t *testing.T) {
+	code, out, errOut := run(t, nil, "schema", "--possible-types")
+	if code != 0 {
+		t.Fatal(errOut)
+	}
+	var got map[string][]string
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(got["Actor"], ",") != "Group,Organization,Person,State" {
+		t.Errorf("Actor: %v", got["Actor"])
+	}
+	if len(got["Node"]) < 10 || !slices.Contains(got["Node"], "Position") || slices.Contains(got["Node"], "Actor") {
+		t.Errorf("Node: %v", got["Node"])
+	}
+	for name := range got {
+		if strings.HasPrefix(name, "__") {
+			t.Errorf("introspection's %s listed", name)
+		}
 	}
 }
