@@ -633,7 +633,7 @@ func TestNoNPlusOne(t *testing.T) {
 		// A batch window wide enough that a busy test machine cannot close
 		// it before every item has asked: the count then depends on the
 		// code alone.
-		h, db := serveWith(t, []graph.Option{graph.WithBatchWait(50 * time.Millisecond)}, files...)
+		h, db := serveWith(t, []graph.Option{graph.WithBatchWait(time.Second)}, files...)
 		before := db.Queries()
 		var resp struct {
 			Actors struct {
