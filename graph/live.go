@@ -22,7 +22,7 @@ type Signal interface {
 }
 
 // PollSignal is one poller per process: it reads the store's version every
-// interval while anyone waits, and wakes every waiter when it grows. The
+// interval from the first subscription on, and wakes every waiter when it grows. The
 // change sequence is the source, so writes by other processes on the same
 // database are seen too.
 type PollSignal struct {
