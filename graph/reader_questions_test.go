@@ -82,4 +82,222 @@ func TestReaderQuestions(t *testing.T) {
 	if diff := cmp.Diff([]string{"Vladimir Putin IN_CONTACT United States", "United States ACTS_FOR Jared Kushner"}, got); diff != "" {
 		t.Errorf("Putin to Kushner (-want +got):\n%s", diff)
 	}
+
+	var speakers struct {
+		Russia, Kremlin struct {
+			Edges []struct {
+				Node struct {
+					Holder struct{ Name string }
+					Post   string
+				}
+			}
+		}
+	}
+	query(t, h, example("WhoSpeaksForRussia"), &speakers)
+	got = nil
+	for _, c := range []struct {
+		org   string
+		edges []struct {
+			Node struct {
+				Holder struct{ Name string }
+				Post   string
+			}
+		}
+	}{{"Russia", speakers.Russia.Edges}, {"Kremlin", speakers.Kremlin.Edges}} {
+		for _, e := range c.edges {
+			got = append(got, e.Node.Holder.Name+", "+e.Node.Post+" ("+c.org+")")
+		}
+	}
+	if diff := cmp.Diff([]string{"Vladimir Putin, President (Russia)", "Dmitry Peskov, Spokesperson (Kremlin)"}, got); diff != "" {
+		t.Errorf("who speaks for Russia (-want +got):\n%s", diff)
+	}
+
+	var red struct {
+		Positions struct {
+			Edges []struct {
+				Node struct {
+					RedLine     bool
+					SpeechAct   string
+					Proposition struct{ Text string }
+				}
+			}
+		}
+	}
+	query(t, h, example("RussiaRedLines"), &red)
+	got = nil
+	for _, e := range red.Positions.Edges {
+		if e.Node.RedLine {
+			got = append(got, e.Node.SpeechAct+" "+e.Node.Proposition.Text)
+		}
+	}
+	// The article's box "Russia's Red Lines": territorial claims, NATO,
+	// the size of the army, no truce, no momentary solutions.
+	if diff := cmp.Diff([]string{
+		"DEMANDS Any agreement reflects Russia's territorial claims in eastern Ukraine.",
+		"DEMANDS Ukraine gives up joining NATO (abandons its ambition to join; Russia demands it forswear joining in its constitution).",
+		"DEMANDS Ukraine accepts limits on the size of its military.",
+		"THREATENS The negotiations settle for momentary, unsustainable solutions.",
+		"REJECTS A temporary halt in fighting, a truce.",
+	}, got); diff != "" || len(red.Positions.Edges) != 7 {
+		t.Errorf("Russia's red lines (-want +got):\n%s\n%d positions, want 7", diff, len(red.Positions.Edges))
+	}
+
+	var analysts struct {
+		Positions struct {
+			Edges []struct {
+				Node struct {
+					Holder      struct{ Name string }
+					Stance      string
+					Proposition struct{ Text string }
+				}
+			}
+		}
+		Claims struct {
+			Edges []struct {
+				Node struct {
+					Text        string
+					Claimant    struct{ Name string }
+					ReportedVia *struct{ Name string }
+				}
+			}
+		}
+	}
+	query(t, h, example("AnalystsOnCeasefire"), &analysts)
+	got = nil
+	for _, e := range analysts.Positions.Edges {
+		got = append(got, e.Node.Holder.Name+" "+e.Node.Stance+" "+e.Node.Proposition.Text)
+	}
+	for _, e := range analysts.Claims.Edges {
+		via := ""
+		if e.Node.ReportedVia != nil {
+			via = " (" + e.Node.ReportedVia.Name + ")"
+		}
+		got = append(got, e.Node.Claimant.Name+": "+e.Node.Text+via)
+	}
+	if diff := cmp.Diff([]string{
+		"Analysts OPPOSES Peace is close; an agreement or a ceasefire ending the war is near.",
+		"Nathalie Tocci OPPOSES Peace is close; an agreement or a ceasefire ending the war is near.",
+		"Keir Giles: Any ceasefire would only hold if Russia believed it would gain more by stopping its offensive than by continuing it.",
+		"Keir Giles: Trump has repeatedly claimed that a peace deal is close without sustainable agreement. (Al Jazeera)",
+	}, got); diff != "" {
+		t.Errorf("analysts on a ceasefire (-want +got):\n%s", diff)
+	}
+
+	var zone struct {
+		Positions struct {
+			Edges []struct {
+				Node struct {
+					Holder            struct{ Name string }
+					SpeechAct, Stance string
+				}
+			}
+		}
+	}
+	query(t, h, example("FreeEconomicZone"), &zone)
+	got = nil
+	for _, e := range zone.Positions.Edges {
+		got = append(got, e.Node.Holder.Name+" "+e.Node.SpeechAct+" "+e.Node.Stance)
+	}
+	// "The US has floated a compromise idea"; "Ukraine has raised questions".
+	if diff := cmp.Diff([]string{"Ukraine STATES UNDECIDED", "United States FLOATS OPEN_TO"}, got); diff != "" {
+		t.Errorf("the free economic zone (-want +got):\n%s", diff)
+	}
+
+	var refuses struct {
+		Positions struct {
+			Edges []struct {
+				Node struct {
+					Proposition struct{ Text string }
+					Attribution struct {
+						Basis string
+						By    *struct{ Name string }
+					}
+				}
+			}
+		}
+	}
+	query(t, h, example("UkraineRefuses"), &refuses)
+	got = nil
+	for _, e := range refuses.Positions.Edges {
+		by := e.Node.Attribution.Basis
+		if e.Node.Attribution.By != nil {
+			by += " " + e.Node.Attribution.By.Name
+		}
+		got = append(got, e.Node.Proposition.Text+" ("+by+")")
+	}
+	if diff := cmp.Diff([]string{
+		"The settlement rewards Russia's aggression. (ON_RECORD Volodymyr Zelenskyy)",
+		"Ukraine cedes control of Donbas to Russia as a condition for a settlement. (ON_RECORD Volodymyr Zelenskyy)",
+		"Any agreement reflects Russia's territorial claims in eastern Ukraine. (JOURNALIST)",
+		"Ukraine recognises the occupied part of eastern Donbas as Russian, legally or de facto. (ON_RECORD Volodymyr Zelenskyy)",
+	}, got); diff != "" {
+		t.Errorf("what Ukraine refuses (-want +got):\n%s", diff)
+	}
+
+	var sg struct {
+		Node struct {
+			Title, Status string
+			Requirements  []struct {
+				Kind, Description string
+				Actor             struct{ Name string }
+			}
+			Commitments struct {
+				Edges []struct {
+					Node struct {
+						Obligation, Polarity string
+						Promisors            []struct{ Name string }
+						Beneficiaries        []struct{ Name string }
+					}
+				}
+			}
+		}
+	}
+	query(t, h, example("SecurityGuarantees"), &sg)
+	got = []string{sg.Node.Title + " (" + sg.Node.Status + ")"}
+	for _, r := range sg.Node.Requirements {
+		got = append(got, r.Kind+" "+r.Description+" "+r.Actor.Name)
+	}
+	for _, e := range sg.Node.Commitments.Edges {
+		c := e.Node.Polarity + " " + e.Node.Obligation + " by"
+		for _, a := range e.Node.Promisors {
+			c += " " + a.Name
+		}
+		for _, a := range e.Node.Beneficiaries {
+			c += " to " + a.Name
+		}
+		got = append(got, c)
+	}
+	if diff := cmp.Diff([]string{
+		"Legally binding security guarantees (DRAFT)",
+		"APPROVAL Approval by the US Congress. US Congress",
+		"POSITIVE Give Ukraine \"Article 5-like\" security guarantees; what obligations the US would assume is not specified. by United States to Ukraine",
+		"NEGATIVE Deploy no American troops on the ground in Ukraine as part of the guarantees. by United States",
+	}, got); diff != "" {
+		t.Errorf("the security guarantees (-want +got):\n%s", diff)
+	}
+
+	var merz struct {
+		Path struct {
+			Length int
+			Links  []struct {
+				Kind     string
+				Reversed bool
+				From, To struct{ ID string }
+			}
+		}
+	}
+	query(t, h, example("MerzToPutin"), &merz)
+	got = nil
+	for _, l := range merz.Path.Links {
+		got = append(got, l.From.ID+" "+l.Kind+" "+l.To.ID)
+	}
+	// Merz said the US offer was "really considerable"; the US had been
+	// in touch with Putin.
+	if diff := cmp.Diff([]string{
+		"friedrich-merz CLAIMS claim-merz-us-offer-really-considerable",
+		"claim-merz-us-offer-really-considerable ABOUT united-states",
+		"united-states IN_CONTACT vladimir-putin",
+	}, got); diff != "" || merz.Path.Length != 3 {
+		t.Errorf("Merz to Putin (-want +got):\n%s", diff)
+	}
 }

@@ -12,8 +12,8 @@ func TestExamplesParse(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(qs) != 11 {
-		t.Fatalf("examples = %d, want 11", len(qs))
+	if len(qs) != 18 {
+		t.Fatalf("examples = %d, want 18", len(qs))
 	}
 	for i, q := range qs {
 		if !regexp.MustCompile(`(?m)^query \w+ \{`).MatchString(q) {

@@ -266,4 +266,142 @@ query PutinToKushner {
 }
 `,
   },
+  {
+    query: `# A reader asks: who speaks for Russia in
+# these talks, in which post?
+query WhoSpeaksForRussia {
+  russia: roles(organization: "russia") {
+    edges { node { holder { name } post evidence { quote } } }
+  }
+  kremlin: roles(organization: "kremlin") {
+    edges { node { holder { name } post evidence { quote } } }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: what are Russia's red lines?
+# Russia's positions, each marked redLine or
+# not, with the article's words.
+query RussiaRedLines {
+  positions(holder: "russia") {
+    edges {
+      node {
+        redLine
+        speechAct
+        stance
+        proposition { text }
+        attribution { basis by { name } }
+        evidence { quote }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: what do the analysts say
+# about a ceasefire? Their positions and
+# claims, one field: basis.
+query AnalystsOnCeasefire {
+  positions(basis: ANALYST) {
+    edges {
+      node {
+        holder { name }
+        stance
+        proposition { text }
+        evidence { quote }
+      }
+    }
+  }
+  claims(basis: ANALYST) {
+    edges {
+      node {
+        text
+        claimant { name }
+        reportedVia { name }
+        evidence { quote }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: who floated the free
+# economic zone in Donbas, and who has
+# doubts about it?
+query FreeEconomicZone {
+  positions(proposition: "donbas-free-economic-zone") {
+    edges {
+      node {
+        holder { name }
+        speechAct
+        stance
+        summary
+        evidence { quote }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: what does Ukraine refuse?
+query UkraineRefuses {
+  positions(holder: "ukraine", speechAct: REJECTS) {
+    edges {
+      node {
+        proposition { text }
+        attribution { basis by { name } }
+        evidence { quote }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: what would the security
+# guarantees document take, and what would
+# it commit the US to?
+query SecurityGuarantees {
+  node(id: "doc-security-guarantees") {
+    ... on Document {
+      title
+      status
+      requirements { kind description actor { name } evidence { quote } }
+      commitments {
+        edges {
+          node {
+            obligation
+            polarity
+            promisors { name }
+            beneficiaries { name }
+            evidence { quote }
+          }
+        }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# A reader asks: how is Merz linked to
+# Putin? A link may pass through a claim.
+query MerzToPutin {
+  path(from: "friedrich-merz", to: "vladimir-putin") {
+    length
+    links {
+      kind
+      reversed
+      from { ... on Node { id } ... on Actor { name } }
+      to { ... on Node { id } ... on Actor { name } }
+      evidence { quote }
+    }
+  }
+}
+`,
+  },
 ];
