@@ -504,6 +504,7 @@ func (r *Resolver) changesSince(ctx context.Context, node *string, since int64, 
 	if err != nil {
 		return nil, err
 	}
+	from := since
 	if p.cursor != "" {
 		seq, err := strconv.ParseInt(p.cursor, 10, 64)
 		if err != nil {
@@ -515,7 +516,9 @@ func (r *Resolver) changesSince(ctx context.Context, node *string, since int64, 
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ChangeConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: since > 0}}
+	// totalCount counts from the query's since, not the cursor's.
+	c := &model.ChangeConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: since > 0},
+		Query: parley.ChangeQuery{NodeID: node, Since: &from}}
 	for i := range list {
 		c.Edges = append(c.Edges, &model.ChangeEdge{Cursor: encodeCursor(strconv.FormatInt(list[i].Seq, 10)), Node: &list[i]})
 	}
@@ -542,7 +545,8 @@ func (r *Resolver) changesConn(ctx context.Context, node *string, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	c := &model.ChangeConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil}}
+	c := &model.ChangeConnection{PageInfo: &model.PageInfo{HasNextPage: more, HasPreviousPage: after != nil},
+		Query: parley.ChangeQuery{NodeID: node}}
 	for i := range list {
 		c.Edges = append(c.Edges, &model.ChangeEdge{Cursor: encodeCursor(strconv.FormatInt(list[i].Seq, 10)), Node: &list[i]})
 	}

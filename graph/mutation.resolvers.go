@@ -37,6 +37,11 @@ func (r *changeResolver) Version(ctx context.Context, obj *parley.Change) (*int,
 	return &obj.Version, nil
 }
 
+// TotalCount is the resolver for the totalCount field.
+func (r *changeConnectionResolver) TotalCount(ctx context.Context, obj *model.ChangeConnection) (int, error) {
+	return r.Store.CountChanges(ctx, obj.Query)
+}
+
 // CreateSource is the resolver for the createSource field.
 func (r *mutationResolver) CreateSource(ctx context.Context, input map[string]any) (*model.SourcePayload, error) {
 	n, ch, err := put[parley.Source](ctx, r.Resolver, "sources", input, true)
@@ -339,10 +344,14 @@ func (r *mutationResolver) RevokeToken(ctx context.Context, input map[string]any
 // Change returns ChangeResolver implementation.
 func (r *Resolver) Change() ChangeResolver { return &changeResolver{r} }
 
+// ChangeConnection returns ChangeConnectionResolver implementation.
+func (r *Resolver) ChangeConnection() ChangeConnectionResolver { return &changeConnectionResolver{r} }
+
 // Mutation returns MutationResolver implementation.
 func (r *Resolver) Mutation() MutationResolver { return &mutationResolver{r} }
 
 type (
-	changeResolver   struct{ *Resolver }
-	mutationResolver struct{ *Resolver }
+	changeResolver           struct{ *Resolver }
+	changeConnectionResolver struct{ *Resolver }
+	mutationResolver         struct{ *Resolver }
 )

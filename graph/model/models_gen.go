@@ -77,14 +77,6 @@ type AlignmentCommitment struct {
 	Tie CommitmentTie `json:"tie"`
 }
 
-// A page of changes, newest first.
-type ChangeConnection struct {
-	// The changes of this page, each with its cursor.
-	Edges []*ChangeEdge `json:"edges"`
-	// Where this page stands.
-	PageInfo *PageInfo `json:"pageInfo"`
-}
-
 // One of a page of changes.
 type ChangeEdge struct {
 	// The cursor of this edge, for `after`.

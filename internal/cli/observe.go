@@ -61,6 +61,11 @@ func (s observedStore) Changes(ctx context.Context, q parley.ChangeQuery) ([]par
 	return s.store.Changes(ctx, q)
 }
 
+func (s observedStore) CountChanges(ctx context.Context, q parley.ChangeQuery) (int, error) {
+	defer s.since("count_changes", time.Now())
+	return s.store.CountChanges(ctx, q)
+}
+
 func (s observedStore) Version(ctx context.Context) (int64, error) {
 	defer s.since("version", time.Now())
 	return s.store.Version(ctx)

@@ -147,6 +147,10 @@ type Writer interface {
 	// Changes returns one page of the history, newest first, and whether
 	// there is more.
 	Changes(ctx context.Context, q ChangeQuery) ([]Change, bool, error)
+	// CountChanges counts the changes q selects on all its pages: those
+	// of q.NodeID and after q.Since, when set; First and Before are
+	// ignored.
+	CountChanges(ctx context.Context, q ChangeQuery) (int, error)
 }
 
 // Tokens keeps the API tokens.

@@ -79,3 +79,37 @@ func TestExportSameAsSQLite(t *testing.T) {
 		}
 	}
 }
+
+// TestCountChangesSameAsSQLite counts the import's changes in both
+// stores, all, of one node and after a seq, each equal to the changes
+// Changes lists.
+func TestCountChangesSameAsSQLite(t *testing.T) {
+	pg := open(t)
+	ctx := context.Background()
+	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	f, err := berlin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ukraine, since := "ukraine", int64(10)
+	for _, s := range []parley.Store{lite, pg} {
+		if _, err := s.Import(ctx, []*parley.Dataset{f.Dataset}); err != nil {
+			t.Fatalf("%T import: %v", s, err)
+		}
+		for _, q := range []parley.ChangeQuery{{}, {NodeID: &ukraine}, {Since: &since}} {
+			n, err := s.CountChanges(ctx, q)
+			if err != nil {
+				t.Fatalf("%T: %v", s, err)
+			}
+			q.First = 100000
+			list, _, err := s.Changes(ctx, q)
+			if err != nil || n != len(list) || n == 0 {
+				t.Errorf("%T %+v: CountChanges = %d, Changes lists %d (%v)", s, q, n, len(list), err)
+			}
+		}
+	}
+}

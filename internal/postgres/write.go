@@ -397,6 +397,29 @@ func (db *DB) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Chang
 	return out, false, nil
 }
 
+// CountChanges implements parley.Writer.
+func (db *DB) CountChanges(ctx context.Context, q parley.ChangeQuery) (int, error) {
+	var where []string
+	var args []any
+	if q.NodeID != nil {
+		where = append(where, "node_id = ?")
+		args = append(args, *q.NodeID)
+	}
+	if q.Since != nil {
+		where = append(where, "seq > ?")
+		args = append(args, *q.Since)
+	}
+	cond := ""
+	if len(where) > 0 {
+		cond = " WHERE " + strings.Join(where, " AND ")
+	}
+	var n int
+	if err := db.queryRow(ctx, "SELECT count(*) FROM changes"+cond, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count changes: %w", err)
+	}
+	return n, nil
+}
+
 // tokenPrefix marks Parley's tokens, so that a leaked one is recognisable.
 const tokenPrefix = "pk_"
 
