@@ -83,8 +83,9 @@ func (r *Resolver) actorStatements(ctx context.Context, a *parley.Actor, pa page
 	return conn(r, ctx, statementConn, parley.TypeStatement, "speaker", a.ID, parley.Filter{}, pa)
 }
 
-func (r *Resolver) actorPositions(ctx context.Context, a *parley.Actor, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.PositionConnection, error) {
-	f := parley.Filter{Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+func (r *Resolver) actorPositions(ctx context.Context, a *parley.Actor, stance *parley.Stance, issue *string, asOf *parley.Date, pv provenance, includeDeprecated *bool, pa pageArgs) (*model.PositionConnection, error) {
+	f := parley.Filter{Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
+		Basis: pv.basis, AttributedTo: pv.attributedTo, ReportedVia: pv.reportedVia}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
@@ -92,12 +93,13 @@ func (r *Resolver) actorPositions(ctx context.Context, a *parley.Actor, stance *
 	return conn(r, ctx, positionConn, parley.TypePosition, "holder", a.ID, f, pa)
 }
 
-func (r *Resolver) actorCommitments(ctx context.Context, a *parley.Actor, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.CommitmentConnection, error) {
+func (r *Resolver) actorCommitments(ctx context.Context, a *parley.Actor, as *string, status *string, asOf *parley.Date, pv provenance, includeDeprecated *bool, pa pageArgs) (*model.CommitmentConnection, error) {
 	via := "promisor"
 	if as != nil && *as == "BENEFICIARY" {
 		via = "beneficiary"
 	}
-	f := parley.Filter{Status: status, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+	f := parley.Filter{Status: status, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
+		Basis: pv.basis, AttributedTo: pv.attributedTo, ReportedVia: pv.reportedVia}
 	return conn(r, ctx, commitmentConn, parley.TypeCommitment, via, a.ID, f, pa)
 }
 
@@ -108,3 +110,7 @@ func (r *Resolver) actorDocuments(ctx context.Context, a *parley.Actor, pa pageA
 func (r *Resolver) actorConflicts(ctx context.Context, a *parley.Actor, pa pageArgs) (*model.ConflictConnection, error) {
 	return r.conflicts(ctx, parley.ConflictQuery{Actor: &a.ID}, pa)
 }
+
+// provenance is the three provenance filters of a list of assertions: the
+// attribution's basis, whose claim it is (by) and the outlet it came through (via).
+type provenance struct{ basis, attributedTo, reportedVia *string }

@@ -43,13 +43,13 @@ func (r *groupResolver) Statements(ctx context.Context, obj *model.Group, first 
 }
 
 // Positions is the resolver for the positions field.
-func (r *groupResolver) Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *groupResolver) Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *groupResolver) Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *groupResolver) Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
@@ -98,13 +98,13 @@ func (r *organizationResolver) Statements(ctx context.Context, obj *model.Organi
 }
 
 // Positions is the resolver for the positions field.
-func (r *organizationResolver) Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *organizationResolver) Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *organizationResolver) Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *organizationResolver) Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
@@ -153,13 +153,13 @@ func (r *personResolver) Statements(ctx context.Context, obj *model.Person, firs
 }
 
 // Positions is the resolver for the positions field.
-func (r *personResolver) Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *personResolver) Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *personResolver) Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *personResolver) Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
@@ -208,13 +208,13 @@ func (r *stateResolver) Statements(ctx context.Context, obj *model.State, first 
 }
 
 // Positions is the resolver for the positions field.
-func (r *stateResolver) Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *stateResolver) Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	return r.actorPositions(ctx, obj.Actor, stance, issue, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *stateResolver) Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *stateResolver) Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return r.actorCommitments(ctx, obj.Actor, as, status, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.

@@ -344,7 +344,7 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		Claims         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		ClaimsAbout    func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -355,7 +355,7 @@ type ComplexityRoot struct {
 		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -473,7 +473,7 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		Claims         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		ClaimsAbout    func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -484,7 +484,7 @@ type ComplexityRoot struct {
 		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -542,7 +542,7 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		Claims         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		ClaimsAbout    func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -553,7 +553,7 @@ type ComplexityRoot struct {
 		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -823,7 +823,7 @@ type ComplexityRoot struct {
 		Aliases        func(childComplexity int) int
 		Claims         func(childComplexity int, first *int, after *string, last *int, before *string) int
 		ClaimsAbout    func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Commitments    func(childComplexity int, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Conflicts      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		Description    func(childComplexity int) int
 		Documents      func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -834,7 +834,7 @@ type ComplexityRoot struct {
 		Members        func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Name           func(childComplexity int) int
 		Participations func(childComplexity int, first *int, after *string, last *int, before *string) int
-		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Positions      func(childComplexity int, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Relations      func(childComplexity int, kind *string, first *int, after *string, last *int, before *string) int
 		Roles          func(childComplexity int, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Statements     func(childComplexity int, first *int, after *string, last *int, before *string) int
@@ -998,8 +998,8 @@ type GroupResolver interface {
 	Relations(ctx context.Context, obj *model.Group, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
 	Participations(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
 	Statements(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Positions(ctx context.Context, obj *model.Group, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.Group, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
 	Documents(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 	Conflicts(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	History(ctx context.Context, obj *model.Group, first *int, after *string) (*model.ChangeConnection, error)
@@ -1071,8 +1071,8 @@ type OrganizationResolver interface {
 	Relations(ctx context.Context, obj *model.Organization, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
 	Participations(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
 	Statements(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Positions(ctx context.Context, obj *model.Organization, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.Organization, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
 	Documents(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 	Conflicts(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	History(ctx context.Context, obj *model.Organization, first *int, after *string) (*model.ChangeConnection, error)
@@ -1094,8 +1094,8 @@ type PersonResolver interface {
 	Relations(ctx context.Context, obj *model.Person, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
 	Participations(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
 	Statements(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Positions(ctx context.Context, obj *model.Person, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.Person, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
 	Documents(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 	Conflicts(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	History(ctx context.Context, obj *model.Person, first *int, after *string) (*model.ChangeConnection, error)
@@ -1188,8 +1188,8 @@ type StateResolver interface {
 	Relations(ctx context.Context, obj *model.State, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error)
 	Participations(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error)
 	Statements(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
-	Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
-	Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
+	Positions(ctx context.Context, obj *model.State, stance *parley.Stance, issue *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Commitments(ctx context.Context, obj *model.State, as *string, status *string, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
 	Documents(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 	Conflicts(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	History(ctx context.Context, obj *model.State, first *int, after *string) (*model.ChangeConnection, error)
@@ -2395,7 +2395,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Group.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.conflicts":
 		if e.ComplexityRoot.Group.Conflicts == nil {
 			break
@@ -2491,7 +2491,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Group.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Group.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Group.relations":
 		if e.ComplexityRoot.Group.Relations == nil {
 			break
@@ -3267,7 +3267,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.conflicts":
 		if e.ComplexityRoot.Organization.Conflicts == nil {
 			break
@@ -3363,7 +3363,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Organization.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Organization.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Organization.relations":
 		if e.ComplexityRoot.Organization.Relations == nil {
 			break
@@ -3632,7 +3632,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Person.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.conflicts":
 		if e.ComplexityRoot.Person.Conflicts == nil {
 			break
@@ -3728,7 +3728,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Person.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Person.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Person.relations":
 		if e.ComplexityRoot.Person.Relations == nil {
 			break
@@ -5010,7 +5010,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.State.Commitments(childComplexity, args["as"].(*string), args["status"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.conflicts":
 		if e.ComplexityRoot.State.Conflicts == nil {
 			break
@@ -5106,7 +5106,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.State.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.State.Positions(childComplexity, args["stance"].(*parley.Stance), args["issue"].(*string), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "State.relations":
 		if e.ComplexityRoot.State.Relations == nil {
 			break
@@ -7680,46 +7680,70 @@ func (ec *executionContext) field_Group_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -7940,46 +7964,70 @@ func (ec *executionContext) field_Group_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -9038,46 +9086,70 @@ func (ec *executionContext) field_Organization_commitments_args(ctx context.Cont
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -9298,46 +9370,70 @@ func (ec *executionContext) field_Organization_positions_args(ctx context.Contex
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -9618,46 +9714,70 @@ func (ec *executionContext) field_Person_commitments_args(ctx context.Context, r
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -9878,46 +9998,70 @@ func (ec *executionContext) field_Person_positions_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -11850,46 +11994,70 @@ func (ec *executionContext) field_State_commitments_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -12110,46 +12278,70 @@ func (ec *executionContext) field_State_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg6
-	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg9
+	arg10, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg7
+	args["before"] = arg10
 	return args, nil
 }
 
@@ -17739,7 +17931,7 @@ func (ec *executionContext) _Group_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -17783,7 +17975,7 @@ func (ec *executionContext) _Group_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -21288,7 +21480,7 @@ func (ec *executionContext) _Organization_positions(ctx context.Context, field g
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -21332,7 +21524,7 @@ func (ec *executionContext) _Organization_commitments(ctx context.Context, field
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -22803,7 +22995,7 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -22847,7 +23039,7 @@ func (ec *executionContext) _Person_commitments(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
@@ -28688,7 +28880,7 @@ func (ec *executionContext) _State_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -28732,7 +28924,7 @@ func (ec *executionContext) _State_commitments(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {

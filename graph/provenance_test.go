@@ -158,3 +158,76 @@ func TestConflictsTotalCount(t *testing.T) {
 		t.Errorf("conflicts: %d listed of %d; a page of one says %d", len(r.All.Edges), r.All.TotalCount, r.Page.TotalCount)
 	}
 }
+
+// TestNestedProvenanceFilters: an actor's positions and commitments filter
+// by provenance too; the filter keeps exactly the items of the unfiltered
+// list whose attribution matches.
+func TestNestedProvenanceFilters(t *testing.T) {
+	h := newHandler(t)
+	type ref struct{ ID string }
+	type list struct {
+		TotalCount int
+		Edges      []struct {
+			Node struct {
+				ID          string
+				Attribution *struct {
+					Basis   string
+					By, Via *ref
+				}
+			}
+		}
+	}
+	var r struct {
+		Node struct {
+			Commitments, AnonCommitments, Positions, AnonPositions list
+		}
+	}
+	page := `{ totalCount edges { node { id attribution { basis by { id } via { id } } } } }`
+	query(t, h, `{ node(id: "united-states") { ... on State {
+		commitments `+page+`
+		anonCommitments: commitments(basis: ANONYMOUS_OFFICIAL) `+page+`
+		positions `+page+`
+		anonPositions: positions(basis: ANONYMOUS_OFFICIAL) `+page+`
+	} } }`, &r)
+	ids := func(l list, keep func(basis string) bool) []string {
+		out := []string{}
+		for _, e := range l.Edges {
+			b := ""
+			if e.Node.Attribution != nil {
+				b = e.Node.Attribution.Basis
+			}
+			if keep(b) {
+				out = append(out, e.Node.ID)
+			}
+		}
+		return out
+	}
+	anon := func(b string) bool { return b == "ANONYMOUS_OFFICIAL" }
+	any := func(string) bool { return true }
+	n := r.Node
+	if n.Commitments.TotalCount != len(n.Commitments.Edges) || n.Positions.TotalCount != len(n.Positions.Edges) {
+		t.Fatalf("unfiltered lists are paged: commitments %d of %d, positions %d of %d",
+			len(n.Commitments.Edges), n.Commitments.TotalCount, len(n.Positions.Edges), n.Positions.TotalCount)
+	}
+	want := []string{"com-us-article-5-like-guarantees", "com-us-no-troops-on-the-ground"}
+	if diff := cmp.Diff(want, ids(n.Commitments, anon)); diff != "" {
+		t.Errorf("the United States' commitments on anonymous officials, from the unfiltered list (-want +got):\n%s", diff)
+	}
+	if len(ids(n.Commitments, any)) <= len(want) {
+		t.Errorf("the unfiltered commitments %v should hold more than the anonymous ones", ids(n.Commitments, any))
+	}
+	for _, c := range []struct {
+		what          string
+		all, filtered list
+	}{
+		{"commitments", n.Commitments, n.AnonCommitments},
+		{"positions", n.Positions, n.AnonPositions},
+	} {
+		if diff := cmp.Diff(ids(c.all, anon), ids(c.filtered, any)); diff != "" {
+			t.Errorf("%s(basis: ANONYMOUS_OFFICIAL) against the unfiltered list (-want +got):\n%s", c.what, diff)
+		}
+		if c.filtered.TotalCount != len(c.filtered.Edges) {
+			t.Errorf("%s: totalCount %d for %d edges", c.what, c.filtered.TotalCount, len(c.filtered.Edges))
+		}
+	}
+}
