@@ -379,7 +379,7 @@ type ComplexityRoot struct {
 		ID                func(childComplexity int) int
 		Name              func(childComplexity int) int
 		Parent            func(childComplexity int) int
-		Positions         func(childComplexity int, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Positions         func(childComplexity int, stance *parley.Stance, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		PositionsByStance func(childComplexity int, asOf *parley.Date) int
 		Propositions      func(childComplexity int, first *int, after *string, last *int, before *string) int
 		SubIssues         func(childComplexity int) int
@@ -606,7 +606,7 @@ type ComplexityRoot struct {
 		History   func(childComplexity int, first *int, after *string) int
 		ID        func(childComplexity int) int
 		Issue     func(childComplexity int) int
-		Positions func(childComplexity int, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
+		Positions func(childComplexity int, stance *parley.Stance, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) int
 		Text      func(childComplexity int) int
 		Version   func(childComplexity int) int
 	}
@@ -1011,7 +1011,7 @@ type IssueResolver interface {
 
 	SubIssues(ctx context.Context, obj *parley.Issue) ([]*parley.Issue, error)
 	Propositions(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.PropositionConnection, error)
-	Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
 	PositionsByStance(ctx context.Context, obj *parley.Issue, asOf *parley.Date) ([]*model.StanceGroup, error)
 	Conflicts(ctx context.Context, obj *parley.Issue, asOf *parley.Date, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	Commitments(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
@@ -1115,7 +1115,7 @@ type PositionResolver interface {
 type PropositionResolver interface {
 	Issue(ctx context.Context, obj *parley.Proposition) (*parley.Issue, error)
 
-	Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
+	Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error)
 	Conflicts(ctx context.Context, obj *parley.Proposition, first *int, after *string, last *int, before *string) (*model.ConflictConnection, error)
 	History(ctx context.Context, obj *parley.Proposition, first *int, after *string) (*model.ChangeConnection, error)
 	Claims(ctx context.Context, obj *parley.Proposition, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error)
@@ -2646,7 +2646,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Issue.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Issue.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Issue.positionsByStance":
 		if e.ComplexityRoot.Issue.PositionsByStance == nil {
 			break
@@ -4006,7 +4006,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Proposition.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+		return e.ComplexityRoot.Proposition.Positions(childComplexity, args["stance"].(*parley.Stance), args["asOf"].(*parley.Date), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string), args["includeDeprecated"].(*bool), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 	case "Proposition.text":
 		if e.ComplexityRoot.Proposition.Text == nil {
 			break
@@ -8384,46 +8384,70 @@ func (ec *executionContext) field_Issue_positions_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["asOf"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg9
 	return args, nil
 }
 
@@ -10380,46 +10404,70 @@ func (ec *executionContext) field_Proposition_positions_args(ctx context.Context
 		return nil, err
 	}
 	args["asOf"] = arg1
-	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "includeDeprecated",
 		func(ctx context.Context, v any) (*bool, error) {
 			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["includeDeprecated"] = arg2
-	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+	args["includeDeprecated"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "first",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["first"] = arg3
-	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+	args["first"] = arg6
+	arg7, err := graphql.ProcessArgField(ctx, rawArgs, "after",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["after"] = arg4
-	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "last",
+	args["after"] = arg7
+	arg8, err := graphql.ProcessArgField(ctx, rawArgs, "last",
 		func(ctx context.Context, v any) (*int, error) {
 			return ec.unmarshalOInt2ᚖint(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["last"] = arg5
-	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "before",
+	args["last"] = arg8
+	arg9, err := graphql.ProcessArgField(ctx, rawArgs, "before",
 		func(ctx context.Context, v any) (*string, error) {
 			return ec.unmarshalOString2ᚖstring(ctx, v)
 		})
 	if err != nil {
 		return nil, err
 	}
-	args["before"] = arg6
+	args["before"] = arg9
 	return args, nil
 }
 
@@ -18540,7 +18588,7 @@ func (ec *executionContext) _Issue_positions(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
@@ -24198,7 +24246,7 @@ func (ec *executionContext) _Proposition_positions(ctx context.Context, field gr
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {

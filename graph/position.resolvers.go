@@ -28,8 +28,9 @@ func (r *issueResolver) Propositions(ctx context.Context, obj *parley.Issue, fir
 }
 
 // Positions is the resolver for the positions field.
-func (r *issueResolver) Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+func (r *issueResolver) Positions(ctx context.Context, obj *parley.Issue, stance *parley.Stance, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
+		Basis: basis, AttributedTo: attributedTo, ReportedVia: reportedVia}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
@@ -98,8 +99,9 @@ func (r *propositionResolver) Issue(ctx context.Context, obj *parley.Proposition
 }
 
 // Positions is the resolver for the positions field.
-func (r *propositionResolver) Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}
+func (r *propositionResolver) Positions(ctx context.Context, obj *parley.Proposition, stance *parley.Stance, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	f := parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
+		Basis: basis, AttributedTo: attributedTo, ReportedVia: reportedVia}
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s

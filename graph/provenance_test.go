@@ -231,3 +231,43 @@ func TestNestedProvenanceFilters(t *testing.T) {
 		}
 	}
 }
+
+// TestPropositionPositionsByProvenance: a proposition's positions filter by
+// whose claim they are; the filter keeps exactly the matching positions of
+// the unfiltered list.
+func TestPropositionPositionsByProvenance(t *testing.T) {
+	h := newHandler(t)
+	type list struct {
+		TotalCount int
+		Edges      []struct {
+			Node struct {
+				ID          string
+				Attribution *struct{ By *struct{ ID string } }
+			}
+		}
+	}
+	var r struct{ Node struct{ All, Analysts list } }
+	page := `{ totalCount edges { node { id attribution { by { id } } } } }`
+	query(t, h, `{ node(id: "peace-is-close") { ... on Proposition {
+		all: positions `+page+`
+		analysts: positions(attributedTo: "analysts") `+page+`
+	} } }`, &r)
+	var byAnalysts, filtered []string
+	for _, e := range r.Node.All.Edges {
+		if a := e.Node.Attribution; a != nil && a.By != nil && a.By.ID == "analysts" {
+			byAnalysts = append(byAnalysts, e.Node.ID)
+		}
+	}
+	for _, e := range r.Node.Analysts.Edges {
+		filtered = append(filtered, e.Node.ID)
+	}
+	if r.Node.All.TotalCount != len(r.Node.All.Edges) || len(r.Node.All.Edges) <= len(byAnalysts) {
+		t.Fatalf("the unfiltered list should be whole and hold more than the analysts' %v: %d of %d", byAnalysts, len(r.Node.All.Edges), r.Node.All.TotalCount)
+	}
+	if diff := cmp.Diff([]string{"pos-analysts-peace-not-close"}, byAnalysts); diff != "" {
+		t.Errorf("the analysts' positions in the unfiltered list (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff(byAnalysts, filtered); diff != "" {
+		t.Errorf("positions(attributedTo: \"analysts\") against the unfiltered list (-want +got):\n%s", diff)
+	}
+}
