@@ -55,3 +55,15 @@ type ImportResult struct {
 	Updated   int // nodes whose content changed and were replaced
 	Unchanged int // nodes already stored as given
 }
+
+// ChangeNotifier is implemented by a store that is told of committed
+// changes as they happen, by this process or any other sharing the
+// database (PostgreSQL's LISTEN/NOTIFY). WatchChanges returns a channel
+// that receives a value soon after each commit that changed nodes (sends
+// are coalesced: one value may stand for several commits) and is closed
+// when ctx is done or the notifications are lost; the caller then falls
+// back to polling Version. Readers that must not serve stale data still
+// ask Version: a notification says when to look, not what is current.
+type ChangeNotifier interface {
+	WatchChanges(ctx context.Context) (<-chan struct{}, error)
+}
