@@ -1,8 +1,6 @@
 package graph_test
 
 import (
-	"github.com/parley-graph/parley/internal/postgres/pgtest"
-
 	"strings"
 	"testing"
 
@@ -20,10 +18,6 @@ func TestPlaygroundExamples(t *testing.T) {
 	for _, q := range qs {
 		data, errs := raw(t, h, q)
 		name := strings.SplitN(q[strings.Index(q, "query ")+6:], " ", 2)[0]
-		if name == "SearchDoubt" && pgtest.Server() != "" {
-			t.Logf("example %s not run: %s", name, searchGapOnPostgres)
-			continue
-		}
 		if len(errs) > 0 {
 			t.Errorf("example %s: %+v", name, errs)
 		}

@@ -89,20 +89,6 @@ func openTestDB(t testing.TB) testDB {
 	return db
 }
 
-// searchGapOnPostgres is what PostgreSQL's search does not do yet: the
-// search tests that need it are skipped there (and reported as skipped),
-// not counted as passing.
-const searchGapOnPostgres = "PostgreSQL's search lacks SQLite's stemming (porter), statements found by their speaker's names and the sentences of sources (migration 0009_search_stemmed): not yet ported"
-
-// skipSearchOnPostgres skips a search test that needs what PostgreSQL's
-// search lacks, when the tests run on PostgreSQL.
-func skipSearchOnPostgres(t *testing.T) {
-	t.Helper()
-	if pgtest.Server() != "" {
-		t.Skip(searchGapOnPostgres)
-	}
-}
-
 // serve imports the datasets into a new database file and returns the
 // GraphQL handler over it, and the database.
 func serve(t *testing.T, files ...*parley.Dataset) (http.Handler, testDB) {

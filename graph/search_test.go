@@ -98,7 +98,6 @@ func TestSearchRanking(t *testing.T) {
 }
 
 func TestSearchFeatures(t *testing.T) {
-	skipSearchOnPostgres(t)
 	h := newHandler(t)
 	var r searchResp
 	query(t, h, `{ search(query: "zelen*", kinds: [Actor]) { `+hitFields+` } }`, &r)
@@ -262,7 +261,6 @@ func TestSearchControlCharacters(t *testing.T) {
 // statement is found by who said it, and the article's own sentences are
 // hits, named plainly in a flat list with a total.
 func TestSearchFindsWhatAPersonTypes(t *testing.T) {
-	skipSearchOnPostgres(t)
 	h := newHandler(t)
 	type hit struct {
 		Node struct {

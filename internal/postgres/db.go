@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -219,11 +220,22 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	if _, err := tx.Exec(ctx, m.sql); err != nil {
 		return err
 	}
+	if step := migrationSteps[m.name]; step != nil {
+		if err := step(ctx, tx); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
 		m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
+}
+
+// migrationSteps are the parts of migrations that SQL alone cannot do,
+// run after the migration's SQL in its transaction.
+var migrationSteps = map[string]func(context.Context, pgx.Tx) error{
+	"0002_search_stemmed.sql": indexSources,
 }
 
 // Migrations returns the versions applied to the database, in order.

@@ -653,7 +653,14 @@ func (w *writer) dataset(ds *parley.Dataset) error {
 }
 
 func (w *writer) source(x *parley.Source) error {
-	return w.exec("INSERT INTO sources (id, title, text) VALUES (?, ?, ?)", x.ID, x.Title, x.Text)
+	return each(
+		func() error {
+			return w.exec("INSERT INTO sources (id, title, text) VALUES (?, ?, ?)", x.ID, x.Title, x.Text)
+		},
+		func() error { return w.index(x.ID, parley.TypeSource, "title", x.Title) },
+		// Even in bulk: the migrations' statements cannot split sentences.
+		func() error { return indexSentences(w.exec, x.ID, x.Text) },
+	)
 }
 
 func (w *writer) actor(x *parley.Actor) error {

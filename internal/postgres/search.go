@@ -7,24 +7,19 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/parley-graph/parley/internal/parley"
 )
 
-// Search implements parley.Searcher with PostgreSQL's full-text search:
-// each text's words in a tsvector (the parley configuration: accents
-// removed, any case) under a GIN index; every word typed must match, a
-// word ending in * as a prefix. The best text of each node by ts_rank
-// wins; Rank is ts_rank negated, so that lower is better as with
-// SQLite's bm25 (the two rank differently: ts_rank counts how often and
-// how close the words occur in the one text, without bm25's weighting of
-// rare words and short texts). One statement finds the hits and cuts the
-// page's snippets (ts_headline, with the caller's markers).
-func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.SearchHit, bool, error) {
+// searchWhere is the query and the conditions of a search on search_docs
+// d, with their arguments: every word typed must match (stemmed, any
+// case, accents ignored), a word ending in * as a prefix.
+func searchWhere(q parley.SearchQuery) (tsquery string, where string, args []any, err error) {
 	if _, err := parley.FTSQuery(q.Text); err != nil {
-		return nil, false, err
+		return "", "", nil, err
 	}
 	var terms []string
-	var args []any
 	for _, w := range strings.FieldsFunc(q.Text, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) {
 		prefix := strings.HasSuffix(w, "*")
 		w = strings.TrimRight(w, "*")
@@ -33,46 +28,81 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 		}
 		if !prefix {
 			// The word's tokens as a phrase, as SQLite's quoted term.
-			terms = append(terms, "phraseto_tsquery('parley', ?)")
+			terms = append(terms, "phraseto_tsquery('parley_english', ?)")
 			args = append(args, w)
 			continue
 		}
-		// A prefix: each run of letters and digits, the last as a prefix.
+		// A prefix: each run of letters and digits, the last as a prefix
+		// of a stem (the word typed is stemmed too, as FTS5's porter
+		// tokenizer stems the prefix of a query).
 		runs := strings.FieldsFunc(w, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 		for i, r := range runs {
 			if i == len(runs)-1 {
-				terms = append(terms, "to_tsquery('parley', quote_literal(CAST(? AS text)) || ':*')")
+				terms = append(terms, "to_tsquery('parley_english', quote_literal(CAST(? AS text)) || ':*')")
 			} else {
-				terms = append(terms, "phraseto_tsquery('parley', ?)")
+				terms = append(terms, "phraseto_tsquery('parley_english', ?)")
 			}
 			args = append(args, r)
 		}
 	}
-	where := []string{"d.words @@ q.q"}
+	conds := []string{"d.words @@ q.q"}
 	if len(q.Kinds) > 0 {
 		ks, _ := json.Marshal(q.Kinds)
-		where = append(where, "d.node_type IN (SELECT value FROM json_each(?))")
+		conds = append(conds, "d.node_type IN (SELECT value FROM json_each(?))")
 		args = append(args, string(ks))
+	}
+	return strings.Join(terms, " && "), strings.Join(conds, " AND "), args, nil
+}
+
+// rankWeights weigh the parts of a row's words for ts_rank ({D, C, B,
+// A}): the text itself (A) fully, a statement's speaker's names (B) at
+// half, as SQLite's bm25(search, 1.0, 0.5).
+const rankWeights = `'{0.1, 0.2, 0.5, 1.0}'`
+
+// rankNormalization divides a row's rank by one plus the logarithm of its
+// length, so that, as with bm25, a word in a short text (a name, a title)
+// ranks above the same word in a long one.
+const rankNormalization = "1"
+
+// Search implements parley.Searcher with PostgreSQL's full-text search:
+// each text's words in a tsvector (the parley_english configuration:
+// Porter's stemmer, accents removed, any case) under a GIN index. The
+// best text of each node by ts_rank wins, then each sentence of a
+// source's text (the graph's own nodes come first, the words of the text
+// after), as on SQLite. Rank is ts_rank negated, so that lower is better
+// as with SQLite's bm25; the two rank differently (README, "Search on
+// PostgreSQL"). One statement finds the hits and cuts the page's
+// snippets (ts_headline, with the caller's markers).
+func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.SearchHit, bool, error) {
+	tsq, where, args, err := searchWhere(q)
+	if err != nil {
+		return nil, false, err
 	}
 	after := ""
 	if q.After != nil {
-		after = " AND (rank > ? OR (rank = ? AND node_id > ?))"
-		args = append(args, q.After.Rank, q.After.Rank, q.After.NodeID)
+		sentence := 0
+		if q.After.Start >= 0 {
+			sentence = 1
+		}
+		after = ` AND (CAST(start >= 0 AS int) > ? OR (CAST(start >= 0 AS int) = ? AND (rank > ? OR (rank = ? AND (node_id > ? OR (node_id = ? AND start > ?))))))`
+		args = append(args, sentence, sentence, q.After.Rank, q.After.Rank, q.After.NodeID, q.After.NodeID, q.After.Start)
 	}
-	query := `WITH q AS MATERIALIZED (SELECT ` + strings.Join(terms, " && ") + ` AS q),
+	query := `WITH q AS MATERIALIZED (SELECT ` + tsq + ` AS q),
 		hits AS MATERIALIZED (
-			SELECT d.id AS doc, d.node_id, d.node_type, d.field, d.body, CAST(-ts_rank(d.words, q.q) AS float8) AS rank
+			SELECT d.id AS doc, d.node_id, d.node_type, d.field, coalesce(d.start_pos, -1) AS start, d.end_pos,
+				CASE WHEN d.start_pos IS NULL THEN '' ELSE d.body END AS sentence,
+				CAST(-ts_rank(` + rankWeights + `, d.words, q.q, ` + rankNormalization + `) AS float8) AS rank
 			FROM search_docs d CROSS JOIN q
-			WHERE ` + strings.Join(where, " AND ") + `
+			WHERE ` + where + `
 		), page AS MATERIALIZED (
-			SELECT doc, node_id, node_type, field, body, rank FROM (
-				SELECT *, row_number() OVER (PARTITION BY node_id ORDER BY rank, doc) AS rn FROM hits
+			SELECT doc, node_id, node_type, field, start, end_pos, sentence, rank FROM (
+				SELECT *, row_number() OVER (PARTITION BY node_id, start ORDER BY rank, doc) AS rn FROM hits
 			) h WHERE rn = 1` + after + `
-			ORDER BY rank, node_id LIMIT ?
+			ORDER BY start >= 0, rank, node_id, start LIMIT ?
 		)
-		SELECT p.node_id, p.node_type, p.field, p.rank, ts_headline('parley', p.body, q.q, ?)
-		FROM page p CROSS JOIN q
-		ORDER BY p.rank, p.node_id`
+		SELECT p.node_id, p.node_type, p.field, p.start, p.end_pos, p.sentence, p.rank, ts_headline('parley_english', d.body, q.q, ?)
+		FROM page p JOIN search_docs d ON d.id = p.doc CROSS JOIN q
+		ORDER BY p.start >= 0, p.rank, p.node_id, p.start`
 	args = append(args, q.First+1, headlineOptions)
 	rows, err := db.query(ctx, query, args...)
 	if err != nil {
@@ -82,11 +112,22 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 	var hits []parley.SearchHit
 	for rows.Next() {
 		var h parley.SearchHit
-		var t string
-		if err := rows.Scan(&h.NodeID, &t, &h.Field, &h.Rank, &h.Snippet); err != nil {
+		var t, sentence string
+		var start int
+		var end *int
+		if err := rows.Scan(&h.NodeID, &t, &h.Field, &start, &end, &sentence, &h.Rank, &h.Snippet); err != nil {
 			return nil, false, fmt.Errorf("search: %w", err)
 		}
 		h.NodeType = parley.NodeType(t)
+		if start >= 0 && end != nil {
+			s := start
+			h.Sentence = &parley.Evidence{Source: h.NodeID, Quote: sentence, Start: &s, End: end}
+		}
+		// A statement whose words do not match was found by its
+		// speaker's name.
+		if h.NodeType == parley.TypeStatement && !strings.Contains(h.Snippet, parley.SnippetStart) {
+			h.Field = "speaker"
+		}
 		hits = append(hits, h)
 	}
 	if err := rows.Err(); err != nil {
@@ -99,5 +140,64 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 	return hits, more, nil
 }
 
+// SearchCount implements parley.SearchCounter: the hits of every page,
+// one for each node and each sentence of a source.
+func (db *DB) SearchCount(ctx context.Context, q parley.SearchQuery) (int, error) {
+	tsq, where, args, err := searchWhere(q)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = db.queryRow(ctx, `WITH q AS MATERIALIZED (SELECT `+tsq+` AS q)
+		SELECT count(*) FROM (SELECT DISTINCT d.node_id, coalesce(d.start_pos, -1)
+		FROM search_docs d CROSS JOIN q WHERE `+where+`) h`, args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("search count: %w", err)
+	}
+	return n, nil
+}
+
 // headlineOptions cut a snippet of about 16 words, as SQLite's snippet.
 var headlineOptions = `StartSel="` + parley.SnippetStart + `", StopSel="` + parley.SnippetEnd + `", MaxWords=16, MinWords=8, ShortWord=0, HighlightAll=false`
+
+// indexSentences adds each sentence of a source's text as a search row
+// (the sentences coverage counts), with its span in characters.
+func indexSentences(exec func(string, ...any) error, id, text string) error {
+	for _, s := range parley.Sentences(text) {
+		if err := exec("INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES (?, 'Source', 'sentence', ?, ?, ?)",
+			id, s.Text, s.Start, s.End); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// indexSources adds the sentences of each source stored before the search
+// reached them (migration 0002), a statement for all of them.
+func indexSources(ctx context.Context, tx pgx.Tx) error {
+	rows, err := tx.Query(ctx, "SELECT id, text FROM sources ORDER BY id")
+	if err != nil {
+		return err
+	}
+	var ids, bodies []string
+	var starts, ends []int32
+	for rows.Next() {
+		var id, text string
+		if err := rows.Scan(&id, &text); err != nil {
+			rows.Close()
+			return err
+		}
+		for _, s := range parley.Sentences(text) {
+			ids, bodies = append(ids, id), append(bodies, s.Text)
+			starts, ends = append(starts, int32(s.Start)), append(ends, int32(s.End))
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	_, err = tx.Exec(ctx, `INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos)
+		SELECT id, 'Source', 'sentence', body, s, e FROM unnest($1::text[], $2::text[], $3::int[], $4::int[]) AS t (id, body, s, e)`,
+		ids, bodies, starts, ends)
+	return err
+}
