@@ -12,12 +12,12 @@ import (
 
 func deprecated(b *bool) bool { return b != nil && *b }
 
-func (r *Resolver) actorRoles(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.RoleConnection, error) {
-	return conn(r, ctx, roleConn, parley.TypeRole, "holder", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, pa)
+func (r *Resolver) actorRoles(ctx context.Context, a *parley.Actor, asOf *parley.Date, pv provenance, includeDeprecated *bool, pa pageArgs) (*model.RoleConnection, error) {
+	return conn(r, ctx, roleConn, parley.TypeRole, "holder", a.ID, pv.filter(parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}), pa)
 }
 
-func (r *Resolver) actorMembers(ctx context.Context, a *parley.Actor, asOf *parley.Date, includeDeprecated *bool, pa pageArgs) (*model.RoleConnection, error) {
-	return conn(r, ctx, roleConn, parley.TypeRole, "organization", a.ID, parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}, pa)
+func (r *Resolver) actorMembers(ctx context.Context, a *parley.Actor, asOf *parley.Date, pv provenance, includeDeprecated *bool, pa pageArgs) (*model.RoleConnection, error) {
+	return conn(r, ctx, roleConn, parley.TypeRole, "organization", a.ID, pv.filter(parley.Filter{AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)}), pa)
 }
 
 // actorAffiliations gathers the actors a holds posts in or acts for
@@ -71,21 +71,20 @@ func (r *Resolver) actorAffiliations(ctx context.Context, a *parley.Actor, asOf 
 	return out, nil
 }
 
-func (r *Resolver) actorRelations(ctx context.Context, a *parley.Actor, kind *string, pa pageArgs) (*model.RelationConnection, error) {
-	return conn(r, ctx, relationConn, parley.TypeRelation, "actor", a.ID, parley.Filter{Kind: kind}, pa)
+func (r *Resolver) actorRelations(ctx context.Context, a *parley.Actor, kind *string, pv provenance, pa pageArgs) (*model.RelationConnection, error) {
+	return conn(r, ctx, relationConn, parley.TypeRelation, "actor", a.ID, pv.filter(parley.Filter{Kind: kind}), pa)
 }
 
-func (r *Resolver) actorParticipations(ctx context.Context, a *parley.Actor, pa pageArgs) (*model.ParticipationConnection, error) {
-	return conn(r, ctx, participationConn, parley.TypeParticipation, "actor", a.ID, parley.Filter{}, pa)
+func (r *Resolver) actorParticipations(ctx context.Context, a *parley.Actor, pv provenance, pa pageArgs) (*model.ParticipationConnection, error) {
+	return conn(r, ctx, participationConn, parley.TypeParticipation, "actor", a.ID, pv.filter(parley.Filter{}), pa)
 }
 
-func (r *Resolver) actorStatements(ctx context.Context, a *parley.Actor, pa pageArgs) (*model.StatementConnection, error) {
-	return conn(r, ctx, statementConn, parley.TypeStatement, "speaker", a.ID, parley.Filter{}, pa)
+func (r *Resolver) actorStatements(ctx context.Context, a *parley.Actor, pv provenance, pa pageArgs) (*model.StatementConnection, error) {
+	return conn(r, ctx, statementConn, parley.TypeStatement, "speaker", a.ID, pv.filter(parley.Filter{}), pa)
 }
 
 func (r *Resolver) actorPositions(ctx context.Context, a *parley.Actor, stance *parley.Stance, issue *string, asOf *parley.Date, pv provenance, includeDeprecated *bool, pa pageArgs) (*model.PositionConnection, error) {
-	f := parley.Filter{Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
-		Basis: pv.basis, AttributedTo: pv.attributedTo, ReportedVia: pv.reportedVia}
+	f := pv.filter(parley.Filter{Issue: issue, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)})
 	if stance != nil {
 		s := string(*stance)
 		f.Stance = &s
@@ -98,8 +97,7 @@ func (r *Resolver) actorCommitments(ctx context.Context, a *parley.Actor, as *st
 	if as != nil && *as == "BENEFICIARY" {
 		via = "beneficiary"
 	}
-	f := parley.Filter{Status: status, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated),
-		Basis: pv.basis, AttributedTo: pv.attributedTo, ReportedVia: pv.reportedVia}
+	f := pv.filter(parley.Filter{Status: status, AsOf: asOf, IncludeDeprecated: deprecated(includeDeprecated)})
 	return conn(r, ctx, commitmentConn, parley.TypeCommitment, via, a.ID, f, pa)
 }
 
@@ -114,3 +112,9 @@ func (r *Resolver) actorConflicts(ctx context.Context, a *parley.Actor, pa pageA
 // provenance is the three provenance filters of a list of assertions: the
 // attribution's basis, whose claim it is (by) and the outlet it came through (via).
 type provenance struct{ basis, attributedTo, reportedVia *string }
+
+// filter adds the provenance filters to f.
+func (pv provenance) filter(f parley.Filter) parley.Filter {
+	f.Basis, f.AttributedTo, f.ReportedVia = pv.basis, pv.attributedTo, pv.reportedVia
+	return f
+}

@@ -13,13 +13,13 @@ import (
 )
 
 // Roles is the resolver for the roles field.
-func (r *groupResolver) Roles(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *groupResolver) Roles(ctx context.Context, obj *model.Group, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *groupResolver) Members(ctx context.Context, obj *model.Group, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *groupResolver) Members(ctx context.Context, obj *model.Group, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -28,18 +28,18 @@ func (r *groupResolver) Affiliations(ctx context.Context, obj *model.Group, asOf
 }
 
 // Relations is the resolver for the relations field.
-func (r *groupResolver) Relations(ctx context.Context, obj *model.Group, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
+func (r *groupResolver) Relations(ctx context.Context, obj *model.Group, kind *string, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *groupResolver) Participations(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
+func (r *groupResolver) Participations(ctx context.Context, obj *model.Group, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *groupResolver) Statements(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
+func (r *groupResolver) Statements(ctx context.Context, obj *model.Group, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
@@ -68,13 +68,13 @@ func (r *groupResolver) History(ctx context.Context, obj *model.Group, first *in
 }
 
 // Roles is the resolver for the roles field.
-func (r *organizationResolver) Roles(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *organizationResolver) Roles(ctx context.Context, obj *model.Organization, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *organizationResolver) Members(ctx context.Context, obj *model.Organization, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -83,18 +83,18 @@ func (r *organizationResolver) Affiliations(ctx context.Context, obj *model.Orga
 }
 
 // Relations is the resolver for the relations field.
-func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
+func (r *organizationResolver) Relations(ctx context.Context, obj *model.Organization, kind *string, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *organizationResolver) Participations(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
+func (r *organizationResolver) Participations(ctx context.Context, obj *model.Organization, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *organizationResolver) Statements(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
+func (r *organizationResolver) Statements(ctx context.Context, obj *model.Organization, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
@@ -123,13 +123,13 @@ func (r *organizationResolver) History(ctx context.Context, obj *model.Organizat
 }
 
 // Roles is the resolver for the roles field.
-func (r *personResolver) Roles(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *personResolver) Roles(ctx context.Context, obj *model.Person, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *personResolver) Members(ctx context.Context, obj *model.Person, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *personResolver) Members(ctx context.Context, obj *model.Person, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -138,18 +138,18 @@ func (r *personResolver) Affiliations(ctx context.Context, obj *model.Person, as
 }
 
 // Relations is the resolver for the relations field.
-func (r *personResolver) Relations(ctx context.Context, obj *model.Person, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
+func (r *personResolver) Relations(ctx context.Context, obj *model.Person, kind *string, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *personResolver) Participations(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
+func (r *personResolver) Participations(ctx context.Context, obj *model.Person, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *personResolver) Statements(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
+func (r *personResolver) Statements(ctx context.Context, obj *model.Person, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.
@@ -178,13 +178,13 @@ func (r *personResolver) History(ctx context.Context, obj *model.Person, first *
 }
 
 // Roles is the resolver for the roles field.
-func (r *stateResolver) Roles(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorRoles(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *stateResolver) Roles(ctx context.Context, obj *model.State, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorRoles(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Members is the resolver for the members field.
-func (r *stateResolver) Members(ctx context.Context, obj *model.State, asOf *parley.Date, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
-	return r.actorMembers(ctx, obj.Actor, asOf, includeDeprecated, pg(first, after, last, before))
+func (r *stateResolver) Members(ctx context.Context, obj *model.State, asOf *parley.Date, basis *string, attributedTo *string, reportedVia *string, includeDeprecated *bool, first *int, after *string, last *int, before *string) (*model.RoleConnection, error) {
+	return r.actorMembers(ctx, obj.Actor, asOf, provenance{basis, attributedTo, reportedVia}, includeDeprecated, pg(first, after, last, before))
 }
 
 // Affiliations is the resolver for the affiliations field.
@@ -193,18 +193,18 @@ func (r *stateResolver) Affiliations(ctx context.Context, obj *model.State, asOf
 }
 
 // Relations is the resolver for the relations field.
-func (r *stateResolver) Relations(ctx context.Context, obj *model.State, kind *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
-	return r.actorRelations(ctx, obj.Actor, kind, pg(first, after, last, before))
+func (r *stateResolver) Relations(ctx context.Context, obj *model.State, kind *string, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.RelationConnection, error) {
+	return r.actorRelations(ctx, obj.Actor, kind, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Participations is the resolver for the participations field.
-func (r *stateResolver) Participations(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
-	return r.actorParticipations(ctx, obj.Actor, pg(first, after, last, before))
+func (r *stateResolver) Participations(ctx context.Context, obj *model.State, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	return r.actorParticipations(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Statements is the resolver for the statements field.
-func (r *stateResolver) Statements(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return r.actorStatements(ctx, obj.Actor, pg(first, after, last, before))
+func (r *stateResolver) Statements(ctx context.Context, obj *model.State, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return r.actorStatements(ctx, obj.Actor, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Positions is the resolver for the positions field.

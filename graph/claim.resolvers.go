@@ -42,8 +42,8 @@ func (r *claimResolver) About(ctx context.Context, obj *parley.Claim) ([]model.N
 }
 
 // Statements is the resolver for the statements field.
-func (r *claimResolver) Statements(ctx context.Context, obj *parley.Claim, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, pg(first, after, last, before))
+func (r *claimResolver) Statements(ctx context.Context, obj *parley.Claim, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{}), pg(first, after, last, before))
 }
 
 // History is the resolver for the history field.
@@ -52,33 +52,33 @@ func (r *claimResolver) History(ctx context.Context, obj *parley.Claim, first *i
 }
 
 // Claims is the resolver for the claims field.
-func (r *commitmentResolver) Claims(ctx context.Context, obj *parley.Commitment, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.ID, pg(first, after, last, before))
+func (r *commitmentResolver) Claims(ctx context.Context, obj *parley.Commitment, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claims is the resolver for the claims field.
-func (r *documentResolver) Claims(ctx context.Context, obj *parley.Document, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.ID, pg(first, after, last, before))
+func (r *documentResolver) Claims(ctx context.Context, obj *parley.Document, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claims is the resolver for the claims field.
-func (r *eventResolver) Claims(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.ID, pg(first, after, last, before))
+func (r *eventResolver) Claims(ctx context.Context, obj *parley.Event, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claims is the resolver for the claims field.
-func (r *groupResolver) Claims(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsBy(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *groupResolver) Claims(ctx context.Context, obj *model.Group, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsBy(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // ClaimsAbout is the resolver for the claimsAbout field.
-func (r *groupResolver) ClaimsAbout(ctx context.Context, obj *model.Group, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *groupResolver) ClaimsAbout(ctx context.Context, obj *model.Group, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claims is the resolver for the claims field.
-func (r *issueResolver) Claims(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.ID, pg(first, after, last, before))
+func (r *issueResolver) Claims(ctx context.Context, obj *parley.Issue, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // CreateClaim is the resolver for the createClaim field.
@@ -100,28 +100,28 @@ func (r *mutationResolver) UpdateClaim(ctx context.Context, input map[string]any
 }
 
 // Claims is the resolver for the claims field.
-func (r *organizationResolver) Claims(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsBy(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *organizationResolver) Claims(ctx context.Context, obj *model.Organization, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsBy(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // ClaimsAbout is the resolver for the claimsAbout field.
-func (r *organizationResolver) ClaimsAbout(ctx context.Context, obj *model.Organization, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *organizationResolver) ClaimsAbout(ctx context.Context, obj *model.Organization, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claims is the resolver for the claims field.
-func (r *personResolver) Claims(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsBy(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *personResolver) Claims(ctx context.Context, obj *model.Person, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsBy(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // ClaimsAbout is the resolver for the claimsAbout field.
-func (r *personResolver) ClaimsAbout(ctx context.Context, obj *model.Person, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *personResolver) ClaimsAbout(ctx context.Context, obj *model.Person, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claims is the resolver for the claims field.
-func (r *propositionResolver) Claims(ctx context.Context, obj *parley.Proposition, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.ID, pg(first, after, last, before))
+func (r *propositionResolver) Claims(ctx context.Context, obj *parley.Proposition, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claims is the resolver for the claims field.
@@ -131,13 +131,13 @@ func (r *queryResolver) Claims(ctx context.Context, about *string, claimant *str
 }
 
 // Claims is the resolver for the claims field.
-func (r *stateResolver) Claims(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsBy(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *stateResolver) Claims(ctx context.Context, obj *model.State, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsBy(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // ClaimsAbout is the resolver for the claimsAbout field.
-func (r *stateResolver) ClaimsAbout(ctx context.Context, obj *model.State, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
-	return r.claimsAbout(ctx, obj.Actor.ID, pg(first, after, last, before))
+func (r *stateResolver) ClaimsAbout(ctx context.Context, obj *model.State, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error) {
+	return r.claimsAbout(ctx, obj.Actor.ID, provenance{basis, attributedTo, reportedVia}, pg(first, after, last, before))
 }
 
 // Claim returns ClaimResolver implementation.

@@ -62,8 +62,8 @@ func (r *commitmentResolver) Requirements(ctx context.Context, obj *parley.Commi
 }
 
 // Statements is the resolver for the statements field.
-func (r *commitmentResolver) Statements(ctx context.Context, obj *parley.Commitment, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, pg(first, after, last, before))
+func (r *commitmentResolver) Statements(ctx context.Context, obj *parley.Commitment, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{}), pg(first, after, last, before))
 }
 
 // History is the resolver for the history field.

@@ -43,8 +43,8 @@ func (r *documentResolver) Issues(ctx context.Context, obj *parley.Document) ([]
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *documentResolver) Commitments(ctx context.Context, obj *parley.Document, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "document", obj.ID, parley.Filter{}, pg(first, after, last, before))
+func (r *documentResolver) Commitments(ctx context.Context, obj *parley.Document, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "document", obj.ID, provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{}), pg(first, after, last, before))
 }
 
 // Requirements is the resolver for the requirements field.

@@ -23,8 +23,8 @@ func (r *eventResolver) Parts(ctx context.Context, obj *parley.Event) ([]*parley
 }
 
 // Participations is the resolver for the participations field.
-func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, includeParts *bool, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
-	f := parley.Filter{}
+func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, includeParts *bool, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ParticipationConnection, error) {
+	f := provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{})
 	if includeParts != nil && !*includeParts {
 		f.Event = &obj.ID
 	}
@@ -32,8 +32,8 @@ func (r *eventResolver) Participations(ctx context.Context, obj *parley.Event, i
 }
 
 // Statements is the resolver for the statements field.
-func (r *eventResolver) Statements(ctx context.Context, obj *parley.Event, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", obj.ID, parley.Filter{}, pg(first, after, last, before))
+func (r *eventResolver) Statements(ctx context.Context, obj *parley.Event, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "event", obj.ID, provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{}), pg(first, after, last, before))
 }
 
 // History is the resolver for the history field.

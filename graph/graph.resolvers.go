@@ -50,8 +50,8 @@ func (r *linkResolver) Evidence(ctx context.Context, obj *parley.Link) ([]*parle
 }
 
 // Positions is the resolver for the positions field.
-func (r *stanceGroupResolver) Positions(ctx context.Context, obj *model.StanceGroup, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
-	f := parley.Filter{AsOf: obj.AsOf}
+func (r *stanceGroupResolver) Positions(ctx context.Context, obj *model.StanceGroup, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.PositionConnection, error) {
+	f := provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{AsOf: obj.AsOf})
 	s := string(obj.Stance)
 	f.Stance = &s
 	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, obj.Via, obj.Parent, f, pg(first, after, last, before))

@@ -210,13 +210,13 @@ func claimConn(p *pageData) *model.ClaimConnection {
 }
 
 // claimsAbout is the page of claims about a node.
-func (r *Resolver) claimsAbout(ctx context.Context, id string, pa pageArgs) (*model.ClaimConnection, error) {
-	return conn(r, ctx, claimConn, parley.TypeClaim, "about", id, parley.Filter{}, pa)
+func (r *Resolver) claimsAbout(ctx context.Context, id string, pv provenance, pa pageArgs) (*model.ClaimConnection, error) {
+	return conn(r, ctx, claimConn, parley.TypeClaim, "about", id, pv.filter(parley.Filter{}), pa)
 }
 
 // claimsBy is the page of claims an actor makes.
-func (r *Resolver) claimsBy(ctx context.Context, id string, pa pageArgs) (*model.ClaimConnection, error) {
-	return conn(r, ctx, claimConn, parley.TypeClaim, "claimant", id, parley.Filter{}, pa)
+func (r *Resolver) claimsBy(ctx context.Context, id string, pv provenance, pa pageArgs) (*model.ClaimConnection, error) {
+	return conn(r, ctx, claimConn, parley.TypeClaim, "claimant", id, pv.filter(parley.Filter{}), pa)
 }
 
 func statementConn(p *pageData) *model.StatementConnection {

@@ -49,8 +49,8 @@ func (r *issueResolver) Conflicts(ctx context.Context, obj *parley.Issue, asOf *
 }
 
 // Commitments is the resolver for the commitments field.
-func (r *issueResolver) Commitments(ctx context.Context, obj *parley.Issue, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
-	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "issue", obj.ID, parley.Filter{}, pg(first, after, last, before))
+func (r *issueResolver) Commitments(ctx context.Context, obj *parley.Issue, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error) {
+	return conn(r.Resolver, ctx, commitmentConn, parley.TypeCommitment, "issue", obj.ID, provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{}), pg(first, after, last, before))
 }
 
 // Documents is the resolver for the documents field.
@@ -84,8 +84,8 @@ func (r *positionResolver) SupersededBy(ctx context.Context, obj *parley.Positio
 }
 
 // Statements is the resolver for the statements field.
-func (r *positionResolver) Statements(ctx context.Context, obj *parley.Position, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
-	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, parley.Filter{}, pg(first, after, last, before))
+func (r *positionResolver) Statements(ctx context.Context, obj *parley.Position, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error) {
+	return conn(r.Resolver, ctx, statementConn, parley.TypeStatement, "expresses", obj.ID, provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{}), pg(first, after, last, before))
 }
 
 // History is the resolver for the history field.
