@@ -1,0 +1,63 @@
+package sqlite
+
+import (
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/parley-graph/parley/internal/gen"
+	"github.com/parley-graph/parley/internal/parley"
+)
+
+// TestBulkImportForeignKeys: an import into an empty database writes its
+// rows with foreign keys off, checks them all before the commit, and gives
+// the connection its setting back. With one connection in the pool, the
+// next statement runs on the import's connection: foreign keys must be on
+// there again. And the check itself finds a row whose reference points
+// nowhere, naming its table.
+func TestBulkImportForeignKeys(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "fk.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	db.db.SetMaxOpenConns(1)
+	ds := gen.Generate(gen.Config{Actors: 50, Statements: 4000, Seed: 3})
+	if n := len(ds.IDs()); n < bulkThreshold {
+		t.Fatalf("only %d nodes: below the bulk threshold", n)
+	}
+	if _, err := db.Import(ctx, []*parley.Dataset{ds}); err != nil {
+		t.Fatal(err)
+	}
+	var on int
+	if err := db.db.QueryRowContext(ctx, "PRAGMA foreign_keys").Scan(&on); err != nil || on != 1 {
+		t.Fatalf("foreign_keys after a bulk import: %d, %v; want 1", on, err)
+	}
+	// The check, on a row written with foreign keys off.
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		t.Fatal(err)
+	}
+	defer conn.ExecContext(ctx, "PRAGMA foreign_keys = ON")
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	if err := foreignKeyCheck(ctx, tx); err != nil {
+		t.Fatalf("the imported rows: %v", err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE positions SET holder_id = 'nobody' WHERE id = ?", ds.Positions[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	err = foreignKeyCheck(ctx, tx)
+	if err == nil || !strings.Contains(err.Error(), "positions") || !strings.Contains(err.Error(), "actors") {
+		t.Errorf("a position whose holder is not there: %v; want an error naming positions and actors", err)
+	}
+}
