@@ -5,7 +5,6 @@ package dataset
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"io/fs"
 	"os"
@@ -281,20 +280,12 @@ const (
 )
 
 // Write encodes ds in the format: the same format Parse reads, so that what
-// is exported can be imported again.
+// is exported can be imported again. Encode writes the same bytes as it
+// goes.
 func Write(ds *parley.Dataset, format Format) ([]byte, error) {
-	switch format {
-	case JSON:
-		var buf bytes.Buffer
-		enc := json.NewEncoder(&buf)
-		enc.SetIndent("", "  ")
-		enc.SetEscapeHTML(false)
-		if err := enc.Encode(ds); err != nil {
-			return nil, err
-		}
-		return buf.Bytes(), nil
-	case YAML, "":
-		return yaml.MarshalWithOptions(ds, yaml.Indent(2), yaml.IndentSequence(true), yaml.UseLiteralStyleIfMultiline(true))
+	var buf bytes.Buffer
+	if err := Encode(&buf, ds, format); err != nil {
+		return nil, err
 	}
-	return nil, parley.Errorf(parley.EInvalid, "unknown format %q: use yaml or json", format)
+	return buf.Bytes(), nil
 }
