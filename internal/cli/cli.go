@@ -416,6 +416,12 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	metricsAddr := fs.String("metrics-addr", a.env("PARLEY_METRICS_ADDR", ""), "serve /metrics on this `address` instead of on --addr (env PARLEY_METRICS_ADDR)")
 	debugAddr := fs.String("debug-addr", a.env("PARLEY_DEBUG_ADDR", ""), "serve net/http/pprof at /debug/pprof/ on this loopback `address` (off by default; e.g. localhost:6060) (env PARLEY_DEBUG_ADDR)")
 	timeouts := a.timeoutFlags(fs)
+	var logLevel slog.Level
+	if err := logLevel.UnmarshalText([]byte(a.env("PARLEY_LOG_LEVEL", "info"))); err != nil {
+		fmt.Fprintf(a.Stderr, "parley serve: PARLEY_LOG_LEVEL: %v (debug, info, warn or error)\n", err)
+		return errUsage
+	}
+	fs.TextVar(&logLevel, "log-level", logLevel, "the least `level` logged: debug, info (one line per request), warn (no request lines) or error (env PARLEY_LOG_LEVEL)")
 	var origins []string
 	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
 		origins = splitList(env)
@@ -443,7 +449,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.Stderr, "parley serve: --debug-addr %q: the debug endpoint serves only on a loopback address (localhost:6060, 127.0.0.1:6060)\n", *debugAddr)
 		return errUsage
 	}
-	logger := slog.New(slog.NewTextHandler(a.Stderr, nil))
+	logger := slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: logLevel}))
 
 	// Listen first: on a busy port, fail before creating or filling a database.
 	ln, err := net.Listen("tcp", *addr)

@@ -330,6 +330,58 @@ func TestServe(t *testing.T) {
 	}
 }
 
+// TestServeLogLevel: --log-level warn leaves out the line per request
+// (and the other info lines) but still serves; a level that is not one is
+// refused before anything starts, by flag and by PARLEY_LOG_LEVEL.
+func TestServeLogLevel(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "serve.db")
+	addrc := make(chan string, 1)
+	var stderr bytes.Buffer
+	app := &App{Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }, Ready: func(a string) { addrc <- a }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() {
+		done <- app.Run(ctx, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--log-level", "warn"})
+	}()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve exited %d: %s", code, stderr.String())
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	resp, err := http.Get(base + "/query?query=%7B__typename%7D")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || string(body) != `{"data":{"__typename":"Query"}}` {
+		t.Errorf("GET /query = %d %s", resp.StatusCode, body)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Errorf("serve exited %d after shutdown: %s", code, stderr.String())
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
+	if strings.Contains(stderr.String(), "msg=request") || strings.Contains(stderr.String(), "msg=serving") {
+		t.Errorf("--log-level warn logged info lines:\n%s", stderr.String())
+	}
+
+	if code, _, errOut := run(t, nil, "serve", "--db", db, "--log-level", "loud"); code != 2 || !strings.Contains(errOut, "log-level") {
+		t.Errorf("serve --log-level loud: exit %d, %s", code, errOut)
+	}
+	if code, _, errOut := run(t, map[string]string{"PARLEY_LOG_LEVEL": "loud"}, "serve", "--db", db); code != 2 || !strings.Contains(errOut, "PARLEY_LOG_LEVEL") {
+		t.Errorf("serve with PARLEY_LOG_LEVEL=loud: exit %d, %s", code, errOut)
+	}
+}
+
 // TestWithoutFTS5 builds parley without the sqlite_fts5 tag and checks that
 // it says so and exits non-zero. (The first run compiles SQLite without
 // FTS5 once; the build cache keeps it.)
