@@ -3,6 +3,8 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,10 +13,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/bench"
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/postgres"
 	"github.com/parley-graph/parley/internal/sqlite"
 )
 
@@ -43,10 +48,23 @@ func benchSizes(b *testing.B) []int {
 	return out
 }
 
+// benchStore is a store the benchmarks query, on either backend.
+type benchStore interface {
+	parley.Store
+	parley.Versioner
+	Queries() int64
+	Close() error
+}
+
 // benchDB opens the generated graph of about n assertions, making it the
-// first time.
-func benchDB(b *testing.B, n int) *sqlite.DB {
+// first time: a SQLite file, or, when PARLEY_BENCH_POSTGRES names a
+// PostgreSQL server (postgres://user@host:port/db, a user that may create
+// databases), the database parley_bench_<n> on it.
+func benchDB(b *testing.B, n int) benchStore {
 	b.Helper()
+	if server := os.Getenv("PARLEY_BENCH_POSTGRES"); server != "" {
+		return benchPostgres(b, server, n)
+	}
 	dir := os.Getenv("PARLEY_BENCH_DIR")
 	if dir == "" {
 		dir = filepath.Join(os.TempDir(), "parley-bench")
@@ -81,30 +99,108 @@ func benchDB(b *testing.B, n int) *sqlite.DB {
 	return db
 }
 
+// benchPostgres is benchDB on the PostgreSQL server at server: the graph
+// is imported into parley_bench_<n>_tmp, renamed when complete.
+func benchPostgres(b *testing.B, server string, n int) benchStore {
+	b.Helper()
+	ctx := context.Background()
+	u, err := url.Parse(server)
+	if err != nil {
+		b.Fatalf("PARLEY_BENCH_POSTGRES: %v", err)
+	}
+	name := fmt.Sprintf("parley_bench_%d", n)
+	admin, err := pgx.Connect(ctx, server)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	var have bool
+	if err := admin.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", name).Scan(&have); err != nil {
+		b.Fatal(err)
+	}
+	if !have {
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+"_tmp WITH (FORCE)"); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name+"_tmp"); err != nil {
+			b.Fatal(err)
+		}
+		u.Path = "/" + name + "_tmp"
+		db, err := postgres.Open(ctx, u.String(), postgres.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ds := gen.Generate(bench.Config(n))
+		start := time.Now()
+		if _, err := db.Import(ctx, []*parley.Dataset{ds}); err != nil {
+			b.Fatal(err)
+		}
+		b.Logf("generated %d assertions in %v", gen.Assertions(ds), time.Since(start))
+		if _, err := db.SQL().ExecContext(ctx, "VACUUM ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+		if _, err := admin.Exec(ctx, "ALTER DATABASE "+name+"_tmp RENAME TO "+name); err != nil {
+			b.Fatal(err)
+		}
+	}
+	u.Path = "/" + name
+	db, err := postgres.Open(ctx, u.String(), postgres.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	return db
+}
+
 func BenchmarkQueries(b *testing.B) {
 	for _, n := range benchSizes(b) {
 		db := benchDB(b, n)
 		h := graph.NewHandler(db, nil)
 		for _, q := range bench.Queries {
 			query, _ := bench.Text(q.Name, n)
-			b.Run(fmt.Sprintf("%s/%d", q.Name, n), func(b *testing.B) {
-				if _, errs := raw(b, h, query); len(errs) > 0 {
-					b.Fatalf("%s: %+v", q.Name, errs)
-				}
-				lat := make([]time.Duration, 0, b.N)
-				b.ResetTimer()
-				for i := 0; i < b.N; i++ {
-					start := time.Now()
-					raw(b, h, query)
-					lat = append(lat, time.Since(start))
-				}
-				b.StopTimer()
-				sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-				b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
-				b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-			})
+			b.Run(fmt.Sprintf("%s/%d", q.Name, n), func(b *testing.B) { benchQuery(b, h, db, query) })
 		}
 	}
+}
+
+// BenchmarkNodeCache runs the profile query with the node cache that
+// requests share, and without it (the same store, hidden behind a type
+// that does not tell its version, so the handler does not cache).
+func BenchmarkNodeCache(b *testing.B) {
+	for _, n := range benchSizes(b) {
+		db := benchDB(b, n)
+		query, _ := bench.Text("profile", n)
+		for _, c := range []struct {
+			name  string
+			store parley.Store
+		}{{"cached", db}, {"uncached", struct{ parley.Store }{db}}} {
+			h := graph.NewHandler(c.store, nil)
+			b.Run(fmt.Sprintf("profile-%s/%d", c.name, n), func(b *testing.B) { benchQuery(b, h, db, query) })
+		}
+	}
+}
+
+// benchQuery asks query b.N times (once before, to warm up), and reports
+// the median and 99th percentile latency and the statements sent to the
+// store per query.
+func benchQuery(b *testing.B, h http.Handler, db benchStore, query string) {
+	if _, errs := raw(b, h, query); len(errs) > 0 {
+		b.Fatalf("%s: %+v", query, errs)
+	}
+	lat := make([]time.Duration, 0, b.N)
+	before := db.Queries()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		start := time.Now()
+		raw(b, h, query)
+		lat = append(lat, time.Since(start))
+	}
+	b.StopTimer()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(db.Queries()-before)/float64(b.N), "stmts/op")
 }
 
 func BenchmarkImport(b *testing.B) {

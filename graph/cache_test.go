@@ -11,23 +11,39 @@ import (
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/postgres"
+	"github.com/parley-graph/parley/internal/postgres/pgtest"
 	"github.com/parley-graph/parley/internal/sqlite"
 )
 
-// TestNodeCacheSeesWrites serves one database file from two stores, as two
-// server processes would: nodes the first has cached are read afresh once
-// the second (or the first itself) has written, and a repeated read is
-// answered from the cache.
+// TestNodeCacheSeesWrites serves one database (a SQLite file, or a
+// PostgreSQL database when PARLEY_TEST_POSTGRES names a server) from two
+// stores, as two server processes would: nodes the first has cached are
+// read afresh once the second (or the first itself) has written, and a
+// repeated read is answered from the cache.
 func TestNodeCacheSeesWrites(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "shared.db")
-	open := func() *sqlite.DB {
-		db, err := sqlite.Open(ctx, path)
-		if err != nil {
-			t.Fatal(err)
+	var open func() testDB
+	if pgtest.Server() != "" {
+		url := pgtest.Database(t)
+		open = func() testDB {
+			db, err := postgres.Open(ctx, url, postgres.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
 		}
-		t.Cleanup(func() { db.Close() })
-		return db
+	} else {
+		path := filepath.Join(t.TempDir(), "shared.db")
+		open = func() testDB {
+			db, err := sqlite.Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { db.Close() })
+			return db
+		}
 	}
 	a, b := open(), open()
 	if _, err := a.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
@@ -55,7 +71,7 @@ func TestNodeCacheSeesWrites(t *testing.T) {
 		}
 		return got
 	}
-	rename := func(db *sqlite.DB, id, name string) {
+	rename := func(db testDB, id, name string) {
 		t.Helper()
 		n, err := db.Node(ctx, id)
 		if err != nil {
