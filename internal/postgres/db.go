@@ -39,6 +39,9 @@ type DB struct {
 	trace func(query string, args []any)
 	// Now returns the time recorded with each write; tests replace it.
 	Now func() time.Time
+	// listen is the connection that LISTENs for change notices, while
+	// anyone watches (notify.go).
+	listen listener
 }
 
 var _ parley.Store = (*DB)(nil)
@@ -120,8 +123,10 @@ func (db *DB) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
 // against a query per row (N+1).
 func (db *DB) Queries() int64 { return db.queries.Load() }
 
-// Close closes the pool.
+// Close closes the pool, and the connection that listens for change
+// notices (closing its watchers' channels).
 func (db *DB) Close() error {
+	db.closeListener()
 	err := db.db.Close()
 	db.pool.Close()
 	return err
