@@ -135,7 +135,8 @@ func TestCreateAndUpdateEachType(t *testing.T) {
 			map[string]any{"bindingness": "POLITICALLY_BINDING"}, "bindingness", "POLITICALLY_BINDING"},
 		{"Requirement", map[string]any{"id": "req-2", "subject": "doc-recovery-funding", "kind": "FUNDING", "description": "Funding.", "evidence": a("plans for funding Ukraine's post-war recovery")},
 			map[string]any{"actor": "european-union"}, "actor { id }", `{"id":"european-union"}`},
-		{"Statement", map[string]any{"id": "st-2", "speaker": "germany", "mode": "INDIRECT", "words": "a small but real chance", "evidence": a("Germany said there was a small but real chance")},
+		{"Statement", map[string]any{"id": "st-2", "speaker": "germany", "mode": "INDIRECT", "words": "a small but real chance",
+			"expresses": []any{"claim-germany-small-but-real-chance"}, "evidence": a("Germany said there was a small but real chance")},
 			map[string]any{"cueVerb": "said"}, "cueVerb", "said"},
 	}
 	for _, tt := range tests {
@@ -233,6 +234,21 @@ func TestMutationRefusals(t *testing.T) {
 		{"supersede with a bad position", `mutation { supersedePosition(input: {id: "pos-russia-demands-donbas", position: {id: "pos-new", holder: "russia",
 			proposition: "nowhere", stance: SUPPORTS, speechAct: DEMANDS, evidence: [{source: "berlin-talks-article", quote: "Russia"}]}}) { position { id } } }`, nil,
 			"NOT_FOUND", `input.position.proposition: proposition refers to "nowhere", which does not exist`},
+		{"statement that voices nothing and says not why", `mutation { createStatement(input: {id: "st-x", speaker: "germany", mode: INDIRECT,
+			words: "a small but real chance", evidence: [{source: "berlin-talks-article", quote: "Germany said there was a small but real chance"}]}) { statement { id } } }`, nil,
+			"BAD_USER_INPUT", `input.expresses: statement "st-x" expresses nothing: list the positions, claims or commitments it voices in expresses, or say why it voices none in expressesNothing`},
+		{"statement that voices something and says it voices nothing", `mutation { createStatement(input: {id: "st-x", speaker: "germany", mode: INDIRECT,
+			words: "a small but real chance", expresses: ["claim-germany-small-but-real-chance"], expressesNothing: "Procedural.",
+			evidence: [{source: "berlin-talks-article", quote: "Germany said there was a small but real chance"}]}) { statement { id } } }`, nil,
+			"BAD_USER_INPUT", `input.expressesNothing: statement "st-x" expresses 1 node(s), so it cannot also say why it voices nothing: give expresses or expressesNothing, not both`},
+		{"update that takes away what a statement voices", `mutation { updateStatement(input: {id: "st-merz-really-considerable", expresses: []}) { statement { id } } }`, nil,
+			"BAD_USER_INPUT", `input.expresses: statement "st-merz-really-considerable" expresses nothing: list the positions, claims or commitments it voices in expresses, or say why it voices none in expressesNothing`},
+		{"import of a statement that voices nothing", `mutation($y: String!) { importDataset(input: {yaml: $y}) { created } }`,
+			map[string]any{"y": "actors:\n  - id: a1\n    kind: PERSON\n    name: A\nstatements:\n  - id: st-x\n    speaker: a1\n    mode: INDIRECT\n    words: small but real chance\n    evidence:\n      - source: berlin-talks-article\n        quote: Germany said there was a small but real chance\n"},
+			"BAD_USER_INPUT", `input.yaml:6: statements[0].expresses: statement "st-x" expresses nothing: list the positions, claims or commitments it voices in expresses, or say why it voices none in expressesNothing`},
+		{"import of a statement that voices something and says it voices nothing", `mutation($y: String!) { importDataset(input: {yaml: $y}) { created } }`,
+			map[string]any{"y": "actors:\n  - id: a1\n    kind: PERSON\n    name: A\nstatements:\n  - id: st-x\n    speaker: a1\n    mode: INDIRECT\n    words: small but real chance\n    expresses: [claim-germany-small-but-real-chance]\n    expressesNothing: Procedural.\n    evidence:\n      - source: berlin-talks-article\n        quote: Germany said there was a small but real chance\n"},
+			"BAD_USER_INPUT", `input.yaml:11: statements[0].expressesNothing: statement "st-x" expresses 1 node(s), so it cannot also say why it voices nothing: give expresses or expressesNothing, not both`},
 		{"import with a dangling reference", `mutation($y: String!) { importDataset(input: {yaml: $y}) { created } }`,
 			map[string]any{"y": "actors:\n  - id: a1\n    kind: PERSON\n    name: A\nrelations:\n  - id: r1\n    kind: FAMILY\n    subject: a1\n    object: nobody\n    evidence:\n      - source: berlin-talks-article\n        quote: son-in-law\n"},
 			"NOT_FOUND", `input.yaml:9: relations[0].object: object refers to "nobody", which does not exist`},
@@ -450,7 +466,7 @@ func TestConcurrentWriters(t *testing.T) {
 			for i := 0; i < writes; i++ {
 				id := fmt.Sprintf("st-load-%d-%03d", w, i)
 				msg, ok := post(s.editor, `mutation($in: StatementInput!) { createStatement(input: $in) { statement { id } } }`, map[string]any{"in": map[string]any{
-					"id": id, "speaker": "russia", "mode": "INDIRECT", "words": "Russia is demanding",
+					"id": id, "speaker": "russia", "mode": "INDIRECT", "words": "Russia is demanding", "expresses": []any{"pos-russia-demands-donbas"},
 					"evidence": []any{span("Russia is demanding that Ukraine cede control of Donbas")}}})
 				if !ok {
 					failures.Add(1)

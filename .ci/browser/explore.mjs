@@ -186,6 +186,7 @@ async function readerAndCuration(browser) {
   await page.selectOption('#curate select[name="mode"]', 'DIRECT');
   await page.fill('#curate textarea[name="words"]', 'very workable');
   await page.selectOption('#curate select[name="event"]', 'zelenskyy-remarks-to-reporters');
+  await page.selectOption('#curate select[name="expresses"]', 'claim-zelenskyy-draft-very-workable');
   await page.click('#cur-submit');
   await page.waitForSelector('#cur-done', { timeout: 15000 });
   check(await page.evaluate(() => localStorage.getItem('parley-token')) === token, 'the token is kept in local storage');

@@ -62,6 +62,7 @@ statements:
     validFrom: 2025-13
     evidence:
       - quote: Anna Berg said the hill is ours.
+    expressesNothing: A fixture; nothing here to voice.
 `)
 	code, out, errOut = run(t, nil, "validate", bad)
 	want := []string{
@@ -111,6 +112,7 @@ statements:
       - source: s
         quote: Anna Berg said the valley is ours.
         page: 3
+    expressesNothing: A fixture; nothing here to voice.
 `)
 	jsonFile := writeFile(t, dir, "bad.json", `{
   "sources": [{"id": "s", "title": "A text", "text": "Anna Berg said the valley is ours."}],
@@ -120,7 +122,7 @@ statements:
     {"id": "bob", "kind": "HUMAN", "name": "Bob"}
   ],
   "statements": [
-    {"id": "st-1", "speaker": "carol", "mode": "INDIRECT", "words": "the valley is ours",
+    {"id": "st-1", "speaker": "carol", "mode": "INDIRECT", "words": "the valley is ours", "expressesNothing": "A fixture.",
      "evidence": [{"source": "s", "quote": "Anna Berg said the valley is ours.",
        "page": 3}]}
   ]

@@ -38,6 +38,7 @@ statements:
     words: the valley is ours
     evidence:
       - quote: Anna Berg said the valley is ours.
+    expressesNothing: A fixture; this small file holds nothing it could voice.
 `
 
 func TestReadResolvesTextFile(t *testing.T) {
@@ -76,6 +77,8 @@ func TestProblemLines(t *testing.T) {
 			`data/graph.yaml:16: statements[0].evidence[0].quote: the words "Anna Berg said the hill is ours." are not in source "s"`},
 		{"missing field points at its entry", "    name: Anna Berg\n", "",
 			`data/graph.yaml:7: actors[0].name: name is required`},
+		{"statement that voices nothing and says not why", "    expressesNothing: A fixture; this small file holds nothing it could voice.\n", "",
+			`data/graph.yaml:11: statements[0].expresses: statement "st-1" expresses nothing: list the positions, claims or commitments it voices in expresses, or say why it voices none in expressesNothing`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -223,6 +223,8 @@ func Generate(c Config) *parley.Dataset {
 			Assertion: parley.Assertion{Evidence: b.sentence(words), Attribution: &parley.Attribution{Basis: "ON_RECORD"}}}
 		if ps := byHolder[sp]; len(ps) > 0 && r.Intn(4) == 0 {
 			st.Expresses = []string{ps[r.Intn(len(ps))]}
+		} else {
+			st.ExpressesNothing = "A generated remark that voices no position."
 		}
 		if len(ds.Events) > 0 && r.Intn(3) == 0 {
 			st.Event = ds.Events[r.Intn(len(ds.Events))].ID

@@ -287,8 +287,8 @@ type Statement struct {
 	// voices.
 	Expresses []string `json:"expresses,omitempty"`
 	// ExpressesNothing says why a statement voices no position, commitment
-	// or claim (a purely procedural utterance); it is given exactly when
-	// Expresses is empty in a dataset that asks for it.
+	// or claim (a purely procedural utterance); validation requires it
+	// exactly when Expresses is empty.
 	ExpressesNothing string `json:"expressesNothing,omitempty"`
 	Assertion        `yaml:",inline"`
 }

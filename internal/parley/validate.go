@@ -621,8 +621,13 @@ func (v *validator) node(p string, x any) {
 		v.refs(p, "audience", x.Audience, false, TypeActor)
 		v.refs(p, "expresses", x.Expresses, false, TypePosition, TypeCommitment, TypeClaim)
 		v.text(p, "expressesNothing", x.ExpressesNothing, false)
-		if x.ExpressesNothing != "" && len(x.Expresses) > 0 {
-			v.addf(p+".expressesNothing", EInvalid, "expressesNothing says why a statement voices nothing; this one expresses %d", len(x.Expresses))
+		// Every statement voices something, or says why it voices nothing
+		// (a purely procedural utterance): never neither, never both.
+		switch {
+		case x.ExpressesNothing != "" && len(x.Expresses) > 0:
+			v.addf(p+".expressesNothing", EInvalid, "statement %q expresses %d node(s), so it cannot also say why it voices nothing: give expresses or expressesNothing, not both", x.ID, len(x.Expresses))
+		case x.ExpressesNothing == "" && len(x.Expresses) == 0:
+			v.addf(p+".expresses", EInvalid, "statement %q expresses nothing: list the positions, claims or commitments it voices in expresses, or say why it voices none in expressesNothing", x.ID)
 		}
 		v.assertion(p, &x.Assertion)
 		// Direct or reported, the words are the source's own: never a

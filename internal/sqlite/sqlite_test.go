@@ -338,6 +338,7 @@ statements:
     speaker: freedonia
     mode: INDIRECT
     words: Ruritania withdraw from the valley
+    expresses: [pos-freedonia-demands-withdrawal]
     evidence:
       - source: talks
         quote: Freedonia demands that Ruritania withdraw from the valley.

@@ -599,8 +599,11 @@ const forms = {
       ${select('mode', 'Mode', ['DIRECT', 'INDIRECT', 'MIXED'])}
       ${area('words', 'Words (the source\'s own, within the selection)', q)}
       ${text('cueVerb', 'Cue verb (optional)', '')}
-      ${pick('event', 'Event (optional)', 'events', true)}`,
-    input: (f, ev) => ({ speaker: f.speaker, mode: f.mode, words: f.words, cueVerb: f.cueVerb || null, event: f.event || null, evidence: [ev] }),
+      ${pick('event', 'Event (optional)', 'events', true)}
+      ${pick('expresses', 'What it voices: a position, claim or commitment', 'voiced', true)}
+      ${text('expressesNothing', 'Or why it voices none (a procedural remark)', '')}`,
+    input: (f, ev) => ({ speaker: f.speaker, mode: f.mode, words: f.words, cueVerb: f.cueVerb || null, event: f.event || null,
+      expresses: f.expresses ? [f.expresses] : null, expressesNothing: f.expressesNothing || null, evidence: [ev] }),
   },
   Position: {
     prefix: 'pos',
@@ -653,7 +656,9 @@ async function loadChoices() {
   const d = await gql('Choices', {});
   const list = (c, f) => c.edges.map((e) => ({ id: e.node.id, label: f(e.node) })).sort((a, b) => a.label.localeCompare(b.label));
   choices = { actors: list(d.actors, (n) => n.name), propositions: list(d.propositions, (n) => n.text),
-    events: list(d.events, (n) => n.name), issues: list(d.issues, (n) => n.name) };
+    events: list(d.events, (n) => n.name), issues: list(d.issues, (n) => n.name),
+    voiced: [...list(d.positions, (n) => `${n.holder.name}: ${n.proposition.text}`), ...list(d.claims, (n) => n.text),
+      ...list(d.commitments, (n) => n.obligation)] };
   choices.subjects = [...choices.actors, ...choices.issues, ...choices.propositions, ...choices.events].sort((a, b) => a.label.localeCompare(b.label));
 }
 
