@@ -2,32 +2,31 @@ package graph
 
 import (
 	"context"
-	"reflect"
+	"errors"
 	"sync"
-	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// loader batches the look-ups of one request: the keys asked by the same
-// field of a query are fetched together, in one store call, and each key
-// once (its result is kept for the rest of the request).
+// loader answers the look-ups of one request: each key is fetched once
+// (its result is kept for the rest of the request), and a key that is not
+// known is fetched at once, never after a wait for other callers.
 //
-// A batch does not wait for a fixed time where the query says how many
-// callers to expect (see expectation): a field outside any list is asked
-// once, and a field under a list that is itself in no list is asked once
-// for each of the list's items, so the batch goes as soon as the last of
-// them has asked. Only a field under lists within lists waits for the
-// window, as a time-based dataloader would. Keys put in by prime, from a
-// parent's batch that already fetched them, are answered at once.
+// Batching comes from the prefetch (prefetch.go) instead: when a batch
+// has fetched nodes, a dry run of what the query asks of them collects
+// the keys their fields will ask for (load in collect mode records the
+// keys and answers errCollect), and those are fetched together, one call
+// per field, before any of the nodes resolves. So the items of a list,
+// which resolve one after another, find their data there.
 type loader[K comparable, V any] struct {
 	fetch func(ctx context.Context, keys []K) ([]V, []error)
-	wait  time.Duration
 
 	mu      sync.Mutex
 	results map[K]*result[V]
-	open    map[group]*batch[K, V]
+	// collected are the keys dry runs have asked for, by collector and
+	// field, until the collector flushes them.
+	collected map[collectGroup]*batch[K]
 }
 
 type result[V any] struct {
@@ -36,55 +35,50 @@ type result[V any] struct {
 	err  error
 }
 
-type batch[K comparable, V any] struct {
-	ctx     context.Context // the first caller's: its field is the group's
-	keys    []K
-	pending []*result[V]
-	calls   int
-	expect  int // 0: unknown, wait for the window
-	timer   *time.Timer
+// batch is the keys one field asked for in one dry run.
+type batch[K comparable] struct {
+	ctx  context.Context // the first caller's: its field is the batch's
+	keys []K
 }
 
-// group names the callers that batch together: one field of the query
-// (an *ast.Field) and, under a list, the list's field context.
-type group struct {
+// collectGroup names the callers whose keys are fetched together: one
+// field of the query in one dry run.
+type collectGroup struct {
+	c     *collector
 	field *ast.Field
-	list  *graphql.FieldContext
 }
 
-func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([]V, []error), wait time.Duration) *loader[K, V] {
-	return &loader[K, V]{fetch: fetch, wait: wait, results: map[K]*result[V]{}, open: map[group]*batch[K, V]{}}
+func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([]V, []error)) *loader[K, V] {
+	return &loader[K, V]{fetch: fetch, results: map[K]*result[V]{}, collected: map[collectGroup]*batch[K]{}}
 }
 
-// load returns the values of keys, fetching those not yet known together
-// with the other keys of the caller's group.
+// errCollect is what a loader answers in a dry run for a key it does not
+// hold yet: the key is recorded, to be fetched with the others.
+var errCollect = errors.New("collected for the prefetch")
+
+// load returns the values of keys, fetching those not yet known (in one
+// call, in the caller's goroutine).
 func (l *loader[K, V]) load(ctx context.Context, keys ...K) ([]V, []error) {
-	g, expect := expectation(ctx)
-	rs := make([]*result[V], len(keys))
-	l.mu.Lock()
-	b := l.open[g]
-	if b == nil {
-		b = &batch[K, V]{ctx: ctx, expect: expect}
-		l.open[g] = b
-		if expect == 0 || expect > 1 {
-			b.timer = time.AfterFunc(l.wait, func() { l.dispatch(g, b) })
-		}
+	if c := collecting(ctx); c != nil {
+		return l.collect(ctx, c, keys)
 	}
+	rs := make([]*result[V], len(keys))
+	var mine []K
+	var pending []*result[V]
+	l.mu.Lock()
 	for i, k := range keys {
 		r := l.results[k]
 		if r == nil {
 			r = &result[V]{done: make(chan struct{})}
 			l.results[k] = r
-			b.keys = append(b.keys, k)
-			b.pending = append(b.pending, r)
+			mine = append(mine, k)
+			pending = append(pending, r)
 		}
 		rs[i] = r
 	}
-	b.calls++
-	full := b.expect > 0 && b.calls >= b.expect
 	l.mu.Unlock()
-	if full {
-		l.dispatch(g, b)
+	if len(mine) > 0 {
+		l.deliver(ctx, mine, pending)
 	}
 	vals := make([]V, len(keys))
 	errs := make([]error, len(keys))
@@ -92,6 +86,7 @@ func (l *loader[K, V]) load(ctx context.Context, keys ...K) ([]V, []error) {
 		select {
 		case <-r.done:
 		case <-ctx.Done():
+			// Another root field is fetching it and this one ends.
 			errs[i] = ctx.Err()
 			continue
 		}
@@ -100,23 +95,25 @@ func (l *loader[K, V]) load(ctx context.Context, keys ...K) ([]V, []error) {
 	return vals, errs
 }
 
-// dispatch fetches batch b of group g, once.
-func (l *loader[K, V]) dispatch(g group, b *batch[K, V]) {
-	l.mu.Lock()
-	if l.open[g] != b {
-		l.mu.Unlock()
-		return // already sent
-	}
-	delete(l.open, g)
-	l.mu.Unlock()
-	if b.timer != nil {
-		b.timer.Stop()
-	}
-	if len(b.keys) == 0 {
-		return
-	}
-	vals, errs := l.fetch(b.ctx, b.keys)
-	for i, r := range b.pending {
+// deliver fetches keys and settles their pending results.
+func (l *loader[K, V]) deliver(ctx context.Context, keys []K, pending []*result[V]) {
+	defer func() {
+		// A fetch that panicked settles its keys with an error rather
+		// than leaving other callers waiting.
+		if p := recover(); p != nil {
+			for _, r := range pending {
+				select {
+				case <-r.done:
+				default:
+					r.err = errors.New("internal error")
+					close(r.done)
+				}
+			}
+			panic(p)
+		}
+	}()
+	vals, errs := l.fetch(ctx, keys)
+	for i, r := range pending {
 		if i < len(vals) {
 			r.val = vals[i]
 		}
@@ -124,6 +121,66 @@ func (l *loader[K, V]) dispatch(g group, b *batch[K, V]) {
 			r.err = errs[i]
 		}
 		close(r.done)
+	}
+}
+
+// collect answers a dry run: known values as they are, other keys
+// recorded for the collector's flush and answered errCollect.
+func (l *loader[K, V]) collect(ctx context.Context, c *collector, keys []K) ([]V, []error) {
+	vals := make([]V, len(keys))
+	errs := make([]error, len(keys))
+	var g collectGroup
+	if fc := graphql.GetFieldContext(ctx); fc != nil {
+		g = collectGroup{c: c, field: fc.Field.Field}
+	} else {
+		g = collectGroup{c: c}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for i, k := range keys {
+		if r := l.results[k]; r != nil {
+			select {
+			case <-r.done:
+				vals[i], errs[i] = r.val, r.err
+				continue
+			default:
+			}
+		}
+		errs[i] = errCollect
+		b := l.collected[g]
+		if b == nil {
+			b = &batch[K]{ctx: ctx}
+			l.collected[g] = b
+			c.flushes = append(c.flushes, func() { l.flush(g) })
+		}
+		b.keys = append(b.keys, k)
+	}
+	return vals, errs
+}
+
+// flush fetches, in one call, the keys of g that are not known by now.
+func (l *loader[K, V]) flush(g collectGroup) {
+	l.mu.Lock()
+	b := l.collected[g]
+	delete(l.collected, g)
+	var keys []K
+	var pending []*result[V]
+	if b != nil {
+		for _, k := range b.keys {
+			if l.results[k] != nil {
+				continue // asked twice, or fetched meanwhile
+			}
+			r := &result[V]{done: make(chan struct{})}
+			l.results[k] = r
+			keys = append(keys, k)
+			pending = append(pending, r)
+		}
+	}
+	l.mu.Unlock()
+	if len(keys) > 0 {
+		// The fetch runs outside the dry run: what it primes is asked
+		// for real.
+		l.deliver(withoutCollector(b.ctx), keys, pending)
 	}
 }
 
@@ -138,48 +195,4 @@ func (l *loader[K, V]) prime(k K, v V) {
 	r := &result[V]{done: make(chan struct{}), val: v}
 	close(r.done)
 	l.results[k] = r
-}
-
-// expectation names the caller's group and how many calls it will get
-// (0 when that is not known). gqlgen resolves the items of a list each in
-// its own goroutine with a field context whose Index is set; the list
-// field's context, above it, holds the list as its Result.
-func expectation(ctx context.Context) (group, int) {
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Field == nil {
-		return group{}, 1 // outside a query: nothing to wait for
-	}
-	g := group{field: fc.Field.Field}
-	for p := fc.Parent; p != nil; p = p.Parent {
-		if p.Index == nil {
-			continue
-		}
-		list := p.Parent
-		if list == nil {
-			return g, 0
-		}
-		for q := list.Parent; q != nil; q = q.Parent {
-			if q.Index != nil {
-				// Lists within lists: how many items all the inner
-				// lists have is not known here.
-				return g, 0
-			}
-		}
-		g.list = list
-		return g, length(list.Result)
-	}
-	// In no list: the field is asked once.
-	return g, 1
-}
-
-// length is the number of items of a list result (0 if it is not one).
-func length(v any) int {
-	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer && !rv.IsNil() {
-		rv = rv.Elem()
-	}
-	if rv.Kind() == reflect.Slice {
-		return rv.Len()
-	}
-	return 0
 }

@@ -2,10 +2,12 @@ package graph
 
 import (
 	"context"
+	"reflect"
 	"strings"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 )
 
@@ -26,8 +28,15 @@ const (
 const CodeResponseTooLarge = "RESPONSE_TOO_LARGE"
 
 // budget counts the fields and text of one operation's answer. Past its
-// caps it cancels the operation (its SQL statements stop) and the answer
-// becomes one RESPONSE_TOO_LARGE error.
+// caps it cancels the operation (its SQL statements stop), the objects
+// still to resolve resolve to nothing, and the answer becomes one
+// RESPONSE_TOO_LARGE error.
+//
+// It is charged once per object, as the object collects its fields
+// (collectFields, which the generated executor calls: see
+// graph/internal/serialgen): the fields it selects, and the text of those
+// the object holds itself (names, quotes, a source's text). Text that
+// resolvers compute (snippets) is counted in the size of the answer made.
 type budget struct {
 	fields, bytes       atomic.Int64
 	maxFields, maxBytes int64
@@ -43,13 +52,14 @@ func withBudget(ctx context.Context, maxFields, maxBytes int64) (context.Context
 	return context.WithValue(ctx, budgetKey{}, b), b
 }
 
-// wrap replaces the answer with one error when the budget ran out, and
-// ends the operation's context once the answer is made.
+// wrap replaces the answer with one error when the budget ran out or the
+// answer made is larger than its cap, and ends the operation's context
+// once the answer is made.
 func (b *budget) wrap(next graphql.ResponseHandler) graphql.ResponseHandler {
 	return func(ctx context.Context) *graphql.Response {
 		resp := next(ctx)
 		b.cancel()
-		if !b.over.Load() {
+		if !b.over.Load() && (resp == nil || int64(len(resp.Data)) <= b.maxBytes) {
 			return resp
 		}
 		err := gqlerror.Errorf("the answer is larger than this server gives in one response (%d fields or %d MiB of text): ask for fewer fields or smaller pages (first, last)", b.maxFields, b.maxBytes>>20)
@@ -58,40 +68,77 @@ func (b *budget) wrap(next graphql.ResponseHandler) graphql.ResponseHandler {
 	}
 }
 
-// countFields is the field middleware that charges each resolved field to
-// its operation's budget; once the budget is spent, fields resolve to
-// nothing.
-func countFields(ctx context.Context, next graphql.Resolver) (any, error) {
-	b, _ := ctx.Value(budgetKey{}).(*budget)
-	fc := graphql.GetFieldContext(ctx)
-	if b == nil || fc == nil || strings.HasPrefix(fc.Object, "__") || strings.HasPrefix(fc.Field.Name, "__") {
+// collectFields is graphql.CollectFields for an object of the answer (obj,
+// nil for the root), charged to the operation's budget; once the budget is
+// spent, objects select nothing.
+func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string, obj any) []graphql.CollectedField {
+	fields := graphql.CollectFields(oc, sel, satisfies)
+	if len(satisfies) > 0 && strings.HasPrefix(satisfies[0], "__") {
 		// Introspection answers from the schema, not the graph: Limits
 		// counts it exactly before it runs.
-		return next(ctx)
+		return fields
+	}
+	b, _ := ctx.Value(budgetKey{}).(*budget)
+	if b == nil {
+		return fields
 	}
 	if b.over.Load() {
-		err := gqlerror.Errorf("the answer was cut off: it passed the server's limit")
-		err.Extensions = map[string]any{"code": CodeResponseTooLarge}
-		return nil, err
+		return nil
 	}
-	res, err := next(ctx)
-	size := int64(8 + len(fc.Field.Alias)) // the answer repeats the name for every item
-	switch v := res.(type) {
-	case string:
-		size += int64(len(v))
-	case *string:
-		if v != nil {
-			size += int64(len(*v))
+	n, size := int64(0), int64(0)
+	for i := range fields {
+		if strings.HasPrefix(fields[i].Name, "__") {
+			continue
 		}
-	case []string:
-		for _, s := range v {
-			size += int64(len(s)) + 4
-		}
+		n++
+		size += int64(8 + len(fields[i].Alias)) // the answer repeats the name for every item
 	}
-	if b.fields.Add(1) > b.maxFields || b.bytes.Add(size) > b.maxBytes {
+	if obj != nil {
+		size += textOf(obj, fields)
+	}
+	if b.fields.Add(n) > b.maxFields || b.bytes.Add(size) > b.maxBytes {
 		if !b.over.Swap(true) {
 			b.cancel()
 		}
+		return nil
 	}
-	return res, err
+	return fields
+}
+
+// textOf is the length of the text obj holds in the selected fields: its
+// string and []string fields of the same name.
+func textOf(obj any, fields []graphql.CollectedField) int64 {
+	rv := reflect.ValueOf(obj)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			return 0
+		}
+		rv = rv.Elem()
+	}
+	if rv.Kind() != reflect.Struct {
+		return 0
+	}
+	var size int64
+	for i := range fields {
+		if len(fields[i].Selections) > 0 {
+			continue // an object: an id here, its own text counted with it
+		}
+		idx := goField(rv.Type(), fields[i].Name)
+		if idx == nil {
+			continue
+		}
+		fv, err := rv.FieldByIndexErr(idx)
+		if err != nil {
+			continue
+		}
+		switch {
+		case fv.Kind() == reflect.String:
+			size += int64(fv.Len())
+		case fv.Type() == stringsType:
+			for _, s := range fv.Interface().([]string) {
+				size += int64(len(s)) + 4
+			}
+		}
+	}
+	return size
 }

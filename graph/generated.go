@@ -36872,10 +36872,10 @@ func (ec *executionContext) _Node(ctx context.Context, sel ast.SelectionSet, obj
 var actorConnectionImplementors = []string{"ActorConnection"}
 
 func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActorConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, actorConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36915,10 +36915,10 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 var actorEdgeImplementors = []string{"ActorEdge"}
 
 func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActorEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, actorEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36953,10 +36953,10 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 var actorPayloadImplementors = []string{"ActorPayload"}
 
 func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ActorPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, actorPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, actorPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -36991,10 +36991,10 @@ func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.Selection
 var affiliationImplementors = []string{"Affiliation"}
 
 func (ec *executionContext) _Affiliation(ctx context.Context, sel ast.SelectionSet, obj *model.Affiliation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, affiliationImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, affiliationImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37034,10 +37034,10 @@ func (ec *executionContext) _Affiliation(ctx context.Context, sel ast.SelectionS
 var alignmentImplementors = []string{"Alignment"}
 
 func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet, obj *model.Alignment) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, alignmentImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37107,10 +37107,10 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 var alignmentCommitmentImplementors = []string{"AlignmentCommitment"}
 
 func (ec *executionContext) _AlignmentCommitment(ctx context.Context, sel ast.SelectionSet, obj *model.AlignmentCommitment) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentCommitmentImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, alignmentCommitmentImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37145,16 +37145,16 @@ func (ec *executionContext) _AlignmentCommitment(ctx context.Context, sel ast.Se
 var alignmentItemImplementors = []string{"AlignmentItem"}
 
 func (ec *executionContext) _AlignmentItem(ctx context.Context, sel ast.SelectionSet, obj *parley.Alignment) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, alignmentItemImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, alignmentItemImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AlignmentItem")
 		case "proposition":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._AlignmentItem_proposition(ctx, field, obj)
@@ -37194,10 +37194,10 @@ func (ec *executionContext) _AlignmentItem(ctx context.Context, sel ast.Selectio
 var attributionImplementors = []string{"Attribution"}
 
 func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionSet, obj *parley.Attribution) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, attributionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, attributionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37208,13 +37208,13 @@ func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "by":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Attribution_by(ctx, field, obj)
 				})
 		case "via":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Attribution_via(ctx, field, obj)
@@ -37239,10 +37239,10 @@ func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionS
 var changeImplementors = []string{"Change"}
 
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *parley.Change) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, changeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37263,13 +37263,13 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodeType":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Change_nodeType(ctx, field, obj)
 				})
 		case "node":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Change_node(ctx, field, obj)
@@ -37295,7 +37295,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "version":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Change_version(ctx, field, obj)
@@ -37320,10 +37320,10 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 var changeConnectionImplementors = []string{"ChangeConnection"}
 
 func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, changeConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37339,7 +37339,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeConnection_totalCount(ctx, field, obj)
@@ -37364,10 +37364,10 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 var changeEdgeImplementors = []string{"ChangeEdge"}
 
 func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, changeEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, changeEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37402,10 +37402,10 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 var claimImplementors = []string{"Claim", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, obj *parley.Claim) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, claimImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, claimImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37431,25 +37431,25 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "claimant":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_claimant(ctx, field, obj)
 				})
 		case "reportedVia":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_reportedVia(ctx, field, obj)
 				})
 		case "about":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_about(ctx, field, obj)
 				})
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_statements(ctx, field, obj)
@@ -37490,7 +37490,7 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_history(ctx, field, obj)
@@ -37515,10 +37515,10 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 var claimConnectionImplementors = []string{"ClaimConnection"}
 
 func (ec *executionContext) _ClaimConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, claimConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, claimConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37558,10 +37558,10 @@ func (ec *executionContext) _ClaimConnection(ctx context.Context, sel ast.Select
 var claimEdgeImplementors = []string{"ClaimEdge"}
 
 func (ec *executionContext) _ClaimEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, claimEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, claimEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37596,10 +37596,10 @@ func (ec *executionContext) _ClaimEdge(ctx context.Context, sel ast.SelectionSet
 var claimPayloadImplementors = []string{"ClaimPayload"}
 
 func (ec *executionContext) _ClaimPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, claimPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, claimPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37634,10 +37634,10 @@ func (ec *executionContext) _ClaimPayload(ctx context.Context, sel ast.Selection
 var commitmentImplementors = []string{"Commitment", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *parley.Commitment) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, commitmentImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37653,13 +37653,13 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "promisors":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_promisors(ctx, field, obj)
 				})
 		case "beneficiaries":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_beneficiaries(ctx, field, obj)
@@ -37685,25 +37685,25 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "document":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_document(ctx, field, obj)
 				})
 		case "issue":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_issue(ctx, field, obj)
 				})
 		case "status":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_status(ctx, field, obj)
 				})
 		case "statusHistory":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_statusHistory(ctx, field, obj)
@@ -37744,25 +37744,25 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requirements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_requirements(ctx, field, obj)
 				})
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_statements(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_claims(ctx, field, obj)
@@ -37787,10 +37787,10 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 var commitmentConnectionImplementors = []string{"CommitmentConnection"}
 
 func (ec *executionContext) _CommitmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CommitmentConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, commitmentConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37830,10 +37830,10 @@ func (ec *executionContext) _CommitmentConnection(ctx context.Context, sel ast.S
 var commitmentEdgeImplementors = []string{"CommitmentEdge"}
 
 func (ec *executionContext) _CommitmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CommitmentEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, commitmentEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37868,10 +37868,10 @@ func (ec *executionContext) _CommitmentEdge(ctx context.Context, sel ast.Selecti
 var commitmentPayloadImplementors = []string{"CommitmentPayload"}
 
 func (ec *executionContext) _CommitmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CommitmentPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, commitmentPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, commitmentPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37906,16 +37906,16 @@ func (ec *executionContext) _CommitmentPayload(ctx context.Context, sel ast.Sele
 var conflictImplementors = []string{"Conflict"}
 
 func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *parley.Conflict) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, conflictImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, conflictImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Conflict")
 		case "proposition":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Conflict_proposition(ctx, field, obj)
@@ -37950,10 +37950,10 @@ func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet,
 var conflictConnectionImplementors = []string{"ConflictConnection"}
 
 func (ec *executionContext) _ConflictConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConflictConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, conflictConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, conflictConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -37993,10 +37993,10 @@ func (ec *executionContext) _ConflictConnection(ctx context.Context, sel ast.Sel
 var conflictEdgeImplementors = []string{"ConflictEdge"}
 
 func (ec *executionContext) _ConflictEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConflictEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, conflictEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, conflictEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38031,10 +38031,10 @@ func (ec *executionContext) _ConflictEdge(ctx context.Context, sel ast.Selection
 var coverageImplementors = []string{"Coverage"}
 
 func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *parley.Coverage) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, coverageImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, coverageImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38079,10 +38079,10 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 var createTokenPayloadImplementors = []string{"CreateTokenPayload"}
 
 func (ec *executionContext) _CreateTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateTokenPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, createTokenPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, createTokenPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38117,10 +38117,10 @@ func (ec *executionContext) _CreateTokenPayload(ctx context.Context, sel ast.Sel
 var deleteNodePayloadImplementors = []string{"DeleteNodePayload"}
 
 func (ec *executionContext) _DeleteNodePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteNodePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, deleteNodePayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, deleteNodePayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38165,10 +38165,10 @@ func (ec *executionContext) _DeleteNodePayload(ctx context.Context, sel ast.Sele
 var documentImplementors = []string{"Document", "Node", "Evidenced"}
 
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *parley.Document) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, documentImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38204,25 +38204,25 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "drafters":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_drafters(ctx, field, obj)
 				})
 		case "backers":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_backers(ctx, field, obj)
 				})
 		case "parties":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_parties(ctx, field, obj)
 				})
 		case "package":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_package(ctx, field, obj)
@@ -38233,13 +38233,13 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "refines":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_refines(ctx, field, obj)
 				})
 		case "issues":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_issues(ctx, field, obj)
@@ -38255,31 +38255,31 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "commitments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_commitments(ctx, field, obj)
 				})
 		case "requirements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_requirements(ctx, field, obj)
 				})
 		case "documents":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_documents(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_claims(ctx, field, obj)
@@ -38304,10 +38304,10 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 var documentConnectionImplementors = []string{"DocumentConnection"}
 
 func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, documentConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38347,10 +38347,10 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 var documentEdgeImplementors = []string{"DocumentEdge"}
 
 func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, documentEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38385,10 +38385,10 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 var documentPayloadImplementors = []string{"DocumentPayload"}
 
 func (ec *executionContext) _DocumentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, documentPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, documentPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38423,10 +38423,10 @@ func (ec *executionContext) _DocumentPayload(ctx context.Context, sel ast.Select
 var eventImplementors = []string{"Event", "Node", "Evidenced"}
 
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *parley.Event) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, eventImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38462,7 +38462,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "partOf":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_partOf(ctx, field, obj)
@@ -38478,31 +38478,31 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_parts(ctx, field, obj)
 				})
 		case "participations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_participations(ctx, field, obj)
 				})
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_statements(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_claims(ctx, field, obj)
@@ -38527,10 +38527,10 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 var eventConnectionImplementors = []string{"EventConnection"}
 
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, eventConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38570,10 +38570,10 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 var eventEdgeImplementors = []string{"EventEdge"}
 
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, eventEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38608,10 +38608,10 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 var eventPayloadImplementors = []string{"EventPayload"}
 
 func (ec *executionContext) _EventPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EventPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, eventPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, eventPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38646,16 +38646,16 @@ func (ec *executionContext) _EventPayload(ctx context.Context, sel ast.Selection
 var evidenceImplementors = []string{"Evidence"}
 
 func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *parley.Evidence) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, evidenceImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, evidenceImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Evidence")
 		case "source":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Evidence_source(ctx, field, obj)
@@ -38695,10 +38695,10 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 var evidencePayloadImplementors = []string{"EvidencePayload"}
 
 func (ec *executionContext) _EvidencePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EvidencePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, evidencePayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, evidencePayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38733,10 +38733,10 @@ func (ec *executionContext) _EvidencePayload(ctx context.Context, sel ast.Select
 var groupImplementors = []string{"Group", "Node", "Actor"}
 
 func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *model.Group) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, groupImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, groupImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38777,79 +38777,79 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_roles(ctx, field, obj)
 				})
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_members(ctx, field, obj)
 				})
 		case "affiliations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_affiliations(ctx, field, obj)
 				})
 		case "relations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_relations(ctx, field, obj)
 				})
 		case "participations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_participations(ctx, field, obj)
 				})
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_statements(ctx, field, obj)
 				})
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_positions(ctx, field, obj)
 				})
 		case "commitments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_commitments(ctx, field, obj)
 				})
 		case "documents":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_documents(ctx, field, obj)
 				})
 		case "conflicts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_conflicts(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_claims(ctx, field, obj)
 				})
 		case "claimsAbout":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_claimsAbout(ctx, field, obj)
@@ -38874,10 +38874,10 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 var importDatasetPayloadImplementors = []string{"ImportDatasetPayload"}
 
 func (ec *executionContext) _ImportDatasetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportDatasetPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, importDatasetPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, importDatasetPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38917,10 +38917,10 @@ func (ec *executionContext) _ImportDatasetPayload(ctx context.Context, sel ast.S
 var issueImplementors = []string{"Issue", "Node", "Evidenced"}
 
 func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, obj *parley.Issue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, issueImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, issueImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -38941,7 +38941,7 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parent":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_parent(ctx, field, obj)
@@ -38957,55 +38957,55 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subIssues":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_subIssues(ctx, field, obj)
 				})
 		case "propositions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_propositions(ctx, field, obj)
 				})
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_positions(ctx, field, obj)
 				})
 		case "positionsByStance":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_positionsByStance(ctx, field, obj)
 				})
 		case "conflicts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_conflicts(ctx, field, obj)
 				})
 		case "commitments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_commitments(ctx, field, obj)
 				})
 		case "documents":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_documents(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_claims(ctx, field, obj)
@@ -39030,10 +39030,10 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 var issueConnectionImplementors = []string{"IssueConnection"}
 
 func (ec *executionContext) _IssueConnection(ctx context.Context, sel ast.SelectionSet, obj *model.IssueConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, issueConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, issueConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39073,10 +39073,10 @@ func (ec *executionContext) _IssueConnection(ctx context.Context, sel ast.Select
 var issueEdgeImplementors = []string{"IssueEdge"}
 
 func (ec *executionContext) _IssueEdge(ctx context.Context, sel ast.SelectionSet, obj *model.IssueEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, issueEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, issueEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39111,10 +39111,10 @@ func (ec *executionContext) _IssueEdge(ctx context.Context, sel ast.SelectionSet
 var issuePayloadImplementors = []string{"IssuePayload"}
 
 func (ec *executionContext) _IssuePayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssuePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, issuePayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, issuePayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39149,10 +39149,10 @@ func (ec *executionContext) _IssuePayload(ctx context.Context, sel ast.Selection
 var leftOutImplementors = []string{"LeftOut"}
 
 func (ec *executionContext) _LeftOut(ctx context.Context, sel ast.SelectionSet, obj *parley.LeftOut) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, leftOutImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, leftOutImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39197,22 +39197,22 @@ func (ec *executionContext) _LeftOut(ctx context.Context, sel ast.SelectionSet, 
 var linkImplementors = []string{"Link"}
 
 func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj *parley.Link) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, linkImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, linkImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Link")
 		case "from":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_from(ctx, field, obj)
 				})
 		case "to":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_to(ctx, field, obj)
@@ -39228,13 +39228,13 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "via":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_via(ctx, field, obj)
 				})
 		case "evidence":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_evidence(ctx, field, obj)
@@ -39259,13 +39259,13 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 var mutationImplementors = []string{"Mutation"}
 
 func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, mutationImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, mutationImplementors, nil)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Mutation",
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -39547,10 +39547,10 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 var nodeConnectionImplementors = []string{"NodeConnection"}
 
 func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NodeConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, nodeConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, nodeConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39590,10 +39590,10 @@ func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.Selecti
 var nodeEdgeImplementors = []string{"NodeEdge"}
 
 func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NodeEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, nodeEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, nodeEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39628,10 +39628,10 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 var organizationImplementors = []string{"Organization", "Node", "Actor"}
 
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, organizationImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39672,79 +39672,79 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_roles(ctx, field, obj)
 				})
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_members(ctx, field, obj)
 				})
 		case "affiliations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_affiliations(ctx, field, obj)
 				})
 		case "relations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_relations(ctx, field, obj)
 				})
 		case "participations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_participations(ctx, field, obj)
 				})
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_statements(ctx, field, obj)
 				})
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_positions(ctx, field, obj)
 				})
 		case "commitments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_commitments(ctx, field, obj)
 				})
 		case "documents":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_documents(ctx, field, obj)
 				})
 		case "conflicts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_conflicts(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_claims(ctx, field, obj)
 				})
 		case "claimsAbout":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_claimsAbout(ctx, field, obj)
@@ -39769,10 +39769,10 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 var pageInfoImplementors = []string{"PageInfo"}
 
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, pageInfoImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39817,10 +39817,10 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 var participationImplementors = []string{"Participation", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Participation(ctx context.Context, sel ast.SelectionSet, obj *parley.Participation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, participationImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39836,13 +39836,13 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "event":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_event(ctx, field, obj)
 				})
 		case "actor":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_actor(ctx, field, obj)
@@ -39853,7 +39853,7 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "onBehalfOf":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_onBehalfOf(ctx, field, obj)
@@ -39894,7 +39894,7 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_history(ctx, field, obj)
@@ -39919,10 +39919,10 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 var participationConnectionImplementors = []string{"ParticipationConnection"}
 
 func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, participationConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -39962,10 +39962,10 @@ func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel as
 var participationEdgeImplementors = []string{"ParticipationEdge"}
 
 func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, participationEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40000,10 +40000,10 @@ func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.Sele
 var participationPayloadImplementors = []string{"ParticipationPayload"}
 
 func (ec *executionContext) _ParticipationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, participationPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, participationPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40038,10 +40038,10 @@ func (ec *executionContext) _ParticipationPayload(ctx context.Context, sel ast.S
 var pathImplementors = []string{"Path"}
 
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, pathImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40081,10 +40081,10 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 var personImplementors = []string{"Person", "Node", "Actor"}
 
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, personImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40125,79 +40125,79 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_roles(ctx, field, obj)
 				})
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_members(ctx, field, obj)
 				})
 		case "affiliations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_affiliations(ctx, field, obj)
 				})
 		case "relations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_relations(ctx, field, obj)
 				})
 		case "participations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_participations(ctx, field, obj)
 				})
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_statements(ctx, field, obj)
 				})
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_positions(ctx, field, obj)
 				})
 		case "commitments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_commitments(ctx, field, obj)
 				})
 		case "documents":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_documents(ctx, field, obj)
 				})
 		case "conflicts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_conflicts(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_claims(ctx, field, obj)
 				})
 		case "claimsAbout":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_claimsAbout(ctx, field, obj)
@@ -40222,10 +40222,10 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 var positionImplementors = []string{"Position", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *parley.Position) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, positionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40241,13 +40241,13 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "holder":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_holder(ctx, field, obj)
 				})
 		case "proposition":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_proposition(ctx, field, obj)
@@ -40278,13 +40278,13 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "supersedes":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_supersedes(ctx, field, obj)
 				})
 		case "supersededBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_supersededBy(ctx, field, obj)
@@ -40325,13 +40325,13 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_statements(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_history(ctx, field, obj)
@@ -40356,10 +40356,10 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 var positionConnectionImplementors = []string{"PositionConnection"}
 
 func (ec *executionContext) _PositionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PositionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, positionConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, positionConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40399,10 +40399,10 @@ func (ec *executionContext) _PositionConnection(ctx context.Context, sel ast.Sel
 var positionEdgeImplementors = []string{"PositionEdge"}
 
 func (ec *executionContext) _PositionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PositionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, positionEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, positionEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40437,10 +40437,10 @@ func (ec *executionContext) _PositionEdge(ctx context.Context, sel ast.Selection
 var positionPayloadImplementors = []string{"PositionPayload"}
 
 func (ec *executionContext) _PositionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PositionPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, positionPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, positionPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40475,10 +40475,10 @@ func (ec *executionContext) _PositionPayload(ctx context.Context, sel ast.Select
 var propositionImplementors = []string{"Proposition", "Node", "Evidenced"}
 
 func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionSet, obj *parley.Proposition) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, propositionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, propositionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40494,7 +40494,7 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "issue":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_issue(ctx, field, obj)
@@ -40510,25 +40510,25 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_positions(ctx, field, obj)
 				})
 		case "conflicts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_conflicts(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_claims(ctx, field, obj)
@@ -40553,10 +40553,10 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 var propositionConnectionImplementors = []string{"PropositionConnection"}
 
 func (ec *executionContext) _PropositionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PropositionConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, propositionConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, propositionConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40596,10 +40596,10 @@ func (ec *executionContext) _PropositionConnection(ctx context.Context, sel ast.
 var propositionEdgeImplementors = []string{"PropositionEdge"}
 
 func (ec *executionContext) _PropositionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PropositionEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, propositionEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, propositionEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40634,10 +40634,10 @@ func (ec *executionContext) _PropositionEdge(ctx context.Context, sel ast.Select
 var propositionPayloadImplementors = []string{"PropositionPayload"}
 
 func (ec *executionContext) _PropositionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PropositionPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, propositionPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, propositionPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40672,13 +40672,13 @@ func (ec *executionContext) _PropositionPayload(ctx context.Context, sel ast.Sel
 var queryImplementors = []string{"Query"}
 
 func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, queryImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, queryImplementors, nil)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Query",
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -40860,10 +40860,10 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 var relationImplementors = []string{"Relation", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet, obj *parley.Relation) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, relationImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -40884,13 +40884,13 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subject":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_subject(ctx, field, obj)
 				})
 		case "object":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_object(ctx, field, obj)
@@ -40936,7 +40936,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_history(ctx, field, obj)
@@ -40961,10 +40961,10 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 var relationConnectionImplementors = []string{"RelationConnection"}
 
 func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, relationConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41004,10 +41004,10 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 var relationEdgeImplementors = []string{"RelationEdge"}
 
 func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, relationEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41042,10 +41042,10 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 var relationPayloadImplementors = []string{"RelationPayload"}
 
 func (ec *executionContext) _RelationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RelationPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, relationPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, relationPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41080,10 +41080,10 @@ func (ec *executionContext) _RelationPayload(ctx context.Context, sel ast.Select
 var requirementImplementors = []string{"Requirement", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionSet, obj *parley.Requirement) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, requirementImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, requirementImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41099,7 +41099,7 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subject":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_subject(ctx, field, obj)
@@ -41110,7 +41110,7 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actor":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_actor(ctx, field, obj)
@@ -41156,7 +41156,7 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_history(ctx, field, obj)
@@ -41181,10 +41181,10 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 var requirementConnectionImplementors = []string{"RequirementConnection"}
 
 func (ec *executionContext) _RequirementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RequirementConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, requirementConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, requirementConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41224,10 +41224,10 @@ func (ec *executionContext) _RequirementConnection(ctx context.Context, sel ast.
 var requirementEdgeImplementors = []string{"RequirementEdge"}
 
 func (ec *executionContext) _RequirementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RequirementEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, requirementEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, requirementEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41262,10 +41262,10 @@ func (ec *executionContext) _RequirementEdge(ctx context.Context, sel ast.Select
 var requirementPayloadImplementors = []string{"RequirementPayload"}
 
 func (ec *executionContext) _RequirementPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequirementPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, requirementPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, requirementPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41300,10 +41300,10 @@ func (ec *executionContext) _RequirementPayload(ctx context.Context, sel ast.Sel
 var revokeTokenPayloadImplementors = []string{"RevokeTokenPayload"}
 
 func (ec *executionContext) _RevokeTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeTokenPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, revokeTokenPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, revokeTokenPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41333,10 +41333,10 @@ func (ec *executionContext) _RevokeTokenPayload(ctx context.Context, sel ast.Sel
 var roleImplementors = []string{"Role", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj *parley.Role) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, roleImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, roleImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41352,7 +41352,7 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "holder":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_holder(ctx, field, obj)
@@ -41363,13 +41363,13 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organization":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_organization(ctx, field, obj)
 				})
 		case "onBehalfOf":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_onBehalfOf(ctx, field, obj)
@@ -41410,7 +41410,7 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_history(ctx, field, obj)
@@ -41435,10 +41435,10 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 var roleConnectionImplementors = []string{"RoleConnection"}
 
 func (ec *executionContext) _RoleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RoleConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, roleConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, roleConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41478,10 +41478,10 @@ func (ec *executionContext) _RoleConnection(ctx context.Context, sel ast.Selecti
 var roleEdgeImplementors = []string{"RoleEdge"}
 
 func (ec *executionContext) _RoleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RoleEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, roleEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, roleEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41516,10 +41516,10 @@ func (ec *executionContext) _RoleEdge(ctx context.Context, sel ast.SelectionSet,
 var rolePayloadImplementors = []string{"RolePayload"}
 
 func (ec *executionContext) _RolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RolePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, rolePayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, rolePayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41554,10 +41554,10 @@ func (ec *executionContext) _RolePayload(ctx context.Context, sel ast.SelectionS
 var searchConnectionImplementors = []string{"SearchConnection"}
 
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, searchConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41602,10 +41602,10 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 var searchEdgeImplementors = []string{"SearchEdge"}
 
 func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, searchEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41640,16 +41640,16 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 var searchHitImplementors = []string{"SearchHit"}
 
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *parley.SearchHit) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, searchHitImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, searchHitImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchHit")
 		case "node":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_node(ctx, field, obj)
@@ -41665,13 +41665,13 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "snippet":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_snippet(ctx, field, obj)
 				})
 		case "score":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_score(ctx, field, obj)
@@ -41696,10 +41696,10 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 var sentenceImplementors = []string{"Sentence"}
 
 func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet, obj *parley.Sentence) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sentenceImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, sentenceImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41739,10 +41739,10 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 var sourceImplementors = []string{"Source", "Node"}
 
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *parley.Source) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, sourceImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41783,13 +41783,13 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mentions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_mentions(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_history(ctx, field, obj)
@@ -41800,7 +41800,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coverage":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_coverage(ctx, field, obj)
@@ -41825,10 +41825,10 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 var sourceConnectionImplementors = []string{"SourceConnection"}
 
 func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SourceConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourceConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, sourceConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41868,10 +41868,10 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 var sourceEdgeImplementors = []string{"SourceEdge"}
 
 func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SourceEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourceEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, sourceEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41906,10 +41906,10 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 var sourcePayloadImplementors = []string{"SourcePayload"}
 
 func (ec *executionContext) _SourcePayload(ctx context.Context, sel ast.SelectionSet, obj *model.SourcePayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, sourcePayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, sourcePayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41944,10 +41944,10 @@ func (ec *executionContext) _SourcePayload(ctx context.Context, sel ast.Selectio
 var stanceGroupImplementors = []string{"StanceGroup"}
 
 func (ec *executionContext) _StanceGroup(ctx context.Context, sel ast.SelectionSet, obj *model.StanceGroup) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stanceGroupImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, stanceGroupImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -41963,7 +41963,7 @@ func (ec *executionContext) _StanceGroup(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._StanceGroup_positions(ctx, field, obj)
@@ -41988,10 +41988,10 @@ func (ec *executionContext) _StanceGroup(ctx context.Context, sel ast.SelectionS
 var stateImplementors = []string{"State", "Node", "Actor"}
 
 func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, obj *model.State) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, stateImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, stateImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42032,79 +42032,79 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_roles(ctx, field, obj)
 				})
 		case "members":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_members(ctx, field, obj)
 				})
 		case "affiliations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_affiliations(ctx, field, obj)
 				})
 		case "relations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_relations(ctx, field, obj)
 				})
 		case "participations":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_participations(ctx, field, obj)
 				})
 		case "statements":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_statements(ctx, field, obj)
 				})
 		case "positions":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_positions(ctx, field, obj)
 				})
 		case "commitments":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_commitments(ctx, field, obj)
 				})
 		case "documents":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_documents(ctx, field, obj)
 				})
 		case "conflicts":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_conflicts(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_history(ctx, field, obj)
 				})
 		case "claims":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_claims(ctx, field, obj)
 				})
 		case "claimsAbout":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._State_claimsAbout(ctx, field, obj)
@@ -42129,10 +42129,10 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 var statementImplementors = []string{"Statement", "Node", "Evidenced", "Assertion"}
 
 func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet, obj *parley.Statement) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, statementImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, statementImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42148,7 +42148,7 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "speaker":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_speaker(ctx, field, obj)
@@ -42169,7 +42169,7 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "event":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_event(ctx, field, obj)
@@ -42180,13 +42180,13 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "audience":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_audience(ctx, field, obj)
 				})
 		case "expresses":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_expresses(ctx, field, obj)
@@ -42232,19 +42232,19 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reportedVia":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_reportedVia(ctx, field, obj)
 				})
 		case "speakerRoles":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_speakerRoles(ctx, field, obj)
 				})
 		case "history":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_history(ctx, field, obj)
@@ -42269,10 +42269,10 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 var statementConnectionImplementors = []string{"StatementConnection"}
 
 func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StatementConnection) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, statementConnectionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, statementConnectionImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42312,10 +42312,10 @@ func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.Se
 var statementEdgeImplementors = []string{"StatementEdge"}
 
 func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StatementEdge) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, statementEdgeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, statementEdgeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42350,10 +42350,10 @@ func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.Selectio
 var statementPayloadImplementors = []string{"StatementPayload"}
 
 func (ec *executionContext) _StatementPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StatementPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, statementPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, statementPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42388,10 +42388,10 @@ func (ec *executionContext) _StatementPayload(ctx context.Context, sel ast.Selec
 var statusEntryImplementors = []string{"StatusEntry"}
 
 func (ec *executionContext) _StatusEntry(ctx context.Context, sel ast.SelectionSet, obj *parley.StatusEntry) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, statusEntryImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, statusEntryImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42407,7 +42407,7 @@ func (ec *executionContext) _StatusEntry(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ratedBy":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
 				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._StatusEntry_ratedBy(ctx, field, obj)
@@ -42447,10 +42447,10 @@ func (ec *executionContext) _StatusEntry(ctx context.Context, sel ast.SelectionS
 var subgraphImplementors = []string{"Subgraph"}
 
 func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *model.Subgraph) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, subgraphImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42490,7 +42490,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 var subscriptionImplementors = []string{"Subscription"}
 
 func (ec *executionContext) _Subscription(ctx context.Context, sel ast.SelectionSet) func(ctx context.Context) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, subscriptionImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, subscriptionImplementors, nil)
 	ctx = graphql.WithFieldContext(ctx, &graphql.FieldContext{
 		Object: "Subscription",
 	})
@@ -42510,10 +42510,10 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 var supersedePositionPayloadImplementors = []string{"SupersedePositionPayload"}
 
 func (ec *executionContext) _SupersedePositionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SupersedePositionPayload) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, supersedePositionPayloadImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, supersedePositionPayloadImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42553,10 +42553,10 @@ func (ec *executionContext) _SupersedePositionPayload(ctx context.Context, sel a
 var tokenImplementors = []string{"Token"}
 
 func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, obj *parley.Token) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, tokenImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, tokenImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42601,10 +42601,10 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 var viewerImplementors = []string{"Viewer"}
 
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *parley.Principal) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, viewerImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42639,10 +42639,10 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 var __DirectiveImplementors = []string{"__Directive"}
 
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, __DirectiveImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42692,10 +42692,10 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 var __EnumValueImplementors = []string{"__EnumValue"}
 
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, __EnumValueImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42740,10 +42740,10 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 var __FieldImplementors = []string{"__Field"}
 
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, __FieldImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42798,10 +42798,10 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 var __InputValueImplementors = []string{"__InputValue"}
 
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, __InputValueImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42856,10 +42856,10 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 var __SchemaImplementors = []string{"__Schema"}
 
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, __SchemaImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -42914,10 +42914,10 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 var __TypeImplementors = []string{"__Type"}
 
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
-	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
+	fields := collectFields(ctx, ec.OperationContext, sel, __TypeImplementors, obj)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -43007,7 +43007,7 @@ func (ec *executionContext) marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparley
 }
 
 func (ec *executionContext) marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, sel, v[i])
@@ -43031,7 +43031,7 @@ func (ec *executionContext) marshalNActorConnection2ᚖgithubᚗcomᚋparleyᚑg
 }
 
 func (ec *executionContext) marshalNActorEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ActorEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNActorEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorEdge(ctx, sel, v[i])
@@ -43084,7 +43084,7 @@ func (ec *executionContext) unmarshalNAddEvidenceInput2map(ctx context.Context, 
 }
 
 func (ec *executionContext) marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAffiliation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliation(ctx, sel, v[i])
@@ -43130,7 +43130,7 @@ func (ec *executionContext) marshalNAlignment2ᚖgithubᚗcomᚋparleyᚑgraph�
 }
 
 func (ec *executionContext) marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlignmentCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitment(ctx, sel, v[i])
@@ -43154,7 +43154,7 @@ func (ec *executionContext) marshalNAlignmentCommitment2ᚖgithubᚗcomᚋparley
 }
 
 func (ec *executionContext) marshalNAlignmentItem2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAlignmentᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Alignment) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAlignmentItem2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAlignment(ctx, sel, v[i])
@@ -43186,7 +43186,7 @@ func (ec *executionContext) marshalNAssertion2githubᚗcomᚋparleyᚑgraphᚋpa
 }
 
 func (ec *executionContext) marshalNAssertion2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNAssertion2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -43235,7 +43235,7 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 }
 
 func (ec *executionContext) marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChange2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChange(ctx, sel, v[i])
@@ -43267,7 +43267,7 @@ func (ec *executionContext) marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑ
 }
 
 func (ec *executionContext) marshalNChangeEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNChangeEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeEdge(ctx, sel, v[i])
@@ -43305,7 +43305,7 @@ func (ec *executionContext) marshalNChangeOp2githubᚗcomᚋparleyᚑgraphᚋpar
 }
 
 func (ec *executionContext) marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClaim2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaim(ctx, sel, v[i])
@@ -43337,7 +43337,7 @@ func (ec *executionContext) marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑg
 }
 
 func (ec *executionContext) marshalNClaimEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ClaimEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNClaimEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimEdge(ctx, sel, v[i])
@@ -43401,7 +43401,7 @@ func (ec *executionContext) marshalNCommitmentConnection2ᚖgithubᚗcomᚋparle
 }
 
 func (ec *executionContext) marshalNCommitmentEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CommitmentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNCommitmentEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentEdge(ctx, sel, v[i])
@@ -43475,7 +43475,7 @@ func (ec *executionContext) marshalNConflictConnection2ᚖgithubᚗcomᚋparley�
 }
 
 func (ec *executionContext) marshalNConflictEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ConflictEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNConflictEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictEdge(ctx, sel, v[i])
@@ -43517,7 +43517,7 @@ func (ec *executionContext) unmarshalNDeleteNodeInput2map(ctx context.Context, v
 }
 
 func (ec *executionContext) marshalNDocument2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocumentᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Document) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, sel, v[i])
@@ -43549,7 +43549,7 @@ func (ec *executionContext) marshalNDocumentConnection2ᚖgithubᚗcomᚋparley�
 }
 
 func (ec *executionContext) marshalNDocumentEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DocumentEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNDocumentEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentEdge(ctx, sel, v[i])
@@ -43597,7 +43597,7 @@ func (ec *executionContext) marshalNDocumentType2string(ctx context.Context, sel
 }
 
 func (ec *executionContext) marshalNEvent2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEventᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Event) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, sel, v[i])
@@ -43629,7 +43629,7 @@ func (ec *executionContext) marshalNEventConnection2ᚖgithubᚗcomᚋparleyᚑg
 }
 
 func (ec *executionContext) marshalNEventEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEventEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventEdge(ctx, sel, v[i])
@@ -43677,7 +43677,7 @@ func (ec *executionContext) unmarshalNEventPatch2map(ctx context.Context, v any)
 }
 
 func (ec *executionContext) marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNEvidence2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidence(ctx, sel, v[i])
@@ -43828,7 +43828,7 @@ func (ec *executionContext) marshalNInt2ᚖint(ctx context.Context, sel ast.Sele
 }
 
 func (ec *executionContext) marshalNIssue2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssueᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, sel, v[i])
@@ -43860,7 +43860,7 @@ func (ec *executionContext) marshalNIssueConnection2ᚖgithubᚗcomᚋparleyᚑg
 }
 
 func (ec *executionContext) marshalNIssueEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssueEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.IssueEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNIssueEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssueEdge(ctx, sel, v[i])
@@ -43894,7 +43894,7 @@ func (ec *executionContext) unmarshalNIssuePatch2map(ctx context.Context, v any)
 }
 
 func (ec *executionContext) marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLeftOut2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOut(ctx, sel, v[i])
@@ -43923,7 +43923,7 @@ func (ec *executionContext) unmarshalNLeftOutInput2map(ctx context.Context, v an
 }
 
 func (ec *executionContext) marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLink2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLink(ctx, sel, v[i])
@@ -43969,7 +43969,7 @@ func (ec *executionContext) marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparley�
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalONode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -43979,7 +43979,7 @@ func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparl
 }
 
 func (ec *executionContext) marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Node) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, sel, v[i])
@@ -44003,7 +44003,7 @@ func (ec *executionContext) marshalNNodeConnection2ᚖgithubᚗcomᚋparleyᚑgr
 }
 
 func (ec *executionContext) marshalNNodeEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NodeEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNNodeEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeEdge(ctx, sel, v[i])
@@ -44051,7 +44051,7 @@ func (ec *executionContext) marshalNParticipationConnection2ᚖgithubᚗcomᚋpa
 }
 
 func (ec *executionContext) marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNParticipationEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationEdge(ctx, sel, v[i])
@@ -44113,7 +44113,7 @@ func (ec *executionContext) marshalNPolarity2string(ctx context.Context, sel ast
 }
 
 func (ec *executionContext) marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, sel, v[i])
@@ -44145,7 +44145,7 @@ func (ec *executionContext) marshalNPositionConnection2ᚖgithubᚗcomᚋparley�
 }
 
 func (ec *executionContext) marshalNPositionEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PositionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPositionEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionEdge(ctx, sel, v[i])
@@ -44195,7 +44195,7 @@ func (ec *executionContext) marshalNPropositionConnection2ᚖgithubᚗcomᚋparl
 }
 
 func (ec *executionContext) marshalNPropositionEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.PropositionEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNPropositionEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionEdge(ctx, sel, v[i])
@@ -44264,7 +44264,7 @@ func (ec *executionContext) marshalNRelationConnection2ᚖgithubᚗcomᚋparley�
 }
 
 func (ec *executionContext) marshalNRelationEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRelationEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationEdge(ctx, sel, v[i])
@@ -44317,7 +44317,7 @@ func (ec *executionContext) unmarshalNRemoveEvidenceInput2map(ctx context.Contex
 }
 
 func (ec *executionContext) marshalNRequirement2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirementᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRequirement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirement(ctx, sel, v[i])
@@ -44341,7 +44341,7 @@ func (ec *executionContext) marshalNRequirement2ᚖgithubᚗcomᚋparleyᚑgraph
 }
 
 func (ec *executionContext) marshalNRequirementEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RequirementEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRequirementEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementEdge(ctx, sel, v[i])
@@ -44394,7 +44394,7 @@ func (ec *executionContext) unmarshalNRevokeTokenInput2map(ctx context.Context, 
 }
 
 func (ec *executionContext) marshalNRole2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRoleᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Role) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRole2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRole(ctx, sel, v[i])
@@ -44426,7 +44426,7 @@ func (ec *executionContext) marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgr
 }
 
 func (ec *executionContext) marshalNRoleEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.RoleEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNRoleEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleEdge(ctx, sel, v[i])
@@ -44468,7 +44468,7 @@ func (ec *executionContext) marshalNSearchConnection2ᚖgithubᚗcomᚋparleyᚑ
 }
 
 func (ec *executionContext) marshalNSearchEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSearchEdge(ctx, sel, v[i])
@@ -44492,7 +44492,7 @@ func (ec *executionContext) marshalNSearchEdge2ᚖgithubᚗcomᚋparleyᚑgraph�
 }
 
 func (ec *executionContext) marshalNSearchHit2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHitᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.SearchHit) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchHit2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHit(ctx, sel, v[i])
@@ -44534,7 +44534,7 @@ func (ec *executionContext) marshalNSentence2githubᚗcomᚋparleyᚑgraphᚋpar
 }
 
 func (ec *executionContext) marshalNSentence2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentenceᚄ(ctx context.Context, sel ast.SelectionSet, v []parley.Sentence) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSentence2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentence(ctx, sel, v[i])
@@ -44566,7 +44566,7 @@ func (ec *executionContext) marshalNSourceConnection2ᚖgithubᚗcomᚋparleyᚑ
 }
 
 func (ec *executionContext) marshalNSourceEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourceEdge(ctx, sel, v[i])
@@ -44628,7 +44628,7 @@ func (ec *executionContext) marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparle
 }
 
 func (ec *executionContext) marshalNStanceGroup2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStanceGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StanceGroup) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStanceGroup2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStanceGroup(ctx, sel, v[i])
@@ -44668,7 +44668,7 @@ func (ec *executionContext) marshalNStatementConnection2ᚖgithubᚗcomᚋparley
 }
 
 func (ec *executionContext) marshalNStatementEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.StatementEdge) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatementEdge2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementEdge(ctx, sel, v[i])
@@ -44716,7 +44716,7 @@ func (ec *executionContext) unmarshalNStatementPatch2map(ctx context.Context, v 
 }
 
 func (ec *executionContext) marshalNStatusEntry2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatusEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.StatusEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNStatusEntry2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatusEntry(ctx, sel, v[i])
@@ -44815,7 +44815,7 @@ func (ec *executionContext) unmarshalNSupersedePositionInput2map(ctx context.Con
 }
 
 func (ec *executionContext) marshalNToken2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐTokenᚄ(ctx context.Context, sel ast.SelectionSet, v []*parley.Token) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNToken2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐToken(ctx, sel, v[i])
@@ -44857,7 +44857,7 @@ func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlge
 }
 
 func (ec *executionContext) marshalN__Directive2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirectiveᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Directive) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx, sel, v[i])
@@ -44901,7 +44901,7 @@ func (ec *executionContext) unmarshalN__DirectiveLocation2ᚕstringᚄ(ctx conte
 }
 
 func (ec *executionContext) marshalN__DirectiveLocation2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__DirectiveLocation2string(ctx, sel, v[i])
@@ -44929,7 +44929,7 @@ func (ec *executionContext) marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlg
 }
 
 func (ec *executionContext) marshalN__InputValue2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValueᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.InputValue) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -44957,7 +44957,7 @@ func (ec *executionContext) marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋg
 }
 
 func (ec *executionContext) marshalN__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐTypeᚄ(ctx context.Context, sel ast.SelectionSet, v []introspection.Type) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -45486,7 +45486,7 @@ func (ec *executionContext) marshalOLinkKind2ᚕstringᚄ(ctx context.Context, s
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNLinkKind2string(ctx, sel, v[i])
@@ -45742,7 +45742,7 @@ func (ec *executionContext) marshalOSearchKind2ᚕstringᚄ(ctx context.Context,
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSearchKind2string(ctx, sel, v[i])
@@ -45925,7 +45925,7 @@ func (ec *executionContext) marshalO__EnumValue2ᚕgithubᚗcomᚋ99designsᚋgq
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__EnumValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐEnumValue(ctx, sel, v[i])
@@ -45944,7 +45944,7 @@ func (ec *executionContext) marshalO__Field2ᚕgithubᚗcomᚋ99designsᚋgqlgen
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Field2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐField(ctx, sel, v[i])
@@ -45963,7 +45963,7 @@ func (ec *executionContext) marshalO__InputValue2ᚕgithubᚗcomᚋ99designsᚋg
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__InputValue2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐInputValue(ctx, sel, v[i])
@@ -45982,7 +45982,7 @@ func (ec *executionContext) marshalO__Type2ᚕgithubᚗcomᚋ99designsᚋgqlgen�
 	if v == nil {
 		return graphql.Null
 	}
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalN__Type2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐType(ctx, sel, v[i])
@@ -46005,3 +46005,2306 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 }
 
 // endregion ***************************** type.gotpl *****************************
+
+// serialgen: post-processed by graph/internal/serialgen: lists and resolver fields resolve in the calling goroutine (marshalSlice, resolveNow).
+
+// dryFields runs the resolver of a field alone, for the prefetch's dry run
+// (graph/prefetch.go), keyed by object type and field name.
+func init() {
+	dryFields = map[dryKey]dryField{
+		{"AlignmentItem", "proposition"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Alignment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_AlignmentItem_proposition(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.AlignmentItem().Proposition(ctx, obj)
+			})(ctx)
+		},
+		{"Attribution", "by"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Attribution)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Attribution_by(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Attribution().By(ctx, obj)
+			})(ctx)
+		},
+		{"Attribution", "via"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Attribution)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Attribution_via(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Attribution().Via(ctx, obj)
+			})(ctx)
+		},
+		{"Change", "node"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Change)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Change_node(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Change().Node(ctx, obj)
+			})(ctx)
+		},
+		{"Change", "nodeType"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Change)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Change_nodeType(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Change().NodeType(ctx, obj)
+			})(ctx)
+		},
+		{"Change", "version"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Change)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Change_version(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Change().Version(ctx, obj)
+			})(ctx)
+		},
+		{"ChangeConnection", "totalCount"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.ChangeConnection)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_ChangeConnection_totalCount(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.ChangeConnection().TotalCount(ctx, obj)
+			})(ctx)
+		},
+		{"Claim", "about"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Claim)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Claim_about(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Claim().About(ctx, obj)
+			})(ctx)
+		},
+		{"Claim", "claimant"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Claim)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Claim_claimant(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Claim().Claimant(ctx, obj)
+			})(ctx)
+		},
+		{"Claim", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Claim)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Claim_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Claim().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Claim", "reportedVia"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Claim)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Claim_reportedVia(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Claim().ReportedVia(ctx, obj)
+			})(ctx)
+		},
+		{"Claim", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Claim)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Claim_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Claim().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Commitment", "beneficiaries"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_beneficiaries(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Commitment().Beneficiaries(ctx, obj)
+			})(ctx)
+		},
+		{"Commitment", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Commitment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Commitment", "document"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_document(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Commitment().Document(ctx, obj)
+			})(ctx)
+		},
+		{"Commitment", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Commitment().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Commitment", "issue"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_issue(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Commitment().Issue(ctx, obj)
+			})(ctx)
+		},
+		{"Commitment", "promisors"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_promisors(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Commitment().Promisors(ctx, obj)
+			})(ctx)
+		},
+		{"Commitment", "requirements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_requirements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool))
+			})(ctx)
+		},
+		{"Commitment", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Commitment().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Commitment", "status"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_status(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Commitment().Status(ctx, obj)
+			})(ctx)
+		},
+		{"Commitment", "statusHistory"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Commitment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Commitment_statusHistory(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Commitment().StatusHistory(ctx, obj)
+			})(ctx)
+		},
+		{"Conflict", "proposition"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Conflict)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Conflict_proposition(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Conflict().Proposition(ctx, obj)
+			})(ctx)
+		},
+		{"Document", "backers"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_backers(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Document().Backers(ctx, obj)
+			})(ctx)
+		},
+		{"Document", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Document().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Document", "commitments"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_commitments(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Document().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Document", "documents"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_documents(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Document().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Document", "drafters"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_drafters(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Document().Drafters(ctx, obj)
+			})(ctx)
+		},
+		{"Document", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Document().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Document", "issues"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_issues(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Document().Issues(ctx, obj)
+			})(ctx)
+		},
+		{"Document", "package"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_package(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Document().Package(ctx, obj)
+			})(ctx)
+		},
+		{"Document", "parties"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_parties(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Document().Parties(ctx, obj)
+			})(ctx)
+		},
+		{"Document", "refines"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_refines(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Document().Refines(ctx, obj)
+			})(ctx)
+		},
+		{"Document", "requirements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Document)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Document_requirements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Document().Requirements(ctx, obj)
+			})(ctx)
+		},
+		{"Event", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Event)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Event_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Event().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Event", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Event)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Event_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Event().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Event", "partOf"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Event)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Event_partOf(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Event().PartOf(ctx, obj)
+			})(ctx)
+		},
+		{"Event", "participations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Event)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Event_participations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["includeParts"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Event", "parts"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Event)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Event_parts(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Event().Parts(ctx, obj)
+			})(ctx)
+		},
+		{"Event", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Event)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Event_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Evidence", "source"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Evidence)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Evidence_source(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Evidence().Source(ctx, obj)
+			})(ctx)
+		},
+		{"Group", "affiliations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_affiliations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+			})(ctx)
+		},
+		{"Group", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "claimsAbout"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_claimsAbout(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "commitments"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_commitments(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "conflicts"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_conflicts(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "documents"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_documents(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Group", "members"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_members(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "participations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_participations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "positions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_positions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "relations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_relations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "roles"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_roles(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Group", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Group)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Group_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Group().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Issue", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Issue", "commitments"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_commitments(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Issue", "conflicts"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_conflicts(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().Conflicts(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Issue", "documents"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_documents(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Issue", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Issue", "parent"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_parent(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Issue().Parent(ctx, obj)
+			})(ctx)
+		},
+		{"Issue", "positions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_positions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Issue", "positionsByStance"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_positionsByStance(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().PositionsByStance(ctx, obj, fc.Args["asOf"].(*parley.Date))
+			})(ctx)
+		},
+		{"Issue", "propositions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_propositions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Issue().Propositions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Issue", "subIssues"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Issue)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Issue_subIssues(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Issue().SubIssues(ctx, obj)
+			})(ctx)
+		},
+		{"Link", "evidence"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Link)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Link_evidence(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Link().Evidence(ctx, obj)
+			})(ctx)
+		},
+		{"Link", "from"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Link)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Link_from(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Link().From(ctx, obj)
+			})(ctx)
+		},
+		{"Link", "to"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Link)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Link_to(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Link().To(ctx, obj)
+			})(ctx)
+		},
+		{"Link", "via"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Link)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Link_via(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Link().Via(ctx, obj)
+			})(ctx)
+		},
+		{"Organization", "affiliations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_affiliations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+			})(ctx)
+		},
+		{"Organization", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "claimsAbout"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_claimsAbout(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "commitments"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_commitments(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "conflicts"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_conflicts(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "documents"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_documents(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Organization", "members"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_members(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "participations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_participations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "positions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_positions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "relations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_relations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "roles"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_roles(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Organization", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Organization)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Organization_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Organization().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Participation", "actor"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Participation)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Participation_actor(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Participation().Actor(ctx, obj)
+			})(ctx)
+		},
+		{"Participation", "event"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Participation)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Participation_event(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Participation().Event(ctx, obj)
+			})(ctx)
+		},
+		{"Participation", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Participation)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Participation_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Participation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Participation", "onBehalfOf"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Participation)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Participation_onBehalfOf(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Participation().OnBehalfOf(ctx, obj)
+			})(ctx)
+		},
+		{"Person", "affiliations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_affiliations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+			})(ctx)
+		},
+		{"Person", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "claimsAbout"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_claimsAbout(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "commitments"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_commitments(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "conflicts"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_conflicts(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "documents"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_documents(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Person", "members"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_members(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "participations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_participations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "positions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_positions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "relations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_relations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "roles"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_roles(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Person", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Person)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Person_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Position", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Position)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Position_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Position().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Position", "holder"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Position)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Position_holder(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Position().Holder(ctx, obj)
+			})(ctx)
+		},
+		{"Position", "proposition"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Position)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Position_proposition(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Position().Proposition(ctx, obj)
+			})(ctx)
+		},
+		{"Position", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Position)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Position_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Position().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Position", "supersededBy"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Position)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Position_supersededBy(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Position().SupersededBy(ctx, obj)
+			})(ctx)
+		},
+		{"Position", "supersedes"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Position)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Position_supersedes(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Position().Supersedes(ctx, obj)
+			})(ctx)
+		},
+		{"Proposition", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Proposition)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Proposition_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Proposition().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Proposition", "conflicts"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Proposition)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Proposition_conflicts(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Proposition().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Proposition", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Proposition)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Proposition_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Proposition().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Proposition", "issue"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Proposition)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Proposition_issue(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Proposition().Issue(ctx, obj)
+			})(ctx)
+		},
+		{"Proposition", "positions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Proposition)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Proposition_positions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Relation", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Relation)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Relation_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Relation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Relation", "object"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Relation)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Relation_object(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Relation().Object(ctx, obj)
+			})(ctx)
+		},
+		{"Relation", "subject"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Relation)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Relation_subject(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Relation().Subject(ctx, obj)
+			})(ctx)
+		},
+		{"Requirement", "actor"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Requirement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Requirement_actor(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Requirement().Actor(ctx, obj)
+			})(ctx)
+		},
+		{"Requirement", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Requirement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Requirement_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Requirement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Requirement", "subject"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Requirement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Requirement_subject(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Requirement().Subject(ctx, obj)
+			})(ctx)
+		},
+		{"Role", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Role)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Role_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Role().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Role", "holder"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Role)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Role_holder(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Role().Holder(ctx, obj)
+			})(ctx)
+		},
+		{"Role", "onBehalfOf"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Role)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Role_onBehalfOf(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Role().OnBehalfOf(ctx, obj)
+			})(ctx)
+		},
+		{"Role", "organization"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Role)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Role_organization(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Role().Organization(ctx, obj)
+			})(ctx)
+		},
+		{"SearchHit", "node"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.SearchHit)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_SearchHit_node(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.SearchHit().Node(ctx, obj)
+			})(ctx)
+		},
+		{"SearchHit", "score"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.SearchHit)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_SearchHit_score(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.SearchHit().Score(ctx, obj)
+			})(ctx)
+		},
+		{"SearchHit", "snippet"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.SearchHit)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_SearchHit_snippet(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.SearchHit().Snippet(ctx, obj, fc.Args["before"].(*string), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Source", "coverage"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Source)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Source_coverage(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Source().Coverage(ctx, obj)
+			})(ctx)
+		},
+		{"Source", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Source)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Source_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Source().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Source", "mentions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Source)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Source_mentions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"StanceGroup", "positions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.StanceGroup)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_StanceGroup_positions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.StanceGroup().Positions(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "affiliations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_affiliations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+			})(ctx)
+		},
+		{"State", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "claimsAbout"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_claimsAbout(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "commitments"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_commitments(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "conflicts"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_conflicts(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "documents"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_documents(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"State", "members"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_members(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "participations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_participations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "positions"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_positions(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "relations"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_relations(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "roles"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_roles(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"State", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.State)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_State_statements(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.State().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+			})(ctx)
+		},
+		{"Statement", "audience"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Statement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Statement_audience(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Statement().Audience(ctx, obj)
+			})(ctx)
+		},
+		{"Statement", "event"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Statement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Statement_event(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Statement().Event(ctx, obj)
+			})(ctx)
+		},
+		{"Statement", "expresses"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Statement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Statement_expresses(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Statement().Expresses(ctx, obj)
+			})(ctx)
+		},
+		{"Statement", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Statement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Statement_history(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Statement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+			})(ctx)
+		},
+		{"Statement", "reportedVia"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Statement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Statement_reportedVia(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Statement().ReportedVia(ctx, obj)
+			})(ctx)
+		},
+		{"Statement", "speaker"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Statement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Statement_speaker(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Statement().Speaker(ctx, obj)
+			})(ctx)
+		},
+		{"Statement", "speakerRoles"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Statement)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Statement_speakerRoles(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.Statement().SpeakerRoles(ctx, obj)
+			})(ctx)
+		},
+		{"StatusEntry", "ratedBy"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.StatusEntry)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_StatusEntry_ratedBy(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				return ec.Resolvers.StatusEntry().RatedBy(ctx, obj)
+			})(ctx)
+		},
+	}
+}

@@ -31,7 +31,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	if logger == nil {
 		logger = slog.Default()
 	}
-	o := options{maxSubscriptions: DefaultMaxSubscriptions, batchWait: DefaultBatchWait, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
+	o := options{maxSubscriptions: DefaultMaxSubscriptions, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -45,6 +45,9 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	}
 	es := NewExecutableSchema(Config{Resolvers: res})
 	schema := newSchemaInfo(es.Schema())
+	// The prefetch's dry runs use the same executor over resolvers whose
+	// store refuses every call (see prefetch.go).
+	schema.dry = &executableSchema{SchemaData: es.Schema(), Resolvers: &Resolver{Store: refusing{}}}
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
@@ -75,12 +78,11 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
 			// A subscription answers one change at a time, for as long
 			// as it lives: no budget cancelling it after its first.
-			return next(withLoaders(ctx, store, nil, schema, o.batchWait))
+			return next(withLoaders(ctx, store, nil, schema))
 		}
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
-		return b.wrap(next(withLoaders(ctx, store, c, schema, o.batchWait)))
+		return b.wrap(next(withLoaders(ctx, store, c, schema)))
 	})
-	srv.AroundFields(countFields)
 	if o.metrics != nil {
 		srv.Use(metricsExtension{o.metrics})
 	}
@@ -102,7 +104,6 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 type Option func(*options)
 
 type options struct {
-	batchWait           time.Duration
 	maxFields, maxBytes int64
 	metrics             *metrics.Metrics
 	requireToken        bool
@@ -137,9 +138,6 @@ func WithMaxSubscriptions(n int) Option { return func(o *options) { o.maxSubscri
 func WithResultLimits(fields, bytes int64) Option {
 	return func(o *options) { o.maxFields, o.maxBytes = fields, bytes }
 }
-
-// WithBatchWait sets how long loaders collect keys (DefaultBatchWait).
-func WithBatchWait(d time.Duration) Option { return func(o *options) { o.batchWait = d } }
 
 // CodeTimeout is the extensions.code of a field cut off by the request's
 // time limit.

@@ -2,16 +2,15 @@ package graph
 
 import (
 	"context"
-	"time"
 
 	"github.com/parley-graph/parley/graph/model"
 	"github.com/parley-graph/parley/internal/parley"
 )
 
-// loaders batch the look-ups of one request, so that a list of a hundred
+// loaders hold the look-ups of one request, so that a list of a hundred
 // positions fetches its hundred holders in one statement, not a hundred
-// (see loader for when a batch goes, and prime for the references fetched
-// ahead).
+// (prime fetches them ahead, for the whole page; see loader and
+// prefetch.go).
 type loaders struct {
 	src    *nodeSource
 	schema *schemaInfo
@@ -21,23 +20,16 @@ type loaders struct {
 
 type loadersKey struct{}
 
-// DefaultBatchWait is how long a batch waits for its callers when the
-// query does not say how many to expect (a field under lists within
-// lists). gqlgen starts the resolvers of a list's items together, so a
-// short window gathers them; on a busy machine it may close before every
-// item has asked, which costs an extra statement, not a wrong answer.
-const DefaultBatchWait = 2 * time.Millisecond
-
 // newLoaders makes the loaders of one request. cache, if not nil, is the
 // node cache shared by requests (see nodeCache).
-func newLoaders(store parley.Store, cache *nodeCache, schema *schemaInfo, wait time.Duration) *loaders {
+func newLoaders(store parley.Store, cache *nodeCache, schema *schemaInfo) *loaders {
 	src := &nodeSource{store: store}
 	if _, ok := store.(parley.Versioner); ok {
 		src.cache = cache
 	}
 	l := &loaders{src: src, schema: schema}
-	l.nodes = newLoader(l.fetchNodes, wait)
-	l.lists = newLoader(l.fetchLists(store), wait)
+	l.nodes = newLoader(l.fetchNodes)
+	l.lists = newLoader(l.fetchLists(store))
 	return l
 }
 
@@ -71,8 +63,8 @@ func (l *loaders) fetchNodes(ctx context.Context, ids []string) ([]any, []error)
 }
 
 // withLoaders returns ctx with fresh loaders for one request.
-func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, schema *schemaInfo, wait time.Duration) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, schema, wait))
+func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, schema *schemaInfo) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, schema))
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
@@ -80,7 +72,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 		return l
 	}
 	// Outside a request (a resolver called directly): no batching.
-	return newLoaders(r.Store, nil, nil, DefaultBatchWait)
+	return newLoaders(r.Store, nil, nil)
 }
 
 // node loads the node id; a missing id is a NOT_FOUND error.

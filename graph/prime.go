@@ -27,6 +27,9 @@ import (
 // schemaInfo is what priming needs of the schema, computed once.
 type schemaInfo struct {
 	schema *ast.Schema
+	// dry is the executable schema of the prefetch's dry runs: the
+	// generated executor over resolvers whose store refuses every call.
+	dry *executableSchema
 	// satisfies lists, for each object type, the names a fragment's type
 	// condition may use to select it: itself, its interfaces and unions.
 	satisfies map[string][]string
@@ -117,17 +120,22 @@ func goField(t reflect.Type, name string) []int {
 
 var stringsType = reflect.TypeOf([]string(nil))
 
-// prime fetches the nodes that the selected fields of the targets name,
-// and those their own selected fields name, and so on, and records them
-// in the request's node loader.
+// prime fetches what the selected fields of the targets will ask for,
+// level by level, and records it in the request's loaders: the nodes the
+// fields name by id, one store call a level; the lists and other resolver
+// fields, by a dry run of their resolvers (prefetch.go), one store call
+// per field of the query; then the same for what those nodes' and pages'
+// own selected fields ask, and so on.
 func (l *loaders) prime(ctx context.Context, ts []target) {
 	if l.schema == nil || !graphql.HasOperationContext(ctx) {
 		return
 	}
 	op := graphql.GetOperationContext(ctx)
+	ctx = withoutCollector(ctx)
 	for depth := 0; len(ts) > 0 && depth < 8; depth++ {
 		var ids []string
 		var wants []target // v holds the id until fetched
+		var dry []dryTarget
 		seen := map[string]bool{}
 		var walk func(t target)
 		walk = func(t target) {
@@ -138,11 +146,16 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 			sv := rv.Elem()
 			for _, f := range graphql.CollectFields(op, t.sel, l.schema.satisfies[t.typeName]) {
 				composite, object := l.schema.composite(f)
-				if !composite {
-					continue
+				var idx []int
+				if composite {
+					idx = goField(sv.Type(), f.Name)
 				}
-				idx := goField(sv.Type(), f.Name)
 				if idx == nil {
+					// A field the struct does not hold: its resolver
+					// computes it (a list, a connection, a count).
+					if _, ok := dryFields[dryKey{t.typeName, f.Name}]; ok {
+						dry = append(dry, dryTarget{t.typeName, t.v, f})
+					}
 					continue
 				}
 				fv := sv.FieldByIndex(idx)
@@ -184,6 +197,16 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 				l.nodes.prime(id, n)
 			}
 		}
+		// The resolver fields of this level, dry; then what they asked
+		// for, fetched (each page priming its own items' levels).
+		if len(dry) > 0 {
+			if d := l.newDryRun(ctx); d != nil {
+				for _, t := range dry {
+					d.run(t.typeName, t.v, t.field)
+				}
+				d.c.flush()
+			}
+		}
 		// The next level: the nodes just named, with what is asked of
 		// them (known ones too, whose own references may be new).
 		next := ts[:0:0]
@@ -195,6 +218,13 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 		}
 		ts = next
 	}
+}
+
+// dryTarget is a resolver field of a value, to run dry.
+type dryTarget struct {
+	typeName string
+	v        any
+	field    graphql.CollectedField
 }
 
 // known reports whether the node loader has (or is fetching) id.

@@ -3,6 +3,7 @@
 package graph
 
 //go:generate go tool gqlgen generate
+//go:generate go run ./internal/serialgen generated.go
 
 import "github.com/parley-graph/parley/internal/parley"
 

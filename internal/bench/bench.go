@@ -24,7 +24,9 @@ type Query struct {
 }
 
 // Queries are the hot queries. They name a busy actor (the generator's
-// first, Zipf rank 1), the first issue, and a quiet actor (the last).
+// first, Zipf rank 1), the first issue, and a quiet actor (the last);
+// list and point are the peer benchmark's (../shared/peer-bench): the
+// first 50 actors, and one position by id.
 var Queries = []Query{
 	{"profile", `{ node(id: "BUSY") { ... on Actor { name positions(first: 20) { edges { node { stance
 		proposition { text positions(stance: OPPOSES, first: 10) { edges { node { holder { name } } } } } } } } } } }`},
@@ -32,6 +34,8 @@ var Queries = []Query{
 	{"path", `{ path(from: "BUSY", to: "QUIET", maxHops: 4) { length } }`},
 	{"neighbourhood", `{ neighbourhood(id: "QUIET", hops: 2, limit: 500) { truncated nodes { __typename } links { kind } } }`},
 	{"search", `{ search(query: "ceasefire monitoring", first: 20) { edges { node { field snippet node { __typename } } } } }`},
+	{"list", `{ actors(first: 50) { edges { node { id name kind } } } }`},
+	{"point", `{ node(id: "pos-0000001") { ... on Position { id stance speechAct summary redLine } } }`},
 	{"typename", `{ __typename }`},
 }
 

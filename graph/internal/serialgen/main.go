@@ -1,0 +1,185 @@
+// Command serialgen post-processes the executor gqlgen generates
+// (graph/generated.go), run by `go generate` right after gqlgen:
+//
+//   - The items of a list are resolved one after another in the calling
+//     goroutine (marshalSlice) instead of one goroutine each
+//     (graphql.MarshalSliceConcurrently), and an object's resolver fields
+//     at once (resolveNow) instead of a goroutine each at Dispatch. The
+//     request's loaders fetch a list's data for the whole page before its
+//     items resolve (see graph/prefetch.go), so nothing is left to wait
+//     for, and a goroutine per item costs more than the item.
+//   - An object makes its @defer bookkeeping (a field set, a map, its path)
+//     only when one of its fields is deferred (newDeferredGroup).
+//   - Every object collects its fields through collectFields, which
+//     charges the answer's budget once per object (graph/budget.go).
+//   - It appends the filling of dryFields: for every field with a resolver, a function
+//     that runs the resolver alone (its arguments parsed as gqlgen does,
+//     no middleware, no marshalling), which the prefetch uses to learn
+//     which store calls a page's items will make.
+//
+// Usage: go run ./internal/serialgen generated.go
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+func main() {
+	if len(os.Args) != 2 {
+		fmt.Fprintln(os.Stderr, "usage: serialgen generated.go")
+		os.Exit(2)
+	}
+	path := os.Args[1]
+	src, err := os.ReadFile(path)
+	if err != nil {
+		fail(err)
+	}
+	out, err := rewrite(src)
+	if err != nil {
+		fail(err)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		fail(err)
+	}
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "serialgen:", err)
+	os.Exit(1)
+}
+
+const marker = "// serialgen: post-processed"
+
+var (
+	sliceCall   = "graphql.MarshalSliceConcurrently(ctx,"
+	fieldCall   = "out.ResolveConcurrently(ec.OperationContext, &deferred, i,"
+	groupCall   = "deferred := graphql.NewDeferredGroup(ctx)"
+	resolverFun = regexp.MustCompile(`^_([A-Z][A-Za-z0-9]*)_([a-z][A-Za-z0-9]*)$`)
+)
+
+var collectCall = regexp.MustCompile(`fields := graphql\.CollectFields\(ec\.OperationContext, sel, (\w+)\)`)
+
+// chargeObjects makes every object collect its fields through
+// collectFields, which charges them (and the object's text) to the
+// answer's budget: once per object rather than in a middleware around
+// every field.
+func chargeObjects(src []byte) ([]byte, error) {
+	locs := collectCall.FindAllSubmatchIndex(src, -1)
+	if len(locs) == 0 {
+		return nil, fmt.Errorf("found no object field collection: gqlgen's output changed, update serialgen")
+	}
+	var b bytes.Buffer
+	last := 0
+	for _, loc := range locs {
+		header := src[bytes.LastIndex(src[:loc[0]], []byte("\nfunc ")):loc[0]]
+		header = header[:bytes.IndexByte(header[1:], '\n')+1]
+		obj := "nil"
+		if bytes.Contains(header, []byte(" obj ")) {
+			obj = "obj"
+		}
+		b.Write(src[last:loc[0]])
+		fmt.Fprintf(&b, "fields := collectFields(ctx, ec.OperationContext, sel, %s, %s)", src[loc[2]:loc[3]], obj)
+		last = loc[1]
+	}
+	b.Write(src[last:])
+	return b.Bytes(), nil
+}
+
+func rewrite(src []byte) ([]byte, error) {
+	if bytes.Contains(src, []byte(marker)) {
+		return nil, fmt.Errorf("already post-processed: run gqlgen first")
+	}
+	n1, n2 := bytes.Count(src, []byte(sliceCall)), bytes.Count(src, []byte(fieldCall))
+	if n1 == 0 || n2 == 0 {
+		return nil, fmt.Errorf("found %d list and %d field call sites: gqlgen's output changed, update serialgen", n1, n2)
+	}
+	if n := bytes.Count(src, []byte(groupCall)); n == 0 {
+		return nil, fmt.Errorf("found no deferred group: gqlgen's output changed, update serialgen")
+	}
+	src = bytes.ReplaceAll(src, []byte(groupCall), []byte("deferred := newDeferredGroup(ctx, fields)"))
+	src = bytes.ReplaceAll(src, []byte(sliceCall), []byte("marshalSlice(ctx,"))
+	src, err := chargeObjects(src)
+	if err != nil {
+		return nil, err
+	}
+	src = bytes.ReplaceAll(src, []byte(fieldCall), []byte("resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,"))
+	if bytes.Contains(src, []byte("graphql.MarshalSliceConcurrently")) || bytes.Contains(src, []byte("out.ResolveConcurrently(")) {
+		return nil, fmt.Errorf("a concurrent call site of another shape is left: update serialgen")
+	}
+
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "generated.go", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	text := func(n ast.Node) string {
+		return string(src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset])
+	}
+	type entry struct{ typ, field, code string }
+	var entries []entry
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 || text(fd.Recv.List[0].Type) != "*executionContext" {
+			continue
+		}
+		m := resolverFun.FindStringSubmatch(fd.Name.Name)
+		if m == nil || fd.Type.Params.NumFields() != 3 || len(fd.Body.List) != 1 {
+			continue
+		}
+		ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != 1 {
+			continue
+		}
+		call, ok := ret.Results[0].(*ast.CallExpr)
+		if !ok || text(call.Fun) != "graphql.ResolveField" || len(call.Args) < 5 {
+			continue
+		}
+		resolve, ok := call.Args[4].(*ast.FuncLit)
+		if !ok || !strings.Contains(text(resolve), "ec.Resolvers.") {
+			continue // a plain field of the struct: nothing to fetch
+		}
+		objType := text(fd.Type.Params.List[len(fd.Type.Params.List)-1].Type)
+		code := fmt.Sprintf(`func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+	obj, ok := v.(%s)
+	if !ok {
+		return
+	}
+	_ = obj
+	fc, err := ec.fieldContext_%s_%s(ctx, field)
+	if err != nil {
+		return
+	}
+	ctx = graphql.WithFieldContext(ctx, fc)
+	_, _ = (%s)(ctx)
+}`, objType, m[1], m[2], text(resolve))
+		entries = append(entries, entry{m[1], m[2], code})
+	}
+	if len(entries) == 0 {
+		return nil, fmt.Errorf("no resolver fields found: gqlgen's output changed, update serialgen")
+	}
+	sort.Slice(entries, func(i, j int) bool {
+		if entries[i].typ != entries[j].typ {
+			return entries[i].typ < entries[j].typ
+		}
+		return entries[i].field < entries[j].field
+	})
+	var b bytes.Buffer
+	b.Write(src)
+	fmt.Fprintf(&b, "\n%s by graph/internal/serialgen: lists and resolver fields resolve in the calling goroutine (marshalSlice, resolveNow).\n\n", marker)
+	b.WriteString("// dryFields runs the resolver of a field alone, for the prefetch's dry run\n// (graph/prefetch.go), keyed by object type and field name.\n")
+	b.WriteString("func init() {\n\tdryFields = map[dryKey]dryField{\n")
+	for _, e := range entries {
+		fmt.Fprintf(&b, "\t{%q, %q}: %s,\n", e.typ, e.field, e.code)
+	}
+	b.WriteString("}\n}\n")
+	return format.Source(b.Bytes())
+}

@@ -1,0 +1,94 @@
+package graph
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/99designs/gqlgen/graphql"
+)
+
+// The executor gqlgen generates resolves each item of a list in a
+// goroutine of its own, and each resolver field of an object in another.
+// graph/internal/serialgen rewrites generated.go to call these two instead,
+// which resolve in the calling goroutine: the loaders have fetched a page's
+// data for all its items before the first resolves (prefetch.go), so the
+// goroutines only cost (a stack that grows by copying, scheduling) and
+// bought nothing. Root fields still resolve concurrently, as gqlgen does.
+
+// marshalSlice has the signature of graphql.MarshalSliceConcurrently and
+// its behaviour, panics included, but marshals the items in order in the
+// calling goroutine.
+func marshalSlice(ctx context.Context, length int, _ int64, omitPanicHandler bool, marshalElement func(ctx context.Context, i int) graphql.Marshaler) graphql.Array {
+	ret := make(graphql.Array, length)
+	if length == 0 {
+		return ret
+	}
+	// One allocation for the items' field contexts and indexes.
+	fcs := make([]graphql.FieldContext, length)
+	idx := make([]int, length)
+	for i := range length {
+		idx[i] = i
+		fcs[i].Index = &idx[i]
+		childCtx := graphql.WithFieldContext(ctx, &fcs[i])
+		if omitPanicHandler {
+			ret[i] = marshalElement(childCtx, i)
+			continue
+		}
+		ret[i] = marshalItem(childCtx, i, marshalElement)
+	}
+	return ret
+}
+
+func marshalItem(ctx context.Context, i int, marshalElement func(ctx context.Context, i int) graphql.Marshaler) (ret graphql.Marshaler) {
+	defer func() {
+		if r := recover(); r != nil {
+			graphql.AddError(ctx, graphql.Recover(ctx, r))
+			ret = graphql.Null
+		}
+	}()
+	return marshalElement(ctx, i)
+}
+
+// resolveNow takes the place of m.ResolveConcurrently: it resolves field i
+// of m at once, with the same panic guard and the same count of invalid
+// results. A field under @defer is left to gqlgen's own scheduling.
+func resolveNow(ctx context.Context, m *graphql.FieldSet, field graphql.CollectedField, oc *graphql.OperationContext, deferred *graphql.DeferredGroup, i int, recoverFromPanic, nonNull bool, resolve func(ctx context.Context) graphql.Marshaler) {
+	if field.IsDeferred() {
+		m.ResolveConcurrently(oc, deferred, i, recoverFromPanic, nonNull, resolve)
+		return
+	}
+	v := resolveGuarded(ctx, oc, recoverFromPanic, resolve)
+	m.Values[i] = v
+	invalid := graphql.Marshaler(graphql.RequiredNull)
+	if nonNull {
+		invalid = graphql.Null
+	}
+	if v == invalid {
+		atomic.AddUint32(&m.Invalids, 1)
+	}
+}
+
+func resolveGuarded(ctx context.Context, oc *graphql.OperationContext, recoverFromPanic bool, resolve func(ctx context.Context) graphql.Marshaler) (res graphql.Marshaler) {
+	if recoverFromPanic {
+		defer func() {
+			if r := recover(); r != nil {
+				oc.Error(ctx, oc.Recover(ctx, r))
+				res = graphql.Null
+			}
+		}()
+	}
+	return resolve(ctx)
+}
+
+// newDeferredGroup takes the place of graphql.NewDeferredGroup, which every
+// object called: it makes the group only when one of the object's fields
+// is deferred. The empty group it returns otherwise has no Defers, so the
+// generated code neither schedules nor processes anything on it.
+func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) graphql.DeferredGroup {
+	for i := range fields {
+		if fields[i].IsDeferred() {
+			return graphql.NewDeferredGroup(ctx)
+		}
+	}
+	return graphql.DeferredGroup{}
+}
