@@ -8,8 +8,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/parley-graph/parley/internal/parley"
 )
@@ -127,7 +131,15 @@ const importBatch = bulkThreshold
 // error that did. Nodes are checked and written a batch at a time, all in
 // one transaction: when there is any problem, nothing is written.
 func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) error) ([]parley.Problem, error)) (*parley.ImportResult, error) {
-	tx, err := db.db.BeginTx(ctx, nil)
+	// One connection for the transaction and the COPYs of a bulk import,
+	// which go through pgx itself on that connection, inside the
+	// transaction.
+	conn, err := db.db.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -145,7 +157,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		existing = lookup
 	}
 	checker := parley.NewChecker(existing)
-	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}}
+	w := &writer{ctx: ctx, tx: tx, conn: conn, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}}
 	author := parley.AuthorFrom(ctx)
 	// An import's history names what it created or replaced, with the
 	// record it replaced; the new record is the node itself, so it is not
@@ -269,8 +281,72 @@ const bulkThreshold = 5000
 // (sorting once beats updating a B-tree a million times). A failed import
 // rolls all of it back. Other imports return a no-op.
 func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author string) (func() error, error) {
+	// The secondary indexes of this schema go, to be built again after the
+	// rows: the full-text GIN index above all, which otherwise takes every
+	// search row's words one at a time. search_docs_node stays: the
+	// triggers that keep a statement's speaker names in its search rows
+	// look rows up by it. DROP INDEX locks its table until the commit:
+	// reads of the empty database wait for the import.
+	// The foreign keys go too, and come back after the rows: adding one
+	// checks every row in one query, where a deferred key queues a check
+	// for each row inserted and runs them one by one at the commit.
+	// Validation has checked every reference already; this is the check
+	// behind it.
+	fks, err := tx.QueryContext(ctx, `SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+		FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+		WHERE n.nspname = current_schema() AND c.contype = 'f'
+		ORDER BY t.relname, c.conname`)
+	if err != nil {
+		return nil, err
+	}
+	type foreignKey struct{ table, name, def string }
+	var keys []foreignKey
+	for fks.Next() {
+		var k foreignKey
+		if err := fks.Scan(&k.table, &k.name, &k.def); err != nil {
+			fks.Close()
+			return nil, err
+		}
+		keys = append(keys, k)
+	}
+	fks.Close()
+	if err := fks.Err(); err != nil {
+		return nil, err
+	}
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" DROP CONSTRAINT "`+k.name+`"`); err != nil {
+			return nil, err
+		}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid)
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+		WHERE n.nspname = current_schema() AND NOT i.indisunique AND NOT i.indisprimary AND c.relname <> 'search_docs_node'
+		ORDER BY c.relname`)
+	if err != nil {
+		return nil, err
+	}
+	type index struct{ name, def string }
+	var indexes []index
+	for rows.Next() {
+		var x index
+		if err := rows.Scan(&x.name, &x.def); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		indexes = append(indexes, x)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, x := range indexes {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+x.name+`"`); err != nil {
+			return nil, err
+		}
+	}
 	w.bulk = true
 	return func() error {
+
 		// The search rows, as the migration that made the index fills it
 		// from what is stored; then the history, a row per node.
 		for _, q := range searchBackfill {
@@ -278,9 +354,21 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 				return fmt.Errorf("search rows: %w", err)
 			}
 		}
-		_, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, version) SELECT id, type, 'IMPORT', ?, ?, version FROM nodes ORDER BY id",
-			author, w.now)
-		return err
+		if _, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, version) SELECT id, type, 'IMPORT', ?, ?, version FROM nodes ORDER BY id",
+			author, w.now); err != nil {
+			return err
+		}
+		for _, x := range indexes {
+			if _, err := tx.ExecContext(ctx, x.def); err != nil {
+				return fmt.Errorf("index %s: %w", x.name, err)
+			}
+		}
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" ADD CONSTRAINT "`+k.name+`" `+k.def); err != nil {
+				return fmt.Errorf("foreign key %s of %s: %w", k.name, k.table, err)
+			}
+		}
+		return nil
 	}, nil
 }
 
@@ -315,6 +403,9 @@ type writer struct {
 	batchers map[string]*batcher
 	order    []*batcher
 	rows     int
+	// conn is the transaction's connection, for the COPYs of a bulk
+	// import.
+	conn *sql.Conn
 }
 
 func (w *writer) stmt(query string) (*sql.Stmt, error) {
@@ -357,8 +448,10 @@ func (w *writer) exec(query string, args ...any) error {
 // statement (a statement has a fixed cost of its own, and a million of
 // them add up). batchRows is how many rows are gathered, over all tables,
 // before they are written; rowsPerInsert how many go in one statement.
+// The rows of a plain INSERT go by COPY instead (pgx's CopyFrom, in the
+// binary format), a statement for all the rows of a table.
 const (
-	batchRows     = 4096
+	batchRows     = 50000
 	rowsPerInsert = 64
 )
 
@@ -371,6 +464,10 @@ type batcher struct {
 	tail  string // after the rows: onConflict or ""
 	width int    // values per row
 	args  []any
+	// table and columns, for COPY: set if the INSERT can be one (every
+	// value a parameter, no ON CONFLICT).
+	table   string
+	columns []string
 }
 
 // batch returns the batcher of query, or nil if query is not a plain
@@ -396,6 +493,16 @@ func (w *writer) batch(query string) *batcher {
 	if tail {
 		b.tail = onConflict
 	}
+	if into, list, ok := strings.Cut(strings.TrimPrefix(strings.TrimSpace(head), "INSERT INTO "), "("); ok && !tail &&
+		strings.ReplaceAll(strings.ReplaceAll(tuple, " ", ""), "?,", "") == "(?)" {
+		b.table = strings.TrimSpace(into)
+		for _, c := range strings.Split(strings.TrimSuffix(strings.TrimSpace(list), ")"), ",") {
+			b.columns = append(b.columns, strings.TrimSpace(c))
+		}
+		if len(b.columns) != b.width {
+			b.table, b.columns = "", nil
+		}
+	}
 	w.batchers[query] = b
 	// Rows are written in the order the tables were first written to, so
 	// that a row is written after the row it refers to (a node's typed row
@@ -407,7 +514,12 @@ func (w *writer) batch(query string) *batcher {
 // flush writes every row gathered.
 func (w *writer) flush() error {
 	for _, b := range w.order {
-		for rest := b.args; len(rest) > 0; {
+		if b.table != "" && len(b.args) > 0 {
+			if err := w.copy(b); err != nil {
+				return err
+			}
+		}
+		for rest := b.args; b.table == "" && len(rest) > 0; {
 			n := min(len(rest)/b.width, rowsPerInsert)
 			query := b.head + strings.TrimSuffix(strings.Repeat(b.tuple+", ", n), ", ") + b.tail
 			s, err := w.stmt(query)
@@ -424,6 +536,55 @@ func (w *writer) flush() error {
 	}
 	w.rows = 0
 	return nil
+}
+
+// copy writes the rows of b by COPY, on the transaction's connection.
+func (w *writer) copy(b *batcher) error {
+	rows := make([][]any, len(b.args)/b.width)
+	for i := range rows {
+		row := b.args[i*b.width : (i+1)*b.width]
+		for j, v := range row {
+			row[j] = copyValue(v)
+		}
+		rows[i] = row
+	}
+	return w.conn.Raw(func(dc any) error {
+		c, ok := dc.(*conn)
+		if !ok {
+			return fmt.Errorf("COPY: not a pgx connection: %T", dc)
+		}
+		sc, ok := c.Conn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("COPY: not a pgx connection: %T", c.Conn)
+		}
+		n, err := sc.Conn().CopyFrom(w.ctx, pgx.Identifier{b.table}, b.columns, pgx.CopyFromRows(rows))
+		if err != nil {
+			return err
+		}
+		if int(n) != len(rows) {
+			return fmt.Errorf("COPY %s: %d rows written of %d", b.table, n, len(rows))
+		}
+		return nil
+	})
+}
+
+// copyValue gives a value as COPY's binary format takes it: a string
+// for any string type (stance, kind, …), an integer for a bool (as the
+// driver's statements store them).
+func copyValue(v any) any {
+	switch x := v.(type) {
+	case nil, string, int, int64:
+		return v
+	case bool:
+		if x {
+			return int64(1)
+		}
+		return int64(0)
+	}
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.String {
+		return rv.String()
+	}
+	return v
 }
 
 // index adds a searchable text of a node.
