@@ -52,6 +52,13 @@ func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([
 	return &loader[K, V]{fetch: fetch, results: map[K]*result[V]{}, collected: map[collectGroup]*batch[K]{}}
 }
 
+// closed is the done channel of a result known from the start.
+var closed = func() chan struct{} {
+	c := make(chan struct{})
+	close(c)
+	return c
+}()
+
 // errCollect is what a loader answers in a dry run for a key it does not
 // hold yet: the key is recorded, to be fetched with the others.
 var errCollect = errors.New("collected for the prefetch")
@@ -192,7 +199,5 @@ func (l *loader[K, V]) prime(k K, v V) {
 	if _, ok := l.results[k]; ok {
 		return
 	}
-	r := &result[V]{done: make(chan struct{}), val: v}
-	close(r.done)
-	l.results[k] = r
+	l.results[k] = &result[V]{done: closed, val: v}
 }

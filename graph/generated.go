@@ -13706,46 +13706,22 @@ func (ec *executionContext) fieldContext_ActorConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _ActorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ActorConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ActorConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ActorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ActorEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ActorEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ActorEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorEdge", field, false, false, "String")
@@ -13880,23 +13856,11 @@ func (ec *executionContext) fieldContext_Affiliation_actor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Affiliation_label(ctx context.Context, field graphql.CollectedField, obj *model.Affiliation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Affiliation_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Affiliation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_Affiliation_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Affiliation", field, false, false, "String")
@@ -13999,69 +13963,33 @@ func (ec *executionContext) fieldContext_Alignment_b(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Alignment_agree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Alignment_agree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Agree, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Agree)
 }
 func (ec *executionContext) fieldContext_Alignment_agree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Alignment_disagree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Alignment_disagree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Disagree, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Disagree)
 }
 func (ec *executionContext) fieldContext_Alignment_disagree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Alignment_partlyAgree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Alignment_partlyAgree(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PartlyAgree, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.PartlyAgree)
 }
 func (ec *executionContext) fieldContext_Alignment_partlyAgree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
@@ -14228,23 +14156,11 @@ func (ec *executionContext) fieldContext_AlignmentCommitment_commitment(_ contex
 }
 
 func (ec *executionContext) _AlignmentCommitment_tie(ctx context.Context, field graphql.CollectedField, obj *model.AlignmentCommitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlignmentCommitment_tie(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Tie, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.CommitmentTie) graphql.Marshaler {
-			return ec.marshalNCommitmentTie2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentTie(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("AlignmentCommitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v model.CommitmentTie) graphql.Marshaler {
+		return ec.marshalNCommitmentTie2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentTie(ctx, selections, v)
+	})(ctx, field.Selections, obj.Tie)
 }
 func (ec *executionContext) fieldContext_AlignmentCommitment_tie(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlignmentCommitment", field, false, false, "CommitmentTie")
@@ -14283,23 +14199,11 @@ func (ec *executionContext) fieldContext_AlignmentItem_proposition(_ context.Con
 }
 
 func (ec *executionContext) _AlignmentItem_agreement(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlignmentItem_agreement(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Agreement, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Agreement) graphql.Marshaler {
-			return ec.marshalNAgreement2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAgreement(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("AlignmentItem", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Agreement) graphql.Marshaler {
+		return ec.marshalNAgreement2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAgreement(ctx, selections, v)
+	})(ctx, field.Selections, obj.Agreement)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlignmentItem", field, false, false, "Agreement")
@@ -14370,23 +14274,11 @@ func (ec *executionContext) fieldContext_AlignmentItem_b(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Attribution_basis(ctx context.Context, field graphql.CollectedField, obj *parley.Attribution) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Attribution_basis(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Basis, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNAttributionBasis2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Attribution", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNAttributionBasis2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Basis)
 }
 func (ec *executionContext) fieldContext_Attribution_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Attribution", field, false, false, "AttributionBasis")
@@ -14457,69 +14349,33 @@ func (ec *executionContext) fieldContext_Attribution_via(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Change_seq(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_seq(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Seq, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
-			return ec.marshalNInt2int64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
+		return ec.marshalNInt2int64(ctx, selections, v)
+	})(ctx, field.Selections, obj.Seq)
 }
 func (ec *executionContext) fieldContext_Change_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Change_op(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_op(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Op, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Op) graphql.Marshaler {
-			return ec.marshalNChangeOp2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐOp(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Op) graphql.Marshaler {
+		return ec.marshalNChangeOp2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐOp(ctx, selections, v)
+	})(ctx, field.Selections, obj.Op)
 }
 func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOp")
 }
 
 func (ec *executionContext) _Change_nodeId(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_nodeId(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.NodeID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.NodeID)
 }
 func (ec *executionContext) fieldContext_Change_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
@@ -14581,92 +14437,44 @@ func (ec *executionContext) fieldContext_Change_node(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Change_author(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_author(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Author, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Author)
 }
 func (ec *executionContext) fieldContext_Change_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_at(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.At, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.At)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_before(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Before, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Before)
 }
 func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_after(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.After, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.After)
 }
 func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
@@ -14783,23 +14591,11 @@ func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ChangeEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
@@ -14838,92 +14634,44 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Claim_id(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Claim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Claim_version(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Claim_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Claim_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNClaimKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNClaimKind2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Claim_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "ClaimKind")
 }
 
 func (ec *executionContext) _Claim_text(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Claim_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "String")
@@ -15134,115 +14882,55 @@ func (ec *executionContext) fieldContext_Claim_attribution(_ context.Context, fi
 }
 
 func (ec *executionContext) _Claim_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Claim_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Claim_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Claim_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Claim_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Claim_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Claim_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Claim_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Claim_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Claim_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "RankReason")
@@ -15357,46 +15045,22 @@ func (ec *executionContext) fieldContext_ClaimConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _ClaimConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClaimConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ClaimConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ClaimConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClaimConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClaimEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ClaimEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ClaimEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ClaimEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ClaimEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClaimEdge", field, false, false, "String")
@@ -15499,46 +15163,22 @@ func (ec *executionContext) fieldContext_ClaimPayload_changes(_ context.Context,
 }
 
 func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Commitment_version(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Commitment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Int")
@@ -15609,92 +15249,44 @@ func (ec *executionContext) fieldContext_Commitment_beneficiaries(_ context.Cont
 }
 
 func (ec *executionContext) _Commitment_obligation(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_obligation(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Obligation, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Obligation)
 }
 func (ec *executionContext) fieldContext_Commitment_obligation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Commitment_polarity(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_polarity(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Polarity, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNPolarity2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNPolarity2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Polarity)
 }
 func (ec *executionContext) fieldContext_Commitment_polarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Polarity")
 }
 
 func (ec *executionContext) _Commitment_conditions(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_conditions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Conditions, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+		return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+	})(ctx, field.Selections, obj.Conditions)
 }
 func (ec *executionContext) fieldContext_Commitment_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Commitment_bindingness(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_bindingness(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Bindingness, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOBindingness2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOBindingness2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Bindingness)
 }
 func (ec *executionContext) fieldContext_Commitment_bindingness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Bindingness")
@@ -15884,115 +15476,55 @@ func (ec *executionContext) fieldContext_Commitment_attribution(_ context.Contex
 }
 
 func (ec *executionContext) _Commitment_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Commitment_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Commitment_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Commitment_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Commitment_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Commitment_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Commitment_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Commitment_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Commitment_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Commitment_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "RankReason")
@@ -16239,46 +15771,22 @@ func (ec *executionContext) fieldContext_CommitmentConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _CommitmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CommitmentConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("CommitmentConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_CommitmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CommitmentConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CommitmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CommitmentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("CommitmentEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_CommitmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CommitmentEdge", field, false, false, "String")
@@ -16541,46 +16049,22 @@ func (ec *executionContext) fieldContext_ConflictConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _ConflictConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConflictConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ConflictConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ConflictConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConflictConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConflictEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConflictEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ConflictEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ConflictEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ConflictEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConflictEdge", field, false, false, "String")
@@ -16619,46 +16103,22 @@ func (ec *executionContext) fieldContext_ConflictEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _Coverage_sentences(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_sentences(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Sentences, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Coverage", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Sentences)
 }
 func (ec *executionContext) fieldContext_Coverage_sentences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Coverage_covered(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Coverage_covered(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Covered, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Coverage", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Covered)
 }
 func (ec *executionContext) fieldContext_Coverage_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
@@ -16729,23 +16189,11 @@ func (ec *executionContext) fieldContext_Coverage_uncovered(_ context.Context, f
 }
 
 func (ec *executionContext) _CreateTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateTokenPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_CreateTokenPayload_token(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Token, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("CreateTokenPayload", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Token)
 }
 func (ec *executionContext) fieldContext_CreateTokenPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateTokenPayload", field, false, false, "String")
@@ -16784,46 +16232,22 @@ func (ec *executionContext) fieldContext_CreateTokenPayload_info(_ context.Conte
 }
 
 func (ec *executionContext) _DeleteNodePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteNodePayload_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("DeleteNodePayload", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteNodePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteNodePayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteNodePayload_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DeleteNodePayload_deprecated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Deprecated, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("DeleteNodePayload", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+		return ec.marshalNBoolean2bool(ctx, selections, v)
+	})(ctx, field.Selections, obj.Deprecated)
 }
 func (ec *executionContext) fieldContext_DeleteNodePayload_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteNodePayload", field, false, false, "Boolean")
@@ -16894,138 +16318,66 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_changes(_ context.Con
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Document_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Document_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Document_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_type(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_type(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Type, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNDocumentType2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNDocumentType2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Type)
 }
 func (ec *executionContext) fieldContext_Document_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "DocumentType")
 }
 
 func (ec *executionContext) _Document_stage(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_stage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalODocumentStage2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalODocumentStage2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Stage)
 }
 func (ec *executionContext) fieldContext_Document_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "DocumentStage")
 }
 
 func (ec *executionContext) _Document_status(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalODocumentStatus2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalODocumentStatus2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_Document_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "DocumentStatus")
@@ -17160,23 +16512,11 @@ func (ec *executionContext) fieldContext_Document_package(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_packageSize(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_packageSize(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.PackageSize, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+		return ec.marshalOInt2ᚖint(ctx, selections, v)
+	})(ctx, field.Selections, obj.PackageSize)
 }
 func (ec *executionContext) fieldContext_Document_packageSize(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
@@ -17247,23 +16587,11 @@ func (ec *executionContext) fieldContext_Document_issues(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Document_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
@@ -17574,46 +16902,22 @@ func (ec *executionContext) fieldContext_DocumentConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _DocumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("DocumentConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_DocumentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DocumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DocumentEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_DocumentEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("DocumentEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_DocumentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentEdge", field, false, false, "String")
@@ -17716,138 +17020,66 @@ func (ec *executionContext) fieldContext_DocumentPayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Event_version(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Event_name(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Event_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
 }
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNEventKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNEventKind2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "EventKind")
 }
 
 func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_place(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Place, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Place)
 }
 func (ec *executionContext) fieldContext_Event_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
 }
 
 func (ec *executionContext) _Event_date(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_date(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Date, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.Date)
 }
 func (ec *executionContext) fieldContext_Event_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "PartialDate")
@@ -17886,23 +17118,11 @@ func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field g
 }
 
 func (ec *executionContext) _Event_description(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Event_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
@@ -18213,46 +17433,22 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("EventConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_EventEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("EventEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
@@ -18387,69 +17583,33 @@ func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *parley.Evidence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_quote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Quote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Evidence", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Quote)
 }
 func (ec *executionContext) fieldContext_Evidence_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
 }
 
 func (ec *executionContext) _Evidence_start(ctx context.Context, field graphql.CollectedField, obj *parley.Evidence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalNInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Evidence", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+		return ec.marshalNInt2ᚖint(ctx, selections, v)
+	})(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_Evidence_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Evidence_end(ctx context.Context, field graphql.CollectedField, obj *parley.Evidence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalNInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Evidence", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+		return ec.marshalNInt2ᚖint(ctx, selections, v)
+	})(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_Evidence_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "Int")
@@ -18520,138 +17680,66 @@ func (ec *executionContext) fieldContext_EvidencePayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Group_id(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Group_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Group_version(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Group_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Group_kind(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-			return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
+		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Group_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "ActorKind")
 }
 
 func (ec *executionContext) _Group_name(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Group_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
 }
 
 func (ec *executionContext) _Group_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+		return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+	})(ctx, field.Selections, obj.Aliases)
 }
 func (ec *executionContext) fieldContext_Group_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
 }
 
 func (ec *executionContext) _Group_description(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Group_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
@@ -19262,138 +18350,66 @@ func (ec *executionContext) fieldContext_Group_claimsAbout(ctx context.Context, 
 }
 
 func (ec *executionContext) _ImportDatasetPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportDatasetPayload_created(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Created, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Created)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportDatasetPayload_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportDatasetPayload_updated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Updated, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Updated)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportDatasetPayload_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ImportDatasetPayload_unchanged(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Unchanged, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Unchanged)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Issue_id(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Issue_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Issue_version(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Issue_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Issue_name(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Issue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "String")
@@ -19432,23 +18448,11 @@ func (ec *executionContext) fieldContext_Issue_parent(_ context.Context, field g
 }
 
 func (ec *executionContext) _Issue_description(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Issue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "String")
@@ -19935,46 +18939,22 @@ func (ec *executionContext) fieldContext_IssueConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _IssueConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.IssueConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IssueConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("IssueConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_IssueConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssueConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IssueEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IssueEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_IssueEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("IssueEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_IssueEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssueEdge", field, false, false, "String")
@@ -20077,92 +19057,44 @@ func (ec *executionContext) fieldContext_IssuePayload_changes(_ context.Context,
 }
 
 func (ec *executionContext) _LeftOut_quote(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeftOut_quote(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Quote, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("LeftOut", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Quote)
 }
 func (ec *executionContext) fieldContext_LeftOut_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "String")
 }
 
 func (ec *executionContext) _LeftOut_start(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeftOut_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalNInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("LeftOut", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+		return ec.marshalNInt2ᚖint(ctx, selections, v)
+	})(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_LeftOut_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LeftOut_end(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeftOut_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-			return ec.marshalNInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("LeftOut", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+		return ec.marshalNInt2ᚖint(ctx, selections, v)
+	})(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_LeftOut_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "Int")
 }
 
 func (ec *executionContext) _LeftOut_reason(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_LeftOut_reason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("LeftOut", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Reason)
 }
 func (ec *executionContext) fieldContext_LeftOut_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "String")
@@ -20233,46 +19165,22 @@ func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Link_reversed(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Link_reversed(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Reversed, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Link", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+		return ec.marshalNBoolean2bool(ctx, selections, v)
+	})(ctx, field.Selections, obj.Reversed)
 }
 func (ec *executionContext) fieldContext_Link_reversed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Link", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Link_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Link_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNLinkKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Link", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNLinkKind2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Link_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Link", field, false, false, "LinkKind")
@@ -21991,46 +20899,22 @@ func (ec *executionContext) fieldContext_NodeConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _NodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NodeConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("NodeConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_NodeEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("NodeEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_NodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeEdge", field, false, false, "String")
@@ -22069,138 +20953,66 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Organization_version(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Organization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-			return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
+		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ActorKind")
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+		return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+	})(ctx, field.Selections, obj.Aliases)
 }
 func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
 }
 
 func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Organization_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -22811,138 +21623,66 @@ func (ec *executionContext) fieldContext_Organization_claimsAbout(ctx context.Co
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasNextPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasNextPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+		return ec.marshalNBoolean2bool(ctx, selections, v)
+	})(ctx, field.Selections, obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_hasPreviousPage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.HasPreviousPage, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+		return ec.marshalNBoolean2bool(ctx, selections, v)
+	})(ctx, field.Selections, obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_startCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_startCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.StartCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+		return ec.marshalOString2ᚖstring(ctx, selections, v)
+	})(ctx, field.Selections, obj.StartCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_startCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _PageInfo_endCursor(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PageInfo_endCursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.EndCursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+		return ec.marshalOString2ᚖstring(ctx, selections, v)
+	})(ctx, field.Selections, obj.EndCursor)
 }
 func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "String")
 }
 
 func (ec *executionContext) _Participation_id(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Participation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Participation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Participation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "Int")
@@ -23013,23 +21753,11 @@ func (ec *executionContext) fieldContext_Participation_actor(_ context.Context, 
 }
 
 func (ec *executionContext) _Participation_role(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNParticipationRole2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNParticipationRole2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_Participation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "ParticipationRole")
@@ -23132,115 +21860,55 @@ func (ec *executionContext) fieldContext_Participation_attribution(_ context.Con
 }
 
 func (ec *executionContext) _Participation_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Participation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Participation_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Participation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Participation_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Participation_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Participation_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Participation_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Participation_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Participation_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "RankReason")
@@ -23355,46 +22023,22 @@ func (ec *executionContext) fieldContext_ParticipationConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _ParticipationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ParticipationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ParticipationConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ParticipationConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ParticipationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ParticipationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("ParticipationEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "String")
@@ -23497,23 +22141,11 @@ func (ec *executionContext) fieldContext_ParticipationPayload_changes(_ context.
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Path_length(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Length, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Path", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Length)
 }
 func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
@@ -23584,138 +22216,66 @@ func (ec *executionContext) fieldContext_Path_links(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Person_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Person_version(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Person_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-			return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
+		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ActorKind")
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Person_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
 func (ec *executionContext) _Person_aliases(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+		return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+	})(ctx, field.Selections, obj.Aliases)
 }
 func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
 }
 
 func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Person_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
@@ -24326,46 +22886,22 @@ func (ec *executionContext) fieldContext_Person_claimsAbout(ctx context.Context,
 }
 
 func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Position_version(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Position_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Int")
@@ -24436,115 +22972,55 @@ func (ec *executionContext) fieldContext_Position_proposition(_ context.Context,
 }
 
 func (ec *executionContext) _Position_stance(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_stance(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stance, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
-			return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
+		return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
+	})(ctx, field.Selections, obj.Stance)
 }
 func (ec *executionContext) fieldContext_Position_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Stance")
 }
 
 func (ec *executionContext) _Position_speechAct(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_speechAct(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.SpeechAct, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNSpeechAct2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNSpeechAct2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.SpeechAct)
 }
 func (ec *executionContext) fieldContext_Position_speechAct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "SpeechAct")
 }
 
 func (ec *executionContext) _Position_summary(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_summary(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Summary, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Summary)
 }
 func (ec *executionContext) fieldContext_Position_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
 }
 
 func (ec *executionContext) _Position_conditions(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_conditions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Conditions, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+		return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+	})(ctx, field.Selections, obj.Conditions)
 }
 func (ec *executionContext) fieldContext_Position_conditions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
 }
 
 func (ec *executionContext) _Position_redLine(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_redLine(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RedLine, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+		return ec.marshalNBoolean2bool(ctx, selections, v)
+	})(ctx, field.Selections, obj.RedLine)
 }
 func (ec *executionContext) fieldContext_Position_redLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Boolean")
@@ -24679,115 +23155,55 @@ func (ec *executionContext) fieldContext_Position_attribution(_ context.Context,
 }
 
 func (ec *executionContext) _Position_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Position_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Position_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Position_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Position_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Position_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Position_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Position_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Position_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Position_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "RankReason")
@@ -24946,46 +23362,22 @@ func (ec *executionContext) fieldContext_PositionConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _PositionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PositionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PositionConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PositionConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_PositionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PositionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PositionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PositionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PositionEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PositionEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_PositionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PositionEdge", field, false, false, "String")
@@ -25088,46 +23480,22 @@ func (ec *executionContext) fieldContext_PositionPayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Proposition_id(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Proposition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Proposition_version(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Proposition_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "Int")
@@ -25166,23 +23534,11 @@ func (ec *executionContext) fieldContext_Proposition_issue(_ context.Context, fi
 }
 
 func (ec *executionContext) _Proposition_text(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Proposition_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "String")
@@ -25461,46 +23817,22 @@ func (ec *executionContext) fieldContext_PropositionConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _PropositionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PropositionConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PropositionConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PropositionConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_PropositionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PropositionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PropositionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PropositionEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_PropositionEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("PropositionEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_PropositionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PropositionEdge", field, false, false, "String")
@@ -26667,69 +24999,33 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Relation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Relation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Relation_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRelationKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRelationKind2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Relation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "RelationKind")
@@ -26800,23 +25096,11 @@ func (ec *executionContext) fieldContext_Relation_object(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Relation_label(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_label(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Label, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Label)
 }
 func (ec *executionContext) fieldContext_Relation_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "String")
@@ -26887,115 +25171,55 @@ func (ec *executionContext) fieldContext_Relation_attribution(_ context.Context,
 }
 
 func (ec *executionContext) _Relation_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Relation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Relation_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Relation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Relation_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Relation_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Relation_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Relation_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Relation_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Relation_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "RankReason")
@@ -27110,46 +25334,22 @@ func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("RelationConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RelationEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("RelationEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
@@ -27252,46 +25452,22 @@ func (ec *executionContext) fieldContext_RelationPayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Requirement_id(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Requirement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Requirement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Requirement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "Int")
@@ -27330,23 +25506,11 @@ func (ec *executionContext) fieldContext_Requirement_subject(_ context.Context, 
 }
 
 func (ec *executionContext) _Requirement_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRequirementKind2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRequirementKind2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_Requirement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "RequirementKind")
@@ -27385,23 +25549,11 @@ func (ec *executionContext) fieldContext_Requirement_actor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Requirement_description(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_Requirement_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
@@ -27472,115 +25624,55 @@ func (ec *executionContext) fieldContext_Requirement_attribution(_ context.Conte
 }
 
 func (ec *executionContext) _Requirement_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Requirement_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Requirement_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Requirement_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Requirement_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Requirement_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Requirement_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Requirement_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Requirement_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Requirement_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "RankReason")
@@ -27695,46 +25787,22 @@ func (ec *executionContext) fieldContext_RequirementConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _RequirementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RequirementConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RequirementConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("RequirementConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_RequirementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequirementConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RequirementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RequirementEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RequirementEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("RequirementEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_RequirementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequirementEdge", field, false, false, "String")
@@ -27869,46 +25937,22 @@ func (ec *executionContext) fieldContext_RevokeTokenPayload_info(_ context.Conte
 }
 
 func (ec *executionContext) _Role_id(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Role_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Role_version(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Role_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "Int")
@@ -27947,23 +25991,11 @@ func (ec *executionContext) fieldContext_Role_holder(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Role_post(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_post(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Post, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Post)
 }
 func (ec *executionContext) fieldContext_Role_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "String")
@@ -28098,115 +26130,55 @@ func (ec *executionContext) fieldContext_Role_attribution(_ context.Context, fie
 }
 
 func (ec *executionContext) _Role_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Role_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Role_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Role_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Role_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Role_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Role_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Role_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Role_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Role_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "RankReason")
@@ -28321,46 +26293,22 @@ func (ec *executionContext) fieldContext_RoleConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _RoleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RoleConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoleConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("RoleConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_RoleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RoleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RoleEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_RoleEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("RoleEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_RoleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleEdge", field, false, false, "String")
@@ -28559,46 +26507,22 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("SearchConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("SearchEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
@@ -28669,23 +26593,11 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_field(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_field(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Field, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("SearchHit", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Field)
 }
 func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
@@ -28791,230 +26703,110 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Sentence_text(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Sentence_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Sentence_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
 }
 
 func (ec *executionContext) _Sentence_start(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Sentence_start(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Start, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Start)
 }
 func (ec *executionContext) fieldContext_Sentence_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Sentence_end(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Sentence_end(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.End, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.End)
 }
 func (ec *executionContext) fieldContext_Sentence_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Source_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Source_version(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Source_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_title(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Title, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Title)
 }
 func (ec *executionContext) fieldContext_Source_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
 func (ec *executionContext) _Source_publisher(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_publisher(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Publisher, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Publisher)
 }
 func (ec *executionContext) fieldContext_Source_publisher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_url(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.URL, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.URL)
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
 func (ec *executionContext) _Source_published(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_published(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Published, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.Published)
 }
 func (ec *executionContext) fieldContext_Source_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Source_text(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_text(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Text, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Text)
 }
 func (ec *executionContext) fieldContext_Source_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
@@ -29237,46 +27029,22 @@ func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SourceConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("SourceConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SourceConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SourceEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("SourceEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SourceEdge", field, false, false, "String")
@@ -29379,46 +27147,22 @@ func (ec *executionContext) fieldContext_SourcePayload_changes(_ context.Context
 }
 
 func (ec *executionContext) _StanceGroup_stance(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StanceGroup_stance(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Stance, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
-			return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StanceGroup", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
+		return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
+	})(ctx, field.Selections, obj.Stance)
 }
 func (ec *executionContext) fieldContext_StanceGroup_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StanceGroup", field, false, false, "Stance")
 }
 
 func (ec *executionContext) _StanceGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StanceGroup_count(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Count, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StanceGroup", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Count)
 }
 func (ec *executionContext) fieldContext_StanceGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StanceGroup", field, false, false, "Int")
@@ -29469,138 +27213,66 @@ func (ec *executionContext) fieldContext_StanceGroup_positions(ctx context.Conte
 }
 
 func (ec *executionContext) _State_id(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_State_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "ID")
 }
 
 func (ec *executionContext) _State_version(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_State_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "Int")
 }
 
 func (ec *executionContext) _State_kind(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_kind(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Kind, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-			return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
+		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
+	})(ctx, field.Selections, obj.Kind)
 }
 func (ec *executionContext) fieldContext_State_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "ActorKind")
 }
 
 func (ec *executionContext) _State_name(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_State_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
 }
 
 func (ec *executionContext) _State_aliases(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_aliases(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Aliases, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
-			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+		return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+	})(ctx, field.Selections, obj.Aliases)
 }
 func (ec *executionContext) fieldContext_State_aliases(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
 }
 
 func (ec *executionContext) _State_description(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_description(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Description, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Description)
 }
 func (ec *executionContext) fieldContext_State_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
@@ -30211,46 +27883,22 @@ func (ec *executionContext) fieldContext_State_claimsAbout(ctx context.Context, 
 }
 
 func (ec *executionContext) _Statement_id(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_id(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ID, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNID2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ID)
 }
 func (ec *executionContext) fieldContext_Statement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Statement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Version, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.Version)
 }
 func (ec *executionContext) fieldContext_Statement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "Int")
@@ -30289,69 +27937,33 @@ func (ec *executionContext) fieldContext_Statement_speaker(_ context.Context, fi
 }
 
 func (ec *executionContext) _Statement_mode(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_mode(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Mode, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNStatementMode2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNStatementMode2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Mode)
 }
 func (ec *executionContext) fieldContext_Statement_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "StatementMode")
 }
 
 func (ec *executionContext) _Statement_words(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_words(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Words, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Words)
 }
 func (ec *executionContext) fieldContext_Statement_words(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
 }
 
 func (ec *executionContext) _Statement_cueVerb(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_cueVerb(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CueVerb, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.CueVerb)
 }
 func (ec *executionContext) fieldContext_Statement_cueVerb(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
@@ -30390,23 +28002,11 @@ func (ec *executionContext) fieldContext_Statement_event(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Statement_venue(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_venue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Venue, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Venue)
 }
 func (ec *executionContext) fieldContext_Statement_venue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
@@ -30477,23 +28077,11 @@ func (ec *executionContext) fieldContext_Statement_expresses(_ context.Context, 
 }
 
 func (ec *executionContext) _Statement_expressesNothing(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_expressesNothing(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ExpressesNothing, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.ExpressesNothing)
 }
 func (ec *executionContext) fieldContext_Statement_expressesNothing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
@@ -30564,115 +28152,55 @@ func (ec *executionContext) fieldContext_Statement_attribution(_ context.Context
 }
 
 func (ec *executionContext) _Statement_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_validFrom(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidFrom, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidFrom)
 }
 func (ec *executionContext) fieldContext_Statement_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Statement_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_validTo(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.ValidTo, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.ValidTo)
 }
 func (ec *executionContext) fieldContext_Statement_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Statement_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_assertedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.AssertedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.AssertedAt)
 }
 func (ec *executionContext) fieldContext_Statement_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Statement_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_rank(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Rank, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNRank2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNRank2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Rank)
 }
 func (ec *executionContext) fieldContext_Statement_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Statement_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_rankReason(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RankReason, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalORankReason2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalORankReason2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RankReason)
 }
 func (ec *executionContext) fieldContext_Statement_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "RankReason")
@@ -30851,46 +28379,22 @@ func (ec *executionContext) fieldContext_StatementConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _StatementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatementConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.TotalCount, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StatementConnection", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+		return ec.marshalNInt2int(ctx, selections, v)
+	})(ctx, field.Selections, obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_StatementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatementConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatementEdge_cursor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Cursor, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StatementEdge", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Cursor)
 }
 func (ec *executionContext) fieldContext_StatementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatementEdge", field, false, false, "String")
@@ -30993,46 +28497,22 @@ func (ec *executionContext) fieldContext_StatementPayload_changes(_ context.Cont
 }
 
 func (ec *executionContext) _StatusEntry_status(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatusEntry_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Status, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNCommitmentStatus2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNCommitmentStatus2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Status)
 }
 func (ec *executionContext) fieldContext_StatusEntry_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "CommitmentStatus")
 }
 
 func (ec *executionContext) _StatusEntry_date(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatusEntry_date(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Date, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
-			return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
+		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
+	})(ctx, field.Selections, obj.Date)
 }
 func (ec *executionContext) fieldContext_StatusEntry_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "PartialDate")
@@ -31071,46 +28551,22 @@ func (ec *executionContext) fieldContext_StatusEntry_ratedBy(_ context.Context, 
 }
 
 func (ec *executionContext) _StatusEntry_recordedBy(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatusEntry_recordedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RecordedBy, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RecordedBy)
 }
 func (ec *executionContext) fieldContext_StatusEntry_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _StatusEntry_note(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatusEntry_note(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Note, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Note)
 }
 func (ec *executionContext) fieldContext_StatusEntry_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "String")
@@ -31213,23 +28669,11 @@ func (ec *executionContext) fieldContext_Subgraph_links(_ context.Context, field
 }
 
 func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Subgraph_truncated(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Truncated, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-			return ec.marshalNBoolean2bool(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Subgraph", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+		return ec.marshalNBoolean2bool(ctx, selections, v)
+	})(ctx, field.Selections, obj.Truncated)
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
@@ -31376,138 +28820,66 @@ func (ec *executionContext) fieldContext_SupersedePositionPayload_changes(_ cont
 }
 
 func (ec *executionContext) _Token_name(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Token_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Token_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "String")
 }
 
 func (ec *executionContext) _Token_role(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Token_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNTokenRole2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNTokenRole2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_Token_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "TokenRole")
 }
 
 func (ec *executionContext) _Token_createdAt(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Token_createdAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.CreatedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.CreatedAt)
 }
 func (ec *executionContext) fieldContext_Token_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "String")
 }
 
 func (ec *executionContext) _Token_revokedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Token_revokedAt(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.RevokedAt, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalOString2string(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalOString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.RevokedAt)
 }
 func (ec *executionContext) fieldContext_Token_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *parley.Principal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Viewer_name(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Name, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Viewer", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNString2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Name)
 }
 func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *parley.Principal) (ret graphql.Marshaler) {
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Viewer_role(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return obj.Role, nil
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNTokenRole2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+	ctx = graphql.WithFieldContext(ctx, leafContext("Viewer", field, false, false))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+		return ec.marshalNTokenRole2string(ctx, selections, v)
+	})(ctx, field.Selections, obj.Role)
 }
 func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "TokenRole")
@@ -36909,7 +34281,7 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var actorEdgeImplementors = []string{"ActorEdge"}
@@ -36947,7 +34319,7 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var actorPayloadImplementors = []string{"ActorPayload"}
@@ -36985,7 +34357,7 @@ func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var affiliationImplementors = []string{"Affiliation"}
@@ -37028,7 +34400,7 @@ func (ec *executionContext) _Affiliation(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var alignmentImplementors = []string{"Alignment"}
@@ -37101,7 +34473,7 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var alignmentCommitmentImplementors = []string{"AlignmentCommitment"}
@@ -37139,7 +34511,7 @@ func (ec *executionContext) _AlignmentCommitment(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var alignmentItemImplementors = []string{"AlignmentItem"}
@@ -37188,7 +34560,7 @@ func (ec *executionContext) _AlignmentItem(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var attributionImplementors = []string{"Attribution"}
@@ -37233,7 +34605,7 @@ func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var changeImplementors = []string{"Change"}
@@ -37314,7 +34686,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var changeConnectionImplementors = []string{"ChangeConnection"}
@@ -37358,7 +34730,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var changeEdgeImplementors = []string{"ChangeEdge"}
@@ -37396,7 +34768,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var claimImplementors = []string{"Claim", "Node", "Evidenced", "Assertion"}
@@ -37509,7 +34881,7 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var claimConnectionImplementors = []string{"ClaimConnection"}
@@ -37552,7 +34924,7 @@ func (ec *executionContext) _ClaimConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var claimEdgeImplementors = []string{"ClaimEdge"}
@@ -37590,7 +34962,7 @@ func (ec *executionContext) _ClaimEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var claimPayloadImplementors = []string{"ClaimPayload"}
@@ -37628,7 +35000,7 @@ func (ec *executionContext) _ClaimPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var commitmentImplementors = []string{"Commitment", "Node", "Evidenced", "Assertion"}
@@ -37781,7 +35153,7 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var commitmentConnectionImplementors = []string{"CommitmentConnection"}
@@ -37824,7 +35196,7 @@ func (ec *executionContext) _CommitmentConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var commitmentEdgeImplementors = []string{"CommitmentEdge"}
@@ -37862,7 +35234,7 @@ func (ec *executionContext) _CommitmentEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var commitmentPayloadImplementors = []string{"CommitmentPayload"}
@@ -37900,7 +35272,7 @@ func (ec *executionContext) _CommitmentPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var conflictImplementors = []string{"Conflict"}
@@ -37944,7 +35316,7 @@ func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var conflictConnectionImplementors = []string{"ConflictConnection"}
@@ -37987,7 +35359,7 @@ func (ec *executionContext) _ConflictConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var conflictEdgeImplementors = []string{"ConflictEdge"}
@@ -38025,7 +35397,7 @@ func (ec *executionContext) _ConflictEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var coverageImplementors = []string{"Coverage"}
@@ -38073,7 +35445,7 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var createTokenPayloadImplementors = []string{"CreateTokenPayload"}
@@ -38111,7 +35483,7 @@ func (ec *executionContext) _CreateTokenPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var deleteNodePayloadImplementors = []string{"DeleteNodePayload"}
@@ -38159,7 +35531,7 @@ func (ec *executionContext) _DeleteNodePayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var documentImplementors = []string{"Document", "Node", "Evidenced"}
@@ -38298,7 +35670,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var documentConnectionImplementors = []string{"DocumentConnection"}
@@ -38341,7 +35713,7 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var documentEdgeImplementors = []string{"DocumentEdge"}
@@ -38379,7 +35751,7 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var documentPayloadImplementors = []string{"DocumentPayload"}
@@ -38417,7 +35789,7 @@ func (ec *executionContext) _DocumentPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var eventImplementors = []string{"Event", "Node", "Evidenced"}
@@ -38521,7 +35893,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var eventConnectionImplementors = []string{"EventConnection"}
@@ -38564,7 +35936,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var eventEdgeImplementors = []string{"EventEdge"}
@@ -38602,7 +35974,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var eventPayloadImplementors = []string{"EventPayload"}
@@ -38640,7 +36012,7 @@ func (ec *executionContext) _EventPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var evidenceImplementors = []string{"Evidence"}
@@ -38689,7 +36061,7 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var evidencePayloadImplementors = []string{"EvidencePayload"}
@@ -38727,7 +36099,7 @@ func (ec *executionContext) _EvidencePayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var groupImplementors = []string{"Group", "Node", "Actor"}
@@ -38868,7 +36240,7 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var importDatasetPayloadImplementors = []string{"ImportDatasetPayload"}
@@ -38911,7 +36283,7 @@ func (ec *executionContext) _ImportDatasetPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var issueImplementors = []string{"Issue", "Node", "Evidenced"}
@@ -39024,7 +36396,7 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var issueConnectionImplementors = []string{"IssueConnection"}
@@ -39067,7 +36439,7 @@ func (ec *executionContext) _IssueConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var issueEdgeImplementors = []string{"IssueEdge"}
@@ -39105,7 +36477,7 @@ func (ec *executionContext) _IssueEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var issuePayloadImplementors = []string{"IssuePayload"}
@@ -39143,7 +36515,7 @@ func (ec *executionContext) _IssuePayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var leftOutImplementors = []string{"LeftOut"}
@@ -39191,7 +36563,7 @@ func (ec *executionContext) _LeftOut(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var linkImplementors = []string{"Link"}
@@ -39253,7 +36625,7 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -39541,7 +36913,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var nodeConnectionImplementors = []string{"NodeConnection"}
@@ -39584,7 +36956,7 @@ func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var nodeEdgeImplementors = []string{"NodeEdge"}
@@ -39622,7 +36994,7 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var organizationImplementors = []string{"Organization", "Node", "Actor"}
@@ -39763,7 +37135,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -39811,7 +37183,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var participationImplementors = []string{"Participation", "Node", "Evidenced", "Assertion"}
@@ -39913,7 +37285,7 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var participationConnectionImplementors = []string{"ParticipationConnection"}
@@ -39956,7 +37328,7 @@ func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var participationEdgeImplementors = []string{"ParticipationEdge"}
@@ -39994,7 +37366,7 @@ func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var participationPayloadImplementors = []string{"ParticipationPayload"}
@@ -40032,7 +37404,7 @@ func (ec *executionContext) _ParticipationPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var pathImplementors = []string{"Path"}
@@ -40075,7 +37447,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var personImplementors = []string{"Person", "Node", "Actor"}
@@ -40216,7 +37588,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var positionImplementors = []string{"Position", "Node", "Evidenced", "Assertion"}
@@ -40350,7 +37722,7 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var positionConnectionImplementors = []string{"PositionConnection"}
@@ -40393,7 +37765,7 @@ func (ec *executionContext) _PositionConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var positionEdgeImplementors = []string{"PositionEdge"}
@@ -40431,7 +37803,7 @@ func (ec *executionContext) _PositionEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var positionPayloadImplementors = []string{"PositionPayload"}
@@ -40469,7 +37841,7 @@ func (ec *executionContext) _PositionPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var propositionImplementors = []string{"Proposition", "Node", "Evidenced"}
@@ -40547,7 +37919,7 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var propositionConnectionImplementors = []string{"PropositionConnection"}
@@ -40590,7 +37962,7 @@ func (ec *executionContext) _PropositionConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var propositionEdgeImplementors = []string{"PropositionEdge"}
@@ -40628,7 +38000,7 @@ func (ec *executionContext) _PropositionEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var propositionPayloadImplementors = []string{"PropositionPayload"}
@@ -40666,7 +38038,7 @@ func (ec *executionContext) _PropositionPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var queryImplementors = []string{"Query"}
@@ -40854,7 +38226,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var relationImplementors = []string{"Relation", "Node", "Evidenced", "Assertion"}
@@ -40955,7 +38327,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var relationConnectionImplementors = []string{"RelationConnection"}
@@ -40998,7 +38370,7 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var relationEdgeImplementors = []string{"RelationEdge"}
@@ -41036,7 +38408,7 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var relationPayloadImplementors = []string{"RelationPayload"}
@@ -41074,7 +38446,7 @@ func (ec *executionContext) _RelationPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var requirementImplementors = []string{"Requirement", "Node", "Evidenced", "Assertion"}
@@ -41175,7 +38547,7 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var requirementConnectionImplementors = []string{"RequirementConnection"}
@@ -41218,7 +38590,7 @@ func (ec *executionContext) _RequirementConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var requirementEdgeImplementors = []string{"RequirementEdge"}
@@ -41256,7 +38628,7 @@ func (ec *executionContext) _RequirementEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var requirementPayloadImplementors = []string{"RequirementPayload"}
@@ -41294,7 +38666,7 @@ func (ec *executionContext) _RequirementPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var revokeTokenPayloadImplementors = []string{"RevokeTokenPayload"}
@@ -41327,7 +38699,7 @@ func (ec *executionContext) _RevokeTokenPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var roleImplementors = []string{"Role", "Node", "Evidenced", "Assertion"}
@@ -41429,7 +38801,7 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var roleConnectionImplementors = []string{"RoleConnection"}
@@ -41472,7 +38844,7 @@ func (ec *executionContext) _RoleConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var roleEdgeImplementors = []string{"RoleEdge"}
@@ -41510,7 +38882,7 @@ func (ec *executionContext) _RoleEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var rolePayloadImplementors = []string{"RolePayload"}
@@ -41548,7 +38920,7 @@ func (ec *executionContext) _RolePayload(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var searchConnectionImplementors = []string{"SearchConnection"}
@@ -41596,7 +38968,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var searchEdgeImplementors = []string{"SearchEdge"}
@@ -41634,7 +39006,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var searchHitImplementors = []string{"SearchHit"}
@@ -41690,7 +39062,7 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var sentenceImplementors = []string{"Sentence"}
@@ -41733,7 +39105,7 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var sourceImplementors = []string{"Source", "Node"}
@@ -41819,7 +39191,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var sourceConnectionImplementors = []string{"SourceConnection"}
@@ -41862,7 +39234,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var sourceEdgeImplementors = []string{"SourceEdge"}
@@ -41900,7 +39272,7 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var sourcePayloadImplementors = []string{"SourcePayload"}
@@ -41938,7 +39310,7 @@ func (ec *executionContext) _SourcePayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var stanceGroupImplementors = []string{"StanceGroup"}
@@ -41982,7 +39354,7 @@ func (ec *executionContext) _StanceGroup(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var stateImplementors = []string{"State", "Node", "Actor"}
@@ -42123,7 +39495,7 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var statementImplementors = []string{"Statement", "Node", "Evidenced", "Assertion"}
@@ -42263,7 +39635,7 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var statementConnectionImplementors = []string{"StatementConnection"}
@@ -42306,7 +39678,7 @@ func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var statementEdgeImplementors = []string{"StatementEdge"}
@@ -42344,7 +39716,7 @@ func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var statementPayloadImplementors = []string{"StatementPayload"}
@@ -42382,7 +39754,7 @@ func (ec *executionContext) _StatementPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var statusEntryImplementors = []string{"StatusEntry"}
@@ -42441,7 +39813,7 @@ func (ec *executionContext) _StatusEntry(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var subgraphImplementors = []string{"Subgraph"}
@@ -42484,7 +39856,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -42547,7 +39919,7 @@ func (ec *executionContext) _SupersedePositionPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var tokenImplementors = []string{"Token"}
@@ -42595,7 +39967,7 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -42633,7 +40005,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -42686,7 +40058,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -42734,7 +40106,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -42792,7 +40164,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -42850,7 +40222,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -42908,7 +40280,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -42991,7 +40363,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return out
+	return objectOut{out.Values, fields}
 }
 
 // endregion **************************** object.gotpl ****************************

@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -10,14 +9,6 @@ import (
 	"github.com/parley-graph/parley/graph/model"
 	"github.com/parley-graph/parley/internal/parley"
 )
-
-// listKey is one parent's share of a list request: spec is the request
-// without its parents, as JSON, so requests that differ only by parent
-// batch into one store call.
-type listKey struct {
-	spec   string
-	parent string
-}
 
 // pageData is one parent's page.
 type pageData struct {
@@ -31,7 +22,7 @@ func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys 
 	return func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
 		out := make([]*pageData, len(keys))
 		errs := make([]error, len(keys))
-		bySpec := map[string][]int{}
+		bySpec := map[listSpec][]int{}
 		for i, k := range keys {
 			bySpec[k.spec] = append(bySpec[k.spec], i)
 		}
@@ -43,13 +34,7 @@ func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys 
 		}
 		var ts []target
 		for spec, idx := range bySpec {
-			var req parley.ListRequest
-			if err := json.Unmarshal([]byte(spec), &req); err != nil {
-				for _, i := range idx {
-					errs[i] = err
-				}
-				continue
-			}
+			req := spec.request()
 			for _, i := range idx {
 				req.Parents = append(req.Parents, keys[i].parent)
 			}
@@ -122,11 +107,7 @@ func (r *Resolver) load(ctx context.Context, of parley.NodeType, via, parent str
 	} else {
 		req.After = p.cursor
 	}
-	spec, err := json.Marshal(req)
-	if err != nil {
-		return nil, err
-	}
-	vs, errs := r.loaders(ctx).lists.load(ctx, listKey{spec: string(spec), parent: parent})
+	vs, errs := r.loaders(ctx).lists.load(ctx, listKey{spec: keyOf(req), parent: parent})
 	return vs[0], errs[0]
 }
 

@@ -2,6 +2,8 @@ package graph
 
 import (
 	"context"
+	"errors"
+	"io"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -91,4 +93,56 @@ func newDeferredGroup(ctx context.Context, fields []graphql.CollectedField) grap
 		}
 	}
 	return graphql.DeferredGroup{}
+}
+
+// leafContext is graphql.NewScalarFieldContext without its closure: the
+// field context of a scalar field that graph/internal/serialgen gave a
+// direct body.
+func leafContext(object string, field graphql.CollectedField, isMethod, isResolver bool) *graphql.FieldContext {
+	return &graphql.FieldContext{Object: object, Field: field, IsMethod: isMethod, IsResolver: isResolver, Child: leafChild}
+}
+
+func leafChild(context.Context, graphql.CollectedField) (*graphql.FieldContext, error) {
+	return nil, errors.New("a field of a scalar type does not have child fields")
+}
+
+// recoverLeaf is the panic guard of a direct field body, as gqlgen's: the
+// panic reported, the field null.
+func recoverLeaf(ctx context.Context, oc *graphql.OperationContext, ret *graphql.Marshaler) {
+	if r := recover(); r != nil {
+		oc.Error(ctx, oc.Recover(ctx, r))
+		*ret = graphql.Null
+	}
+}
+
+// objectOut writes an object of the answer: its fields in order, each
+// response name once (as gqlgen's field set writes them). GraphQL names
+// need no escaping.
+type objectOut struct {
+	values []graphql.Marshaler
+	fields []graphql.CollectedField
+}
+
+func (o objectOut) MarshalGQL(w io.Writer) {
+	io.WriteString(w, "{")
+	first := true
+next:
+	for i := range o.fields {
+		alias := o.fields[i].Alias
+		for j := range i {
+			if o.fields[j].Alias == alias {
+				continue next
+			}
+		}
+		if first {
+			io.WriteString(w, `"`)
+			first = false
+		} else {
+			io.WriteString(w, `,"`)
+		}
+		io.WriteString(w, alias)
+		io.WriteString(w, `":`)
+		o.values[i].MarshalGQL(w)
+	}
+	io.WriteString(w, "}")
 }

@@ -12,6 +12,10 @@
 //     only when one of its fields is deferred (newDeferredGroup).
 //   - Every object collects its fields through collectFields, which
 //     charges the answer's budget once per object (graph/budget.go).
+//   - An object's answer is written by objectOut, without the map and
+//     closures gqlgen's field set makes to write it.
+//   - The fields that read a scalar straight from the object get a direct
+//     body (plainLeaves).
 //   - It appends the filling of dryFields: for every field with a resolver, a function
 //     that runs the resolver alone (its arguments parsed as gqlgen does,
 //     no middleware, no marshalling), which the prefetch uses to learn
@@ -60,10 +64,12 @@ func fail(err error) {
 const marker = "// serialgen: post-processed"
 
 var (
-	sliceCall   = "graphql.MarshalSliceConcurrently(ctx,"
-	fieldCall   = "out.ResolveConcurrently(ec.OperationContext, &deferred, i,"
-	groupCall   = "deferred := graphql.NewDeferredGroup(ctx)"
-	resolverFun = regexp.MustCompile(`^_([A-Z][A-Za-z0-9]*)_([a-z][A-Za-z0-9]*)$`)
+	sliceCall = "graphql.MarshalSliceConcurrently(ctx,"
+	fieldCall = "out.ResolveConcurrently(ec.OperationContext, &deferred, i,"
+	groupCall = "deferred := graphql.NewDeferredGroup(ctx)"
+	// objectReturn ends every object's marshaller.
+	objectReturn = "ec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}"
+	resolverFun  = regexp.MustCompile(`^_([A-Z][A-Za-z0-9]*)_([a-z][A-Za-z0-9]*)$`)
 )
 
 var collectCall = regexp.MustCompile(`fields := graphql\.CollectFields\(ec\.OperationContext, sel, (\w+)\)`)
@@ -94,6 +100,110 @@ func chargeObjects(src []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+var (
+	plainExpr = regexp.MustCompile(`^obj(\.[A-Za-z_][A-Za-z0-9_]*)+(\(\))?$`)
+	plainType = regexp.MustCompile(`^\*?(\[\])?\*?[A-Za-z_][A-Za-z0-9_.]*$`)
+)
+
+// plainLeaves gives the fields that read a scalar straight from the
+// object (obj.Name, obj.ID()) a direct body: their field context, the
+// value marshalled, the same panic guard; not gqlgen's generic
+// ResolveField, which allocates some ten times a field for closures and
+// boxing the value twice. There is no field middleware (the budget is
+// charged per object), so nothing else would run in between.
+func plainLeaves(src []byte) ([]byte, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "generated.go", src, 0)
+	if err != nil {
+		return nil, err
+	}
+	text := func(n ast.Node) string {
+		return string(src[fset.Position(n.Pos()).Offset:fset.Position(n.End()).Offset])
+	}
+	// The leaf fields' contexts: fieldContext_T_f functions that return a
+	// NewScalarFieldContext, with its arguments.
+	leaf := map[string]string{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || !strings.HasPrefix(fd.Name.Name, "fieldContext_") || len(fd.Body.List) != 1 {
+			continue
+		}
+		ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != 1 {
+			continue
+		}
+		call, ok := ret.Results[0].(*ast.CallExpr)
+		if !ok || text(call.Fun) != "graphql.NewScalarFieldContext" || len(call.Args) != 5 {
+			continue
+		}
+		leaf[fd.Name.Name] = fmt.Sprintf("%s, field, %s, %s", text(call.Args[0]), text(call.Args[2]), text(call.Args[3]))
+	}
+	type edit struct {
+		start, end int
+		body       string
+	}
+	var edits []edit
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || text(fd.Recv.List[0].Type) != "*executionContext" || resolverFun.FindStringSubmatch(fd.Name.Name) == nil {
+			continue
+		}
+		if fd.Type.Params.NumFields() != 3 || len(fd.Body.List) != 1 {
+			continue
+		}
+		ret, ok := fd.Body.List[0].(*ast.ReturnStmt)
+		if !ok || len(ret.Results) != 1 {
+			continue
+		}
+		call, ok := ret.Results[0].(*ast.CallExpr)
+		if !ok || text(call.Fun) != "graphql.ResolveField" || len(call.Args) != 9 {
+			continue
+		}
+		if text(call.Args[5]) != "nil" || text(call.Args[7]) != "true" {
+			continue // a middleware, or no panic guard
+		}
+		fieldCtx := "fieldContext" + fd.Name.Name
+		init, ok := call.Args[3].(*ast.FuncLit)
+		if !ok || !strings.Contains(text(init.Body), "ec."+fieldCtx+"(ctx, field)") || leaf[fieldCtx] == "" {
+			continue
+		}
+		resolve, ok := call.Args[4].(*ast.FuncLit)
+		if !ok || len(resolve.Body.List) != 1 {
+			continue
+		}
+		rr, ok := resolve.Body.List[0].(*ast.ReturnStmt)
+		if !ok || len(rr.Results) != 2 || text(rr.Results[1]) != "nil" || !plainExpr.MatchString(text(rr.Results[0])) {
+			continue
+		}
+		marshal, ok := call.Args[6].(*ast.FuncLit)
+		if !ok || marshal.Type.Params.NumFields() != 3 {
+			continue
+		}
+		vt := text(marshal.Type.Params.List[len(marshal.Type.Params.List)-1].Type)
+		if !plainType.MatchString(vt) || vt == "any" {
+			continue // a value that may be a nil interface: gqlgen's checks
+		}
+		body := fmt.Sprintf(`{
+	ctx = graphql.WithFieldContext(ctx, leafContext(%s))
+	defer recoverLeaf(ctx, ec.OperationContext, &ret)
+	return (%s)(ctx, field.Selections, %s)
+}`, leaf[fieldCtx], text(marshal), text(rr.Results[0]))
+		edits = append(edits, edit{fset.Position(fd.Body.Pos()).Offset, fset.Position(fd.Body.End()).Offset, body})
+	}
+	if len(edits) == 0 {
+		return nil, fmt.Errorf("found no plain leaf field: gqlgen's output changed, update serialgen")
+	}
+	var b bytes.Buffer
+	last := 0
+	for _, e := range edits {
+		b.Write(src[last:e.start])
+		b.WriteString(e.body)
+		last = e.end
+	}
+	b.Write(src[last:])
+	return b.Bytes(), nil
+}
+
 func rewrite(src []byte) ([]byte, error) {
 	if bytes.Contains(src, []byte(marker)) {
 		return nil, fmt.Errorf("already post-processed: run gqlgen first")
@@ -107,6 +217,10 @@ func rewrite(src []byte) ([]byte, error) {
 	}
 	src = bytes.ReplaceAll(src, []byte(groupCall), []byte("deferred := newDeferredGroup(ctx, fields)"))
 	src = bytes.ReplaceAll(src, []byte(sliceCall), []byte("marshalSlice(ctx,"))
+	if n := bytes.Count(src, []byte(objectReturn)); n == 0 {
+		return nil, fmt.Errorf("found no object's return: gqlgen's output changed, update serialgen")
+	}
+	src = bytes.ReplaceAll(src, []byte(objectReturn), []byte("ec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn objectOut{out.Values, fields}\n}"))
 	src, err := chargeObjects(src)
 	if err != nil {
 		return nil, err
@@ -116,6 +230,9 @@ func rewrite(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("a concurrent call site of another shape is left: update serialgen")
 	}
 
+	if src, err = plainLeaves(src); err != nil {
+		return nil, err
+	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "generated.go", src, 0)
 	if err != nil {
