@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/parley-graph/parley/internal/parley"
@@ -26,14 +27,23 @@ func searchWhere(q parley.SearchQuery) (where string, args []any, match string, 
 	return strings.Join(conds, " AND "), args, match, nil
 }
 
-// Search implements parley.Searcher: the best text of each node by bm25,
-// then each sentence of a source's text by bm25 (the graph's own nodes
-// come first, the words of the text after), with snippets for the page
-// only. A statement's context column holds its speaker's names, weighted
-// below its own words. One statement finds the hits and cuts their
-// snippets, so both see the same snapshot of the index even while another
-// connection or process writes (two queries did not: a hit could lose its
-// snippet, or its document, in between).
+// rankedMatches is how many matching texts a search ranks and groups by
+// node: the best by bm25 (ties by rowid, so that every page of a search
+// sees the same set), kept by one top-N sort over the index. A broad query
+// matches hundreds of thousands of texts at 1M assertions ("ceasefire":
+// 214,000), and reading, grouping and sorting them all took a second of
+// CPU to show twenty. The pages of a search reach the hits among these
+// texts; SearchCount still counts every hit.
+var rankedMatches = 1000
+
+// Search implements parley.Searcher: among the rankedMatches best texts,
+// the best text of each node by bm25, then each sentence of a source's
+// text by bm25 (the graph's own nodes come first, the words of the text
+// after), with snippets for the page only. A statement's context column
+// holds its speaker's names, weighted below its own words. One statement
+// finds the hits and cuts their snippets, so both see the same snapshot of
+// the index even while another connection or process writes (two queries
+// did not: a hit could lose its snippet, or its document, in between).
 func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.SearchHit, bool, error) {
 	where, args, match, err := searchWhere(q)
 	if err != nil {
@@ -43,11 +53,18 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 	if q.After != nil {
 		after = ` AND (start >= 0 > ? OR (start >= 0 = ? AND (rank > ? OR (rank = ? AND (node_id > ? OR (node_id = ? AND start > ?))))))`
 	}
-	query := `WITH hits AS MATERIALIZED (
+	// The best texts, found on the index alone; with kinds, among the
+	// texts of those kinds.
+	best := `SELECT search.rowid AS doc, bm25(search, 1.0, 0.5) AS score FROM search WHERE ` + where
+	if len(q.Kinds) > 0 {
+		best = `SELECT search.rowid AS doc, bm25(search, 1.0, 0.5) AS score FROM search JOIN search_docs d ON d.id = search.rowid WHERE ` + where
+	}
+	query := `WITH best AS MATERIALIZED (
+			` + best + ` ORDER BY score, doc LIMIT ` + strconv.Itoa(rankedMatches) + `
+		), hits AS MATERIALIZED (
 			SELECT d.id AS doc, d.node_id, d.node_type, d.field, coalesce(d.start_pos, -1) AS start, d.end_pos,
-				CASE WHEN d.start_pos IS NULL THEN '' ELSE d.body END AS sentence, bm25(search, 1.0, 0.5) AS rank
-			FROM search JOIN search_docs d ON d.id = search.rowid
-			WHERE ` + where + `
+				CASE WHEN d.start_pos IS NULL THEN '' ELSE d.body END AS sentence, best.score AS rank
+			FROM best JOIN search_docs d ON d.id = best.doc
 		), page AS MATERIALIZED (
 			SELECT doc, node_id, node_type, field, start, end_pos, sentence, rank FROM (
 				SELECT *, row_number() OVER (PARTITION BY node_id, start ORDER BY rank, doc) AS rn FROM hits
