@@ -7,7 +7,10 @@
 //
 // -size says how many assertions the served graph was generated with
 // (parley gen), which fixes the ids the queries name. With -pid it reports
-// the server's peak resident memory (VmHWM) at the end.
+// the server's peak resident memory (VmHWM) at the end. With -healthz it
+// also asks the server's /healthz every 50 ms during each run, on a
+// connection of its own, and reports how long the answers took: what a
+// load balancer's health check sees while the server is busy.
 package main
 
 import (
@@ -35,6 +38,7 @@ func main() {
 	dur := flag.Duration("d", 10*time.Second, "how long to run each query")
 	queries := flag.String("q", "profile,typename", "comma-separated query names: "+names())
 	pid := flag.Int("pid", 0, "the server's process id, to report its peak memory")
+	health := flag.Bool("healthz", false, "also time GET /healthz every 50 ms during each run")
 	flag.Parse()
 
 	u, err := url.Parse(*target)
@@ -56,9 +60,17 @@ func main() {
 			os.Exit(2)
 		}
 		body, _ := json.Marshal(map[string]string{"query": q})
+		var stop func() result
+		if *health {
+			stop = probe(u.ResolveReference(&url.URL{Path: "/healthz"}).String(), 50*time.Millisecond)
+		}
 		r := run(client, *target, body, *conc, *dur)
 		rps[name] = r.rps
 		fmt.Printf("%-14s %6d %10.0f %9.2f %9.2f %7d\n", name, *conc, r.rps, r.p50, r.p99, r.errors)
+		if stop != nil {
+			h := stop()
+			fmt.Printf("  /healthz during it: %d asked, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors\n", h.n, h.p50, h.p99, h.max, h.errors)
+		}
 	}
 	if a, b := rps["profile"], rps["typename"]; a > 0 && b > 0 {
 		fmt.Printf("profile / typename: %.1f%% of the framework's ceiling\n", 100*a/b)
@@ -91,8 +103,62 @@ func loopback(host string) bool {
 }
 
 type result struct {
-	rps, p50, p99 float64
-	errors        int
+	rps, p50, p99, max float64
+	n, errors          int
+}
+
+// probe asks target every interval, on a connection of its own, until the
+// function it returns is called; that reports the latencies.
+func probe(target string, every time.Duration) func() result {
+	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1}}
+	done := make(chan struct{})
+	out := make(chan result)
+	go func() {
+		var lat []time.Duration
+		bad := 0
+		tick := time.NewTicker(every)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				out <- summarize(lat, bad, 0)
+				return
+			case <-tick.C:
+			}
+			start := time.Now()
+			resp, err := client.Get(target)
+			if err != nil {
+				bad++
+				continue
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				bad++
+				continue
+			}
+			lat = append(lat, time.Since(start))
+		}
+	}()
+	return func() result {
+		close(done)
+		return <-out
+	}
+}
+
+// summarize sorts the latencies and reports them; d, if not 0, is the
+// run's length, for the rate.
+func summarize(lat []time.Duration, errors int, d time.Duration) result {
+	if len(lat) == 0 {
+		return result{errors: errors}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	ms := func(x time.Duration) float64 { return float64(x.Microseconds()) / 1000 }
+	r := result{n: len(lat), p50: ms(lat[len(lat)/2]), p99: ms(lat[len(lat)*99/100]), max: ms(lat[len(lat)-1]), errors: errors}
+	if d > 0 {
+		r.rps = float64(len(lat)) / d.Seconds()
+	}
+	return r
 }
 
 // run sends body from conc clients for d, and measures.
@@ -130,10 +196,5 @@ func run(client *http.Client, target string, body []byte, conc int, d time.Durat
 		}()
 	}
 	wg.Wait()
-	if len(lat) == 0 {
-		return result{errors: errors}
-	}
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	ms := func(x time.Duration) float64 { return float64(x.Microseconds()) / 1000 }
-	return result{rps: float64(len(lat)) / d.Seconds(), p50: ms(lat[len(lat)/2]), p99: ms(lat[len(lat)*99/100]), errors: errors}
+	return summarize(lat, errors, d)
 }

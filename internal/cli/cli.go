@@ -411,6 +411,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	db := fs.String("db", a.env("PARLEY_DB", "parley.db"), "database: a SQLite file `path`, created if absent, or a postgres:// URL (env PARLEY_DB)")
 	addr := fs.String("addr", a.env("PARLEY_ADDR", ":8080"), "`address` to listen on (env PARLEY_ADDR)")
 	maxBody := fs.Int("max-body-mb", envInt(a.env("PARLEY_MAX_BODY_MB", "1")), "largest request body in `MiB` (importDataset sends whole files) (env PARLEY_MAX_BODY_MB)")
+	inFlight := fs.Int("max-in-flight", envInt(a.env("PARLEY_MAX_IN_FLIGHT", "0")), "how many GraphQL requests run at once (the others wait their turn); 0: four per CPU (env PARLEY_MAX_IN_FLIGHT)")
 	skipCheck := fs.Bool("skip-check", a.env("PARLEY_SKIP_CHECK", "") != "", "skip SQLite's quick check of the database file at start-up (it reads the whole file: minutes on a very large one) (env PARLEY_SKIP_CHECK=1)")
 	requireToken := fs.Bool("require-token", a.env("PARLEY_REQUIRE_TOKEN", "") != "", "refuse every request without a valid token, reads too (env PARLEY_REQUIRE_TOKEN=1)")
 	metricsAddr := fs.String("metrics-addr", a.env("PARLEY_METRICS_ADDR", ""), "serve /metrics on this `address` instead of on --addr (env PARLEY_METRICS_ADDR)")
@@ -441,6 +442,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		fmt.Fprintln(a.Stderr, "parley serve: --max-body-mb must be at least 1")
 		return errUsage
 	}
+	if *inFlight < 0 {
+		fmt.Fprintln(a.Stderr, "parley serve: --max-in-flight must be 0 (four per CPU) or more")
+		return errUsage
+	}
 	if err := timeouts.check(); err != nil {
 		fmt.Fprintf(a.Stderr, "parley serve: %v\n", err)
 		return errUsage
@@ -449,7 +454,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.Stderr, "parley serve: --debug-addr %q: the debug endpoint serves only on a loopback address (localhost:6060, 127.0.0.1:6060)\n", *debugAddr)
 		return errUsage
 	}
-	logger := slog.New(slog.NewTextHandler(a.Stderr, &slog.HandlerOptions{Level: logLevel}))
+	logOut := newLogBuffer(a.Stderr, 100*time.Millisecond)
+	defer logOut.Close()
+	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel}))
 
 	// Listen first: on a busy port, fail before creating or filling a database.
 	ln, err := net.Listen("tcp", *addr)
@@ -506,6 +513,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		Logger:       logger,
 		CORSOrigins:  origins,
 		MaxBodyBytes: int64(*maxBody) << 20,
+		MaxInFlight:  *inFlight,
 		Timeout:      timeouts.request,
 	})
 	// The timeouts cut clients that hold a connection without using it:
@@ -524,6 +532,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	logger.Info("serving", "addr", ln.Addr().String(), "db", *db, "playground", "http://"+displayAddr(ln.Addr())+"/")
+	logOut.Flush() // what start-up said, at once
 	if a.Ready != nil {
 		a.Ready(ln.Addr().String())
 	}

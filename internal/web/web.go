@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"runtime"
 	"strings"
 	"time"
 
@@ -43,6 +44,10 @@ type Config struct {
 	CORSOrigins []string
 	// Metrics, when set, is served at GET /metrics.
 	Metrics http.Handler
+	// MaxInFlight bounds the GraphQL requests that run at once
+	// (subscriptions aside); the others wait their turn, within their
+	// time limit. 0 means four per CPU Go may use (GOMAXPROCS).
+	MaxInFlight int
 }
 
 // NewHandler returns the HTTP handler of Parley's server.
@@ -76,7 +81,10 @@ func NewHandler(c Config) http.Handler {
 		http.ServeFileFS(w, r, static, "favicon.svg")
 	})
 	mux.Handle("GET /assets/", http.StripPrefix("/assets/", http.FileServerFS(static)))
-	var query http.Handler = limit(c.MaxBodyBytes, c.Timeout, c.GraphQL)
+	if c.MaxInFlight == 0 {
+		c.MaxInFlight = 4 * runtime.GOMAXPROCS(0)
+	}
+	var query http.Handler = limit(c.MaxBodyBytes, c.Timeout, make(chan struct{}, c.MaxInFlight), c.GraphQL)
 	if len(c.CORSOrigins) > 0 {
 		query = cors.New(cors.Options{
 			AllowedOrigins: c.CORSOrigins,
@@ -115,11 +123,19 @@ func NewHandler(c Config) http.Handler {
 	return logRequests(c.Logger, mux)
 }
 
-// limit caps the body size and the time of a request. A body too large
+// limit caps the body size and the time of a request, and how many run at
+// once (turns holds a token for each running request). A body too large
 // is refused with 413 and a GraphQL-shaped error: at once when its length
 // is announced, after reading up to the limit when it is not (a chunked
 // body), so that the handler never sees a cut body.
-func limit(maxBytes int64, timeout time.Duration, next http.Handler) http.Handler {
+//
+// Requests past the bound wait, taking no CPU, for a running one to end:
+// with every request running at once, a burst of heavy ones left dozens of
+// goroutines sharing the cores, and a health check or a cheap query queued
+// behind all of them (/healthz took up to 1.7 s at 1M assertions under
+// sixteen clients' paths and searches). A request still waiting at its
+// time limit is answered 503, code TIMEOUT, without running.
+func limit(maxBytes int64, timeout time.Duration, turns chan struct{}, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBytes {
 			tooLarge(w, maxBytes)
@@ -152,6 +168,15 @@ func limit(maxBytes int64, timeout time.Duration, next http.Handler) http.Handle
 		}
 		ctx, cancel := context.WithTimeout(r.Context(), timeout)
 		defer cancel()
+		select {
+		case turns <- struct{}{}:
+			defer func() { <-turns }()
+		case <-ctx.Done():
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, `{"errors":[{"message":"the server is busy: the request waited its whole time limit (%s) for its turn","extensions":{"code":"TIMEOUT"}}]}`, timeout)
+			return
+		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
@@ -194,15 +219,26 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// logRequests writes one structured line per request.
+// logRequests writes one structured line per request. It hands the
+// handler a record with typed attributes and no caller (the logger would
+// look up the caller's frame for every line, which no handler here
+// prints): a third less of the line's cost, when a cheap request's line
+// cost about 8% of the server's CPU.
 func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+	h := logger.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		logger.InfoContext(r.Context(), "request",
-			"method", r.Method, "path", r.URL.Path, "status", sw.status,
-			"bytes", sw.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000)
+		ctx := r.Context()
+		if !h.Enabled(ctx, slog.LevelInfo) {
+			return
+		}
+		end := time.Now()
+		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
+		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
+			slog.Int("bytes", sw.bytes), slog.Float64("duration_ms", float64(end.Sub(start).Microseconds())/1000))
+		h.Handle(ctx, rec)
 	})
 }
 

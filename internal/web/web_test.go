@@ -161,3 +161,76 @@ func TestFavicon(t *testing.T) {
 		}
 	}
 }
+
+// TestInFlightBound: past MaxInFlight, a GraphQL request waits (without
+// running) for a running one to end, while /healthz answers at once; one
+// still waiting at its time limit is answered 503 TIMEOUT and never runs;
+// subscriptions are not held back.
+func TestInFlightBound(t *testing.T) {
+	entered := make(chan string, 10)
+	release := make(chan struct{})
+	gql := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- r.URL.Query().Get("n")
+		<-release
+		w.Write([]byte("ran " + r.URL.Query().Get("n")))
+	})
+	h := NewHandler(Config{GraphQL: gql, Logger: quiet(), MaxInFlight: 1, Timeout: time.Hour})
+	results := make(chan string, 10)
+	send := func(n string) {
+		go func() {
+			w := do(h, http.MethodPost, "/query?n="+n, "{}", nil)
+			results <- w.Body.String()
+		}()
+	}
+	send("1")
+	if got := <-entered; got != "1" {
+		t.Fatalf("entered %q first", got)
+	}
+	send("2")
+	// Request 2 waits for its turn; health answers meanwhile.
+	if w := do(h, http.MethodGet, "/healthz", "", nil); w.Code != 200 || w.Body.String() != "ok\n" {
+		t.Errorf("/healthz while the bound is reached: %d %q", w.Code, w.Body.String())
+	}
+	select {
+	case n := <-entered:
+		t.Fatalf("request %s ran past the bound of one", n)
+	case <-time.After(50 * time.Millisecond):
+	}
+	release <- struct{}{} // 1 ends
+	if got := <-results; got != "ran 1" {
+		t.Errorf("first answer %q", got)
+	}
+	if got := <-entered; got != "2" {
+		t.Fatalf("entered %q second", got)
+	}
+	// A subscription's stream is not held back by the bound.
+	sub := make(chan int, 1)
+	go func() {
+		w := do(h, http.MethodPost, "/query?n=sub", "{}", map[string]string{"Accept": "text/event-stream"})
+		sub <- w.Code
+	}()
+	if got := <-entered; got != "sub" {
+		t.Fatalf("entered %q, want the subscription", got)
+	}
+	release <- struct{}{}
+	release <- struct{}{}
+	<-results
+	<-sub
+
+	// Waiting past the time limit: 503, TIMEOUT, the handler never runs.
+	short := NewHandler(Config{GraphQL: gql, Logger: quiet(), MaxInFlight: 1, Timeout: 100 * time.Millisecond})
+	go func() { do(short, http.MethodPost, "/query?n=long", "{}", nil) }()
+	if got := <-entered; got != "long" {
+		t.Fatalf("entered %q", got)
+	}
+	w := do(short, http.MethodPost, "/query?n=late", "{}", nil)
+	if w.Code != http.StatusServiceUnavailable || !strings.Contains(w.Body.String(), `"code":"TIMEOUT"`) || !strings.Contains(w.Body.String(), "busy") {
+		t.Errorf("a request past its time limit in the queue: %d %s", w.Code, w.Body.String())
+	}
+	release <- struct{}{}
+	select {
+	case n := <-entered:
+		t.Errorf("request %s ran after it was answered 503", n)
+	case <-time.After(50 * time.Millisecond):
+	}
+}
