@@ -1,0 +1,112 @@
+package postgres_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parley-graph/parley/internal/bench"
+	"github.com/parley-graph/parley/internal/gen"
+	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/sqlite"
+)
+
+// TestSearchSameHitsAsSQLite imports one generated graph, large enough
+// for the bulk import (whose search rows are written apart from the
+// row-by-row path's), into both stores and asks both the same searches:
+// the same hits (nodes, and sentences of sources by where they start)
+// and the same counts, in whatever order each ranks them. A statement
+// found by its speaker's alias is a "speaker" hit on both.
+func TestSearchSameHitsAsSQLite(t *testing.T) {
+	pg := open(t)
+	ctx := context.Background()
+	lite, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.Close()
+	cfg := bench.Config(6000)
+	var alias string
+	for i, s := range []parley.Store{lite, pg} {
+		// A fresh copy each: the importer fills in evidence offsets.
+		ds := gen.Generate(cfg)
+		if n := len(ds.Sources) + len(ds.Actors) + len(ds.Events) + len(ds.Issues) + len(ds.Propositions) + len(ds.Documents) +
+			len(ds.Roles) + len(ds.Relations) + len(ds.Participations) + len(ds.Positions) + len(ds.Commitments) +
+			len(ds.Requirements) + len(ds.Statements) + len(ds.Claims); n < 5000 {
+			t.Fatalf("the graph has %d nodes, too few for a bulk import", n)
+		}
+		if _, err := s.Import(ctx, []*parley.Dataset{ds}); err != nil {
+			t.Fatalf("%T import: %v", s, err)
+		}
+		if i == 0 {
+			// An alias of an actor that speaks, not in its statements' words.
+			spoke := map[string]bool{}
+			for _, st := range ds.Statements {
+				spoke[st.Speaker] = true
+			}
+			for _, a := range ds.Actors {
+				if len(a.Aliases) > 0 && spoke[a.ID] && !strings.Contains(a.Name, a.Aliases[0]) {
+					alias = a.Aliases[0]
+					break
+				}
+			}
+		}
+	}
+	if alias == "" {
+		t.Fatal("no speaking actor with an alias in the generated graph")
+	}
+	all := func(s parley.Searcher, q parley.SearchQuery) (keys []string, fields map[string]int) {
+		t.Helper()
+		q.First = 100000
+		hits, more, err := s.Search(ctx, q)
+		if err != nil || more {
+			t.Fatalf("%T %q: %v (more %v)", s, q.Text, err, more)
+		}
+		fields = map[string]int{}
+		for _, h := range hits {
+			k := h.NodeID
+			if h.Sentence != nil {
+				k += fmt.Sprintf("@%d", *h.Sentence.Start)
+			}
+			keys = append(keys, k)
+			fields[h.Field]++
+		}
+		sort.Strings(keys)
+		return keys, fields
+	}
+	for _, q := range []parley.SearchQuery{
+		{Text: alias, Kinds: []parley.NodeType{parley.TypeStatement}},
+		{Text: alias},
+		{Text: "ceasefire"},
+		{Text: "security guarantees"},
+		{Text: "warns"}, // stemmed: "warned"
+		{Text: "reconstruct*"},
+		{Text: "negotiation report 3"},
+		{Text: "demilitarised zone", Kinds: []parley.NodeType{parley.TypeProposition, parley.TypeSource}},
+	} {
+		lk, lf := all(lite, q)
+		pk, pf := all(pg, q)
+		if len(lk) == 0 {
+			t.Errorf("%q finds nothing on SQLite: not a test", q.Text)
+		}
+		if diff := cmp.Diff(lk, pk); diff != "" {
+			t.Errorf("%q %v: hits differ (-SQLite +PostgreSQL):\n%s", q.Text, q.Kinds, diff)
+		}
+		for _, c := range []parley.SearchCounter{lite, pg} {
+			if n, err := c.SearchCount(ctx, q); err != nil || n != len(lk) {
+				t.Errorf("%T %q: count %d, %v; want %d", c, q.Text, n, err, len(lk))
+			}
+		}
+		if len(q.Kinds) == 1 && q.Kinds[0] == parley.TypeStatement {
+			if lf["speaker"] != len(lk) || pf["speaker"] != len(pk) {
+				t.Errorf("%q: statements found by their speaker's alias: fields %v on SQLite, %v on PostgreSQL; want all speaker", q.Text, lf, pf)
+			}
+		}
+		t.Logf("%q %v: %d hits on both", q.Text, q.Kinds, len(lk))
+	}
+}
