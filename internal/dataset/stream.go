@@ -4,8 +4,9 @@ package dataset
 // (sources, actors, …), each a list of entries. A JSON file is read with a
 // streaming JSON decoder, an entry at a time; a YAML file in block style
 // (what Write and people write) is cut into its entries by their
-// indentation, and each entry is parsed alone, so that neither holds the
-// whole file or its syntax tree. A YAML file in another style is parsed
+// indentation, and each entry is parsed alone (by the block reader of
+// block.go when it can, else by the YAML library), so that neither holds
+// the whole file or its syntax tree. A YAML file in another style is parsed
 // whole. Each entry's place in the file is kept as a byte range, and a
 // problem's line is found only when there is a problem, by parsing that
 // entry again.
@@ -699,6 +700,9 @@ func (s *scanner) entries(c *cutter, key string, t parley.NodeType) error {
 
 // decodeEntry decodes one entry's text (a list of one entry).
 func (s *scanner) decodeEntry(b []byte, sp span, typ reflect.Type) (any, error) {
+	if v, ok := blockDecode(b, typ); ok {
+		return v, nil
+	}
 	list := reflect.New(reflect.SliceOf(typ))
 	if err := yaml.UnmarshalWithOptions(b, list.Interface(), yaml.DisallowUnknownField()); err != nil {
 		return s.slowEntry(sp, typ, false)
