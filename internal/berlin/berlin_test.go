@@ -594,4 +594,23 @@ func TestFullCoverage(t *testing.T) {
 		t.Errorf("%d passages are listed as left out, but %d sentences are: a passage left out that something cites should not be listed", len(src.LeftOut), len(c.LeftOut))
 	}
 	t.Logf("%d sentences: %d cited, %d left out", c.Sentences, c.Covered, len(c.LeftOut))
+	// The article's second sentence runs across a line break: one
+	// sentence. Its headings are sentences of their own.
+	var texts []string
+	for _, s := range parley.Sentences(src.Text) {
+		texts = append(texts, s.Text)
+	}
+	for _, want := range []string{
+		"A new round of talks in Berlin brought together Ukrainian President\nVolodymyr Zelenskyy, senior US envoys, and European leaders to refine a draft peace proposal that Washington plans to present to Moscow in the coming days.",
+		"What Happened At The Berlin Talks", "What The Emerging Peace Plan Contains", "Why Territory Remains The Hardest Roadblock",
+		"Russia’s Red Lines And Its Response To The Berlin Talks", "Why Trump Says Peace Is Close, And Why Many Remain Sceptical",
+		"Is A Ceasefire Really On The Horizon?",
+	} {
+		if !slices.Contains(texts, want) {
+			t.Errorf("no sentence %q", want)
+		}
+	}
+	if c.Sentences != 74 || c.Covered != 72 {
+		t.Errorf("%d sentences, %d cited; want 74, 72", c.Sentences, c.Covered)
+	}
 }

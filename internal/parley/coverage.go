@@ -14,10 +14,14 @@ type Sentence struct {
 	Start, End int
 }
 
-// Sentences splits a text into sentences: each line is split after a full
+// Sentences splits a text into sentences. A sentence ends after a full
 // stop, question or exclamation mark (with any closing quotes or brackets)
-// that white space follows; a line with no such mark (a heading) is one
-// sentence. Blank lines hold none.
+// that white space follows, and at a paragraph break (a blank line). A
+// single line break ends a sentence only after a line that is a sentence
+// of its own with no such mark, such as a heading: a whole line, not
+// ending in a comma, colon, semicolon, dash or opening bracket, before a
+// line that does not go on in lower case. A sentence that runs on across a
+// line break (a line wrapped in the middle of it) is one sentence.
 func Sentences(text string) []Sentence {
 	r := []rune(text)
 	var out []Sentence
@@ -35,16 +39,20 @@ func Sentences(text string) []Sentence {
 		}
 		start = end
 	}
+	lineStart := 0 // where the current line begins
 	for i := 0; i < len(r); i++ {
 		switch {
 		case r[i] == '\n':
-			flush(i)
+			if headingBreak(r, start, lineStart, i) {
+				flush(i)
+			}
+			lineStart = i + 1
 		case r[i] == '.' || r[i] == '?' || r[i] == '!':
 			j := i + 1
 			for j < len(r) && strings.ContainsRune("\"'”’)]", r[j]) {
 				j++
 			}
-			if j == len(r) || r[j] == ' ' || r[j] == '\t' {
+			if j == len(r) || unicode.IsSpace(r[j]) {
 				flush(j)
 				i = j - 1
 			}
@@ -52,6 +60,43 @@ func Sentences(text string) []Sentence {
 	}
 	flush(len(r))
 	return out
+}
+
+// headingBreak tells whether the line break at i ends the sentence begun
+// at start, on the line that begins at lineStart: at a blank line, or
+// after a line that is a sentence of its own (see Sentences).
+func headingBreak(r []rune, start, lineStart, i int) bool {
+	// The sentence so far, without the white space around it.
+	s, e := start, i
+	for s < e && unicode.IsSpace(r[s]) {
+		s++
+	}
+	for e > s && unicode.IsSpace(r[e-1]) {
+		e--
+	}
+	if s == e {
+		return true // nothing pending
+	}
+	// The next line: blank (a paragraph break), or where it begins.
+	j := i + 1
+	for j < len(r) && r[j] != '\n' && unicode.IsSpace(r[j]) {
+		j++
+	}
+	if j == len(r) || r[j] == '\n' {
+		return true
+	}
+	if s < lineStart {
+		return false // begun on a line before: it runs on
+	}
+	for k := lineStart; k < s; k++ {
+		if !unicode.IsSpace(r[k]) {
+			return false // begun after another sentence on this line
+		}
+	}
+	if strings.ContainsRune(",;:-–—([{", r[e-1]) || unicode.IsLower(r[j]) {
+		return false
+	}
+	return true
 }
 
 // LeftOut is a passage of a source deliberately left uncited, with the

@@ -7,7 +7,9 @@ import (
 )
 
 func TestSentences(t *testing.T) {
-	text := "A Heading\nOne said “yes.” Two? Three and 3.5 (or so) more.\n\nLast one.  \n"
+	text := "A Heading\nOne said “yes.” Two? Three and 3.5 (or so) more. A new round brought together the President\n" +
+		"Volodymyr Zelenskyy and others.\nA Second Heading\nA line wrapped at its comma,\nThen Capitals go on.\n" +
+		"A line that goes on\nin lower case.\nTrailing words with no mark\n\nLast one.  \r\nIs It A Question?\nYes.\n"
 	var got []string
 	for _, s := range Sentences(text) {
 		if string([]rune(text)[s.Start:s.End]) != s.Text {
@@ -15,7 +17,16 @@ func TestSentences(t *testing.T) {
 		}
 		got = append(got, s.Text)
 	}
-	want := []string{"A Heading", "One said “yes.”", "Two?", "Three and 3.5 (or so) more.", "Last one."}
+	want := []string{
+		"A Heading", // a line of its own, the next going on in capitals
+		"One said “yes.”", "Two?", "Three and 3.5 (or so) more.",
+		"A new round brought together the President\nVolodymyr Zelenskyy and others.", // begun mid-line, it runs on
+		"A Second Heading",
+		"A line wrapped at its comma,\nThen Capitals go on.", // a comma does not end a heading
+		"A line that goes on\nin lower case.",                // nor does a line go on in lower case
+		"Trailing words with no mark",                        // a blank line ends it
+		"Last one.", "Is It A Question?", "Yes.",
+	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("sentences (-want +got):\n%s", diff)
 	}

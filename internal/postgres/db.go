@@ -240,7 +240,8 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 // migrationSteps are the parts of migrations that SQL alone cannot do,
 // run after the migration's SQL in its transaction.
 var migrationSteps = map[string]func(context.Context, pgx.Tx) error{
-	"0002_search_stemmed.sql": indexSources,
+	"0002_search_stemmed.sql":         indexSources,
+	"0004_sentences_across_lines.sql": indexSources,
 }
 
 // Migrations returns the versions applied to the database, in order.

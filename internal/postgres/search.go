@@ -173,7 +173,8 @@ func indexSentences(exec func(string, ...any) error, id, text string) error {
 }
 
 // indexSources adds the sentences of each source stored before the search
-// reached them (migration 0002), a statement for all of them.
+// reached them (migration 0002), or before they were split as they are now
+// (0004), a statement for all of them.
 func indexSources(ctx context.Context, tx pgx.Tx) error {
 	rows, err := tx.Query(ctx, "SELECT id, text FROM sources ORDER BY id")
 	if err != nil {

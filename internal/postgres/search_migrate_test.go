@@ -104,3 +104,73 @@ func TestSearchMigrationIndexesWhatIsStored(t *testing.T) {
 		t.Errorf("span %d-%d is %q, want %q", *s.Start, *s.End, got, s.Quote)
 	}
 }
+
+// TestSentencesResplitByMigration: a database whose sources' sentences
+// were split at every line break (before migration 0004) has them split
+// anew: a sentence that runs on across a line break is one search row.
+func TestSentencesResplitByMigration(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, pgtest.Database(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := &DB{db: sql.OpenDB(connector{stdlib.GetPoolConnector(pool)}), pool: pool, Now: time.Now}
+	defer db.Close()
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 4 || ms[3].name != "0004_sentences_across_lines.sql" {
+		t.Fatalf("migrations: %v", ms)
+	}
+	for _, m := range ms[:3] {
+		if err := db.apply(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// As a database of before migration 0004 holds them: split at every
+	// line break.
+	text := "Talks began. A new round brought together the President\nVolodymyr Zelenskyy and others.\nA Heading\nThe end."
+	for _, q := range []string{
+		`INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES ('s', 'Source', '{}', 'h', 'now')`,
+		`INSERT INTO sources (id, title, text) VALUES ('s', 'T', '` + text + `')`,
+		`INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES
+			('s', 'Source', 'sentence', 'Talks began.', 0, 12),
+			('s', 'Source', 'sentence', 'A new round brought together the President', 13, 55),
+			('s', 'Source', 'sentence', 'Volodymyr Zelenskyy and others.', 56, 87),
+			('s', 'Source', 'sentence', 'A Heading', 88, 97), ('s', 'Source', 'sentence', 'The end.', 98, 106)`,
+	} {
+		if _, err := pool.Exec(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := db.migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := pool.Query(ctx, "SELECT body || ' ' || start_pos || '-' || end_pos FROM search_docs WHERE field = 'sentence' ORDER BY start_pos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	rows.Close()
+	want := []string{"Talks began. 0-12", "A new round brought together the President\nVolodymyr Zelenskyy and others. 13-87", "A Heading 88-97", "The end. 98-106"}
+	if len(got) != len(want) {
+		t.Fatalf("sentences after migration 0004: %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("sentences after migration 0004: %q, want %q", got, want)
+			break
+		}
+	}
+}

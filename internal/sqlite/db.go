@@ -336,11 +336,13 @@ func domainError(err error, what string) error {
 // migrationSteps are the parts of migrations that SQL alone cannot do,
 // run after the migration's SQL in its transaction.
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
-	"0009_search_stemmed.sql": indexSources,
+	"0009_search_stemmed.sql":         indexSources,
+	"0010_sentences_across_lines.sql": indexSources,
 }
 
 // indexSources adds the sentences of each source stored before the search
-// reached them (SQL alone cannot split a text into sentences).
+// reached them, or before they were split as they are now (SQL alone
+// cannot split a text into sentences).
 func indexSources(ctx context.Context, tx *sql.Tx) error {
 	rows, err := tx.QueryContext(ctx, "SELECT id, text FROM sources")
 	if err != nil {

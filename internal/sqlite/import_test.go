@@ -74,3 +74,66 @@ func searchRows(t *testing.T, db *sqlite.DB) []string {
 	}
 	return out
 }
+
+// TestSentencesResplitByMigration: a database whose sources' sentences
+// were split at every line break (before migration 0010) has them split
+// anew: a sentence that runs on across a line break is one search row.
+func TestSentencesResplitByMigration(t *testing.T) {
+	ctx := context.Background()
+	db, path := open(t)
+	text := "Talks began. A new round brought together the President\nVolodymyr Zelenskyy and others.\nA Heading\nThe end."
+	ds := parse(t, "s.yaml", "sources:\n  - id: s\n    title: T\n    text: \""+strings.ReplaceAll(text, "\n", `\n`)+"\"\n").Dataset
+	if _, err := db.Import(ctx, []*parley.Dataset{ds}); err != nil {
+		t.Fatal(err)
+	}
+	rows := func(db *sqlite.DB) []string {
+		t.Helper()
+		r, err := db.SQL().Query("SELECT body || ' ' || start_pos || '-' || end_pos FROM search_docs WHERE field = 'sentence' ORDER BY start_pos")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer r.Close()
+		var out []string
+		for r.Next() {
+			var s string
+			r.Scan(&s)
+			out = append(out, s)
+		}
+		return out
+	}
+	want := []string{"Talks began. 0-12", "A new round brought together the President\nVolodymyr Zelenskyy and others. 13-87", "A Heading 88-97", "The end. 98-106"}
+	if diff := cmp.Diff(want, rows(db)); diff != "" {
+		t.Fatalf("sentences as imported (-want +got):\n%s", diff)
+	}
+	// As a database of before migration 0010 holds them: split at every
+	// line break.
+	for _, q := range []string{
+		"DELETE FROM search_docs WHERE field = 'sentence'",
+		`INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES
+			('s', 'Source', 'sentence', 'Talks began.', 0, 12),
+			('s', 'Source', 'sentence', 'A new round brought together the President', 13, 55),
+			('s', 'Source', 'sentence', 'Volodymyr Zelenskyy and others.', 56, 87),
+			('s', 'Source', 'sentence', 'A Heading', 88, 97), ('s', 'Source', 'sentence', 'The end.', 98, 106)`,
+		"DELETE FROM schema_migrations WHERE version = 10",
+	} {
+		if _, err := db.SQL().Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	db.Close()
+	again, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer again.Close()
+	if diff := cmp.Diff(want, rows(again)); diff != "" {
+		t.Errorf("sentences after migration 0010 (-want +got):\n%s", diff)
+	}
+	hits, _, err := again.Search(ctx, parley.SearchQuery{Text: "Volodymyr", Kinds: []parley.NodeType{parley.TypeSource}, First: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hits) != 1 || hits[0].Sentence == nil || hits[0].Sentence.Quote != "A new round brought together the President\nVolodymyr Zelenskyy and others." {
+		t.Errorf("search for Volodymyr: %+v", hits)
+	}
+}
