@@ -190,8 +190,7 @@ func TestLookupsAndFilters(t *testing.T) {
 		{"floated", resp.Floats.ids(), []string{"pos-ukraine-may-abandon-nato-ambition", "pos-us-floats-free-economic-zone"}},
 		{"on a truce", resp.Rejected.ids(), []string{"pos-russia-rejects-temporary-truce"}},
 		// "Legally binding" is the journalist's word for the document, not
-		// the officials' for their guarantees; the mediator's steps are
-		// owed to no one the article names.
+		// the officials' for their guarantees; nothing is owed to Russia.
 		{"legally binding", resp.Legal.ids(), nil},
 		{"owed to Russia", resp.Promised.ids(), nil},
 		{"reported via CNN", resp.ViaCNN.ids(), []string{"st-us-officials-90-per-cent"}},

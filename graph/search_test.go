@@ -297,7 +297,8 @@ func TestSearchFindsWhatAPersonTypes(t *testing.T) {
 		*q.into = one.Search
 	}
 	// "doubt" finds the analysts' doubt by its stem: their statement, the
-	// actor, issue and position the words are evidence of, and the
+	// actor and issue the words are evidence of, their position (by its
+	// summary, shorter than its evidence, the same words), and the
 	// article's sentence.
 	var got []string
 	for _, h := range r.Doubt.Hits {
@@ -306,7 +307,7 @@ func TestSearchFindsWhatAPersonTypes(t *testing.T) {
 			t.Errorf("doubt: snippet %q does not mark the word", h.Snippet)
 		}
 	}
-	want := []string{"st-analysts-doubtful words", "analysts evidence", "ceasefire evidence", "pos-analysts-peace-not-close evidence",
+	want := []string{"st-analysts-doubtful words", "analysts evidence", "ceasefire evidence", "pos-analysts-peace-not-close summary",
 		"berlin-talks-article sentence"}
 	if diff := cmp.Diff(want, got); diff != "" || r.Doubt.TotalCount != len(want) {
 		t.Errorf("doubt (-want +got):\n%s\ntotalCount %d", diff, r.Doubt.TotalCount)
