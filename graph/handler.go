@@ -15,7 +15,6 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/coder/websocket"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -31,7 +30,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	if logger == nil {
 		logger = slog.Default()
 	}
-	o := options{maxSubscriptions: DefaultMaxSubscriptions, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
+	o := options{maxSubscriptionConns: DefaultMaxSubscriptionConns, maxSubscriptionsPerConn: DefaultMaxSubscriptionsPerConn, subscriptionBuffer: DefaultSubscriptionBuffer, slowClient: DefaultSlowClient, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -39,9 +38,9 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	if v, ok := store.(parley.Versioner); ok {
 		sig := o.signal
 		if sig == nil {
-			sig = NewPollSignal(v, DefaultPollInterval)
+			sig = NewStoreSignal(v, DefaultPollInterval)
 		}
-		res.live = &live{signal: sig, metrics: o.metrics, open: make(chan struct{}, o.maxSubscriptions)}
+		res.live = &live{hub: newHub(store, sig, o.subscriptionBuffer, o.slowClient, o.metrics), metrics: o.metrics}
 	}
 	es := NewExecutableSchema(Config{Resolvers: res})
 	schema := newSchemaInfo(es.Schema())
@@ -51,17 +50,11 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(transport.GET{})
+	ws, sse := liveTransports(store, o)
 	// SSE before POST: POST would take a request for an event stream too.
-	srv.AddTransport(transport.SSE{})
+	srv.AddTransport(sse)
 	srv.AddTransport(transport.POST{})
-	srv.AddTransport(transport.Websocket{
-		Implementation:        transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{OriginPatterns: originPatterns(o.origins)}},
-		KeepAlivePingInterval: 15 * time.Second,
-		InitTimeout:           10 * time.Second,
-		InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
-			return authenticateInit(ctx, store, o.requireToken, p)
-		},
-	})
+	srv.AddTransport(ws)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
@@ -108,16 +101,15 @@ type options struct {
 	metrics             *metrics.Metrics
 	requireToken        bool
 	origins             []string
-	maxSubscriptions    int
 	signal              Signal
+
+	maxSubscriptionConns, maxSubscriptionsPerConn, subscriptionBuffer int
+	slowClient                                                        time.Duration
 }
 
-// DefaultPollInterval is how often the store's version is polled for
-// subscriptions; DefaultMaxSubscriptions how many may be open at once.
-const (
-	DefaultPollInterval     = 200 * time.Millisecond
-	DefaultMaxSubscriptions = 1000
-)
+// DefaultPollInterval is how often the store's version is read for
+// subscriptions (when the store sends no change notices).
+const DefaultPollInterval = 200 * time.Millisecond
 
 // WithLive sets who may subscribe over WebSocket: a token in the
 // connection_init payload is needed when requireToken is set, and pages of
@@ -130,8 +122,21 @@ func WithLive(requireToken bool, origins []string) Option {
 // WithSignal replaces the poller that wakes subscriptions.
 func WithSignal(s Signal) Option { return func(o *options) { o.signal = s } }
 
-// WithMaxSubscriptions sets how many subscriptions may be open at once.
-func WithMaxSubscriptions(n int) Option { return func(o *options) { o.maxSubscriptions = n } }
+// WithSubscriptionLimits sets how many subscription connections
+// (WebSocket and Server-Sent Events) may be open at once and how many
+// subscriptions one WebSocket connection may carry (each at least 1;
+// DefaultMaxSubscriptionConns, DefaultMaxSubscriptionsPerConn).
+func WithSubscriptionLimits(conns, perConn int) Option {
+	return func(o *options) { o.maxSubscriptionConns, o.maxSubscriptionsPerConn = max(conns, 1), max(perConn, 1) }
+}
+
+// WithSubscriptionBuffer sets how many changes may wait for a client to
+// take them (DefaultSubscriptionBuffer), and how long a change may wait
+// once they are that many before the client is dropped as too slow
+// (DefaultSlowClient).
+func WithSubscriptionBuffer(n int, slow time.Duration) Option {
+	return func(o *options) { o.subscriptionBuffer, o.slowClient = max(n, 1), slow }
+}
 
 // WithResultLimits sets how many fields and bytes of text one answer may
 // hold (DefaultMaxResultFields, DefaultMaxResultBytes).

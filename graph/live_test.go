@@ -1,10 +1,18 @@
 package graph_test
 
 import (
+	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -12,54 +20,551 @@ import (
 	"github.com/coder/websocket/wsjson"
 
 	"github.com/parley-graph/parley/graph"
+	"github.com/parley-graph/parley/internal/metrics"
+	"github.com/parley-graph/parley/internal/parley"
 )
 
-// TestSubscriptionLimits: a server that serves one subscription refuses a
-// second with a clear error, and one naming too many nodes; the feed from
-// a sequence number gives the history oldest first.
-func TestSubscriptionLimits(t *testing.T) {
+// wsClient is a graphql-transport-ws client over a real websocket.
+type wsClient struct {
+	t   *testing.T
+	ctx context.Context
+	c   *websocket.Conn
+}
+
+type wsMessage struct {
+	ID      string          `json:"id"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// dialWS opens a graphql-transport-ws connection to srv and waits for
+// its connection_ack.
+func dialWS(t *testing.T, ctx context.Context, srv *httptest.Server, client ...*http.Client) *wsClient {
+	t.Helper()
+	opts := &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}}
+	if len(client) > 0 {
+		opts.HTTPClient = client[0]
+	}
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetReadLimit(1 << 22)
+	t.Cleanup(func() { c.CloseNow() })
+	w := &wsClient{t: t, ctx: ctx, c: c}
+	w.send(map[string]any{"type": "connection_init"})
+	if m := w.read(); m.Type != "connection_ack" {
+		t.Fatalf("connection_init: %+v", m)
+	}
+	return w
+}
+
+func (w *wsClient) send(m map[string]any) {
+	w.t.Helper()
+	if err := wsjson.Write(w.ctx, w.c, m); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *wsClient) subscribe(id, query string) {
+	w.t.Helper()
+	w.send(map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": query}})
+}
+
+// read returns the next message that is not a keep-alive.
+func (w *wsClient) read() wsMessage {
+	w.t.Helper()
+	for {
+		m, err := w.next()
+		if err != nil {
+			w.t.Fatalf("reading the websocket: %v", err)
+		}
+		return m
+	}
+}
+
+func (w *wsClient) next() (wsMessage, error) {
+	for {
+		var m wsMessage
+		if err := wsjson.Read(w.ctx, w.c, &m); err != nil {
+			return m, err
+		}
+		if m.Type != "ka" && m.Type != "ping" && m.Type != "pong" {
+			return m, nil
+		}
+	}
+}
+
+// change is a "next" message's change.
+type change struct {
+	Seq              int
+	NodeID, NodeType string
+}
+
+func (m wsMessage) change(t *testing.T) change {
+	t.Helper()
+	var p struct {
+		Data   struct{ Changes change }
+		Errors []gqlError
+	}
+	if m.Type != "next" || json.Unmarshal(m.Payload, &p) != nil || len(p.Errors) > 0 {
+		t.Fatalf("not a change: %s %s %s", m.ID, m.Type, m.Payload)
+	}
+	return p.Data.Changes
+}
+
+// errorCode returns the code of the first error of a "next" message.
+func (m wsMessage) errorCode() string {
+	var p struct{ Errors []gqlError }
+	json.Unmarshal(m.Payload, &p)
+	if len(p.Errors) == 0 {
+		return ""
+	}
+	c, _ := p.Errors[0].Extensions["code"].(string)
+	return c
+}
+
+// updateActor writes through the API: a new description of an actor.
+func updateActor(t *testing.T, srv *httptest.Server, token, id, description string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": `mutation($id: ID!, $d: String) { updateActor(input: {id: $id, description: $d}) { actor { id } } }`, "variables": map[string]any{"id": id, "d": description}})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct{ Errors []gqlError }
+	if json.NewDecoder(resp.Body).Decode(&out) != nil || resp.StatusCode != 200 || len(out.Errors) > 0 {
+		t.Fatalf("updateActor %s: %d %+v", id, resp.StatusCode, out.Errors)
+	}
+}
+
+// metricLine reports whether the metrics hold the line (name{labels} value).
+func metricLine(t *testing.T, m *metrics.Metrics, line string) bool {
+	t.Helper()
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/metrics", nil))
+	for _, l := range strings.Split(rec.Body.String(), "\n") {
+		if l == line {
+			return true
+		}
+	}
+	return false
+}
+
+// TestSubscriptionsPerConnection: one websocket connection carries at most
+// its maximum of subscriptions; one more is refused with
+// TOO_MANY_SUBSCRIPTIONS while the others go on; when one completes, a
+// new one is accepted. The feed from a sequence number gives the history
+// oldest first.
+func TestSubscriptionsPerConnection(t *testing.T) {
 	s := newWriteServer(t, false)
-	srv := httptest.NewServer(graph.Conform(graph.NewHandler(s.db, nil, graph.WithMaxSubscriptions(1))))
+	m := metrics.New()
+	srv := httptest.NewServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionLimits(10, 2)))))
 	defer srv.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	c := dialWS(t, ctx, srv)
+
+	c.subscribe("1", `subscription { changes(since: 0) { seq nodeId nodeType } }`)
+	for want := 1; want <= 2; want++ {
+		if got := c.read().change(t); got.Seq != want {
+			t.Fatalf("change %d: %+v", want, got)
+		}
+	}
+	// Two more: the server starts them concurrently, so either may be
+	// the third, refused, while the other goes on.
+	c.subscribe("2", `subscription { changes(kinds: ["Actor"]) { seq nodeId nodeType } }`)
+	c.subscribe("3", `subscription { changes { seq nodeId } }`)
+	var refused wsMessage
+	for refused.ID != "2" && refused.ID != "3" {
+		refused = c.read() // more of subscription 1 may come first
+	}
+	if refused.Type != "next" || refused.errorCode() != graph.CodeTooManySubscriptions || !strings.Contains(string(refused.Payload), "maximum of 2 subscriptions") {
+		t.Fatalf("third subscription: %s %s", refused.Type, refused.Payload)
+	}
+	if !metricLine(t, m, `parley_subscriptions_refused_total{code="TOO_MANY_SUBSCRIPTIONS"} 1`) {
+		t.Error("the refusal is not counted in the metrics")
+	}
+	other := map[string]string{"2": "3", "3": "2"}[refused.ID]
+
+	// Subscription 1 and the other go on: a write reaches both.
+	updateActor(t, srv, s.editor, "ukraine", "per connection")
+	seen := map[string]bool{}
+	for len(seen) < 2 {
+		m := c.read()
+		if m.Type == "next" && (m.ID == "1" || m.ID == other) && m.change(t).NodeID == "ukraine" {
+			seen[m.ID] = true
+		}
+	}
+
+	// Completing subscription 1 frees its place (the server sees the
+	// complete asynchronously: try until it has).
+	c.send(map[string]any{"id": "1", "type": "complete"})
+	deadline := time.Now().Add(10 * time.Second)
+	for i := 4; ; i++ {
+		id := fmt.Sprint(i)
+		c.subscribe(id, `subscription { changes(nodes: ["ukraine"]) { seq nodeId } }`)
+		time.Sleep(300 * time.Millisecond) // a refusal comes at once; an acceptance reads where "now" is
+		updateActor(t, srv, s.editor, "ukraine", "after complete "+id)
+		var got wsMessage
+		for got.ID != id {
+			got = c.read()
+		}
+		if got.errorCode() == "" {
+			if ch := got.change(t); ch.NodeID != "ukraine" {
+				t.Fatalf("subscription %s: %+v", id, ch)
+			}
+			break
+		}
+		if got.errorCode() != graph.CodeTooManySubscriptions || time.Now().After(deadline) {
+			t.Fatalf("subscription %s after completing one: %s", id, got.Payload)
+		}
+	}
+}
+
+// sseSubscribe posts a subscription asking for Server-Sent Events.
+func sseSubscribe(ctx context.Context, srv *httptest.Server, query string, client ...*http.Client) (*http.Response, error) {
+	body, _ := json.Marshal(map[string]any{"query": query})
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	if len(client) > 0 {
+		return client[0].Do(req)
+	}
+	return http.DefaultClient.Do(req)
+}
+
+// TestSubscriptionConnections: past the server's maximum of subscription
+// connections, a websocket is closed with 1013 (try again later) and the
+// reason TOO_MANY_CONNECTIONS, and a Server-Sent Events request is
+// answered 503 with that code; WebSocket and SSE count together, and a
+// connection closed frees its place.
+func TestSubscriptionConnections(t *testing.T) {
+	s := newWriteServer(t, false)
+	m := metrics.New()
+	srv := httptest.NewServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionLimits(2, 10)))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+
+	a := dialWS(t, ctx, srv)
+	sse, err := sseSubscribe(ctx, srv, `subscription { changes { seq } }`)
+	if err != nil || sse.StatusCode != 200 {
+		t.Fatalf("SSE as the second connection: %v %v", sse, err)
+	}
+	defer sse.Body.Close()
+	if !metricLine(t, m, "parley_subscription_connections_open 2") {
+		t.Error("parley_subscription_connections_open is not 2")
+	}
+
+	// A third websocket: accepted, then closed with 1013.
 	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer c.CloseNow()
-	read := func() map[string]any {
-		t.Helper()
-		var m map[string]any
-		if err := wsjson.Read(ctx, c, &m); err != nil {
+	_, _, err = c.Read(ctx)
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != graph.CloseTryAgainLater || !strings.HasPrefix(ce.Reason, graph.CodeTooManyConnections+": ") || !strings.Contains(ce.Reason, "maximum of 2 subscription connections") {
+		t.Fatalf("third websocket: %v", err)
+	}
+	c.CloseNow()
+
+	// A third connection by SSE: 503 with the code.
+	resp, err := sseSubscribe(ctx, srv, `subscription { changes { seq } }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ Errors []gqlError }
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get("Retry-After") == "" || len(body.Errors) != 1 || body.Errors[0].Extensions["code"] != graph.CodeTooManyConnections {
+		t.Fatalf("third connection by SSE: %d %+v", resp.StatusCode, body)
+	}
+	if !metricLine(t, m, `parley_subscriptions_refused_total{code="TOO_MANY_CONNECTIONS"} 2`) {
+		t.Error("the refusals are not counted in the metrics")
+	}
+
+	// Closing the first websocket frees a place.
+	a.c.Close(websocket.StatusNormalClosure, "")
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := sseSubscribe(ctx, srv, `subscription { changes { seq } }`)
+		if err != nil {
 			t.Fatal(err)
 		}
-		return m
-	}
-	wsjson.Write(ctx, c, map[string]any{"type": "connection_init"})
-	if m := read(); m["type"] != "connection_ack" {
-		t.Fatal(m)
-	}
-	sub := func(id, q string) {
-		wsjson.Write(ctx, c, map[string]any{"id": id, "type": "subscribe", "payload": map[string]any{"query": q}})
-	}
-	sub("1", `subscription { changes(since: 0) { seq } }`)
-	for want := 1.0; want <= 2; want++ {
-		m := read()
-		seq := m["payload"].(map[string]any)["data"].(map[string]any)["changes"].(map[string]any)["seq"]
-		if m["type"] != "next" || seq != want {
-			t.Fatalf("change %v: %v", want, m)
+		resp.Body.Close()
+		if resp.StatusCode == 200 {
+			break
 		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no place after a connection closed: %d", resp.StatusCode)
+		}
+		time.Sleep(100 * time.Millisecond)
 	}
-	sub("2", `subscription { changes { seq } }`)
+}
+
+// The slow-consumer tests keep the sockets' buffers small (the kernel's
+// autotuning lets them grow to megabytes), so that a client that does not
+// read holds the server's writes up after a few changes, as a client on a
+// slow network does.
+const tightBuffer = 16 << 10
+
+// tightServer serves h with small send buffers.
+func tightServer(h http.Handler) *httptest.Server {
+	srv := httptest.NewUnstartedServer(h)
+	srv.Listener = tightListener{srv.Listener}
+	srv.Start()
+	return srv
+}
+
+type tightListener struct{ net.Listener }
+
+func (l tightListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if tc, ok := c.(*net.TCPConn); ok {
+		tc.SetWriteBuffer(tightBuffer)
+	}
+	return c, err
+}
+
+// tightClient is a client with small receive buffers (set before it
+// connects, so that the window it offers is small from the start).
+var tightClient = &http.Client{Transport: &http.Transport{DialContext: tightDialer.DialContext}}
+
+var tightDialer = &net.Dialer{Control: func(network, address string, c syscall.RawConn) error {
+	var err error
+	c.Control(func(fd uintptr) {
+		err = syscall.SetsockoptInt(int(fd), syscall.SOL_SOCKET, syscall.SO_RCVBUF, tightBuffer)
+	})
+	return err
+}}
+
+// bigChanges writes n actors with long descriptions in one import: n
+// changes whose nodes hold some 8 kB each, more than the sockets between
+// a server and a client that does not read can hold.
+func bigChanges(t *testing.T, db parley.Store, prefix string, n int) {
+	t.Helper()
+	ds := &parley.Dataset{}
+	text := strings.Repeat("A description long enough to fill the socket buffers. ", 150)
+	for i := 0; i < n; i++ {
+		ds.Actors = append(ds.Actors, &parley.Actor{ID: fmt.Sprintf("%s-%d", prefix, i), Kind: "ORGANIZATION", Name: fmt.Sprintf("Org %d", i), Description: text})
+	}
+	if _, err := db.Import(context.Background(), []*parley.Dataset{ds}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitDrop waits (at most 30 s) until the server has dropped a slow
+// client.
+func waitDrop(t *testing.T, m *metrics.Metrics) {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); !metricLine(t, m, `parley_subscriptions_refused_total{code="SLOW_CONSUMER"} 1`); {
+		if time.Now().After(deadline) {
+			t.Fatal("no client dropped as slow within 30 s")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestSlowConsumerWebSocket: a client that does not read while changes
+// pour in is dropped: its websocket closed with 4008 and the reason
+// SLOW_CONSUMER, after no more than its buffer of changes past what the
+// sockets held; a client reading on another connection gets every change.
+func TestSlowConsumerWebSocket(t *testing.T) {
+	const n = 600
+	s := newWriteServer(t, false)
+	m := metrics.New()
+	srv := tightServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionBuffer(4, time.Second)))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	fast := dialWS(t, ctx, srv)
+	fast.subscribe("f", `subscription { changes(kinds: ["Actor"]) { seq nodeId node { ... on Actor { description } } } }`)
+	slow := dialWS(t, ctx, srv, tightClient)
+	slow.subscribe("s", `subscription { changes(kinds: ["Actor"]) { seq nodeId node { ... on Actor { description } } } }`)
+	time.Sleep(500 * time.Millisecond) // both read where "now" is
+
+	var got atomic.Int64
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for got.Load() < n {
+			m, err := fast.next()
+			if err != nil {
+				t.Errorf("the fast client: %v after %d changes", err, got.Load())
+				return
+			}
+			if m.Type == "next" && m.errorCode() == "" {
+				got.Add(1)
+			}
+		}
+	}()
+	bigChanges(t, s.db, "slow", n)
+	waitDrop(t, m)
+
+	// The slow client reads now (within the close handshake's 5 s): what
+	// the sockets held, then the close.
+	read := 0
+	var err error
 	for {
-		m := read()
-		if m["id"] != "2" {
-			continue // more of subscription 1
+		var m wsMessage
+		if m, err = slow.next(); err != nil {
+			break
 		}
-		if p := fmt.Sprint(m["payload"]); !strings.Contains(p, "as many subscriptions as it serves (1)") || !strings.Contains(p, "data:<nil>") {
-			t.Fatalf("second subscription: %v", m)
+		if m.Type == "next" {
+			read++
 		}
-		break
 	}
+	var ce websocket.CloseError
+	if !errors.As(err, &ce) || ce.Code != graph.CloseSlowConsumer || !strings.HasPrefix(ce.Reason, graph.CodeSlowConsumer+": ") {
+		t.Fatalf("the slow client: %v after %d changes", err, read)
+	}
+	if read >= n {
+		t.Errorf("the slow client read all %d changes: it was not slow", read)
+	}
+	wg.Wait()
+	t.Logf("the fast client read %d changes; the slow one %d, then %v", got.Load(), read, err)
+}
+
+// TestSlowConsumerSSE: the same over Server-Sent Events: the stream ends
+// with an event carrying SLOW_CONSUMER, and no complete event.
+func TestSlowConsumerSSE(t *testing.T) {
+	const n = 600
+	s := newWriteServer(t, false)
+	m := metrics.New()
+	srv := tightServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionBuffer(4, time.Second)))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	// A raw connection, so that nothing reads it before the test does.
+	conn, err := tightDialer.DialContext(ctx, "tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"query":"subscription { changes(kinds: [\"Actor\"]) { seq nodeId node { ... on Actor { description } } } }"}`
+	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: parley\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
+	time.Sleep(500 * time.Millisecond)
+	bigChanges(t, s.db, "slow", n)
+	waitDrop(t, m)
+
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatal(resp, err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(nil, 1<<22)
+	var events []string
+	var last string
+	for sc.Scan() {
+		if e, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+			events = append(events, e)
+		}
+		if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			last = d
+		}
+	}
+	if sc.Err() != nil {
+		t.Fatal(sc.Err())
+	}
+	var ev struct{ Errors []gqlError }
+	json.Unmarshal([]byte(last), &ev)
+	if len(events) == 0 || len(events) > n || events[len(events)-1] != "next" || len(ev.Errors) != 1 || ev.Errors[0].Extensions["code"] != graph.CodeSlowConsumer {
+		t.Fatalf("%d events, the last %q: %s", len(events), events[len(events)-1:], last)
+	}
+	t.Logf("%d events before the stream ended: %s", len(events)-1, last)
+}
+
+// countingStore counts the store's reads of changes after a sequence
+// number.
+type countingStore struct {
+	testDB
+	since atomic.Int64
+}
+
+func (s *countingStore) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Change, bool, error) {
+	if q.Since != nil {
+		s.since.Add(1)
+	}
+	return s.testDB.Changes(ctx, q)
+}
+
+// TestOneReadPerChange: with many subscriptions on many connections
+// (changes of given nodes, of given kinds, the feed from a sequence
+// number), each write is read from the store once, not once per
+// subscription, and reaches every subscription that wants it.
+func TestOneReadPerChange(t *testing.T) {
+	const conns, perConn, writes = 10, 3, 5
+	s := newWriteServer(t, false)
+	store := &countingStore{testDB: s.db}
+	srv := httptest.NewServer(graph.Authenticate(store, false, graph.Conform(graph.NewHandler(store, nil))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	queries := []string{
+		`subscription { changes(nodes: ["ukraine", "russia"]) { seq nodeId } }`,
+		`subscription { changes(kinds: ["Actor"]) { seq nodeId } }`,
+		`subscription { changes(since: 0) { seq nodeId } }`,
+	}
+	clients := make([]*wsClient, conns)
+	for i := range clients {
+		clients[i] = dialWS(t, ctx, srv)
+		for j, q := range queries {
+			clients[i].subscribe(fmt.Sprint(j), q)
+		}
+	}
+	// The feed from 0 gives the history first: read it to its end.
+	var newest struct {
+		Changes struct {
+			Edges []struct{ Node struct{ Seq int } }
+		}
+	}
+	if code, data, errs := s.do(t, "", `{ changes(first: 1) { edges { node { seq } } } }`, nil); code != 200 || len(errs) > 0 || json.Unmarshal(data, &newest) != nil {
+		t.Fatal(code, errs)
+	}
+	history := newest.Changes.Edges[0].Node.Seq
+	for _, c := range clients {
+		for seq := 0; seq < history; {
+			m := c.read()
+			if m.ID == "2" {
+				seq = m.change(t).Seq
+			}
+		}
+	}
+	time.Sleep(500 * time.Millisecond) // every subscription attached
+
+	// expect reads the changes each client must get from one write.
+	expect := func(node string) {
+		t.Helper()
+		for i, c := range clients {
+			seen := map[string]bool{}
+			for len(seen) < 3 {
+				m := c.read()
+				if ch := m.change(t); ch.NodeID == node {
+					seen[m.ID] = true
+				} else {
+					t.Fatalf("client %d subscription %s: an unexpected change %+v", i, m.ID, ch)
+				}
+			}
+		}
+	}
+	before := store.since.Load()
+	for w := 0; w < writes; w++ {
+		node := []string{"ukraine", "russia"}[w%2]
+		updateActor(t, srv, s.editor, node, fmt.Sprintf("write %d", w))
+		expect(node)
+	}
+	reads := store.since.Load() - before
+	if reads < 1 || reads > writes {
+		t.Errorf("%d writes, %d subscriptions: the changes were read %d times, want at most %d", writes, conns*perConn, reads, writes)
+	}
+	t.Logf("%d writes to %d subscriptions: %d reads of the changes", writes, conns*perConn, reads)
 }

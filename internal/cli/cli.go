@@ -423,6 +423,8 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		return errUsage
 	}
 	fs.TextVar(&logLevel, "log-level", logLevel, "the least `level` logged: debug, info (one line per request), warn (no request lines) or error (env PARLEY_LOG_LEVEL)")
+	maxSubConns := fs.Int("max-subscription-conns", envInt(a.env("PARLEY_MAX_SUBSCRIPTION_CONNS", strconv.Itoa(graph.DefaultMaxSubscriptionConns))), "the most subscription `connections` (WebSocket and Server-Sent Events) open at once; more are refused with TOO_MANY_CONNECTIONS (env PARLEY_MAX_SUBSCRIPTION_CONNS)")
+	maxSubsPerConn := fs.Int("max-subscriptions-per-conn", envInt(a.env("PARLEY_MAX_SUBSCRIPTIONS_PER_CONN", strconv.Itoa(graph.DefaultMaxSubscriptionsPerConn))), "the most `subscriptions` one WebSocket connection carries; more are refused with TOO_MANY_SUBSCRIPTIONS (env PARLEY_MAX_SUBSCRIPTIONS_PER_CONN)")
 	var origins []string
 	if env := a.env("PARLEY_CORS_ORIGINS", ""); env != "" {
 		origins = splitList(env)
@@ -448,6 +450,10 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 	if err := timeouts.check(); err != nil {
 		fmt.Fprintf(a.Stderr, "parley serve: %v\n", err)
+		return errUsage
+	}
+	if *maxSubConns < 1 || *maxSubsPerConn < 1 {
+		fmt.Fprintln(a.Stderr, "parley serve: --max-subscription-conns and --max-subscriptions-per-conn must be whole numbers, at least 1")
 		return errUsage
 	}
 	if *debugAddr != "" && !loopback(*debugAddr) {
@@ -507,7 +513,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	handler := web.NewHandler(web.Config{
-		GraphQL:      graph.Authenticate(observed, *requireToken, graph.Conform(graph.NewHandler(observed, logger, graph.WithMetrics(m), graph.WithLive(*requireToken, origins)))),
+		GraphQL:      graph.Authenticate(observed, *requireToken, graph.Conform(graph.NewHandler(observed, logger, graph.WithMetrics(m), graph.WithLive(*requireToken, origins), graph.WithSubscriptionLimits(*maxSubConns, *maxSubsPerConn)))),
 		Metrics:      metricsHandler,
 		Ready:        store.Ping,
 		Logger:       logger,

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -173,5 +174,93 @@ func TestSubscriptionAuth(t *testing.T) {
 		t.Errorf("origin allowed: %v", err)
 	} else {
 		ok.CloseNow()
+	}
+}
+
+// TestSubscriptionLimitFlags: --max-subscription-conns bounds the
+// subscription connections of a real server (WebSocket and Server-Sent
+// Events together), PARLEY_MAX_SUBSCRIPTIONS_PER_CONN the subscriptions
+// of one websocket, and values that are not whole numbers of at least 1
+// are refused as usage errors.
+func TestSubscriptionLimitFlags(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s := startServer(t, "--db", filepath.Join(t.TempDir(), "a.db"), "--max-subscription-conns", "1")
+	wsSubscribe(t, ctx, s.base, nil, `subscription { changes { seq } }`)
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.base, "http")+"/query", &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	_, _, err = c.Read(ctx)
+	if cs := websocket.CloseStatus(err); cs != 1013 || !strings.Contains(err.Error(), "TOO_MANY_CONNECTIONS: this server holds its maximum of 1 subscription connections") {
+		t.Errorf("a second websocket: %v", err)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/query", strings.NewReader(`{"query":"subscription { changes { seq } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var body struct{ Errors []gqlErr }
+	json.NewDecoder(resp.Body).Decode(&body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || len(body.Errors) != 1 || body.Errors[0].Extensions["code"] != "TOO_MANY_CONNECTIONS" {
+		t.Errorf("SSE past the maximum: %d %+v", resp.StatusCode, body)
+	}
+
+	// The environment sets the subscriptions per connection.
+	addrc := make(chan string, 1)
+	env := map[string]string{"PARLEY_MAX_SUBSCRIPTIONS_PER_CONN": "1"}
+	app := &App{Stdout: io.Discard, Stderr: io.Discard, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { addrc <- a }}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan int, 1)
+	go func() {
+		done <- app.Run(sctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "b.db")})
+	}()
+	defer func() { stop(); <-done }()
+	var base string
+	select {
+	case a := <-addrc:
+		base = "http://" + a
+	case code := <-done:
+		t.Fatalf("serve exited %d", code)
+	}
+	ws := wsSubscribe(t, ctx, base, nil, `subscription { changes { seq } }`)
+	wsjson.Write(ctx, ws, map[string]any{"id": "2", "type": "subscribe", "payload": map[string]any{"query": `subscription { changes { seq } }`}})
+	// The server starts the two concurrently: either is the second.
+	rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+	defer rcancel()
+	for {
+		var m struct {
+			ID, Type string
+			Payload  struct{ Errors []gqlErr }
+		}
+		if err := wsjson.Read(rctx, ws, &m); err != nil {
+			t.Fatal(err)
+		}
+		if m.Type == "next" {
+			if m.Type != "next" || len(m.Payload.Errors) != 1 || m.Payload.Errors[0].Extensions["code"] != "TOO_MANY_SUBSCRIPTIONS" {
+				t.Errorf("a second subscription on one websocket: %+v", m)
+			}
+			break
+		}
+	}
+
+	for _, c := range []struct {
+		args []string
+		env  map[string]string
+	}{
+		{args: []string{"--max-subscription-conns", "0"}},
+		{args: []string{"--max-subscriptions-per-conn", "-1"}},
+		{env: map[string]string{"PARLEY_MAX_SUBSCRIPTION_CONNS": "many"}},
+	} {
+		var stderr strings.Builder
+		app := &App{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string { return c.env[k] }}
+		code := app.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "x.db")}, c.args...))
+		if code != 2 || !strings.Contains(stderr.String(), "must be whole numbers, at least 1") {
+			t.Errorf("%v %v: exit %d: %s", c.args, c.env, code, stderr.String())
+		}
 	}
 }

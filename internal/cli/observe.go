@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/parley-graph/parley/internal/metrics"
@@ -84,4 +85,14 @@ func (s observedStore) Update(ctx context.Context, id string, edit func(current 
 func (s observedStore) Import(ctx context.Context, files []*parley.Dataset) (*parley.ImportResult, error) {
 	defer s.since("import", time.Now())
 	return s.store.Import(ctx, files)
+}
+
+// WatchChanges passes on the store's change notices (PostgreSQL's
+// LISTEN/NOTIFY) to the subscriptions' signal; a store without them says
+// so, and the signal reads the version instead.
+func (s observedStore) WatchChanges(ctx context.Context) (<-chan struct{}, error) {
+	if n, ok := s.store.(parley.ChangeNotifier); ok {
+		return n.WatchChanges(ctx)
+	}
+	return nil, errors.ErrUnsupported
 }

@@ -31,8 +31,11 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
 	db       *prometheus.HistogramVec
-	// Subscriptions counts the subscriptions open.
-	Subscriptions prometheus.Gauge
+	// Subscriptions counts the subscriptions open; SubscriptionConns
+	// their connections (WebSocket and Server-Sent Events).
+	Subscriptions     prometheus.Gauge
+	SubscriptionConns prometheus.Gauge
+	refusals          *prometheus.CounterVec
 
 	mu    sync.Mutex
 	names map[string]bool
@@ -65,9 +68,17 @@ func New() *Metrics {
 			Name: "parley_subscriptions_open",
 			Help: "GraphQL subscriptions open.",
 		}),
+		SubscriptionConns: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "parley_subscription_connections_open",
+			Help: "Subscription connections open (WebSocket and Server-Sent Events).",
+		}),
+		refusals: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "parley_subscriptions_refused_total",
+			Help: "Subscription connections refused (TOO_MANY_CONNECTIONS), subscriptions refused (TOO_MANY_SUBSCRIPTIONS) and subscriptions dropped because their client did not take its changes (SLOW_CONSUMER), by code.",
+		}, []string{"code"}),
 		names: map[string]bool{},
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.errors, m.db, m.Subscriptions,
+	m.reg.MustRegister(m.requests, m.latency, m.errors, m.db, m.Subscriptions, m.SubscriptionConns, m.refusals,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -147,5 +158,28 @@ func (m *Metrics) SubscriptionOpened() {
 func (m *Metrics) SubscriptionClosed() {
 	if m != nil {
 		m.Subscriptions.Dec()
+	}
+}
+
+// SubscriptionConnOpened and SubscriptionConnClosed count the
+// subscription connections open.
+func (m *Metrics) SubscriptionConnOpened() {
+	if m != nil {
+		m.SubscriptionConns.Inc()
+	}
+}
+
+// SubscriptionConnClosed: see SubscriptionConnOpened.
+func (m *Metrics) SubscriptionConnClosed() {
+	if m != nil {
+		m.SubscriptionConns.Dec()
+	}
+}
+
+// SubscriptionRefused counts a connection or subscription refused, or a
+// subscription dropped, by its code.
+func (m *Metrics) SubscriptionRefused(code string) {
+	if m != nil {
+		m.refusals.WithLabelValues(code).Inc()
 	}
 }
