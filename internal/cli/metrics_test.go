@@ -82,6 +82,34 @@ func TestServeMetrics(t *testing.T) {
 	}
 }
 
+// TestServeSearchCountsByTheStore asks a served search for its
+// totalCount: the store counts (its search_count call is timed once), and
+// the count is every hit, as the hits of one large page show.
+func TestServeSearchCountsByTheStore(t *testing.T) {
+	s := startServer(t, "--db", filepath.Join(t.TempDir(), "m.db"))
+	_, before := s.get("/metrics")
+	counted, _ := metricValue(t, before, `parley_store_call_duration_seconds_count{method="search_count"}`)
+	code, body := s.post("", `{"query":"{ search(query: \"Russia\", first: 100) { totalCount edges { cursor } } }"}`)
+	var resp struct {
+		Data struct {
+			Search struct {
+				TotalCount int
+				Edges      []struct{ Cursor string }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(body), &resp); code != 200 || err != nil {
+		t.Fatalf("search: %d %s", code, body)
+	}
+	if n := resp.Data.Search.TotalCount; n < 15 || n != len(resp.Data.Search.Edges) {
+		t.Errorf("totalCount %d, %d hits on one page: %.300s", n, len(resp.Data.Search.Edges), body)
+	}
+	_, after := s.get("/metrics")
+	if v, _ := metricValue(t, after, `parley_store_call_duration_seconds_count{method="search_count"}`); v != counted+1 {
+		t.Errorf("the store counted %v times, want 1: totalCount was not asked of the store", v-counted)
+	}
+}
+
 // TestServeDebugAddr serves pprof on a loopback address only when asked,
 // and refuses an address that is not loopback.
 func TestServeDebugAddr(t *testing.T) {

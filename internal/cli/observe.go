@@ -42,6 +42,14 @@ func (s observedStore) Search(ctx context.Context, q parley.SearchQuery) ([]parl
 	return s.store.Search(ctx, q)
 }
 
+// SearchCount passes the store's count on: without it the API would
+// count a search's hits by reading them (and, on SQLite, only those among
+// its best-ranked texts).
+func (s observedStore) SearchCount(ctx context.Context, q parley.SearchQuery) (int, error) {
+	defer s.since("search_count", time.Now())
+	return s.store.SearchCount(ctx, q)
+}
+
 func (s observedStore) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.Conflict, bool, error) {
 	defer s.since("conflicts", time.Now())
 	return s.store.Conflicts(ctx, q)

@@ -17,6 +17,7 @@ import (
 type store interface {
 	parley.Store
 	parley.Versioner
+	parley.SearchCounter
 	parley.StorageFaults
 	ImportFrom(ctx context.Context, read func(yield func(parley.Item) error) ([]parley.Problem, error)) (*parley.ImportResult, error)
 	Coverage(ctx context.Context, source string) (*parley.Coverage, error)
