@@ -59,6 +59,9 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 	if len(q.Kinds) > 0 {
 		best = `SELECT search.rowid AS doc, bm25(search, 1.0, 0.5) AS score FROM search JOIN search_docs d ON d.id = search.rowid WHERE ` + where
 	}
+	// The snippets are cut for the page's rows, each found by its rowid
+	// (CROSS JOIN keeps page the outer loop: SQLite chose to run the
+	// MATCH over the whole index again and look each match up in page).
 	query := `WITH best AS MATERIALIZED (
 			` + best + ` ORDER BY score, doc LIMIT ` + strconv.Itoa(rankedMatches) + `
 		), hits AS MATERIALIZED (
@@ -72,7 +75,7 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 			ORDER BY start >= 0, rank, node_id, start LIMIT ?
 		)
 		SELECT p.node_id, p.node_type, p.field, p.start, p.end_pos, p.sentence, p.rank, snippet(search, 0, ?, ?, '…', 16)
-		FROM page p JOIN search ON search.rowid = p.doc
+		FROM page p CROSS JOIN search ON search.rowid = p.doc
 		WHERE search MATCH ?
 		ORDER BY p.start >= 0, p.rank, p.node_id, p.start`
 	if q.After != nil {
