@@ -34,6 +34,8 @@ var Queries = []Query{
 	{"path", `{ path(from: "BUSY", to: "QUIET", maxHops: 4) { length } }`},
 	{"neighbourhood", `{ neighbourhood(id: "QUIET", hops: 2, limit: 500) { truncated nodes { __typename } links { kind } } }`},
 	{"search", `{ search(query: "ceasefire monitoring", first: 20) { edges { node { field snippet node { __typename } } } } }`},
+	// A broad word: at 1M assertions it matches 214,000 texts.
+	{"broadsearch", `{ search(query: "ceasefire", first: 20) { edges { node { field snippet node { __typename } } } } }`},
 	{"list", `{ actors(first: 50) { edges { node { id name kind } } } }`},
 	{"point", `{ node(id: "pos-0000001") { ... on Position { id stance speechAct summary redLine } } }`},
 	{"typename", `{ __typename }`},
