@@ -113,6 +113,42 @@ func (r *Resolver) actorConflicts(ctx context.Context, a *parley.Actor, pa pageA
 // attribution's basis, whose claim it is (by) and the outlet it came through (via).
 type provenance struct{ basis, attributedTo, reportedVia *string }
 
+// keeps tells whether an assertion with attribution a passes the
+// filters, as the store's List filters do.
+func (pv provenance) keeps(a *parley.Attribution) bool {
+	if pv.basis == nil && pv.attributedTo == nil && pv.reportedVia == nil {
+		return true
+	}
+	if a == nil {
+		return false
+	}
+	return (pv.basis == nil || *pv.basis == a.Basis) && (pv.attributedTo == nil || *pv.attributedTo == a.By) &&
+		(pv.reportedVia == nil || *pv.reportedVia == a.Via)
+}
+
+// attributionOf is the attribution of an assertion (nil for another node).
+func attributionOf(v any) *parley.Attribution {
+	switch x := v.(type) {
+	case *parley.Position:
+		return x.Attribution
+	case *parley.Commitment:
+		return x.Attribution
+	case *parley.Claim:
+		return x.Attribution
+	case *parley.Role:
+		return x.Attribution
+	case *parley.Relation:
+		return x.Attribution
+	case *parley.Participation:
+		return x.Attribution
+	case *parley.Requirement:
+		return x.Attribution
+	case *parley.Statement:
+		return x.Attribution
+	}
+	return nil
+}
+
 // filter adds the provenance filters to f.
 func (pv provenance) filter(f parley.Filter) parley.Filter {
 	f.Basis, f.AttributedTo, f.ReportedVia = pv.basis, pv.attributedTo, pv.reportedVia

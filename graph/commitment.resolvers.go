@@ -46,18 +46,19 @@ func (r *commitmentResolver) StatusHistory(ctx context.Context, obj *parley.Comm
 }
 
 // Requirements is the resolver for the requirements field.
-func (r *commitmentResolver) Requirements(ctx context.Context, obj *parley.Commitment, inherited *bool) ([]*parley.Requirement, error) {
+func (r *commitmentResolver) Requirements(ctx context.Context, obj *parley.Commitment, inherited *bool, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Requirement, error) {
 	var own []*parley.Requirement
+	f := provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{})
 	if inherited == nil || !*inherited {
 		var err error
-		if own, err = all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, parley.Filter{}); err != nil {
+		if own, err = all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, f); err != nil {
 			return nil, err
 		}
 	}
 	if obj.Document == "" || (inherited != nil && !*inherited) {
 		return own, nil
 	}
-	doc, err := all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.Document, parley.Filter{})
+	doc, err := all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.Document, f)
 	return append(own, doc...), err
 }
 

@@ -48,8 +48,8 @@ func (r *documentResolver) Commitments(ctx context.Context, obj *parley.Document
 }
 
 // Requirements is the resolver for the requirements field.
-func (r *documentResolver) Requirements(ctx context.Context, obj *parley.Document) ([]*parley.Requirement, error) {
-	return all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, parley.Filter{})
+func (r *documentResolver) Requirements(ctx context.Context, obj *parley.Document, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Requirement, error) {
+	return all[parley.Requirement](r.Resolver, ctx, parley.TypeRequirement, "subject", obj.ID, provenance{basis, attributedTo, reportedVia}.filter(parley.Filter{}))
 }
 
 // Documents is the resolver for the documents field.

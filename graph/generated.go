@@ -194,7 +194,7 @@ type ComplexityRoot struct {
 		Promisors     func(childComplexity int) int
 		Rank          func(childComplexity int) int
 		RankReason    func(childComplexity int) int
-		Requirements  func(childComplexity int, inherited *bool) int
+		Requirements  func(childComplexity int, inherited *bool, basis *string, attributedTo *string, reportedVia *string) int
 		Statements    func(childComplexity int, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) int
 		Status        func(childComplexity int) int
 		StatusHistory func(childComplexity int) int
@@ -270,7 +270,7 @@ type ComplexityRoot struct {
 		PackageSize  func(childComplexity int) int
 		Parties      func(childComplexity int) int
 		Refines      func(childComplexity int) int
-		Requirements func(childComplexity int) int
+		Requirements func(childComplexity int, basis *string, attributedTo *string, reportedVia *string) int
 		Stage        func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Title        func(childComplexity int) int
@@ -848,7 +848,7 @@ type ComplexityRoot struct {
 		CueVerb          func(childComplexity int) int
 		Event            func(childComplexity int) int
 		Evidence         func(childComplexity int) int
-		Expresses        func(childComplexity int) int
+		Expresses        func(childComplexity int, basis *string, attributedTo *string, reportedVia *string) int
 		ExpressesNothing func(childComplexity int) int
 		History          func(childComplexity int, first *int, after *string) int
 		ID               func(childComplexity int) int
@@ -857,7 +857,7 @@ type ComplexityRoot struct {
 		RankReason       func(childComplexity int) int
 		ReportedVia      func(childComplexity int) int
 		Speaker          func(childComplexity int) int
-		SpeakerRoles     func(childComplexity int) int
+		SpeakerRoles     func(childComplexity int, basis *string, attributedTo *string, reportedVia *string) int
 		ValidFrom        func(childComplexity int) int
 		ValidTo          func(childComplexity int) int
 		Venue            func(childComplexity int) int
@@ -956,7 +956,7 @@ type CommitmentResolver interface {
 	Status(ctx context.Context, obj *parley.Commitment) (string, error)
 	StatusHistory(ctx context.Context, obj *parley.Commitment) ([]*parley.StatusEntry, error)
 
-	Requirements(ctx context.Context, obj *parley.Commitment, inherited *bool) ([]*parley.Requirement, error)
+	Requirements(ctx context.Context, obj *parley.Commitment, inherited *bool, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Requirement, error)
 	Statements(ctx context.Context, obj *parley.Commitment, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.StatementConnection, error)
 	History(ctx context.Context, obj *parley.Commitment, first *int, after *string) (*model.ChangeConnection, error)
 	Claims(ctx context.Context, obj *parley.Commitment, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error)
@@ -974,7 +974,7 @@ type DocumentResolver interface {
 	Issues(ctx context.Context, obj *parley.Document) ([]*parley.Issue, error)
 
 	Commitments(ctx context.Context, obj *parley.Document, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.CommitmentConnection, error)
-	Requirements(ctx context.Context, obj *parley.Document) ([]*parley.Requirement, error)
+	Requirements(ctx context.Context, obj *parley.Document, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Requirement, error)
 	Documents(ctx context.Context, obj *parley.Document, first *int, after *string, last *int, before *string) (*model.DocumentConnection, error)
 	History(ctx context.Context, obj *parley.Document, first *int, after *string) (*model.ChangeConnection, error)
 	Claims(ctx context.Context, obj *parley.Document, basis *string, attributedTo *string, reportedVia *string, first *int, after *string, last *int, before *string) (*model.ClaimConnection, error)
@@ -1202,10 +1202,10 @@ type StatementResolver interface {
 	Event(ctx context.Context, obj *parley.Statement) (*parley.Event, error)
 
 	Audience(ctx context.Context, obj *parley.Statement) ([]model.Actor, error)
-	Expresses(ctx context.Context, obj *parley.Statement) ([]model.Node, error)
+	Expresses(ctx context.Context, obj *parley.Statement, basis *string, attributedTo *string, reportedVia *string) ([]model.Node, error)
 
 	ReportedVia(ctx context.Context, obj *parley.Statement) (model.Actor, error)
-	SpeakerRoles(ctx context.Context, obj *parley.Statement) ([]*parley.Role, error)
+	SpeakerRoles(ctx context.Context, obj *parley.Statement, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Role, error)
 	History(ctx context.Context, obj *parley.Statement, first *int, after *string) (*model.ChangeConnection, error)
 }
 type StatusEntryResolver interface {
@@ -1770,7 +1770,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Commitment.Requirements(childComplexity, args["inherited"].(*bool)), true
+		return e.ComplexityRoot.Commitment.Requirements(childComplexity, args["inherited"].(*bool), args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "Commitment.statements":
 		if e.ComplexityRoot.Commitment.Statements == nil {
 			break
@@ -2081,7 +2081,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Document.Requirements(childComplexity), true
+		args, err := ec.field_Document_requirements_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Document.Requirements(childComplexity, args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "Document.stage":
 		if e.ComplexityRoot.Document.Stage == nil {
 			break
@@ -5188,7 +5193,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Statement.Expresses(childComplexity), true
+		args, err := ec.field_Statement_expresses_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Statement.Expresses(childComplexity, args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "Statement.expressesNothing":
 		if e.ComplexityRoot.Statement.ExpressesNothing == nil {
 			break
@@ -5247,7 +5257,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Statement.SpeakerRoles(childComplexity), true
+		args, err := ec.field_Statement_speakerRoles_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Statement.SpeakerRoles(childComplexity, args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "Statement.validFrom":
 		if e.ComplexityRoot.Statement.ValidFrom == nil {
 			break
@@ -7290,6 +7305,30 @@ func (ec *executionContext) field_Commitment_requirements_args(ctx context.Conte
 		return nil, err
 	}
 	args["inherited"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg3
 	return args, nil
 }
 
@@ -7536,6 +7575,36 @@ func (ec *executionContext) field_Document_history_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Document_requirements_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg2
 	return args, nil
 }
 
@@ -13515,6 +13584,36 @@ func (ec *executionContext) field_State_statements_args(ctx context.Context, raw
 	return args, nil
 }
 
+func (ec *executionContext) field_Statement_expresses_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Statement_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -13534,6 +13633,36 @@ func (ec *executionContext) field_Statement_history_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Statement_speakerRoles_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg2
 	return args, nil
 }
 
@@ -15540,7 +15669,7 @@ func (ec *executionContext) _Commitment_requirements(ctx context.Context, field 
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool))
+			return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
@@ -16682,7 +16811,8 @@ func (ec *executionContext) _Document_requirements(ctx context.Context, field gr
 			return ec.fieldContext_Document_requirements(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Requirements(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Document().Requirements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
@@ -16692,7 +16822,7 @@ func (ec *executionContext) _Document_requirements(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Document_requirements(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Document_requirements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
@@ -16701,6 +16831,17 @@ func (ec *executionContext) fieldContext_Document_requirements(_ context.Context
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Requirement(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Document_requirements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -28053,7 +28194,8 @@ func (ec *executionContext) _Statement_expresses(ctx context.Context, field grap
 			return ec.fieldContext_Statement_expresses(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Statement().Expresses(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Statement().Expresses(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -28063,7 +28205,7 @@ func (ec *executionContext) _Statement_expresses(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Statement_expresses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Statement_expresses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
@@ -28072,6 +28214,17 @@ func (ec *executionContext) fieldContext_Statement_expresses(_ context.Context, 
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Statement_expresses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -28247,7 +28400,8 @@ func (ec *executionContext) _Statement_speakerRoles(ctx context.Context, field g
 			return ec.fieldContext_Statement_speakerRoles(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Statement().SpeakerRoles(ctx, obj)
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Statement().SpeakerRoles(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Role) graphql.Marshaler {
@@ -28257,7 +28411,7 @@ func (ec *executionContext) _Statement_speakerRoles(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Statement_speakerRoles(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Statement_speakerRoles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
@@ -28266,6 +28420,17 @@ func (ec *executionContext) fieldContext_Statement_speakerRoles(_ context.Contex
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Role(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Statement_speakerRoles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -43671,7 +43836,7 @@ func init() {
 			ctx = graphql.WithFieldContext(ctx, fc)
 			_, _ = (func(ctx context.Context) (any, error) {
 				fc := graphql.GetFieldContext(ctx)
-				return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool))
+				return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 			})(ctx)
 		},
 		{"Commitment", "statements"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
@@ -43901,7 +44066,8 @@ func init() {
 			}
 			ctx = graphql.WithFieldContext(ctx, fc)
 			_, _ = (func(ctx context.Context) (any, error) {
-				return ec.Resolvers.Document().Requirements(ctx, obj)
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Document().Requirements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 			})(ctx)
 		},
 		{"Event", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
@@ -45599,7 +45765,8 @@ func init() {
 			}
 			ctx = graphql.WithFieldContext(ctx, fc)
 			_, _ = (func(ctx context.Context) (any, error) {
-				return ec.Resolvers.Statement().Expresses(ctx, obj)
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Statement().Expresses(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 			})(ctx)
 		},
 		{"Statement", "history"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
@@ -45660,7 +45827,8 @@ func init() {
 			}
 			ctx = graphql.WithFieldContext(ctx, fc)
 			_, _ = (func(ctx context.Context) (any, error) {
-				return ec.Resolvers.Statement().SpeakerRoles(ctx, obj)
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Statement().SpeakerRoles(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 			})(ctx)
 		},
 		{"StatusEntry", "ratedBy"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {

@@ -89,6 +89,27 @@ func TestNestedListsFilterByProvenance(t *testing.T) {
 			checkProvenance(t, h, q+"} } }", c.filters)
 		})
 	}
+	// Plain lists of assertions: a document's and a commitment's
+	// requirements (its own and its document's), what a statement voices,
+	// and the posts its speaker held.
+	item := `{ id ... on Assertion { attribution { basis by { id } via { id } } } }`
+	for _, c := range []struct {
+		node, on, field string
+		filters         []string
+	}{
+		{"doc-security-guarantees", "Document", "requirements", []string{"basis: JOURNALIST", "basis: ON_RECORD"}},
+		{"com-us-no-troops-on-the-ground", "Commitment", "requirements", []string{"basis: JOURNALIST", `attributedTo: "us-officials"`}},
+		{"st-us-officials-90-per-cent", "Statement", "expresses", []string{`reportedVia: "cnn"`, "basis: JOURNALIST"}},
+		{"st-zelenskyy-very-workable", "Statement", "speakerRoles", []string{"basis: JOURNALIST", "basis: ANONYMOUS_OFFICIAL"}},
+	} {
+		t.Run(c.node+"."+c.field, func(t *testing.T) {
+			q := fmt.Sprintf("{ node(id: %q) { ... on %s { all: %s %s\n", c.node, c.on, c.field, item)
+			for i, f := range c.filters {
+				q += fmt.Sprintf("f%d: %s(%s) %s\n", i, c.field, f, item)
+			}
+			checkProvenance(t, h, q+"} } }", c.filters)
+		})
+	}
 	// The positions of each stance on an issue (positionsByStance).
 	t.Run("donbas.positionsByStance.positions", func(t *testing.T) {
 		q := `{ node(id: "donbas") { ... on Issue { positionsByStance { stance
@@ -120,6 +141,13 @@ func checkProvenance(t *testing.T, h http.Handler, q string, filters []string) {
 	}
 	decode := func(v any) provList {
 		var l provList
+		if items, ok := v.([]any); ok { // a plain list, not a connection
+			edges := make([]map[string]any, len(items))
+			for i, it := range items {
+				edges[i] = map[string]any{"node": it}
+			}
+			v = map[string]any{"totalCount": len(items), "edges": edges}
+		}
 		b, _ := json.Marshal(v)
 		if err := json.Unmarshal(b, &l); err != nil {
 			t.Fatal(err)

@@ -28,14 +28,17 @@ func (r *statementResolver) Audience(ctx context.Context, obj *parley.Statement)
 }
 
 // Expresses is the resolver for the expresses field.
-func (r *statementResolver) Expresses(ctx context.Context, obj *parley.Statement) ([]model.Node, error) {
+func (r *statementResolver) Expresses(ctx context.Context, obj *parley.Statement, basis *string, attributedTo *string, reportedVia *string) ([]model.Node, error) {
 	vs, err := r.nodes(ctx, obj.Expresses)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]model.Node, len(vs))
-	for i, v := range vs {
-		out[i] = v
+	pv := provenance{basis, attributedTo, reportedVia}
+	out := make([]model.Node, 0, len(vs))
+	for _, v := range vs {
+		if pv.keeps(attributionOf(v)) {
+			out = append(out, v)
+		}
 	}
 	return out, nil
 }
@@ -49,12 +52,12 @@ func (r *statementResolver) ReportedVia(ctx context.Context, obj *parley.Stateme
 }
 
 // SpeakerRoles is the resolver for the speakerRoles field.
-func (r *statementResolver) SpeakerRoles(ctx context.Context, obj *parley.Statement) ([]*parley.Role, error) {
+func (r *statementResolver) SpeakerRoles(ctx context.Context, obj *parley.Statement, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Role, error) {
 	f := parley.Filter{}
 	if obj.AssertedAt != "" {
 		f.AsOf = &obj.AssertedAt
 	}
-	return all[parley.Role](r.Resolver, ctx, parley.TypeRole, "holder", obj.Speaker, f)
+	return all[parley.Role](r.Resolver, ctx, parley.TypeRole, "holder", obj.Speaker, provenance{basis, attributedTo, reportedVia}.filter(f))
 }
 
 // History is the resolver for the history field.
