@@ -13771,6 +13771,17 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 // region    **************************** field.gotpl *****************************
 
 func (ec *executionContext) _ActorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_ActorConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorEdge) graphql.Marshaler {
+			return ec.marshalNActorEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13803,6 +13814,17 @@ func (ec *executionContext) fieldContext_ActorConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _ActorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActorConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_ActorConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13857,6 +13879,17 @@ func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _ActorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActorEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_ActorEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13889,6 +13922,17 @@ func (ec *executionContext) fieldContext_ActorEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _ActorPayload_actor(ctx context.Context, field graphql.CollectedField, obj *model.ActorPayload) (ret graphql.Marshaler) {
+	if v := obj.Actor; v != nil {
+		fc, err := ec.fieldContext_ActorPayload_actor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13921,6 +13965,17 @@ func (ec *executionContext) fieldContext_ActorPayload_actor(_ context.Context, f
 }
 
 func (ec *executionContext) _ActorPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.ActorPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_ActorPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13953,6 +14008,17 @@ func (ec *executionContext) fieldContext_ActorPayload_changes(_ context.Context,
 }
 
 func (ec *executionContext) _Affiliation_actor(ctx context.Context, field graphql.CollectedField, obj *model.Affiliation) (ret graphql.Marshaler) {
+	if v := obj.Actor; v != nil {
+		fc, err := ec.fieldContext_Affiliation_actor(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -13996,6 +14062,17 @@ func (ec *executionContext) fieldContext_Affiliation_label(_ context.Context, fi
 }
 
 func (ec *executionContext) _Affiliation_assertion(ctx context.Context, field graphql.CollectedField, obj *model.Affiliation) (ret graphql.Marshaler) {
+	if v := obj.Assertion; v != nil {
+		fc, err := ec.fieldContext_Affiliation_assertion(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNAssertion2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14028,6 +14105,17 @@ func (ec *executionContext) fieldContext_Affiliation_assertion(_ context.Context
 }
 
 func (ec *executionContext) _Alignment_a(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	if v := obj.A; v != nil {
+		fc, err := ec.fieldContext_Alignment_a(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14060,6 +14148,17 @@ func (ec *executionContext) fieldContext_Alignment_a(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Alignment_b(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	if v := obj.B; v != nil {
+		fc, err := ec.fieldContext_Alignment_b(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14125,6 +14224,17 @@ func (ec *executionContext) fieldContext_Alignment_partlyAgree(_ context.Context
 }
 
 func (ec *executionContext) _Alignment_items(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	if v := obj.Items; v != nil {
+		fc, err := ec.fieldContext_Alignment_items(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Alignment) graphql.Marshaler {
+			return ec.marshalNAlignmentItem2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAlignmentᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14157,6 +14267,17 @@ func (ec *executionContext) fieldContext_Alignment_items(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Alignment_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	if v := obj.Commitments; v != nil {
+		fc, err := ec.fieldContext_Alignment_commitments(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
+			return ec.marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14189,6 +14310,17 @@ func (ec *executionContext) fieldContext_Alignment_commitments(_ context.Context
 }
 
 func (ec *executionContext) _Alignment_documents(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	if v := obj.Documents; v != nil {
+		fc, err := ec.fieldContext_Alignment_documents(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocumentᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14221,6 +14353,17 @@ func (ec *executionContext) fieldContext_Alignment_documents(_ context.Context, 
 }
 
 func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	if v := obj.Claims; v != nil {
+		fc, err := ec.fieldContext_Alignment_claims(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14253,6 +14396,17 @@ func (ec *executionContext) fieldContext_Alignment_claims(_ context.Context, fie
 }
 
 func (ec *executionContext) _AlignmentCommitment_commitment(ctx context.Context, field graphql.CollectedField, obj *model.AlignmentCommitment) (ret graphql.Marshaler) {
+	if v := obj.Commitment; v != nil {
+		fc, err := ec.fieldContext_AlignmentCommitment_commitment(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCommitment(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14296,6 +14450,21 @@ func (ec *executionContext) fieldContext_AlignmentCommitment_tie(_ context.Conte
 }
 
 func (ec *executionContext) _AlignmentItem_proposition(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_AlignmentItem_proposition(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.AlignmentItem().Proposition(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Proposition); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+				return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14339,6 +14508,17 @@ func (ec *executionContext) fieldContext_AlignmentItem_agreement(_ context.Conte
 }
 
 func (ec *executionContext) _AlignmentItem_a(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
+	if v := obj.A; v != nil {
+		fc, err := ec.fieldContext_AlignmentItem_a(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14371,6 +14551,17 @@ func (ec *executionContext) fieldContext_AlignmentItem_a(_ context.Context, fiel
 }
 
 func (ec *executionContext) _AlignmentItem_b(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
+	if v := obj.B; v != nil {
+		fc, err := ec.fieldContext_AlignmentItem_b(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14414,6 +14605,21 @@ func (ec *executionContext) fieldContext_Attribution_basis(_ context.Context, fi
 }
 
 func (ec *executionContext) _Attribution_by(ctx context.Context, field graphql.CollectedField, obj *parley.Attribution) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Attribution_by(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Attribution().By(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14446,6 +14652,21 @@ func (ec *executionContext) fieldContext_Attribution_by(_ context.Context, field
 }
 
 func (ec *executionContext) _Attribution_via(ctx context.Context, field graphql.CollectedField, obj *parley.Attribution) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Attribution_via(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Attribution().Via(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14511,6 +14732,21 @@ func (ec *executionContext) fieldContext_Change_nodeId(_ context.Context, field 
 }
 
 func (ec *executionContext) _Change_nodeType(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Change_nodeType(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Change().NodeType(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(string); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+				return ec.marshalNString2string(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14534,6 +14770,21 @@ func (ec *executionContext) fieldContext_Change_nodeType(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Change_node(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Change_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Change().Node(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+				return ec.marshalONode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14610,6 +14861,21 @@ func (ec *executionContext) fieldContext_Change_after(_ context.Context, field g
 }
 
 func (ec *executionContext) _Change_version(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Change_version(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Change().Version(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*int); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+				return ec.marshalOInt2ᚖint(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14633,6 +14899,17 @@ func (ec *executionContext) fieldContext_Change_version(_ context.Context, field
 }
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_ChangeConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
+			return ec.marshalNChangeEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14665,6 +14942,17 @@ func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14697,6 +14985,21 @@ func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_ChangeConnection_totalCount(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.ChangeConnection().TotalCount(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(int); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+				return ec.marshalNInt2int(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14731,6 +15034,17 @@ func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_ChangeEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChange(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14807,6 +15121,21 @@ func (ec *executionContext) fieldContext_Claim_text(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Claim_claimant(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Claim_claimant(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Claim().Claimant(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14839,6 +15168,21 @@ func (ec *executionContext) fieldContext_Claim_claimant(_ context.Context, field
 }
 
 func (ec *executionContext) _Claim_reportedVia(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Claim_reportedVia(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Claim().ReportedVia(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14871,6 +15215,21 @@ func (ec *executionContext) fieldContext_Claim_reportedVia(_ context.Context, fi
 }
 
 func (ec *executionContext) _Claim_about(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Claim_about(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Claim().About(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+				return ec.marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14903,6 +15262,22 @@ func (ec *executionContext) fieldContext_Claim_about(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Claim_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Claim_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Claim().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14947,6 +15322,17 @@ func (ec *executionContext) fieldContext_Claim_statements(ctx context.Context, f
 }
 
 func (ec *executionContext) _Claim_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Claim_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -14979,6 +15365,17 @@ func (ec *executionContext) fieldContext_Claim_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _Claim_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Claim_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15066,6 +15463,22 @@ func (ec *executionContext) fieldContext_Claim_rankReason(_ context.Context, fie
 }
 
 func (ec *executionContext) _Claim_history(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Claim_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Claim().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15110,6 +15523,17 @@ func (ec *executionContext) fieldContext_Claim_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _ClaimConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_ClaimConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ClaimEdge) graphql.Marshaler {
+			return ec.marshalNClaimEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15142,6 +15566,17 @@ func (ec *executionContext) fieldContext_ClaimConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _ClaimConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_ClaimConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15196,6 +15631,17 @@ func (ec *executionContext) fieldContext_ClaimEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _ClaimEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ClaimEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_ClaimEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaim(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15228,6 +15674,17 @@ func (ec *executionContext) fieldContext_ClaimEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _ClaimPayload_claim(ctx context.Context, field graphql.CollectedField, obj *model.ClaimPayload) (ret graphql.Marshaler) {
+	if v := obj.Claim; v != nil {
+		fc, err := ec.fieldContext_ClaimPayload_claim(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Claim) graphql.Marshaler {
+			return ec.marshalNClaim2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaim(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15260,6 +15717,17 @@ func (ec *executionContext) fieldContext_ClaimPayload_claim(_ context.Context, f
 }
 
 func (ec *executionContext) _ClaimPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.ClaimPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_ClaimPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15314,6 +15782,21 @@ func (ec *executionContext) fieldContext_Commitment_version(_ context.Context, f
 }
 
 func (ec *executionContext) _Commitment_promisors(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_promisors(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Commitment().Promisors(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15346,6 +15829,21 @@ func (ec *executionContext) fieldContext_Commitment_promisors(_ context.Context,
 }
 
 func (ec *executionContext) _Commitment_beneficiaries(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_beneficiaries(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Commitment().Beneficiaries(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15422,6 +15920,21 @@ func (ec *executionContext) fieldContext_Commitment_bindingness(_ context.Contex
 }
 
 func (ec *executionContext) _Commitment_document(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_document(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Commitment().Document(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Document); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+				return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15454,6 +15967,21 @@ func (ec *executionContext) fieldContext_Commitment_document(_ context.Context, 
 }
 
 func (ec *executionContext) _Commitment_issue(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_issue(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Commitment().Issue(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Issue); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+				return ec.marshalOIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15486,6 +16014,21 @@ func (ec *executionContext) fieldContext_Commitment_issue(_ context.Context, fie
 }
 
 func (ec *executionContext) _Commitment_status(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_status(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Commitment().Status(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(string); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+				return ec.marshalNCommitmentStatus2string(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15509,6 +16052,21 @@ func (ec *executionContext) fieldContext_Commitment_status(_ context.Context, fi
 }
 
 func (ec *executionContext) _Commitment_statusHistory(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_statusHistory(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Commitment().StatusHistory(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.StatusEntry); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.StatusEntry) graphql.Marshaler {
+				return ec.marshalNStatusEntry2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatusEntryᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15541,6 +16099,17 @@ func (ec *executionContext) fieldContext_Commitment_statusHistory(_ context.Cont
 }
 
 func (ec *executionContext) _Commitment_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Commitment_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15573,6 +16142,17 @@ func (ec *executionContext) fieldContext_Commitment_evidence(_ context.Context, 
 }
 
 func (ec *executionContext) _Commitment_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Commitment_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15660,6 +16240,22 @@ func (ec *executionContext) fieldContext_Commitment_rankReason(_ context.Context
 }
 
 func (ec *executionContext) _Commitment_requirements(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_requirements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Requirement); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
+				return ec.marshalNRequirement2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirementᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15704,6 +16300,22 @@ func (ec *executionContext) fieldContext_Commitment_requirements(ctx context.Con
 }
 
 func (ec *executionContext) _Commitment_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Commitment().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15748,6 +16360,22 @@ func (ec *executionContext) fieldContext_Commitment_statements(ctx context.Conte
 }
 
 func (ec *executionContext) _Commitment_history(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Commitment().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15792,6 +16420,22 @@ func (ec *executionContext) fieldContext_Commitment_history(ctx context.Context,
 }
 
 func (ec *executionContext) _Commitment_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Commitment_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Commitment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15836,6 +16480,17 @@ func (ec *executionContext) fieldContext_Commitment_claims(ctx context.Context, 
 }
 
 func (ec *executionContext) _CommitmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_CommitmentConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.CommitmentEdge) graphql.Marshaler {
+			return ec.marshalNCommitmentEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15868,6 +16523,17 @@ func (ec *executionContext) fieldContext_CommitmentConnection_edges(_ context.Co
 }
 
 func (ec *executionContext) _CommitmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_CommitmentConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15922,6 +16588,17 @@ func (ec *executionContext) fieldContext_CommitmentEdge_cursor(_ context.Context
 }
 
 func (ec *executionContext) _CommitmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_CommitmentEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCommitment(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15954,6 +16631,17 @@ func (ec *executionContext) fieldContext_CommitmentEdge_node(_ context.Context, 
 }
 
 func (ec *executionContext) _CommitmentPayload_commitment(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentPayload) (ret graphql.Marshaler) {
+	if v := obj.Commitment; v != nil {
+		fc, err := ec.fieldContext_CommitmentPayload_commitment(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Commitment) graphql.Marshaler {
+			return ec.marshalNCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCommitment(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -15986,6 +16674,17 @@ func (ec *executionContext) fieldContext_CommitmentPayload_commitment(_ context.
 }
 
 func (ec *executionContext) _CommitmentPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_CommitmentPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16018,6 +16717,21 @@ func (ec *executionContext) fieldContext_CommitmentPayload_changes(_ context.Con
 }
 
 func (ec *executionContext) _Conflict_proposition(ctx context.Context, field graphql.CollectedField, obj *parley.Conflict) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Conflict_proposition(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Conflict().Proposition(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Proposition); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+				return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16050,6 +16764,17 @@ func (ec *executionContext) fieldContext_Conflict_proposition(_ context.Context,
 }
 
 func (ec *executionContext) _Conflict_a(ctx context.Context, field graphql.CollectedField, obj *parley.Conflict) (ret graphql.Marshaler) {
+	if v := obj.A; v != nil {
+		fc, err := ec.fieldContext_Conflict_a(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16082,6 +16807,17 @@ func (ec *executionContext) fieldContext_Conflict_a(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Conflict_b(ctx context.Context, field graphql.CollectedField, obj *parley.Conflict) (ret graphql.Marshaler) {
+	if v := obj.B; v != nil {
+		fc, err := ec.fieldContext_Conflict_b(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16114,6 +16850,17 @@ func (ec *executionContext) fieldContext_Conflict_b(_ context.Context, field gra
 }
 
 func (ec *executionContext) _ConflictConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_ConflictConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ConflictEdge) graphql.Marshaler {
+			return ec.marshalNConflictEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16146,6 +16893,17 @@ func (ec *executionContext) fieldContext_ConflictConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _ConflictConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_ConflictConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16200,6 +16958,17 @@ func (ec *executionContext) fieldContext_ConflictEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _ConflictEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ConflictEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_ConflictEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Conflict) graphql.Marshaler {
+			return ec.marshalNConflict2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐConflict(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16254,6 +17023,17 @@ func (ec *executionContext) fieldContext_Coverage_covered(_ context.Context, fie
 }
 
 func (ec *executionContext) _Coverage_leftOut(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	if v := obj.LeftOut; v != nil {
+		fc, err := ec.fieldContext_Coverage_leftOut(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
+			return ec.marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16286,6 +17066,17 @@ func (ec *executionContext) fieldContext_Coverage_leftOut(_ context.Context, fie
 }
 
 func (ec *executionContext) _Coverage_uncovered(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	if v := obj.Uncovered; v != nil {
+		fc, err := ec.fieldContext_Coverage_uncovered(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []parley.Sentence) graphql.Marshaler {
+			return ec.marshalNSentence2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16329,6 +17120,17 @@ func (ec *executionContext) fieldContext_CreateTokenPayload_token(_ context.Cont
 }
 
 func (ec *executionContext) _CreateTokenPayload_info(ctx context.Context, field graphql.CollectedField, obj *model.CreateTokenPayload) (ret graphql.Marshaler) {
+	if v := obj.Info; v != nil {
+		fc, err := ec.fieldContext_CreateTokenPayload_info(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Token) graphql.Marshaler {
+			return ec.marshalNToken2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐToken(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16383,6 +17185,17 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_deprecated(_ context.
 }
 
 func (ec *executionContext) _DeleteNodePayload_node(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_DeleteNodePayload_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16415,6 +17228,17 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_node(_ context.Contex
 }
 
 func (ec *executionContext) _DeleteNodePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_DeleteNodePayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16513,6 +17337,21 @@ func (ec *executionContext) fieldContext_Document_status(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Document_drafters(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_drafters(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Document().Drafters(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16545,6 +17384,21 @@ func (ec *executionContext) fieldContext_Document_drafters(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_backers(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_backers(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Document().Backers(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16577,6 +17431,21 @@ func (ec *executionContext) fieldContext_Document_backers(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_parties(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_parties(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Document().Parties(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16609,6 +17478,21 @@ func (ec *executionContext) fieldContext_Document_parties(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_package(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_package(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Document().Package(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Document); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+				return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16652,6 +17536,21 @@ func (ec *executionContext) fieldContext_Document_packageSize(_ context.Context,
 }
 
 func (ec *executionContext) _Document_refines(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_refines(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Document().Refines(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Document); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+				return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16684,6 +17583,21 @@ func (ec *executionContext) fieldContext_Document_refines(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_issues(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_issues(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Document().Issues(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Issue); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
+				return ec.marshalNIssue2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssueᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16727,6 +17641,17 @@ func (ec *executionContext) fieldContext_Document_description(_ context.Context,
 }
 
 func (ec *executionContext) _Document_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Document_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16759,6 +17684,22 @@ func (ec *executionContext) fieldContext_Document_evidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_commitments(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_commitments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Document().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.CommitmentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16803,6 +17744,21 @@ func (ec *executionContext) fieldContext_Document_commitments(ctx context.Contex
 }
 
 func (ec *executionContext) _Document_requirements(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_requirements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Document().Requirements(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Requirement); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
+				return ec.marshalNRequirement2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirementᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16847,6 +17803,22 @@ func (ec *executionContext) fieldContext_Document_requirements(ctx context.Conte
 }
 
 func (ec *executionContext) _Document_documents(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Document().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.DocumentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16891,6 +17863,22 @@ func (ec *executionContext) fieldContext_Document_documents(ctx context.Context,
 }
 
 func (ec *executionContext) _Document_history(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Document().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16935,6 +17923,22 @@ func (ec *executionContext) fieldContext_Document_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _Document_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Document_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Document().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -16979,6 +17983,17 @@ func (ec *executionContext) fieldContext_Document_claims(ctx context.Context, fi
 }
 
 func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_DocumentConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.DocumentEdge) graphql.Marshaler {
+			return ec.marshalNDocumentEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17011,6 +18026,17 @@ func (ec *executionContext) fieldContext_DocumentConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _DocumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_DocumentConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17065,6 +18091,17 @@ func (ec *executionContext) fieldContext_DocumentEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _DocumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DocumentEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_DocumentEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17097,6 +18134,17 @@ func (ec *executionContext) fieldContext_DocumentEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _DocumentPayload_document(ctx context.Context, field graphql.CollectedField, obj *model.DocumentPayload) (ret graphql.Marshaler) {
+	if v := obj.Document; v != nil {
+		fc, err := ec.fieldContext_DocumentPayload_document(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+			return ec.marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17129,6 +18177,17 @@ func (ec *executionContext) fieldContext_DocumentPayload_document(_ context.Cont
 }
 
 func (ec *executionContext) _DocumentPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.DocumentPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_DocumentPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17227,6 +18286,21 @@ func (ec *executionContext) fieldContext_Event_date(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Event_partOf(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Event_partOf(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Event().PartOf(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Event); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+				return ec.marshalOEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17270,6 +18344,17 @@ func (ec *executionContext) fieldContext_Event_description(_ context.Context, fi
 }
 
 func (ec *executionContext) _Event_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Event_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17302,6 +18387,21 @@ func (ec *executionContext) fieldContext_Event_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_parts(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Event_parts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Event().Parts(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Event); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Event) graphql.Marshaler {
+				return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEventᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17334,6 +18434,22 @@ func (ec *executionContext) fieldContext_Event_parts(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Event_participations(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Event_participations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["includeParts"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ParticipationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17378,6 +18494,22 @@ func (ec *executionContext) fieldContext_Event_participations(ctx context.Contex
 }
 
 func (ec *executionContext) _Event_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Event_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17422,6 +18554,22 @@ func (ec *executionContext) fieldContext_Event_statements(ctx context.Context, f
 }
 
 func (ec *executionContext) _Event_history(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Event_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Event().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17466,6 +18614,22 @@ func (ec *executionContext) fieldContext_Event_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Event_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Event_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Event().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17510,6 +18674,17 @@ func (ec *executionContext) fieldContext_Event_claims(ctx context.Context, field
 }
 
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_EventConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
+			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17542,6 +18717,17 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_EventConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17596,6 +18782,17 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_EventEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17628,6 +18825,17 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _EventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.EventPayload) (ret graphql.Marshaler) {
+	if v := obj.Event; v != nil {
+		fc, err := ec.fieldContext_EventPayload_event(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+			return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17660,6 +18868,17 @@ func (ec *executionContext) fieldContext_EventPayload_event(_ context.Context, f
 }
 
 func (ec *executionContext) _EventPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.EventPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_EventPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17692,6 +18911,21 @@ func (ec *executionContext) fieldContext_EventPayload_changes(_ context.Context,
 }
 
 func (ec *executionContext) _Evidence_source(ctx context.Context, field graphql.CollectedField, obj *parley.Evidence) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Evidence_source(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Evidence().Source(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Source); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
+				return ec.marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17757,6 +18991,17 @@ func (ec *executionContext) fieldContext_Evidence_end(_ context.Context, field g
 }
 
 func (ec *executionContext) _EvidencePayload_node(ctx context.Context, field graphql.CollectedField, obj *model.EvidencePayload) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_EvidencePayload_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17789,6 +19034,17 @@ func (ec *executionContext) fieldContext_EvidencePayload_node(_ context.Context,
 }
 
 func (ec *executionContext) _EvidencePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.EvidencePayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_EvidencePayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17887,6 +19143,17 @@ func (ec *executionContext) fieldContext_Group_description(_ context.Context, fi
 }
 
 func (ec *executionContext) _Group_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Group_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17919,6 +19186,22 @@ func (ec *executionContext) fieldContext_Group_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _Group_roles(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_roles(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -17963,6 +19246,22 @@ func (ec *executionContext) fieldContext_Group_roles(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Group_members(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_members(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18007,6 +19306,22 @@ func (ec *executionContext) fieldContext_Group_members(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Group_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_affiliations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*model.Affiliation); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18051,6 +19366,22 @@ func (ec *executionContext) fieldContext_Group_affiliations(ctx context.Context,
 }
 
 func (ec *executionContext) _Group_relations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RelationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18095,6 +19426,22 @@ func (ec *executionContext) fieldContext_Group_relations(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_participations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_participations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ParticipationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18139,6 +19486,22 @@ func (ec *executionContext) fieldContext_Group_participations(ctx context.Contex
 }
 
 func (ec *executionContext) _Group_statements(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18183,6 +19546,22 @@ func (ec *executionContext) fieldContext_Group_statements(ctx context.Context, f
 }
 
 func (ec *executionContext) _Group_positions(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_positions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18227,6 +19606,22 @@ func (ec *executionContext) fieldContext_Group_positions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_commitments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.CommitmentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18271,6 +19666,22 @@ func (ec *executionContext) fieldContext_Group_commitments(ctx context.Context, 
 }
 
 func (ec *executionContext) _Group_documents(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.DocumentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18315,6 +19726,22 @@ func (ec *executionContext) fieldContext_Group_documents(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_conflicts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ConflictConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18359,6 +19786,22 @@ func (ec *executionContext) fieldContext_Group_conflicts(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_history(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18403,6 +19846,22 @@ func (ec *executionContext) fieldContext_Group_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Group_claims(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18447,6 +19906,22 @@ func (ec *executionContext) fieldContext_Group_claims(ctx context.Context, field
 }
 
 func (ec *executionContext) _Group_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Group_claimsAbout(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Group().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18557,6 +20032,21 @@ func (ec *executionContext) fieldContext_Issue_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Issue_parent(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_parent(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Issue().Parent(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Issue); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+				return ec.marshalOIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18600,6 +20090,17 @@ func (ec *executionContext) fieldContext_Issue_description(_ context.Context, fi
 }
 
 func (ec *executionContext) _Issue_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Issue_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18632,6 +20133,21 @@ func (ec *executionContext) fieldContext_Issue_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _Issue_subIssues(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_subIssues(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Issue().SubIssues(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Issue); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
+				return ec.marshalNIssue2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssueᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18664,6 +20180,22 @@ func (ec *executionContext) fieldContext_Issue_subIssues(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Issue_propositions(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_propositions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().Propositions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PropositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionConnection) graphql.Marshaler {
+				return ec.marshalNPropositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18708,6 +20240,22 @@ func (ec *executionContext) fieldContext_Issue_propositions(ctx context.Context,
 }
 
 func (ec *executionContext) _Issue_positions(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_positions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18752,6 +20300,22 @@ func (ec *executionContext) fieldContext_Issue_positions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Issue_positionsByStance(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_positionsByStance(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().PositionsByStance(ctx, obj, fc.Args["asOf"].(*parley.Date))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*model.StanceGroup); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.StanceGroup) graphql.Marshaler {
+				return ec.marshalNStanceGroup2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStanceGroupᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18796,6 +20360,22 @@ func (ec *executionContext) fieldContext_Issue_positionsByStance(ctx context.Con
 }
 
 func (ec *executionContext) _Issue_conflicts(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_conflicts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().Conflicts(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ConflictConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18840,6 +20420,22 @@ func (ec *executionContext) fieldContext_Issue_conflicts(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Issue_commitments(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_commitments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.CommitmentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18884,6 +20480,22 @@ func (ec *executionContext) fieldContext_Issue_commitments(ctx context.Context, 
 }
 
 func (ec *executionContext) _Issue_documents(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.DocumentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18928,6 +20540,22 @@ func (ec *executionContext) fieldContext_Issue_documents(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Issue_history(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -18972,6 +20600,22 @@ func (ec *executionContext) fieldContext_Issue_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Issue_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Issue_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Issue().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19016,6 +20660,17 @@ func (ec *executionContext) fieldContext_Issue_claims(ctx context.Context, field
 }
 
 func (ec *executionContext) _IssueConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IssueConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_IssueConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.IssueEdge) graphql.Marshaler {
+			return ec.marshalNIssueEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssueEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19048,6 +20703,17 @@ func (ec *executionContext) fieldContext_IssueConnection_edges(_ context.Context
 }
 
 func (ec *executionContext) _IssueConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.IssueConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_IssueConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19102,6 +20768,17 @@ func (ec *executionContext) fieldContext_IssueEdge_cursor(_ context.Context, fie
 }
 
 func (ec *executionContext) _IssueEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.IssueEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_IssueEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+			return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19134,6 +20811,17 @@ func (ec *executionContext) fieldContext_IssueEdge_node(_ context.Context, field
 }
 
 func (ec *executionContext) _IssuePayload_issue(ctx context.Context, field graphql.CollectedField, obj *model.IssuePayload) (ret graphql.Marshaler) {
+	if v := obj.Issue; v != nil {
+		fc, err := ec.fieldContext_IssuePayload_issue(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+			return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19166,6 +20854,17 @@ func (ec *executionContext) fieldContext_IssuePayload_issue(_ context.Context, f
 }
 
 func (ec *executionContext) _IssuePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.IssuePayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_IssuePayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19242,6 +20941,21 @@ func (ec *executionContext) fieldContext_LeftOut_reason(_ context.Context, field
 }
 
 func (ec *executionContext) _Link_from(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Link_from(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Link().From(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19274,6 +20988,21 @@ func (ec *executionContext) fieldContext_Link_from(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Link_to(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Link_to(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Link().To(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19328,6 +21057,21 @@ func (ec *executionContext) fieldContext_Link_kind(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Link_via(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Link_via(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Link().Via(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -19360,6 +21104,21 @@ func (ec *executionContext) fieldContext_Link_via(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Link_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Link_evidence(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Link().Evidence(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Evidence); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+				return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -20976,6 +22735,17 @@ func (ec *executionContext) fieldContext_Mutation_updateClaim(ctx context.Contex
 }
 
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_NodeConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeEdge) graphql.Marshaler {
+			return ec.marshalNNodeEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21008,6 +22778,17 @@ func (ec *executionContext) fieldContext_NodeConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_NodeConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21062,6 +22843,17 @@ func (ec *executionContext) fieldContext_NodeEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_NodeEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21160,6 +22952,17 @@ func (ec *executionContext) fieldContext_Organization_description(_ context.Cont
 }
 
 func (ec *executionContext) _Organization_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Organization_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21192,6 +22995,22 @@ func (ec *executionContext) fieldContext_Organization_evidence(_ context.Context
 }
 
 func (ec *executionContext) _Organization_roles(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_roles(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21236,6 +23055,22 @@ func (ec *executionContext) fieldContext_Organization_roles(ctx context.Context,
 }
 
 func (ec *executionContext) _Organization_members(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_members(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21280,6 +23115,22 @@ func (ec *executionContext) fieldContext_Organization_members(ctx context.Contex
 }
 
 func (ec *executionContext) _Organization_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_affiliations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*model.Affiliation); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21324,6 +23175,22 @@ func (ec *executionContext) fieldContext_Organization_affiliations(ctx context.C
 }
 
 func (ec *executionContext) _Organization_relations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RelationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21368,6 +23235,22 @@ func (ec *executionContext) fieldContext_Organization_relations(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_participations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_participations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ParticipationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21412,6 +23295,22 @@ func (ec *executionContext) fieldContext_Organization_participations(ctx context
 }
 
 func (ec *executionContext) _Organization_statements(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21456,6 +23355,22 @@ func (ec *executionContext) fieldContext_Organization_statements(ctx context.Con
 }
 
 func (ec *executionContext) _Organization_positions(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_positions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21500,6 +23415,22 @@ func (ec *executionContext) fieldContext_Organization_positions(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_commitments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.CommitmentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21544,6 +23475,22 @@ func (ec *executionContext) fieldContext_Organization_commitments(ctx context.Co
 }
 
 func (ec *executionContext) _Organization_documents(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.DocumentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21588,6 +23535,22 @@ func (ec *executionContext) fieldContext_Organization_documents(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_conflicts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ConflictConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21632,6 +23595,22 @@ func (ec *executionContext) fieldContext_Organization_conflicts(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_history(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21676,6 +23655,22 @@ func (ec *executionContext) fieldContext_Organization_history(ctx context.Contex
 }
 
 func (ec *executionContext) _Organization_claims(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21720,6 +23715,22 @@ func (ec *executionContext) fieldContext_Organization_claims(ctx context.Context
 }
 
 func (ec *executionContext) _Organization_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Organization_claimsAbout(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Organization().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21830,6 +23841,21 @@ func (ec *executionContext) fieldContext_Participation_version(_ context.Context
 }
 
 func (ec *executionContext) _Participation_event(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Participation_event(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Participation().Event(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Event); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+				return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21862,6 +23888,21 @@ func (ec *executionContext) fieldContext_Participation_event(_ context.Context, 
 }
 
 func (ec *executionContext) _Participation_actor(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Participation_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Participation().Actor(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21905,6 +23946,21 @@ func (ec *executionContext) fieldContext_Participation_role(_ context.Context, f
 }
 
 func (ec *executionContext) _Participation_onBehalfOf(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Participation_onBehalfOf(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Participation().OnBehalfOf(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21937,6 +23993,17 @@ func (ec *executionContext) fieldContext_Participation_onBehalfOf(_ context.Cont
 }
 
 func (ec *executionContext) _Participation_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Participation_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -21969,6 +24036,17 @@ func (ec *executionContext) fieldContext_Participation_evidence(_ context.Contex
 }
 
 func (ec *executionContext) _Participation_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Participation_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22056,6 +24134,22 @@ func (ec *executionContext) fieldContext_Participation_rankReason(_ context.Cont
 }
 
 func (ec *executionContext) _Participation_history(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Participation_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Participation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22100,6 +24194,17 @@ func (ec *executionContext) fieldContext_Participation_history(ctx context.Conte
 }
 
 func (ec *executionContext) _ParticipationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_ParticipationConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
+			return ec.marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22132,6 +24237,17 @@ func (ec *executionContext) fieldContext_ParticipationConnection_edges(_ context
 }
 
 func (ec *executionContext) _ParticipationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_ParticipationConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22186,6 +24302,17 @@ func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Cont
 }
 
 func (ec *executionContext) _ParticipationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_ParticipationEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Participation) graphql.Marshaler {
+			return ec.marshalNParticipation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐParticipation(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22218,6 +24345,17 @@ func (ec *executionContext) fieldContext_ParticipationEdge_node(_ context.Contex
 }
 
 func (ec *executionContext) _ParticipationPayload_participation(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationPayload) (ret graphql.Marshaler) {
+	if v := obj.Participation; v != nil {
+		fc, err := ec.fieldContext_ParticipationPayload_participation(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Participation) graphql.Marshaler {
+			return ec.marshalNParticipation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐParticipation(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22250,6 +24388,17 @@ func (ec *executionContext) fieldContext_ParticipationPayload_participation(_ co
 }
 
 func (ec *executionContext) _ParticipationPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_ParticipationPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22293,6 +24442,17 @@ func (ec *executionContext) fieldContext_Path_length(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	if v := obj.Nodes; v != nil {
+		fc, err := ec.fieldContext_Path_nodes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22325,6 +24485,17 @@ func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Path_links(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	if v := obj.Links; v != nil {
+		fc, err := ec.fieldContext_Path_links(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22423,6 +24594,17 @@ func (ec *executionContext) fieldContext_Person_description(_ context.Context, f
 }
 
 func (ec *executionContext) _Person_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Person_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22455,6 +24637,22 @@ func (ec *executionContext) fieldContext_Person_evidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Person_roles(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_roles(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22499,6 +24697,22 @@ func (ec *executionContext) fieldContext_Person_roles(ctx context.Context, field
 }
 
 func (ec *executionContext) _Person_members(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_members(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22543,6 +24757,22 @@ func (ec *executionContext) fieldContext_Person_members(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Person_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_affiliations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*model.Affiliation); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22587,6 +24817,22 @@ func (ec *executionContext) fieldContext_Person_affiliations(ctx context.Context
 }
 
 func (ec *executionContext) _Person_relations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RelationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22631,6 +24877,22 @@ func (ec *executionContext) fieldContext_Person_relations(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_participations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_participations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ParticipationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22675,6 +24937,22 @@ func (ec *executionContext) fieldContext_Person_participations(ctx context.Conte
 }
 
 func (ec *executionContext) _Person_statements(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22719,6 +24997,22 @@ func (ec *executionContext) fieldContext_Person_statements(ctx context.Context, 
 }
 
 func (ec *executionContext) _Person_positions(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_positions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22763,6 +25057,22 @@ func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_commitments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.CommitmentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22807,6 +25117,22 @@ func (ec *executionContext) fieldContext_Person_commitments(ctx context.Context,
 }
 
 func (ec *executionContext) _Person_documents(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.DocumentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22851,6 +25177,22 @@ func (ec *executionContext) fieldContext_Person_documents(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_conflicts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ConflictConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22895,6 +25237,22 @@ func (ec *executionContext) fieldContext_Person_conflicts(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_history(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22939,6 +25297,22 @@ func (ec *executionContext) fieldContext_Person_history(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Person_claims(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -22983,6 +25357,22 @@ func (ec *executionContext) fieldContext_Person_claims(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Person_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Person_claimsAbout(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Person().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23049,6 +25439,21 @@ func (ec *executionContext) fieldContext_Position_version(_ context.Context, fie
 }
 
 func (ec *executionContext) _Position_holder(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Position_holder(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Position().Holder(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23081,6 +25486,21 @@ func (ec *executionContext) fieldContext_Position_holder(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Position_proposition(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Position_proposition(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Position().Proposition(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Proposition); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+				return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23168,6 +25588,21 @@ func (ec *executionContext) fieldContext_Position_redLine(_ context.Context, fie
 }
 
 func (ec *executionContext) _Position_supersedes(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Position_supersedes(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Position().Supersedes(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Position); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+				return ec.marshalOPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23200,6 +25635,21 @@ func (ec *executionContext) fieldContext_Position_supersedes(_ context.Context, 
 }
 
 func (ec *executionContext) _Position_supersededBy(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Position_supersededBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Position().SupersededBy(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Position); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+				return ec.marshalOPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23232,6 +25682,17 @@ func (ec *executionContext) fieldContext_Position_supersededBy(_ context.Context
 }
 
 func (ec *executionContext) _Position_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Position_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23264,6 +25725,17 @@ func (ec *executionContext) fieldContext_Position_evidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Position_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Position_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23351,6 +25823,22 @@ func (ec *executionContext) fieldContext_Position_rankReason(_ context.Context, 
 }
 
 func (ec *executionContext) _Position_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Position_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Position().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23395,6 +25883,22 @@ func (ec *executionContext) fieldContext_Position_statements(ctx context.Context
 }
 
 func (ec *executionContext) _Position_history(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Position_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Position().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23439,6 +25943,17 @@ func (ec *executionContext) fieldContext_Position_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _PositionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PositionConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_PositionConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.PositionEdge) graphql.Marshaler {
+			return ec.marshalNPositionEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23471,6 +25986,17 @@ func (ec *executionContext) fieldContext_PositionConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _PositionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PositionConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_PositionConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23525,6 +26051,17 @@ func (ec *executionContext) fieldContext_PositionEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _PositionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PositionEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_PositionEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23557,6 +26094,17 @@ func (ec *executionContext) fieldContext_PositionEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _PositionPayload_position(ctx context.Context, field graphql.CollectedField, obj *model.PositionPayload) (ret graphql.Marshaler) {
+	if v := obj.Position; v != nil {
+		fc, err := ec.fieldContext_PositionPayload_position(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23589,6 +26137,17 @@ func (ec *executionContext) fieldContext_PositionPayload_position(_ context.Cont
 }
 
 func (ec *executionContext) _PositionPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.PositionPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_PositionPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23643,6 +26202,21 @@ func (ec *executionContext) fieldContext_Proposition_version(_ context.Context, 
 }
 
 func (ec *executionContext) _Proposition_issue(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Proposition_issue(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Proposition().Issue(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Issue); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+				return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23686,6 +26260,17 @@ func (ec *executionContext) fieldContext_Proposition_text(_ context.Context, fie
 }
 
 func (ec *executionContext) _Proposition_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Proposition_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23718,6 +26303,22 @@ func (ec *executionContext) fieldContext_Proposition_evidence(_ context.Context,
 }
 
 func (ec *executionContext) _Proposition_positions(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Proposition_positions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23762,6 +26363,22 @@ func (ec *executionContext) fieldContext_Proposition_positions(ctx context.Conte
 }
 
 func (ec *executionContext) _Proposition_conflicts(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Proposition_conflicts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Proposition().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ConflictConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23806,6 +26423,22 @@ func (ec *executionContext) fieldContext_Proposition_conflicts(ctx context.Conte
 }
 
 func (ec *executionContext) _Proposition_history(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Proposition_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Proposition().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23850,6 +26483,22 @@ func (ec *executionContext) fieldContext_Proposition_history(ctx context.Context
 }
 
 func (ec *executionContext) _Proposition_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Proposition_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Proposition().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23894,6 +26543,17 @@ func (ec *executionContext) fieldContext_Proposition_claims(ctx context.Context,
 }
 
 func (ec *executionContext) _PropositionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PropositionConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_PropositionConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.PropositionEdge) graphql.Marshaler {
+			return ec.marshalNPropositionEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23926,6 +26586,17 @@ func (ec *executionContext) fieldContext_PropositionConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _PropositionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PropositionConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_PropositionConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -23980,6 +26651,17 @@ func (ec *executionContext) fieldContext_PropositionEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _PropositionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PropositionEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_PropositionEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+			return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24012,6 +26694,17 @@ func (ec *executionContext) fieldContext_PropositionEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _PropositionPayload_proposition(ctx context.Context, field graphql.CollectedField, obj *model.PropositionPayload) (ret graphql.Marshaler) {
+	if v := obj.Proposition; v != nil {
+		fc, err := ec.fieldContext_PropositionPayload_proposition(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+			return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -24044,6 +26737,17 @@ func (ec *executionContext) fieldContext_PropositionPayload_proposition(_ contex
 }
 
 func (ec *executionContext) _PropositionPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.PropositionPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_PropositionPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25173,6 +27877,21 @@ func (ec *executionContext) fieldContext_Relation_kind(_ context.Context, field 
 }
 
 func (ec *executionContext) _Relation_subject(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Relation_subject(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Relation().Subject(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25205,6 +27924,21 @@ func (ec *executionContext) fieldContext_Relation_subject(_ context.Context, fie
 }
 
 func (ec *executionContext) _Relation_object(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Relation_object(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Relation().Object(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25248,6 +27982,17 @@ func (ec *executionContext) fieldContext_Relation_label(_ context.Context, field
 }
 
 func (ec *executionContext) _Relation_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Relation_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25280,6 +28025,17 @@ func (ec *executionContext) fieldContext_Relation_evidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Relation_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Relation_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25367,6 +28123,22 @@ func (ec *executionContext) fieldContext_Relation_rankReason(_ context.Context, 
 }
 
 func (ec *executionContext) _Relation_history(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Relation_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Relation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25411,6 +28183,17 @@ func (ec *executionContext) fieldContext_Relation_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_RelationConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
+			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25443,6 +28226,17 @@ func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Cont
 }
 
 func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25497,6 +28291,17 @@ func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, 
 }
 
 func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_RelationEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRelation(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25529,6 +28334,17 @@ func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _RelationPayload_relation(ctx context.Context, field graphql.CollectedField, obj *model.RelationPayload) (ret graphql.Marshaler) {
+	if v := obj.Relation; v != nil {
+		fc, err := ec.fieldContext_RelationPayload_relation(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Relation) graphql.Marshaler {
+			return ec.marshalNRelation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRelation(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25561,6 +28377,17 @@ func (ec *executionContext) fieldContext_RelationPayload_relation(_ context.Cont
 }
 
 func (ec *executionContext) _RelationPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.RelationPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_RelationPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25615,6 +28442,21 @@ func (ec *executionContext) fieldContext_Requirement_version(_ context.Context, 
 }
 
 func (ec *executionContext) _Requirement_subject(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Requirement_subject(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Requirement().Subject(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25658,6 +28500,21 @@ func (ec *executionContext) fieldContext_Requirement_kind(_ context.Context, fie
 }
 
 func (ec *executionContext) _Requirement_actor(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Requirement_actor(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Requirement().Actor(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25701,6 +28558,17 @@ func (ec *executionContext) fieldContext_Requirement_description(_ context.Conte
 }
 
 func (ec *executionContext) _Requirement_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Requirement_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25733,6 +28601,17 @@ func (ec *executionContext) fieldContext_Requirement_evidence(_ context.Context,
 }
 
 func (ec *executionContext) _Requirement_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Requirement_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25820,6 +28699,22 @@ func (ec *executionContext) fieldContext_Requirement_rankReason(_ context.Contex
 }
 
 func (ec *executionContext) _Requirement_history(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Requirement_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Requirement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25864,6 +28759,17 @@ func (ec *executionContext) fieldContext_Requirement_history(ctx context.Context
 }
 
 func (ec *executionContext) _RequirementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RequirementConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_RequirementConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.RequirementEdge) graphql.Marshaler {
+			return ec.marshalNRequirementEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25896,6 +28802,17 @@ func (ec *executionContext) fieldContext_RequirementConnection_edges(_ context.C
 }
 
 func (ec *executionContext) _RequirementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RequirementConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_RequirementConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25950,6 +28867,17 @@ func (ec *executionContext) fieldContext_RequirementEdge_cursor(_ context.Contex
 }
 
 func (ec *executionContext) _RequirementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RequirementEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_RequirementEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Requirement) graphql.Marshaler {
+			return ec.marshalNRequirement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirement(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -25982,6 +28910,17 @@ func (ec *executionContext) fieldContext_RequirementEdge_node(_ context.Context,
 }
 
 func (ec *executionContext) _RequirementPayload_requirement(ctx context.Context, field graphql.CollectedField, obj *model.RequirementPayload) (ret graphql.Marshaler) {
+	if v := obj.Requirement; v != nil {
+		fc, err := ec.fieldContext_RequirementPayload_requirement(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Requirement) graphql.Marshaler {
+			return ec.marshalNRequirement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirement(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26014,6 +28953,17 @@ func (ec *executionContext) fieldContext_RequirementPayload_requirement(_ contex
 }
 
 func (ec *executionContext) _RequirementPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.RequirementPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_RequirementPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26046,6 +28996,17 @@ func (ec *executionContext) fieldContext_RequirementPayload_changes(_ context.Co
 }
 
 func (ec *executionContext) _RevokeTokenPayload_info(ctx context.Context, field graphql.CollectedField, obj *model.RevokeTokenPayload) (ret graphql.Marshaler) {
+	if v := obj.Info; v != nil {
+		fc, err := ec.fieldContext_RevokeTokenPayload_info(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Token) graphql.Marshaler {
+			return ec.marshalNToken2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐToken(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26100,6 +29061,21 @@ func (ec *executionContext) fieldContext_Role_version(_ context.Context, field g
 }
 
 func (ec *executionContext) _Role_holder(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Role_holder(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Role().Holder(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26143,6 +29119,21 @@ func (ec *executionContext) fieldContext_Role_post(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Role_organization(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Role_organization(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Role().Organization(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26175,6 +29166,21 @@ func (ec *executionContext) fieldContext_Role_organization(_ context.Context, fi
 }
 
 func (ec *executionContext) _Role_onBehalfOf(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Role_onBehalfOf(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Role().OnBehalfOf(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26207,6 +29213,17 @@ func (ec *executionContext) fieldContext_Role_onBehalfOf(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Role_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Role_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26239,6 +29256,17 @@ func (ec *executionContext) fieldContext_Role_evidence(_ context.Context, field 
 }
 
 func (ec *executionContext) _Role_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Role_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26326,6 +29354,22 @@ func (ec *executionContext) fieldContext_Role_rankReason(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Role_history(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Role_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Role().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26370,6 +29414,17 @@ func (ec *executionContext) fieldContext_Role_history(ctx context.Context, field
 }
 
 func (ec *executionContext) _RoleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RoleConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_RoleConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.RoleEdge) graphql.Marshaler {
+			return ec.marshalNRoleEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26402,6 +29457,17 @@ func (ec *executionContext) fieldContext_RoleConnection_edges(_ context.Context,
 }
 
 func (ec *executionContext) _RoleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RoleConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_RoleConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26456,6 +29522,17 @@ func (ec *executionContext) fieldContext_RoleEdge_cursor(_ context.Context, fiel
 }
 
 func (ec *executionContext) _RoleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RoleEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_RoleEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRole(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26488,6 +29565,17 @@ func (ec *executionContext) fieldContext_RoleEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _RolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.RolePayload) (ret graphql.Marshaler) {
+	if v := obj.Role; v != nil {
+		fc, err := ec.fieldContext_RolePayload_role(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Role) graphql.Marshaler {
+			return ec.marshalNRole2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRole(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26520,6 +29608,17 @@ func (ec *executionContext) fieldContext_RolePayload_role(_ context.Context, fie
 }
 
 func (ec *executionContext) _RolePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.RolePayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_RolePayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26552,6 +29651,17 @@ func (ec *executionContext) fieldContext_RolePayload_changes(_ context.Context, 
 }
 
 func (ec *executionContext) _SearchConnection_hits(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	if v := obj.Hits; v != nil {
+		fc, err := ec.fieldContext_SearchConnection_hits(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHitᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26584,6 +29694,17 @@ func (ec *executionContext) fieldContext_SearchConnection_hits(_ context.Context
 }
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_SearchConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
+			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26616,6 +29737,17 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26670,6 +29802,17 @@ func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_SearchEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.SearchHit) graphql.Marshaler {
+			return ec.marshalNSearchHit2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHit(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26702,6 +29845,21 @@ func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_SearchHit_node(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.SearchHit().Node(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26745,6 +29903,17 @@ func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SearchHit_sentence(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
+	if v := obj.Sentence; v != nil {
+		fc, err := ec.fieldContext_SearchHit_sentence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Evidence) graphql.Marshaler {
+			return ec.marshalOEvidence2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidence(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26777,6 +29946,22 @@ func (ec *executionContext) fieldContext_SearchHit_sentence(_ context.Context, f
 }
 
 func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_SearchHit_snippet(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.SearchHit().Snippet(ctx, obj, fc.Args["before"].(*string), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(string); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+				return ec.marshalNString2string(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26821,6 +30006,21 @@ func (ec *executionContext) fieldContext_SearchHit_snippet(ctx context.Context, 
 }
 
 func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_SearchHit_score(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.SearchHit().Score(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(float64); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+				return ec.marshalNFloat2float64(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26954,6 +30154,22 @@ func (ec *executionContext) fieldContext_Source_text(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Source_mentions(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Source_mentions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.NodeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
+				return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -26998,6 +30214,22 @@ func (ec *executionContext) fieldContext_Source_mentions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Source_history(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Source_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Source().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27042,6 +30274,17 @@ func (ec *executionContext) fieldContext_Source_history(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Source_leftOut(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	if v := obj.LeftOut; v != nil {
+		fc, err := ec.fieldContext_Source_leftOut(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
+			return ec.marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27074,6 +30317,21 @@ func (ec *executionContext) fieldContext_Source_leftOut(_ context.Context, field
 }
 
 func (ec *executionContext) _Source_coverage(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Source_coverage(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Source().Coverage(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Coverage); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Coverage) graphql.Marshaler {
+				return ec.marshalNCoverage2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCoverage(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27106,6 +30364,17 @@ func (ec *executionContext) fieldContext_Source_coverage(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_SourceConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
+			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27138,6 +30407,17 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 }
 
 func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_SourceConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27192,6 +30472,17 @@ func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, fi
 }
 
 func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_SourceEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27224,6 +30515,17 @@ func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SourcePayload_source(ctx context.Context, field graphql.CollectedField, obj *model.SourcePayload) (ret graphql.Marshaler) {
+	if v := obj.Source; v != nil {
+		fc, err := ec.fieldContext_SourcePayload_source(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
+			return ec.marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27256,6 +30558,17 @@ func (ec *executionContext) fieldContext_SourcePayload_source(_ context.Context,
 }
 
 func (ec *executionContext) _SourcePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.SourcePayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_SourcePayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27310,6 +30623,22 @@ func (ec *executionContext) fieldContext_StanceGroup_count(_ context.Context, fi
 }
 
 func (ec *executionContext) _StanceGroup_positions(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_StanceGroup_positions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.StanceGroup().Positions(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27420,6 +30749,17 @@ func (ec *executionContext) fieldContext_State_description(_ context.Context, fi
 }
 
 func (ec *executionContext) _State_evidence(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_State_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27452,6 +30792,22 @@ func (ec *executionContext) fieldContext_State_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _State_roles(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_roles(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27496,6 +30852,22 @@ func (ec *executionContext) fieldContext_State_roles(ctx context.Context, field 
 }
 
 func (ec *executionContext) _State_members(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_members(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RoleConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27540,6 +30912,22 @@ func (ec *executionContext) fieldContext_State_members(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _State_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_affiliations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*model.Affiliation); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27584,6 +30972,22 @@ func (ec *executionContext) fieldContext_State_affiliations(ctx context.Context,
 }
 
 func (ec *executionContext) _State_relations(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_relations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.RelationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27628,6 +31032,22 @@ func (ec *executionContext) fieldContext_State_relations(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_participations(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_participations(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ParticipationConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27672,6 +31092,22 @@ func (ec *executionContext) fieldContext_State_participations(ctx context.Contex
 }
 
 func (ec *executionContext) _State_statements(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_statements(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.StatementConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27716,6 +31152,22 @@ func (ec *executionContext) fieldContext_State_statements(ctx context.Context, f
 }
 
 func (ec *executionContext) _State_positions(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_positions(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.PositionConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27760,6 +31212,22 @@ func (ec *executionContext) fieldContext_State_positions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_commitments(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_commitments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.CommitmentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27804,6 +31272,22 @@ func (ec *executionContext) fieldContext_State_commitments(ctx context.Context, 
 }
 
 func (ec *executionContext) _State_documents(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_documents(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.DocumentConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27848,6 +31332,22 @@ func (ec *executionContext) fieldContext_State_documents(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_conflicts(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ConflictConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27892,6 +31392,22 @@ func (ec *executionContext) fieldContext_State_conflicts(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_history(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27936,6 +31452,22 @@ func (ec *executionContext) fieldContext_State_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _State_claims(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -27980,6 +31512,22 @@ func (ec *executionContext) fieldContext_State_claims(ctx context.Context, field
 }
 
 func (ec *executionContext) _State_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_State_claimsAbout(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.State().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ClaimConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28046,6 +31594,21 @@ func (ec *executionContext) fieldContext_Statement_version(_ context.Context, fi
 }
 
 func (ec *executionContext) _Statement_speaker(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Statement_speaker(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Statement().Speaker(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28111,6 +31674,21 @@ func (ec *executionContext) fieldContext_Statement_cueVerb(_ context.Context, fi
 }
 
 func (ec *executionContext) _Statement_event(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Statement_event(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Statement().Event(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*parley.Event); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+				return ec.marshalOEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28154,6 +31732,21 @@ func (ec *executionContext) fieldContext_Statement_venue(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Statement_audience(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Statement_audience(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Statement().Audience(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28186,6 +31779,21 @@ func (ec *executionContext) fieldContext_Statement_audience(_ context.Context, f
 }
 
 func (ec *executionContext) _Statement_expresses(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Statement_expresses(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Statement().Expresses(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]model.Node); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+				return ec.marshalNAssertion2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28241,6 +31849,17 @@ func (ec *executionContext) fieldContext_Statement_expressesNothing(_ context.Co
 }
 
 func (ec *executionContext) _Statement_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_Statement_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28273,6 +31892,17 @@ func (ec *executionContext) fieldContext_Statement_evidence(_ context.Context, f
 }
 
 func (ec *executionContext) _Statement_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	if v := obj.Attribution; v != nil {
+		fc, err := ec.fieldContext_Statement_attribution(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
+			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28360,6 +31990,21 @@ func (ec *executionContext) fieldContext_Statement_rankReason(_ context.Context,
 }
 
 func (ec *executionContext) _Statement_reportedVia(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Statement_reportedVia(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Statement().ReportedVia(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28392,6 +32037,21 @@ func (ec *executionContext) fieldContext_Statement_reportedVia(_ context.Context
 }
 
 func (ec *executionContext) _Statement_speakerRoles(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Statement_speakerRoles(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.Statement().SpeakerRoles(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Role); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Role) graphql.Marshaler {
+				return ec.marshalNRole2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRoleᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28436,6 +32096,22 @@ func (ec *executionContext) fieldContext_Statement_speakerRoles(ctx context.Cont
 }
 
 func (ec *executionContext) _Statement_history(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_Statement_history(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Statement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(*model.ChangeConnection); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28480,6 +32156,17 @@ func (ec *executionContext) fieldContext_Statement_history(ctx context.Context, 
 }
 
 func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+	if v := obj.Edges; v != nil {
+		fc, err := ec.fieldContext_StatementConnection_edges(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.StatementEdge) graphql.Marshaler {
+			return ec.marshalNStatementEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementEdgeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28512,6 +32199,17 @@ func (ec *executionContext) fieldContext_StatementConnection_edges(_ context.Con
 }
 
 func (ec *executionContext) _StatementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+	if v := obj.PageInfo; v != nil {
+		fc, err := ec.fieldContext_StatementConnection_pageInfo(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28566,6 +32264,17 @@ func (ec *executionContext) fieldContext_StatementEdge_cursor(_ context.Context,
 }
 
 func (ec *executionContext) _StatementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
+	if v := obj.Node; v != nil {
+		fc, err := ec.fieldContext_StatementEdge_node(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Statement) graphql.Marshaler {
+			return ec.marshalNStatement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatement(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28598,6 +32307,17 @@ func (ec *executionContext) fieldContext_StatementEdge_node(_ context.Context, f
 }
 
 func (ec *executionContext) _StatementPayload_statement(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayload) (ret graphql.Marshaler) {
+	if v := obj.Statement; v != nil {
+		fc, err := ec.fieldContext_StatementPayload_statement(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Statement) graphql.Marshaler {
+			return ec.marshalNStatement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatement(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28630,6 +32350,17 @@ func (ec *executionContext) fieldContext_StatementPayload_statement(_ context.Co
 }
 
 func (ec *executionContext) _StatementPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_StatementPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28684,6 +32415,21 @@ func (ec *executionContext) fieldContext_StatusEntry_date(_ context.Context, fie
 }
 
 func (ec *executionContext) _StatusEntry_ratedBy(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
+	fc, err := ec.fieldContext_StatusEntry_ratedBy(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		return ec.Resolvers.StatusEntry().RatedBy(ctx, obj)
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.(model.Actor); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
+			})(rctx, field.Selections, v)
+		}
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28738,6 +32484,17 @@ func (ec *executionContext) fieldContext_StatusEntry_note(_ context.Context, fie
 }
 
 func (ec *executionContext) _StatusEntry_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
+	if v := obj.Evidence; v != nil {
+		fc, err := ec.fieldContext_StatusEntry_evidence(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28770,6 +32527,17 @@ func (ec *executionContext) fieldContext_StatusEntry_evidence(_ context.Context,
 }
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	if v := obj.Nodes; v != nil {
+		fc, err := ec.fieldContext_Subgraph_nodes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+			return ec.marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28802,6 +32570,17 @@ func (ec *executionContext) fieldContext_Subgraph_nodes(_ context.Context, field
 }
 
 func (ec *executionContext) _Subgraph_links(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	if v := obj.Links; v != nil {
+		fc, err := ec.fieldContext_Subgraph_links(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
+			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28889,6 +32668,17 @@ func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Contex
 }
 
 func (ec *executionContext) _SupersedePositionPayload_position(ctx context.Context, field graphql.CollectedField, obj *model.SupersedePositionPayload) (ret graphql.Marshaler) {
+	if v := obj.Position; v != nil {
+		fc, err := ec.fieldContext_SupersedePositionPayload_position(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28921,6 +32711,17 @@ func (ec *executionContext) fieldContext_SupersedePositionPayload_position(_ con
 }
 
 func (ec *executionContext) _SupersedePositionPayload_superseded(ctx context.Context, field graphql.CollectedField, obj *model.SupersedePositionPayload) (ret graphql.Marshaler) {
+	if v := obj.Superseded; v != nil {
+		fc, err := ec.fieldContext_SupersedePositionPayload_superseded(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
@@ -28953,6 +32754,17 @@ func (ec *executionContext) fieldContext_SupersedePositionPayload_superseded(_ c
 }
 
 func (ec *executionContext) _SupersedePositionPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.SupersedePositionPayload) (ret graphql.Marshaler) {
+	if v := obj.Changes; v != nil {
+		fc, err := ec.fieldContext_SupersedePositionPayload_changes(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
+			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
+		})(ctx, field.Selections, v)
+	}
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,

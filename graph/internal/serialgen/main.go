@@ -105,8 +105,8 @@ var (
 	plainType = regexp.MustCompile(`^\*?(\[\])?\*?[A-Za-z_][A-Za-z0-9_.]*$`)
 )
 
-// plainLeaves gives the fields that read a scalar straight from the
-// object (obj.Name, obj.ID()) a direct body: their field context, the
+// plainLeaves gives the fields that read their value straight from the
+// object (obj.Name, obj.ID(), obj.Edges, obj.Node) a direct body: their field context, the
 // value marshalled, the same panic guard; not gqlgen's generic
 // ResolveField, which allocates some ten times a field for closures and
 // boxing the value twice. There is no field middleware (the budget is
@@ -164,15 +164,11 @@ func plainLeaves(src []byte) ([]byte, error) {
 		}
 		fieldCtx := "fieldContext" + fd.Name.Name
 		init, ok := call.Args[3].(*ast.FuncLit)
-		if !ok || !strings.Contains(text(init.Body), "ec."+fieldCtx+"(ctx, field)") || leaf[fieldCtx] == "" {
+		if !ok || !strings.Contains(text(init.Body), "ec."+fieldCtx+"(ctx, field)") {
 			continue
 		}
 		resolve, ok := call.Args[4].(*ast.FuncLit)
-		if !ok || len(resolve.Body.List) != 1 {
-			continue
-		}
-		rr, ok := resolve.Body.List[0].(*ast.ReturnStmt)
-		if !ok || len(rr.Results) != 2 || text(rr.Results[1]) != "nil" || !plainExpr.MatchString(text(rr.Results[0])) {
+		if !ok || len(resolve.Body.List) == 0 {
 			continue
 		}
 		marshal, ok := call.Args[6].(*ast.FuncLit)
@@ -183,11 +179,53 @@ func plainLeaves(src []byte) ([]byte, error) {
 		if !plainType.MatchString(vt) || vt == "any" {
 			continue // a value that may be a nil interface: gqlgen's checks
 		}
-		body := fmt.Sprintf(`{
+		rr, ok := resolve.Body.List[len(resolve.Body.List)-1].(*ast.ReturnStmt)
+		plain := ok && len(resolve.Body.List) == 1 && len(rr.Results) == 2 && text(rr.Results[1]) == "nil" && plainExpr.MatchString(text(rr.Results[0]))
+		var body string
+		switch args := leaf[fieldCtx]; {
+		case !plain && strings.Contains(text(resolve), "ec.Resolvers."):
+			// A resolver: run at once, its value marshalled when it is
+			// one; an error or a nil goes through gqlgen's checks (which
+			// ask the resolver again: its loaders hold the answer).
+			body = fmt.Sprintf(`{
+	fc, err := ec.%s(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (%s)(rctx); err == nil && res != nil {
+		if v, ok := res.(%s); ok {
+			return (%s)(rctx, field.Selections, v)
+		}
+	}
+	%s
+}`, fieldCtx, text(resolve), vt, text(marshal), text(ret))
+		case !plain:
+			continue
+		case args != "":
+			body = fmt.Sprintf(`{
 	ctx = graphql.WithFieldContext(ctx, leafContext(%s))
 	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (%s)(ctx, field.Selections, %s)
-}`, leaf[fieldCtx], text(marshal), text(rr.Results[0]))
+}`, args, text(marshal), text(rr.Results[0]))
+		default:
+			// An object or a list of them, read from the struct (a
+			// connection's edges, an edge's node): directly when it is
+			// there; gqlgen's checks for a nil.
+			body = fmt.Sprintf(`{
+	if v := %s; v != nil {
+		fc, err := ec.%s(ctx, field)
+		if err != nil {
+			return graphql.Null
+		}
+		ctx = graphql.WithFieldContext(ctx, fc)
+		defer recoverLeaf(ctx, ec.OperationContext, &ret)
+		return (%s)(ctx, field.Selections, v)
+	}
+	%s
+}`, text(rr.Results[0]), fieldCtx, text(marshal), text(ret))
+		}
 		edits = append(edits, edit{fset.Position(fd.Body.Pos()).Offset, fset.Position(fd.Body.End()).Offset, body})
 	}
 	if len(edits) == 0 {
@@ -230,9 +268,6 @@ func rewrite(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("a concurrent call site of another shape is left: update serialgen")
 	}
 
-	if src, err = plainLeaves(src); err != nil {
-		return nil, err
-	}
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "generated.go", src, 0)
 	if err != nil {
@@ -289,6 +324,10 @@ func rewrite(src []byte) ([]byte, error) {
 		}
 		return entries[i].field < entries[j].field
 	})
+	// The direct bodies, once the dry runs have their resolvers.
+	if src, err = plainLeaves(src); err != nil {
+		return nil, err
+	}
 	var b bytes.Buffer
 	b.Write(src)
 	fmt.Fprintf(&b, "\n%s by graph/internal/serialgen: lists and resolver fields resolve in the calling goroutine (marshalSlice, resolveNow).\n\n", marker)
