@@ -44,12 +44,10 @@ type budget struct {
 	cancel              context.CancelFunc
 }
 
-type budgetKey struct{}
-
 func withBudget(ctx context.Context, maxFields, maxBytes int64) (context.Context, *budget) {
 	ctx, cancel := context.WithCancel(ctx)
 	b := &budget{maxFields: maxFields, maxBytes: maxBytes, cancel: cancel}
-	return context.WithValue(ctx, budgetKey{}, b), b
+	return ctx, b
 }
 
 // wrap replaces the answer with one error when the budget ran out or the
@@ -72,13 +70,17 @@ func (b *budget) wrap(next graphql.ResponseHandler) graphql.ResponseHandler {
 // nil for the root), charged to the operation's budget; once the budget is
 // spent, objects select nothing.
 func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string, obj any) []graphql.CollectedField {
-	fields := graphql.CollectFields(oc, sel, satisfies)
+	l, _ := ctx.Value(loadersKey{}).(*loaders)
+	if l == nil {
+		return graphql.CollectFields(oc, sel, satisfies)
+	}
+	fields := l.collectFields(oc, sel, satisfies)
 	if len(satisfies) > 0 && strings.HasPrefix(satisfies[0], "__") {
 		// Introspection answers from the schema, not the graph: Limits
 		// counts it exactly before it runs.
 		return fields
 	}
-	b, _ := ctx.Value(budgetKey{}).(*budget)
+	b := l.budget
 	if b == nil {
 		return fields
 	}

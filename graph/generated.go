@@ -15314,7 +15314,7 @@ func (ec *executionContext) fieldContext_Claim_statements(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Claim_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Claim_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -15515,7 +15515,7 @@ func (ec *executionContext) fieldContext_Claim_history(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Claim_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Claim_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16248,7 +16248,7 @@ func (ec *executionContext) _Commitment_requirements(ctx context.Context, field 
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	if res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
-		return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool))
+		return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 	})(rctx); err == nil && res != nil {
 		if v, ok := res.([]*parley.Requirement); ok {
 			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
@@ -16292,7 +16292,7 @@ func (ec *executionContext) fieldContext_Commitment_requirements(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Commitment_requirements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Commitment_requirements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16352,7 +16352,7 @@ func (ec *executionContext) fieldContext_Commitment_statements(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Commitment_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Commitment_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16412,7 +16412,7 @@ func (ec *executionContext) fieldContext_Commitment_history(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Commitment_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Commitment_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -16472,7 +16472,7 @@ func (ec *executionContext) fieldContext_Commitment_claims(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Commitment_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Commitment_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17736,7 +17736,7 @@ func (ec *executionContext) fieldContext_Document_commitments(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Document_commitments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17751,7 +17751,8 @@ func (ec *executionContext) _Document_requirements(ctx context.Context, field gr
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	if res, err := (func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Document().Requirements(ctx, obj)
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Document().Requirements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 	})(rctx); err == nil && res != nil {
 		if v, ok := res.([]*parley.Requirement); ok {
 			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
@@ -17795,7 +17796,7 @@ func (ec *executionContext) fieldContext_Document_requirements(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_requirements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Document_requirements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17855,7 +17856,7 @@ func (ec *executionContext) fieldContext_Document_documents(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Document_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17915,7 +17916,7 @@ func (ec *executionContext) fieldContext_Document_history(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Document_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -17975,7 +17976,7 @@ func (ec *executionContext) fieldContext_Document_claims(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Document_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Document_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18486,7 +18487,7 @@ func (ec *executionContext) fieldContext_Event_participations(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Event_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Event_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18546,7 +18547,7 @@ func (ec *executionContext) fieldContext_Event_statements(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Event_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Event_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18606,7 +18607,7 @@ func (ec *executionContext) fieldContext_Event_history(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Event_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Event_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -18666,7 +18667,7 @@ func (ec *executionContext) fieldContext_Event_claims(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Event_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Event_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19238,7 +19239,7 @@ func (ec *executionContext) fieldContext_Group_roles(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_roles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_roles_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19298,7 +19299,7 @@ func (ec *executionContext) fieldContext_Group_members(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19358,7 +19359,7 @@ func (ec *executionContext) fieldContext_Group_affiliations(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_affiliations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_affiliations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19418,7 +19419,7 @@ func (ec *executionContext) fieldContext_Group_relations(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_relations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19478,7 +19479,7 @@ func (ec *executionContext) fieldContext_Group_participations(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19538,7 +19539,7 @@ func (ec *executionContext) fieldContext_Group_statements(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19598,7 +19599,7 @@ func (ec *executionContext) fieldContext_Group_positions(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_positions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19658,7 +19659,7 @@ func (ec *executionContext) fieldContext_Group_commitments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_commitments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19718,7 +19719,7 @@ func (ec *executionContext) fieldContext_Group_documents(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19778,7 +19779,7 @@ func (ec *executionContext) fieldContext_Group_conflicts(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_conflicts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19838,7 +19839,7 @@ func (ec *executionContext) fieldContext_Group_history(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19898,7 +19899,7 @@ func (ec *executionContext) fieldContext_Group_claims(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -19958,7 +19959,7 @@ func (ec *executionContext) fieldContext_Group_claimsAbout(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Group_claimsAbout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Group_claimsAbout_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20232,7 +20233,7 @@ func (ec *executionContext) fieldContext_Issue_propositions(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_propositions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_propositions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20292,7 +20293,7 @@ func (ec *executionContext) fieldContext_Issue_positions(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_positions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20352,7 +20353,7 @@ func (ec *executionContext) fieldContext_Issue_positionsByStance(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_positionsByStance_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_positionsByStance_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20412,7 +20413,7 @@ func (ec *executionContext) fieldContext_Issue_conflicts(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_conflicts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20472,7 +20473,7 @@ func (ec *executionContext) fieldContext_Issue_commitments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_commitments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20532,7 +20533,7 @@ func (ec *executionContext) fieldContext_Issue_documents(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20592,7 +20593,7 @@ func (ec *executionContext) fieldContext_Issue_history(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -20652,7 +20653,7 @@ func (ec *executionContext) fieldContext_Issue_claims(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Issue_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Issue_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23047,7 +23048,7 @@ func (ec *executionContext) fieldContext_Organization_roles(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_roles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_roles_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23107,7 +23108,7 @@ func (ec *executionContext) fieldContext_Organization_members(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23167,7 +23168,7 @@ func (ec *executionContext) fieldContext_Organization_affiliations(ctx context.C
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_affiliations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_affiliations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23227,7 +23228,7 @@ func (ec *executionContext) fieldContext_Organization_relations(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_relations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23287,7 +23288,7 @@ func (ec *executionContext) fieldContext_Organization_participations(ctx context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23347,7 +23348,7 @@ func (ec *executionContext) fieldContext_Organization_statements(ctx context.Con
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23407,7 +23408,7 @@ func (ec *executionContext) fieldContext_Organization_positions(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_positions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23467,7 +23468,7 @@ func (ec *executionContext) fieldContext_Organization_commitments(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_commitments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23527,7 +23528,7 @@ func (ec *executionContext) fieldContext_Organization_documents(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23587,7 +23588,7 @@ func (ec *executionContext) fieldContext_Organization_conflicts(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_conflicts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23647,7 +23648,7 @@ func (ec *executionContext) fieldContext_Organization_history(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23707,7 +23708,7 @@ func (ec *executionContext) fieldContext_Organization_claims(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -23767,7 +23768,7 @@ func (ec *executionContext) fieldContext_Organization_claimsAbout(ctx context.Co
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Organization_claimsAbout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Organization_claimsAbout_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24186,7 +24187,7 @@ func (ec *executionContext) fieldContext_Participation_history(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Participation_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Participation_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24689,7 +24690,7 @@ func (ec *executionContext) fieldContext_Person_roles(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_roles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_roles_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24749,7 +24750,7 @@ func (ec *executionContext) fieldContext_Person_members(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24809,7 +24810,7 @@ func (ec *executionContext) fieldContext_Person_affiliations(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_affiliations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_affiliations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24869,7 +24870,7 @@ func (ec *executionContext) fieldContext_Person_relations(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_relations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24929,7 +24930,7 @@ func (ec *executionContext) fieldContext_Person_participations(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -24989,7 +24990,7 @@ func (ec *executionContext) fieldContext_Person_statements(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25049,7 +25050,7 @@ func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_positions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25109,7 +25110,7 @@ func (ec *executionContext) fieldContext_Person_commitments(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_commitments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25169,7 +25170,7 @@ func (ec *executionContext) fieldContext_Person_documents(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25229,7 +25230,7 @@ func (ec *executionContext) fieldContext_Person_conflicts(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_conflicts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25289,7 +25290,7 @@ func (ec *executionContext) fieldContext_Person_history(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25349,7 +25350,7 @@ func (ec *executionContext) fieldContext_Person_claims(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25409,7 +25410,7 @@ func (ec *executionContext) fieldContext_Person_claimsAbout(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Person_claimsAbout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Person_claimsAbout_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25875,7 +25876,7 @@ func (ec *executionContext) fieldContext_Position_statements(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Position_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Position_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -25935,7 +25936,7 @@ func (ec *executionContext) fieldContext_Position_history(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Position_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Position_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26355,7 +26356,7 @@ func (ec *executionContext) fieldContext_Proposition_positions(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Proposition_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Proposition_positions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26415,7 +26416,7 @@ func (ec *executionContext) fieldContext_Proposition_conflicts(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Proposition_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Proposition_conflicts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26475,7 +26476,7 @@ func (ec *executionContext) fieldContext_Proposition_history(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Proposition_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Proposition_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -26535,7 +26536,7 @@ func (ec *executionContext) fieldContext_Proposition_claims(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Proposition_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Proposition_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28175,7 +28176,7 @@ func (ec *executionContext) fieldContext_Relation_history(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Relation_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Relation_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -28751,7 +28752,7 @@ func (ec *executionContext) fieldContext_Requirement_history(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Requirement_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Requirement_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29406,7 +29407,7 @@ func (ec *executionContext) fieldContext_Role_history(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Role_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Role_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -29998,7 +29999,7 @@ func (ec *executionContext) fieldContext_SearchHit_snippet(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_SearchHit_snippet_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_SearchHit_snippet_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30206,7 +30207,7 @@ func (ec *executionContext) fieldContext_Source_mentions(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Source_mentions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Source_mentions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30266,7 +30267,7 @@ func (ec *executionContext) fieldContext_Source_history(ctx context.Context, fie
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Source_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Source_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30675,7 +30676,7 @@ func (ec *executionContext) fieldContext_StanceGroup_positions(ctx context.Conte
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_StanceGroup_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_StanceGroup_positions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30844,7 +30845,7 @@ func (ec *executionContext) fieldContext_State_roles(ctx context.Context, field 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_roles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_roles_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30904,7 +30905,7 @@ func (ec *executionContext) fieldContext_State_members(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_members_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_members_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -30964,7 +30965,7 @@ func (ec *executionContext) fieldContext_State_affiliations(ctx context.Context,
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_affiliations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_affiliations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31024,7 +31025,7 @@ func (ec *executionContext) fieldContext_State_relations(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_relations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_relations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31084,7 +31085,7 @@ func (ec *executionContext) fieldContext_State_participations(ctx context.Contex
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_participations_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_participations_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31144,7 +31145,7 @@ func (ec *executionContext) fieldContext_State_statements(ctx context.Context, f
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_statements_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_statements_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31204,7 +31205,7 @@ func (ec *executionContext) fieldContext_State_positions(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_positions_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_positions_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31264,7 +31265,7 @@ func (ec *executionContext) fieldContext_State_commitments(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_commitments_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_commitments_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31324,7 +31325,7 @@ func (ec *executionContext) fieldContext_State_documents(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_documents_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_documents_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31384,7 +31385,7 @@ func (ec *executionContext) fieldContext_State_conflicts(ctx context.Context, fi
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_conflicts_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_conflicts_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31444,7 +31445,7 @@ func (ec *executionContext) fieldContext_State_history(ctx context.Context, fiel
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31504,7 +31505,7 @@ func (ec *executionContext) fieldContext_State_claims(ctx context.Context, field
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_claims_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_claims_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31564,7 +31565,7 @@ func (ec *executionContext) fieldContext_State_claimsAbout(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_State_claimsAbout_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_State_claimsAbout_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -31786,7 +31787,8 @@ func (ec *executionContext) _Statement_expresses(ctx context.Context, field grap
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	if res, err := (func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Statement().Expresses(ctx, obj)
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Statement().Expresses(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 	})(rctx); err == nil && res != nil {
 		if v, ok := res.([]model.Node); ok {
 			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
@@ -31830,7 +31832,7 @@ func (ec *executionContext) fieldContext_Statement_expresses(ctx context.Context
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Statement_expresses_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Statement_expresses_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32044,7 +32046,8 @@ func (ec *executionContext) _Statement_speakerRoles(ctx context.Context, field g
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	if res, err := (func(ctx context.Context) (any, error) {
-		return ec.Resolvers.Statement().SpeakerRoles(ctx, obj)
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Statement().SpeakerRoles(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 	})(rctx); err == nil && res != nil {
 		if v, ok := res.([]*parley.Role); ok {
 			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Role) graphql.Marshaler {
@@ -32088,7 +32091,7 @@ func (ec *executionContext) fieldContext_Statement_speakerRoles(ctx context.Cont
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Statement_speakerRoles_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Statement_speakerRoles_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -32148,7 +32151,7 @@ func (ec *executionContext) fieldContext_Statement_history(ctx context.Context, 
 		}
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
-	if fc.Args, err = ec.field_Statement_history_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Statement_history_args); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}

@@ -71,10 +71,10 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
 			// A subscription answers one change at a time, for as long
 			// as it lives: no budget cancelling it after its first.
-			return next(withLoaders(ctx, store, nil, schema))
+			return next(withLoaders(ctx, store, nil, schema, nil))
 		}
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
-		return b.wrap(next(withLoaders(ctx, store, c, schema)))
+		return b.wrap(next(withLoaders(ctx, store, c, schema, b)))
 	})
 	if o.metrics != nil {
 		srv.Use(metricsExtension{o.metrics})

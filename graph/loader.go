@@ -2,6 +2,11 @@ package graph
 
 import (
 	"context"
+	"sync"
+	"unsafe"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/parley-graph/parley/graph/model"
 	"github.com/parley-graph/parley/internal/parley"
@@ -16,18 +21,82 @@ type loaders struct {
 	schema *schemaInfo
 	nodes  *loader[string, any]
 	lists  *loader[listKey, *pageData]
+	// budget is the operation's answer budget (nil for a subscription).
+	budget *budget
+
+	// What one operation computes again and again, the same each time:
+	// the fields an object selects (for a selection and a type), the
+	// arguments of a field.
+	mu     sync.RWMutex
+	fields map[fieldsKey][]graphql.CollectedField
+	args   map[*ast.Field]map[string]any
+}
+
+type fieldsKey struct {
+	sel       *ast.Selection
+	n         int
+	satisfies *string
+}
+
+// collectFields is graphql.CollectFields, kept for the operation: gqlgen
+// keeps it too, but makes a hashed key of the type names at every call.
+// The implementors' lists are the generated package's variables, so their
+// address names them.
+func (l *loaders) collectFields(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	k := fieldsKey{unsafe.SliceData(sel), len(sel), unsafe.SliceData(satisfies)}
+	l.mu.RLock()
+	f, ok := l.fields[k]
+	l.mu.RUnlock()
+	if ok {
+		return f
+	}
+	f = graphql.CollectFields(oc, sel, satisfies)
+	l.mu.Lock()
+	if l.fields == nil {
+		l.fields = map[fieldsKey][]graphql.CollectedField{}
+	}
+	l.fields[k] = f
+	l.mu.Unlock()
+	return f
+}
+
+// fieldArgs parses the arguments of a field once an operation (they are
+// the same for every item of a list): the generated field contexts call
+// it (see graph/internal/serialgen). Resolvers only read them.
+func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[string]any, parse func(context.Context, map[string]any) (map[string]any, error)) (map[string]any, error) {
+	l, _ := ctx.Value(loadersKey{}).(*loaders)
+	if l == nil || field.Field == nil {
+		return parse(ctx, field.ArgumentMap(vars))
+	}
+	l.mu.RLock()
+	a, ok := l.args[field.Field]
+	l.mu.RUnlock()
+	if ok {
+		return a, nil
+	}
+	a, err := parse(ctx, field.ArgumentMap(vars))
+	if err != nil {
+		return a, err
+	}
+	l.mu.Lock()
+	if l.args == nil {
+		l.args = map[*ast.Field]map[string]any{}
+	}
+	l.args[field.Field] = a
+	l.mu.Unlock()
+	return a, nil
 }
 
 type loadersKey struct{}
 
 // newLoaders makes the loaders of one request. cache, if not nil, is the
 // node cache shared by requests (see nodeCache).
-func newLoaders(store parley.Store, cache *nodeCache, schema *schemaInfo) *loaders {
+func newLoaders(store parley.Store, cache *nodeCache, schema *schemaInfo, b *budget) *loaders {
 	src := &nodeSource{store: store}
 	if _, ok := store.(parley.Versioner); ok {
 		src.cache = cache
 	}
-	l := &loaders{src: src, schema: schema}
+	l := &loaders{src: src, schema: schema, budget: b}
 	l.nodes = newLoader(l.fetchNodes)
 	l.lists = newLoader(l.fetchLists(store))
 	return l
@@ -63,8 +132,8 @@ func (l *loaders) fetchNodes(ctx context.Context, ids []string) ([]any, []error)
 }
 
 // withLoaders returns ctx with fresh loaders for one request.
-func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, schema *schemaInfo) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, schema))
+func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, schema *schemaInfo, b *budget) context.Context {
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, schema, b))
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
@@ -72,7 +141,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 		return l
 	}
 	// Outside a request (a resolver called directly): no batching.
-	return newLoaders(r.Store, nil, nil)
+	return newLoaders(r.Store, nil, nil, nil)
 }
 
 // node loads the node id; a missing id is a NOT_FOUND error.

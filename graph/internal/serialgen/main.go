@@ -11,7 +11,8 @@
 //   - An object makes its @defer bookkeeping (a field set, a map, its path)
 //     only when one of its fields is deferred (newDeferredGroup).
 //   - Every object collects its fields through collectFields, which
-//     charges the answer's budget once per object (graph/budget.go).
+//     charges the answer's budget once per object (graph/budget.go), and
+//     a field's arguments are parsed once an operation (fieldArgs).
 //   - An object's answer is written by objectOut, without the map and
 //     closures gqlgen's field set makes to write it.
 //   - The fields that read a scalar straight from the object get a direct
@@ -71,6 +72,10 @@ var (
 	objectReturn = "ec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}"
 	resolverFun  = regexp.MustCompile(`^_([A-Z][A-Za-z0-9]*)_([a-z][A-Za-z0-9]*)$`)
 )
+
+// fieldArgsOnce is where a field context parses its field's arguments;
+// fieldArgs keeps them for the operation (but for root fields, asked once).
+var fieldArgsOnce = regexp.MustCompile(`fc\.Args, err = ec\.field_([A-Z][A-Za-z0-9]*)_([a-z][A-Za-z0-9]*)_args\(ctx, field\.ArgumentMap\(ec\.Variables\)\)`)
 
 var collectCall = regexp.MustCompile(`fields := graphql\.CollectFields\(ec\.OperationContext, sel, (\w+)\)`)
 
@@ -263,6 +268,13 @@ func rewrite(src []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	src = fieldArgsOnce.ReplaceAllFunc(src, func(m []byte) []byte {
+		sub := fieldArgsOnce.FindSubmatch(m)
+		if t := string(sub[1]); t == "Query" || t == "Mutation" || t == "Subscription" {
+			return m
+		}
+		return []byte(fmt.Sprintf("fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_%s_%s_args)", sub[1], sub[2]))
+	})
 	src = bytes.ReplaceAll(src, []byte(fieldCall), []byte("resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,"))
 	if bytes.Contains(src, []byte("graphql.MarshalSliceConcurrently")) || bytes.Contains(src, []byte("out.ResolveConcurrently(")) {
 		return nil, fmt.Errorf("a concurrent call site of another shape is left: update serialgen")
