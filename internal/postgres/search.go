@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // searchWhere is the query and the conditions of a search on search_docs
@@ -161,16 +162,8 @@ func (db *DB) SearchCount(ctx context.Context, q parley.SearchQuery) (int, error
 var headlineOptions = `StartSel="` + parley.SnippetStart + `", StopSel="` + parley.SnippetEnd + `", MaxWords=16, MinWords=8, ShortWord=0, HighlightAll=false`
 
 // indexSentences adds each sentence of a source's text as a search row
-// (the sentences coverage counts), with its span in characters.
-func indexSentences(exec func(string, ...any) error, id, text string) error {
-	for _, s := range parley.Sentences(text) {
-		if err := exec("INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES (?, 'Source', 'sentence', ?, ?, ?)",
-			id, s.Text, s.Start, s.End); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// (internal/store/sqlcommon, shared with the other SQL store).
+var indexSentences = sqlcommon.IndexSentences
 
 // indexSources adds the sentences of each source stored before the search
 // reached them (migration 0002), or before they were split as they are now

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // txLookup answers parley.Lookup from inside a transaction. The interface
@@ -836,17 +837,9 @@ func (w *writer) source(x *parley.Source) error {
 	)
 }
 
-// indexSentences adds each sentence of a source's text as a search row:
-// the sentences coverage counts.
-func indexSentences(exec func(string, ...any) error, id, text string) error {
-	for _, s := range parley.Sentences(text) {
-		if err := exec("INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES (?, 'Source', 'sentence', ?, ?, ?)",
-			id, s.Text, s.Start, s.End); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// indexSentences adds each sentence of a source's text as a search row
+// (internal/store/sqlcommon, shared with the other SQL store).
+var indexSentences = sqlcommon.IndexSentences
 
 // speakerContext is the search context of a statement's row: the names
 // and aliases of its speaker.
