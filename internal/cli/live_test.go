@@ -264,3 +264,52 @@ func TestSubscriptionLimitFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestSubscriptionAcrossProcesses: two parley serve processes on one
+// SQLite file; a subscription over a websocket to one sees a write made
+// through the other's API, and the feed from a sequence number over
+// Server-Sent Events from the other gives the same change.
+func TestSubscriptionAcrossProcesses(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "live.db")
+	a := startProcess(t, "--db", db)
+	b := startProcess(t, "--db", db)
+	_, tok, _ := run(t, nil, "token", "create", "--db", db, "--name", "ed", "--role", "editor")
+	tok = strings.TrimSpace(tok)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	c := wsSubscribe(t, ctx, a.base, map[string]any{"Authorization": "Bearer " + tok}, `subscription { changes(nodes: ["russia"]) { seq op nodeId nodeType } }`)
+	time.Sleep(500 * time.Millisecond) // the subscription reads where "now" is
+	if _, err := b.gql(tok, `mutation { updateActor(input: {id: "russia", description: "across processes"}) { actor { id } } }`, nil); err != nil {
+		t.Fatalf("update through process b: %v", err)
+	}
+	m := nextChange(t, ctx, c)
+	got := m.Payload.Data.Changes
+	if got.Op != "UPDATE" || got.NodeID != "russia" || got.NodeType != "Actor" {
+		t.Fatalf("process a's subscriber got %+v", m)
+	}
+
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, b.base+"/query", strings.NewReader(`{"query":"subscription { changes(since: `+strconv.Itoa(got.Seq-1)+`, nodes: [\"russia\"]) { seq nodeId } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		data, ok := strings.CutPrefix(sc.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		var ev struct {
+			Data struct{ Changes struct{ Seq int } }
+		}
+		if json.Unmarshal([]byte(data), &ev) != nil || ev.Data.Changes.Seq != got.Seq {
+			t.Fatalf("process b's SSE from %d: %s", got.Seq-1, data)
+		}
+		return
+	}
+	t.Fatalf("process b's SSE ended: %v", sc.Err())
+}
