@@ -76,6 +76,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
 		return b.wrap(next(withLoaders(ctx, store, c, schema, b)))
 	})
+	srv.AroundOperations(introspectionOperations)
 	if o.metrics != nil {
 		srv.Use(metricsExtension{o.metrics})
 	}

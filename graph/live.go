@@ -232,9 +232,15 @@ func (s *subscriber) wants(c *parley.Change) bool {
 }
 
 // attach adds sub to the hub's readers if it has read as far as the hub
-// (its cursor at or past the hub's); the hub then gives it every change
-// after its cursor. It reports false when sub must read on by itself.
+// (its cursor at or past the hub's) and its queue has room; the hub then
+// gives it every change after its cursor. It reports false when sub must
+// read on by itself.
 func (h *hub) attach(sub *subscriber) bool {
+	if len(sub.out) == cap(sub.out) {
+		// Its client has not taken what waits: it would be detached
+		// again at the next change. It waits for its client by itself.
+		return false
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.last < 0 {
@@ -433,6 +439,21 @@ func (r *Resolver) catchUp(ctx context.Context, sub *subscriber) bool {
 		return false
 	}
 	for !h.attach(sub) {
+		if len(sub.out) == cap(sub.out) {
+			// Changes wait for the client: give it the time limit to
+			// take one.
+			deadline := time.Now().Add(h.slow)
+			for len(sub.out) == cap(sub.out) {
+				if time.Now().After(deadline) {
+					return slow()
+				}
+				select {
+				case <-ctx.Done():
+					return false
+				case <-time.After(10 * time.Millisecond):
+				}
+			}
+		}
 		for {
 			from := sub.cursor
 			list, more, err := r.Store.Changes(ctx, parley.ChangeQuery{Since: &from, First: pageSize})

@@ -358,6 +358,20 @@ func bigChanges(t *testing.T, db parley.Store, prefix string, n int) {
 	}
 }
 
+// newestSeq returns the seq of the newest change.
+func newestSeq(t *testing.T, s *writeServer) int {
+	t.Helper()
+	var newest struct {
+		Changes struct {
+			Edges []struct{ Node struct{ Seq int } }
+		}
+	}
+	if code, data, errs := s.do(t, "", `{ changes(first: 1) { edges { node { seq } } } }`, nil); code != 200 || len(errs) > 0 || json.Unmarshal(data, &newest) != nil || len(newest.Changes.Edges) != 1 {
+		t.Fatal(code, errs)
+	}
+	return newest.Changes.Edges[0].Node.Seq
+}
+
 // waitDrop waits (at most 30 s) until the server has dropped a slow
 // client.
 func waitDrop(t *testing.T, m *metrics.Metrics) {
@@ -383,11 +397,13 @@ func TestSlowConsumerWebSocket(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 
+	// From the newest change now: however late the server starts the
+	// subscriptions, they get the changes written below.
+	q := fmt.Sprintf(`subscription { changes(since: %d, kinds: ["Actor"]) { seq nodeId node { ... on Actor { description } } } }`, newestSeq(t, s))
 	fast := dialWS(t, ctx, srv)
-	fast.subscribe("f", `subscription { changes(kinds: ["Actor"]) { seq nodeId node { ... on Actor { description } } } }`)
+	fast.subscribe("f", q)
 	slow := dialWS(t, ctx, srv, tightClient)
-	slow.subscribe("s", `subscription { changes(kinds: ["Actor"]) { seq nodeId node { ... on Actor { description } } } }`)
-	time.Sleep(500 * time.Millisecond) // both read where "now" is
+	slow.subscribe("s", q)
 
 	var got atomic.Int64
 	var wg sync.WaitGroup
@@ -448,9 +464,8 @@ func TestSlowConsumerSSE(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close()
-	body := `{"query":"subscription { changes(kinds: [\"Actor\"]) { seq nodeId node { ... on Actor { description } } } }"}`
+	body := fmt.Sprintf(`{"query":"subscription { changes(since: %d, kinds: [\"Actor\"]) { seq nodeId node { ... on Actor { description } } } }"}`, newestSeq(t, s))
 	fmt.Fprintf(conn, "POST / HTTP/1.1\r\nHost: parley\r\nContent-Type: application/json\r\nAccept: text/event-stream\r\nContent-Length: %d\r\n\r\n%s", len(body), body)
-	time.Sleep(500 * time.Millisecond)
 	bigChanges(t, s.db, "slow", n)
 	waitDrop(t, m)
 
