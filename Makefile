@@ -27,6 +27,7 @@ test: vet fmt-check
 FUZZTIME ?= 20s
 fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/dataset
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzBlockAsLibrary$$' -fuzztime $(FUZZTIME) ./internal/dataset
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME) ./internal/sqlite
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzGraphQLRequest$$' -fuzztime $(FUZZTIME) ./graph
 
