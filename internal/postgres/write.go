@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // referrer is one column through which a row refers to a node: the table,
@@ -136,7 +137,7 @@ func (db *DB) Update(ctx context.Context, id string, edit func(current any) ([]p
 		if err != nil {
 			return err
 		}
-		current, err := decodeAt(parley.NodeType(t), data, version)
+		current, err := sqlcommon.DecodeAt(parley.NodeType(t), data, version)
 		if err != nil {
 			return err
 		}
@@ -260,7 +261,7 @@ func (db *DB) applyIn(ctx context.Context, tx *sql.Tx, muts []parley.Mutation) (
 		c := parley.Change{NodeID: id, NodeType: t, Op: op, Author: author, At: w.now, Before: before, After: after}
 		var v any
 		if after != "" {
-			n, err := decodeAt(t, []byte(after), version)
+			n, err := sqlcommon.DecodeAt(t, []byte(after), version)
 			if err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // TestQueryPlans runs the hot queries (an actor's profile, an issue's
@@ -64,8 +65,8 @@ func TestQueryPlans(t *testing.T) {
 	_, err = db.Nodes(ctx, holders)
 	must(err)
 	// Every list by a parent, of every type.
-	for of, spec := range lists {
-		for via := range spec.vias {
+	for of, vias := range sqlcommon.ListVias() {
+		for _, via := range vias {
 			if via == "" {
 				continue
 			}

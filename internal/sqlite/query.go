@@ -2,109 +2,33 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
-	"encoding/json"
-	"errors"
 	"fmt"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
-// decode turns a stored record into its domain type.
-func decode(t parley.NodeType, data []byte) (any, error) {
-	v := parley.New(t)
-	if v == nil {
-		return nil, fmt.Errorf("unknown node type %q", t)
-	}
-	if err := json.Unmarshal(data, v); err != nil {
-		return nil, fmt.Errorf("decode %s: %w", t, err)
-	}
-	return v, nil
-}
-
-// decodeAt decodes a stored record and sets its version.
-func decodeAt(t parley.NodeType, data []byte, version int) (any, error) {
-	v, err := decode(t, data)
-	if err != nil {
-		return nil, err
-	}
-	parley.SetRevision(v, version)
-	return v, nil
-}
+// The reads both SQL stores make alike are in internal/store/sqlcommon.
 
 // Export implements parley.Store.
 func (db *DB) Export(ctx context.Context) (*parley.Dataset, error) {
-	tx, err := db.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	defer tx.Rollback()
-	rows, err := tx.QueryContext(ctx, "SELECT type, data FROM nodes ORDER BY id")
-	if err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	defer rows.Close()
-	ds := &parley.Dataset{}
-	for rows.Next() {
-		var t string
-		var data []byte
-		if err := rows.Scan(&t, &data); err != nil {
-			return nil, fmt.Errorf("export: %w", err)
-		}
-		v, err := decode(parley.NodeType(t), data)
-		if err != nil {
-			return nil, fmt.Errorf("export: %w", err)
-		}
-		ds.Add(v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("export: %w", err)
-	}
-	return ds, nil
+	return sqlcommon.Export(ctx, db.db)
 }
 
 // Node implements parley.Store.
 func (db *DB) Node(ctx context.Context, id string) (any, error) {
-	var t string
-	var data []byte
-	var version int
-	err := db.queryRow(ctx, "SELECT type, data, version FROM nodes WHERE id = ?", id).Scan(&t, &data, &version)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, parley.Errorf(parley.ENotFound, "no node with id %q", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("node %s: %w", id, err)
-	}
-	return decodeAt(parley.NodeType(t), data, version)
+	return sqlcommon.Node(ctx, db.queryRow, id)
 }
 
 // Nodes implements parley.Store. The ids travel as one JSON array, so a
 // batch of any size is one statement.
 func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
-	keys, err := json.Marshal(ids)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.query(ctx, "SELECT id, type, data, version FROM nodes WHERE id IN (SELECT value FROM json_each(?))", string(keys))
-	if err != nil {
-		return nil, fmt.Errorf("nodes: %w", err)
-	}
-	defer rows.Close()
-	out := make(map[string]any, len(ids))
-	for rows.Next() {
-		var id, t string
-		var data []byte
-		var version int
-		if err := rows.Scan(&id, &t, &data, &version); err != nil {
-			return nil, fmt.Errorf("nodes: %w", err)
-		}
-		v, err := decodeAt(parley.NodeType(t), data, version)
-		if err != nil {
-			return nil, fmt.Errorf("nodes: %w", err)
-		}
-		out[id] = v
-	}
-	return out, rows.Err()
+	return sqlcommon.Nodes(ctx, db.query, ids)
+}
+
+// Counts implements parley.Store.
+func (db *DB) Counts(ctx context.Context) (map[parley.NodeType]int, error) {
+	return sqlcommon.Counts(ctx, db.query)
 }
 
 // Version implements parley.Versioner: the sequence of the history
@@ -126,23 +50,4 @@ func (db *DB) Empty(ctx context.Context) (bool, error) {
 	var empty bool
 	err := db.queryRow(ctx, "SELECT NOT EXISTS (SELECT 1 FROM nodes)").Scan(&empty)
 	return empty, err
-}
-
-// Counts implements parley.Store.
-func (db *DB) Counts(ctx context.Context) (map[parley.NodeType]int, error) {
-	rows, err := db.query(ctx, "SELECT type, count(*) FROM nodes GROUP BY type")
-	if err != nil {
-		return nil, fmt.Errorf("counts: %w", err)
-	}
-	defer rows.Close()
-	out := map[parley.NodeType]int{}
-	for rows.Next() {
-		var t string
-		var n int
-		if err := rows.Scan(&t, &n); err != nil {
-			return nil, fmt.Errorf("counts: %w", err)
-		}
-		out[parley.NodeType(t)] = n
-	}
-	return out, rows.Err()
 }

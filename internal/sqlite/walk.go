@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // Conflicts implements parley.Walker. One statement reads the live
@@ -50,7 +51,7 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 	join, live := "", "p.id NOT IN (SELECT id FROM assertions WHERE rank = 'DEPRECATED')"
 	if q.AsOf != nil {
 		join, live = "\n\t\tJOIN assertions a ON a.id = p.id", "a.rank <> 'DEPRECATED'"
-		where = append(where, "(a.valid_from IS NULL OR "+validStart+" <= ?) AND (a.valid_to IS NULL OR "+validEnd+" >= ?)")
+		where = append(where, "(a.valid_from IS NULL OR "+sqlcommon.ValidStart+" <= ?) AND (a.valid_to IS NULL OR "+dialect.ValidEnd+" >= ?)")
 		args = append(args, q.AsOf.End(), q.AsOf.Start())
 	}
 	cond := ""

@@ -15,6 +15,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // referrer is one column through which a row refers to a node: the table,
@@ -134,7 +135,7 @@ func (db *DB) Update(ctx context.Context, id string, edit func(current any) ([]p
 		if err != nil {
 			return err
 		}
-		current, err := decodeAt(parley.NodeType(t), data, version)
+		current, err := sqlcommon.DecodeAt(parley.NodeType(t), data, version)
 		if err != nil {
 			return err
 		}
@@ -263,7 +264,7 @@ func (db *DB) applyIn(ctx context.Context, tx *sql.Tx, muts []parley.Mutation) (
 		c := parley.Change{NodeID: id, NodeType: t, Op: op, Author: author, At: w.now, Before: before, After: after}
 		var v any
 		if after != "" {
-			n, err := decodeAt(t, []byte(after), version)
+			n, err := sqlcommon.DecodeAt(t, []byte(after), version)
 			if err != nil {
 				return err
 			}
