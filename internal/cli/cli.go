@@ -22,6 +22,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/vektah/gqlparser/v2/formatter"
 
 	"github.com/parley-graph/parley/graph"
@@ -486,7 +487,11 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 
 	m := metrics.New()
-	m.Pool(store.SQL())
+	if pg, ok := store.(interface{ PoolStat() *pgxpool.Stat }); ok {
+		m.PgxPool(pg.PoolStat)
+	} else {
+		m.Pool(store.SQL())
+	}
 	observed := observedStore{store: store, m: m}
 	var metricsHandler http.Handler
 	if *metricsAddr == "" {

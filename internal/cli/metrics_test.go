@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/parley-graph/parley/internal/postgres/pgtest"
 )
 
 // metricValue reads one series' value from a /metrics text answer; ok is
@@ -185,4 +187,60 @@ func TestSchemaPossibleTypes(t *testing.T) {
 			t.Errorf("introspection's %s listed", name)
 		}
 	}
+}
+
+// checkStoreMetrics asks s for actors with their positions and for nodes
+// by id, and sees the store's calls timed, the loaders' batches sized
+// (the positions of three actors in one List call; the nodes in one Nodes
+// call) and the pool's gauges, whatever the backend.
+func checkStoreMetrics(t *testing.T, s *server, pool ...string) {
+	t.Helper()
+	_, before := s.get("/metrics")
+	value := func(text, series string) float64 {
+		v, _ := metricValue(t, text, series)
+		return v
+	}
+	q := `{"query":"{ actors(first: 3) { edges { node { id positions(first: 2) { edges { node { id } } } } } } nodes(ids: [\"ukraine\", \"russia\", \"united-states\"]) { id } }"}`
+	if code, body := s.post("", q); code != 200 || strings.Contains(body, "errors") {
+		t.Fatalf("query: %d %s", code, body)
+	}
+	_, after := s.get("/metrics")
+	if d := value(after, `parley_store_call_duration_seconds_count{method="list"}`) - value(before, `parley_store_call_duration_seconds_count{method="list"}`); d < 2 {
+		t.Errorf("store list calls timed: %v more, want at least 2", d)
+	}
+	// At least one batch of more than two keys: the three actors'
+	// positions in one call.
+	delta := func(series string) float64 { return value(after, series) - value(before, series) }
+	if big := delta(`parley_loader_batch_size_count{loader="lists"}`) - delta(`parley_loader_batch_size_bucket{loader="lists",le="2"}`); big < 1 {
+		t.Errorf("no list batch of more than 2 keys: %v", big)
+	}
+	if d := delta(`parley_loader_batch_size_sum{loader="lists"}`); d < 3 {
+		t.Errorf("list batch keys: %v more, want at least 3", d)
+	}
+	if d := value(after, `parley_loader_batch_size_count{loader="nodes"}`) - value(before, `parley_loader_batch_size_count{loader="nodes"}`); d < 1 {
+		t.Errorf("node batches: %v more, want at least 1", d)
+	}
+	if v, ok := metricValue(t, after, `parley_loader_batch_size_bucket{loader="lists",le="5"}`); !ok || v < 1 {
+		t.Errorf("the lists batch histogram's bucket le=5: %v %v", v, ok)
+	}
+	for _, series := range append([]string{"parley_db_pool_open_connections", "parley_db_pool_in_use", "parley_db_pool_idle", "parley_db_pool_wait_total"}, pool...) {
+		if _, ok := metricValue(t, after, series); !ok {
+			t.Errorf("%s absent", series)
+		}
+	}
+}
+
+// TestServeStoreMetrics: the store's calls, the loaders' batches and
+// the pool on SQLite.
+func TestServeStoreMetrics(t *testing.T) {
+	checkStoreMetrics(t, startServer(t, "--db", filepath.Join(t.TempDir(), "m.db")))
+}
+
+// TestServeStoreMetricsPostgres: the same on PostgreSQL, the pool's
+// gauges read from pgxpool (its size too).
+func TestServeStoreMetricsPostgres(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	checkStoreMetrics(t, startServer(t, "--db", pgtest.Database(t)), "parley_db_pool_max_connections")
 }

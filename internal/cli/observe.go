@@ -9,10 +9,13 @@ import (
 	"github.com/parley-graph/parley/internal/parley"
 )
 
-// observedStore is the SQLite store with the time of each of its calls
-// recorded in the metrics (parley_store_call_duration_seconds), by method:
-// one observation per call, each call one transaction or statement batch.
-// The methods not listed here (tokens, counts, export) pass untimed.
+// observedStore is the store, SQLite or PostgreSQL, with the time of each
+// of its calls recorded in the metrics (parley_store_call_duration_seconds),
+// by method: one observation per call, each call one transaction or
+// statement batch. The methods not listed here (tokens, counts, export)
+// pass untimed. The loaders' batches are seen here too, as they reach
+// the store (parley_loader_batch_size): the ids of a Nodes call, the
+// parents of a List call.
 type observedStore struct {
 	store
 	m *metrics.Metrics
@@ -28,11 +31,15 @@ func (s observedStore) Node(ctx context.Context, id string) (any, error) {
 }
 
 func (s observedStore) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
+	s.m.Batch("nodes", len(ids))
 	defer s.since("nodes", time.Now())
 	return s.store.Nodes(ctx, ids)
 }
 
 func (s observedStore) List(ctx context.Context, req parley.ListRequest) (*parley.ListResult, error) {
+	if len(req.Parents) > 0 {
+		s.m.Batch("lists", len(req.Parents))
+	}
 	defer s.since("list", time.Now())
 	return s.store.List(ctx, req)
 }

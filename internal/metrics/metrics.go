@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -31,6 +32,7 @@ type Metrics struct {
 	latency  *prometheus.HistogramVec
 	errors   *prometheus.CounterVec
 	db       *prometheus.HistogramVec
+	batches  *prometheus.HistogramVec
 	// Subscriptions counts the subscriptions open; SubscriptionConns
 	// their connections (WebSocket and Server-Sent Events).
 	Subscriptions     prometheus.Gauge
@@ -64,6 +66,11 @@ func New() *Metrics {
 			Help:    "Time of the store's calls, by method (node, nodes, list, search, apply, update…): each is one transaction or one batch of statements on the database.",
 			Buckets: []float64{.0001, .00025, .0005, .001, .0025, .005, .01, .025, .05, .1, .25, 1, 5},
 		}, []string{"method"}),
+		batches: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "parley_loader_batch_size",
+			Help:    "Keys in each batch the request loaders send to the store, by loader: nodes (ids not in the node cache, one store call) and lists (parents whose lists one store call reads).",
+			Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000},
+		}, []string{"loader"}),
 		Subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
 			Name: "parley_subscriptions_open",
 			Help: "GraphQL subscriptions open.",
@@ -78,7 +85,7 @@ func New() *Metrics {
 		}, []string{"code"}),
 		names: map[string]bool{},
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.errors, m.db, m.Subscriptions, m.SubscriptionConns, m.refusals,
+	m.reg.MustRegister(m.requests, m.latency, m.errors, m.db, m.batches, m.Subscriptions, m.SubscriptionConns, m.refusals,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }
@@ -131,6 +138,30 @@ func (m *Metrics) Statement(method string, d time.Duration) {
 		return
 	}
 	m.db.WithLabelValues(method).Observe(d.Seconds())
+}
+
+// Batch records the size of one batch a loader sent to the store.
+func (m *Metrics) Batch(loader string, n int) {
+	if m == nil {
+		return
+	}
+	m.batches.WithLabelValues(loader).Observe(float64(n))
+}
+
+// PgxPool adds the gauges of Pool for a pgx pool (PostgreSQL), under the
+// same names: connections open, in use (acquired) and idle, and the
+// acquisitions that had to wait for a connection; and the pool's size.
+func (m *Metrics) PgxPool(stat func() *pgxpool.Stat) {
+	gauge := func(name, help string, f func(*pgxpool.Stat) float64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_db_pool_" + name, Help: help}, func() float64 { return f(stat()) })
+	}
+	m.reg.MustRegister(
+		gauge("open_connections", "Connections to the database open.", func(s *pgxpool.Stat) float64 { return float64(s.TotalConns()) }),
+		gauge("in_use", "Connections to the database in use.", func(s *pgxpool.Stat) float64 { return float64(s.AcquiredConns()) }),
+		gauge("idle", "Connections to the database idle.", func(s *pgxpool.Stat) float64 { return float64(s.IdleConns()) }),
+		gauge("max_connections", "The most connections the pool opens.", func(s *pgxpool.Stat) float64 { return float64(s.MaxConns()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_db_pool_wait_total", Help: "Times a statement waited for a free connection."}, func() float64 { return float64(stat().EmptyAcquireCount()) }),
+	)
 }
 
 // Pool adds gauges of a database/sql pool: connections open, in use and
