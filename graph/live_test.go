@@ -22,6 +22,8 @@ import (
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/metrics"
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/postgres"
+	"github.com/parley-graph/parley/internal/postgres/pgtest"
 )
 
 // wsClient is a graphql-transport-ws client over a real websocket.
@@ -582,4 +584,63 @@ func TestOneReadPerChange(t *testing.T) {
 		t.Errorf("%d writes, %d subscriptions: the changes were read %d times, want at most %d", writes, conns*perConn, reads, writes)
 	}
 	t.Logf("%d writes to %d subscriptions: %d reads of the changes", writes, conns*perConn, reads)
+}
+
+// TestSubscriptionNoticesPostgres: on PostgreSQL the subscriptions are
+// woken by the store's LISTEN/NOTIFY notices: with the version read only
+// once an hour, a write made through another server (its own pool and
+// connections) on the same database still reaches a subscriber at once.
+func TestSubscriptionNoticesPostgres(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	url := pgtest.Database(t)
+	open := func() *postgres.DB {
+		db, err := postgres.Open(ctx, url, postgres.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	a, b := open(), open()
+	if _, err := a.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
+		t.Fatal(err)
+	}
+	token, err := b.CreateToken(ctx, "ed", parley.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sig := graph.NewStoreSignal(a, time.Hour)
+	sig.SlowInterval = time.Hour
+	srvA := httptest.NewServer(graph.Conform(graph.NewHandler(a, nil, graph.WithSignal(sig))))
+	defer srvA.Close()
+	srvB := httptest.NewServer(graph.Authenticate(b, false, graph.Conform(graph.NewHandler(b, nil))))
+	defer srvB.Close()
+
+	var newest []parley.Change
+	if newest, _, err = a.Changes(ctx, parley.ChangeQuery{First: 1}); err != nil || len(newest) != 1 {
+		t.Fatal(newest, err)
+	}
+	c := dialWS(t, ctx, srvA)
+	c.subscribe("1", fmt.Sprintf(`subscription { changes(since: %d, nodes: ["ukraine"]) { seq nodeId } }`, newest[0].Seq))
+	for deadline := time.Now().Add(10 * time.Second); !sig.Listening(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the signal does not listen for notices")
+		}
+	}
+	for i := range 3 {
+		start := time.Now()
+		updateActor(t, srvB, token, "ukraine", fmt.Sprintf("notice %d", i))
+		rctx, rcancel := context.WithTimeout(ctx, 10*time.Second)
+		c.ctx = rctx
+		got := c.read().change(t)
+		rcancel()
+		if got.NodeID != "ukraine" || got.Seq <= int(newest[0].Seq) {
+			t.Fatalf("write %d: %+v", i, got)
+		}
+		t.Logf("write %d through server b reached a's subscriber in %v", i, time.Since(start).Round(time.Millisecond))
+	}
 }
