@@ -102,6 +102,31 @@ func (l *loader[K, V]) load(ctx context.Context, keys ...K) ([]V, []error) {
 	return vals, errs
 }
 
+// one is load for a single key, without its slices.
+func (l *loader[K, V]) one(ctx context.Context, k K) (V, error) {
+	if collecting(ctx) != nil {
+		vs, errs := l.load(ctx, k)
+		return vs[0], errs[0]
+	}
+	l.mu.Lock()
+	r := l.results[k]
+	if r == nil {
+		r = &result[V]{done: make(chan struct{})}
+		l.results[k] = r
+		l.mu.Unlock()
+		l.deliver(ctx, []K{k}, []*result[V]{r})
+	} else {
+		l.mu.Unlock()
+	}
+	select {
+	case <-r.done:
+		return r.val, r.err
+	case <-ctx.Done():
+		var zero V
+		return zero, ctx.Err()
+	}
+}
+
 // deliver fetches keys and settles their pending results.
 func (l *loader[K, V]) deliver(ctx context.Context, keys []K, pending []*result[V]) {
 	defer func() {

@@ -107,8 +107,7 @@ func (r *Resolver) load(ctx context.Context, of parley.NodeType, via, parent str
 	} else {
 		req.After = p.cursor
 	}
-	vs, errs := r.loaders(ctx).lists.load(ctx, listKey{spec: keyOf(req), parent: parent})
-	return vs[0], errs[0]
+	return r.loaders(ctx).lists.one(ctx, listKey{spec: keyOf(req), parent: parent})
 }
 
 // wantsTotal reports whether the connection being resolved is asked for

@@ -146,8 +146,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 
 // node loads the node id; a missing id is a NOT_FOUND error.
 func (r *Resolver) node(ctx context.Context, id string) (any, error) {
-	vs, errs := r.loaders(ctx).nodes.load(ctx, id)
-	return vs[0], errs[0]
+	return r.loaders(ctx).nodes.one(ctx, id)
 }
 
 // nodes loads several nodes in one batch, in order; the first missing one
