@@ -542,11 +542,35 @@ func TestUnsupportedLinksStayFixed(t *testing.T) {
 			}
 		}
 	}
-	// Red lines rest on the article's own word for them.
+	// Red lines rest on words that make them one: the journalist's
+	// heading "Russia's Red Lines" for what is the journalist's account,
+	// or the holder's own refusal in its own voice. The heading is the
+	// journalist's voice, so it backs no position that rests on someone
+	// else's (rule 3): Peskov's truce and "momentary solutions" keep only
+	// his words, and the heading's framing is the journalist's claim.
+	heading := func(p *parley.Position) bool {
+		return slices.ContainsFunc(quotes(p.Evidence), func(q string) bool { return parley.Contains(q, "Russia's Red Lines") })
+	}
+	refusals := map[string]string{"pos-russia-no-momentary-solutions": "Russia would not participate in such negotiations"}
+	var red []string
 	for _, p := range ds.Positions {
-		if p.RedLine && !slices.ContainsFunc(quotes(p.Evidence), func(q string) bool { return parley.Contains(q, "Russia's Red Lines") }) {
-			t.Errorf("%s: a red line without the words that call it one", p.ID)
+		if heading(p) && (p.Attribution == nil || p.Attribution.Basis != "JOURNALIST" || p.Attribution.By != "") {
+			t.Errorf("%s: the journalist's heading backs a position in another voice (%+v)", p.ID, p.Attribution)
 		}
+		if !p.RedLine {
+			continue
+		}
+		red = append(red, p.ID)
+		if w, ok := refusals[p.ID]; heading(p) == ok || (ok && !slices.ContainsFunc(quotes(p.Evidence), func(q string) bool { return strings.Contains(q, w) })) {
+			t.Errorf("%s: a red line without the words that make it one (%q)", p.ID, quotes(p.Evidence))
+		}
+	}
+	if want := []string{"pos-russia-agreement-must-reflect-claims", "pos-russia-constitution-forswear-nato", "pos-russia-limits-on-military", "pos-russia-no-momentary-solutions"}; !slices.Equal(red, want) {
+		t.Errorf("red lines %v, want %v", red, want)
+	}
+	if c, ok := n["claim-russia-red-lines"].(*parley.Claim); !ok || c.Kind != "ASSESSMENT" || c.Attribution.Basis != "JOURNALIST" || c.Attribution.By != "" ||
+		!slices.Equal(c.About, []string{"russia"}) || len(c.Evidence) != 1 || !parley.Contains(c.Evidence[0].Quote, "Russia's Red Lines And Its Response To The Berlin Talks") {
+		t.Errorf("claim-russia-red-lines: %+v, want the journalist's heading as the journalist's assessment about Russia", n["claim-russia-red-lines"])
 	}
 }
 

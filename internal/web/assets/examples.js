@@ -282,7 +282,9 @@ query WhoSpeaksForRussia {
   {
     query: `# A reader asks: what are Russia's red lines?
 # Russia's positions, each marked redLine or
-# not, with the article's words.
+# not, with the article's words, and the
+# journalist's own assessments of Russia (the
+# heading "Russia's Red Lines" among them).
 query RussiaRedLines {
   positions(holder: "russia") {
     edges {
@@ -292,6 +294,15 @@ query RussiaRedLines {
         stance
         proposition { text }
         attribution { basis by { name } }
+        evidence { quote }
+      }
+    }
+  }
+  claims(about: "russia", basis: JOURNALIST, kind: ASSESSMENT) {
+    edges {
+      node {
+        kind
+        text
         evidence { quote }
       }
     }
