@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // TestNeighboursUpToCutsLikeOneSortedUnion checks that neighboursUpTo,
@@ -82,7 +83,7 @@ func TestNeighboursUpToCutsLikeOneSortedUnion(t *testing.T) {
 			if len(f) == 1 && f[0] == busy && kinds == nil {
 				hubLinks = len(all)
 			}
-			got, err := db.neighbours(ctx, f, kinds)
+			got, err := walk(db).Neighbours(ctx, f, kinds)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -97,7 +98,7 @@ func TestNeighboursUpToCutsLikeOneSortedUnion(t *testing.T) {
 				if max > 0 && len(want) > max {
 					want = want[:max]
 				}
-				got, err := db.neighboursUpTo(ctx, f, kinds, max)
+				got, err := walk(db).NeighboursUpTo(ctx, f, kinds, max)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -127,7 +128,7 @@ func TestNeighboursUpToCutsLikeOneSortedUnion(t *testing.T) {
 			want = append(want, l)
 		}
 	}
-	got, err := db.linksBetween(ctx, from, to, nil)
+	got, err := walk(db).LinksBetween(ctx, from, to, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,4 +146,10 @@ func orEmpty(ls []parley.Link) []parley.Link {
 		return []parley.Link{}
 	}
 	return ls
+}
+
+// walk is db's walker, addressable.
+func walk(db *DB) *sqlcommon.Walker {
+	w := db.walker()
+	return &w
 }
