@@ -394,7 +394,7 @@ func TestSlowConsumerWebSocket(t *testing.T) {
 	const n = 600
 	s := newWriteServer(t, false)
 	m := metrics.New()
-	srv := tightServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionBuffer(4, time.Second)))))
+	srv := tightServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionBuffer(4, 3*time.Second)))))
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
@@ -456,7 +456,7 @@ func TestSlowConsumerSSE(t *testing.T) {
 	const n = 600
 	s := newWriteServer(t, false)
 	m := metrics.New()
-	srv := tightServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionBuffer(4, time.Second)))))
+	srv := tightServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithMetrics(m), graph.WithSubscriptionBuffer(4, 3*time.Second)))))
 	defer srv.Close()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
