@@ -126,6 +126,18 @@ func (pv provenance) keeps(a *parley.Attribution) bool {
 		(pv.reportedVia == nil || *pv.reportedVia == a.Via)
 }
 
+// kept is the items of xs whose attribution (by attr) passes the
+// filters, in order; never nil.
+func kept[T any](pv provenance, xs []T, attr func(T) *parley.Attribution) []T {
+	out := make([]T, 0, len(xs))
+	for _, x := range xs {
+		if pv.keeps(attr(x)) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
 // attributionOf is the attribution of an assertion (nil for another node).
 func attributionOf(v any) *parley.Attribution {
 	switch x := v.(type) {

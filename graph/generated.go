@@ -30,6 +30,7 @@ func NewExecutableSchema(cfg Config) graphql.ExecutableSchema {
 type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
+	Alignment() AlignmentResolver
 	AlignmentItem() AlignmentItemResolver
 	Attribution() AttributionResolver
 	Change() ChangeResolver
@@ -92,8 +93,8 @@ type ComplexityRoot struct {
 		A           func(childComplexity int) int
 		Agree       func(childComplexity int) int
 		B           func(childComplexity int) int
-		Claims      func(childComplexity int) int
-		Commitments func(childComplexity int) int
+		Claims      func(childComplexity int, basis *string, attributedTo *string, reportedVia *string) int
+		Commitments func(childComplexity int, basis *string, attributedTo *string, reportedVia *string) int
 		Disagree    func(childComplexity int) int
 		Documents   func(childComplexity int) int
 		Items       func(childComplexity int) int
@@ -106,9 +107,9 @@ type ComplexityRoot struct {
 	}
 
 	AlignmentItem struct {
-		A           func(childComplexity int) int
+		A           func(childComplexity int, basis *string, attributedTo *string, reportedVia *string) int
 		Agreement   func(childComplexity int) int
-		B           func(childComplexity int) int
+		B           func(childComplexity int, basis *string, attributedTo *string, reportedVia *string) int
 		Proposition func(childComplexity int) int
 	}
 
@@ -923,8 +924,16 @@ type ComplexityRoot struct {
 
 // region    ************************** generated!.gotpl **************************
 
+type AlignmentResolver interface {
+	Commitments(ctx context.Context, obj *model.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*model.AlignmentCommitment, error)
+
+	Claims(ctx context.Context, obj *model.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Claim, error)
+}
 type AlignmentItemResolver interface {
 	Proposition(ctx context.Context, obj *parley.Alignment) (*parley.Proposition, error)
+
+	A(ctx context.Context, obj *parley.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Position, error)
+	B(ctx context.Context, obj *parley.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Position, error)
 }
 type AttributionResolver interface {
 	By(ctx context.Context, obj *parley.Attribution) (model.Actor, error)
@@ -1320,13 +1329,23 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.Alignment.Claims(childComplexity), true
+		args, err := ec.field_Alignment_claims_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Alignment.Claims(childComplexity, args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "Alignment.commitments":
 		if e.ComplexityRoot.Alignment.Commitments == nil {
 			break
 		}
 
-		return e.ComplexityRoot.Alignment.Commitments(childComplexity), true
+		args, err := ec.field_Alignment_commitments_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Alignment.Commitments(childComplexity, args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "Alignment.disagree":
 		if e.ComplexityRoot.Alignment.Disagree == nil {
 			break
@@ -1370,7 +1389,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.AlignmentItem.A(childComplexity), true
+		args, err := ec.field_AlignmentItem_a_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AlignmentItem.A(childComplexity, args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "AlignmentItem.agreement":
 		if e.ComplexityRoot.AlignmentItem.Agreement == nil {
 			break
@@ -1382,7 +1406,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			break
 		}
 
-		return e.ComplexityRoot.AlignmentItem.B(childComplexity), true
+		args, err := ec.field_AlignmentItem_b_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.AlignmentItem.B(childComplexity, args["basis"].(*string), args["attributedTo"].(*string), args["reportedVia"].(*string)), true
 	case "AlignmentItem.proposition":
 		if e.ComplexityRoot.AlignmentItem.Proposition == nil {
 			break
@@ -7125,6 +7154,126 @@ func (ec *executionContext) childFields___Type(ctx context.Context, field graphq
 // endregion ************************** internal!.gotpl ***************************
 
 // region    ***************************** args.gotpl *****************************
+
+func (ec *executionContext) field_AlignmentItem_a_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_AlignmentItem_b_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Alignment_claims_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Alignment_commitments_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "basis",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOAttributionBasis2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["basis"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "attributedTo",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["attributedTo"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "reportedVia",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["reportedVia"] = arg2
+	return args, nil
+}
 
 func (ec *executionContext) field_Claim_history_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
@@ -14267,16 +14416,21 @@ func (ec *executionContext) fieldContext_Alignment_items(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Alignment_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
-	if v := obj.Commitments; v != nil {
-		fc, err := ec.fieldContext_Alignment_commitments(ctx, field)
-		if err != nil {
-			return graphql.Null
+	fc, err := ec.fieldContext_Alignment_commitments(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Alignment().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*model.AlignmentCommitment); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
+				return ec.marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
-		defer recoverLeaf(ctx, ec.OperationContext, &ret)
-		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
-			return ec.marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx, selections, v)
-		})(ctx, field.Selections, v)
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -14286,7 +14440,8 @@ func (ec *executionContext) _Alignment_commitments(ctx context.Context, field gr
 			return ec.fieldContext_Alignment_commitments(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Commitments, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Alignment().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
@@ -14296,15 +14451,26 @@ func (ec *executionContext) _Alignment_commitments(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alignment_commitments(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Alignment_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_AlignmentCommitment(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Alignment_commitments_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14353,16 +14519,21 @@ func (ec *executionContext) fieldContext_Alignment_documents(_ context.Context, 
 }
 
 func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
-	if v := obj.Claims; v != nil {
-		fc, err := ec.fieldContext_Alignment_claims(ctx, field)
-		if err != nil {
-			return graphql.Null
+	fc, err := ec.fieldContext_Alignment_claims(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.Alignment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Claim); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
+				return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
-		defer recoverLeaf(ctx, ec.OperationContext, &ret)
-		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
-			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx, selections, v)
-		})(ctx, field.Selections, v)
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -14372,7 +14543,8 @@ func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql
 			return ec.fieldContext_Alignment_claims(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Claims, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Alignment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
@@ -14382,15 +14554,26 @@ func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alignment_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_Alignment_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Claim(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_Alignment_claims_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -14508,16 +14691,21 @@ func (ec *executionContext) fieldContext_AlignmentItem_agreement(_ context.Conte
 }
 
 func (ec *executionContext) _AlignmentItem_a(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
-	if v := obj.A; v != nil {
-		fc, err := ec.fieldContext_AlignmentItem_a(ctx, field)
-		if err != nil {
-			return graphql.Null
+	fc, err := ec.fieldContext_AlignmentItem_a(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.AlignmentItem().A(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Position); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
+				return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
-		defer recoverLeaf(ctx, ec.OperationContext, &ret)
-		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
-			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
-		})(ctx, field.Selections, v)
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -14527,7 +14715,8 @@ func (ec *executionContext) _AlignmentItem_a(ctx context.Context, field graphql.
 			return ec.fieldContext_AlignmentItem_a(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.A, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AlignmentItem().A(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
@@ -14537,30 +14726,46 @@ func (ec *executionContext) _AlignmentItem_a(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_AlignmentItem_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_AlignmentItem_a(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "AlignmentItem",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_AlignmentItem_a_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
 
 func (ec *executionContext) _AlignmentItem_b(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
-	if v := obj.B; v != nil {
-		fc, err := ec.fieldContext_AlignmentItem_b(ctx, field)
-		if err != nil {
-			return graphql.Null
+	fc, err := ec.fieldContext_AlignmentItem_b(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	rctx := graphql.WithFieldContext(ctx, fc)
+	defer recoverLeaf(rctx, ec.OperationContext, &ret)
+	if res, err := (func(ctx context.Context) (any, error) {
+		fc := graphql.GetFieldContext(ctx)
+		return ec.Resolvers.AlignmentItem().B(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+	})(rctx); err == nil && res != nil {
+		if v, ok := res.([]*parley.Position); ok {
+			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
+				return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
+			})(rctx, field.Selections, v)
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
-		defer recoverLeaf(ctx, ec.OperationContext, &ret)
-		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
-			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
-		})(ctx, field.Selections, v)
 	}
 	return graphql.ResolveField(
 		ctx,
@@ -14570,7 +14775,8 @@ func (ec *executionContext) _AlignmentItem_b(ctx context.Context, field graphql.
 			return ec.fieldContext_AlignmentItem_b(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.B, nil
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.AlignmentItem().B(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
@@ -14580,15 +14786,26 @@ func (ec *executionContext) _AlignmentItem_b(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_AlignmentItem_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_AlignmentItem_b(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "AlignmentItem",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Position(ctx, field)
 		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = fieldArgs(ctx, field, ec.Variables, ec.field_AlignmentItem_b_args); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
 	}
 	return fc, nil
 }
@@ -38397,48 +38614,50 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 		case "a":
 			out.Values[i] = ec._Alignment_a(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "b":
 			out.Values[i] = ec._Alignment_b(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "agree":
 			out.Values[i] = ec._Alignment_agree(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "disagree":
 			out.Values[i] = ec._Alignment_disagree(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "partlyAgree":
 			out.Values[i] = ec._Alignment_partlyAgree(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "items":
 			out.Values[i] = ec._Alignment_items(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "commitments":
-			out.Values[i] = ec._Alignment_commitments(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Alignment_commitments(ctx, field, obj)
+				})
 		case "documents":
 			out.Values[i] = ec._Alignment_documents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "claims":
-			out.Values[i] = ec._Alignment_claims(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Alignment_claims(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38517,15 +38736,17 @@ func (ec *executionContext) _AlignmentItem(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "a":
-			out.Values[i] = ec._AlignmentItem_a(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AlignmentItem_a(ctx, field, obj)
+				})
 		case "b":
-			out.Values[i] = ec._AlignmentItem_b(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AlignmentItem_b(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -47364,6 +47585,70 @@ func (ec *executionContext) marshalO__Type2ᚖgithubᚗcomᚋ99designsᚋgqlgen�
 // (graph/prefetch.go), keyed by object type and field name.
 func init() {
 	dryFields = map[dryKey]dryField{
+		{"Alignment", "claims"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Alignment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Alignment_claims(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Alignment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+			})(ctx)
+		},
+		{"Alignment", "commitments"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*model.Alignment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_Alignment_commitments(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.Alignment().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+			})(ctx)
+		},
+		{"AlignmentItem", "a"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Alignment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_AlignmentItem_a(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.AlignmentItem().A(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+			})(ctx)
+		},
+		{"AlignmentItem", "b"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
+			obj, ok := v.(*parley.Alignment)
+			if !ok {
+				return
+			}
+			_ = obj
+			fc, err := ec.fieldContext_AlignmentItem_b(ctx, field)
+			if err != nil {
+				return
+			}
+			ctx = graphql.WithFieldContext(ctx, fc)
+			_, _ = (func(ctx context.Context) (any, error) {
+				fc := graphql.GetFieldContext(ctx)
+				return ec.Resolvers.AlignmentItem().B(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
+			})(ctx)
+		},
 		{"AlignmentItem", "proposition"}: func(ec *executionContext, ctx context.Context, field graphql.CollectedField, v any) {
 			obj, ok := v.(*parley.Alignment)
 			if !ok {

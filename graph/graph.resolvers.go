@@ -12,9 +12,29 @@ import (
 	"github.com/parley-graph/parley/internal/parley"
 )
 
+// Commitments is the resolver for the commitments field.
+func (r *alignmentResolver) Commitments(ctx context.Context, obj *model.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*model.AlignmentCommitment, error) {
+	return kept(provenance{basis, attributedTo, reportedVia}, obj.Commitments, func(t *model.AlignmentCommitment) *parley.Attribution { return t.Commitment.Attribution }), nil
+}
+
+// Claims is the resolver for the claims field.
+func (r *alignmentResolver) Claims(ctx context.Context, obj *model.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Claim, error) {
+	return kept(provenance{basis, attributedTo, reportedVia}, obj.Claims, func(c *parley.Claim) *parley.Attribution { return c.Attribution }), nil
+}
+
 // Proposition is the resolver for the proposition field.
 func (r *alignmentItemResolver) Proposition(ctx context.Context, obj *parley.Alignment) (*parley.Proposition, error) {
 	return ref[parley.Proposition](ctx, r.Resolver, obj.Proposition)
+}
+
+// A is the resolver for the a field.
+func (r *alignmentItemResolver) A(ctx context.Context, obj *parley.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Position, error) {
+	return kept(provenance{basis, attributedTo, reportedVia}, obj.A, func(p *parley.Position) *parley.Attribution { return p.Attribution }), nil
+}
+
+// B is the resolver for the b field.
+func (r *alignmentItemResolver) B(ctx context.Context, obj *parley.Alignment, basis *string, attributedTo *string, reportedVia *string) ([]*parley.Position, error) {
+	return kept(provenance{basis, attributedTo, reportedVia}, obj.B, func(p *parley.Position) *parley.Attribution { return p.Attribution }), nil
 }
 
 // Proposition is the resolver for the proposition field.
@@ -57,6 +77,9 @@ func (r *stanceGroupResolver) Positions(ctx context.Context, obj *model.StanceGr
 	return conn(r.Resolver, ctx, positionConn, parley.TypePosition, obj.Via, obj.Parent, f, pg(first, after, last, before))
 }
 
+// Alignment returns AlignmentResolver implementation.
+func (r *Resolver) Alignment() AlignmentResolver { return &alignmentResolver{r} }
+
 // AlignmentItem returns AlignmentItemResolver implementation.
 func (r *Resolver) AlignmentItem() AlignmentItemResolver { return &alignmentItemResolver{r} }
 
@@ -70,6 +93,7 @@ func (r *Resolver) Link() LinkResolver { return &linkResolver{r} }
 func (r *Resolver) StanceGroup() StanceGroupResolver { return &stanceGroupResolver{r} }
 
 type (
+	alignmentResolver     struct{ *Resolver }
 	alignmentItemResolver struct{ *Resolver }
 	conflictResolver      struct{ *Resolver }
 	linkResolver          struct{ *Resolver }

@@ -110,6 +110,40 @@ func TestNestedListsFilterByProvenance(t *testing.T) {
 			checkProvenance(t, h, q+"} } }", c.filters)
 		})
 	}
+	// The lists inside an alignment: each item's positions of either
+	// actor, the commitments that tie them (filtered on the commitment's
+	// attribution) and the claims one makes about the other.
+	for _, c := range []struct {
+		a, b, list string // alignment(a:, b:) { list }
+		filters    []string
+	}{
+		{"russia", "ukraine", "items { a", []string{"basis: JOURNALIST", `attributedTo: "dmitry-peskov"`}},
+		{"russia", "ukraine", "items { b", []string{"basis: JOURNALIST", `attributedTo: "volodymyr-zelenskyy"`}},
+		{"united-states", "ukraine", "commitments", []string{"basis: ANONYMOUS_OFFICIAL", "basis: ON_RECORD"}},
+		{"european-leaders", "ukraine", "commitments", []string{"basis: ON_RECORD", "basis: JOURNALIST"}},
+		{"donald-trump", "vladimir-putin", "claims", []string{"basis: ON_RECORD", "basis: JOURNALIST"}},
+		{"keir-giles", "donald-trump", "claims", []string{`reportedVia: "al-jazeera"`, `attributedTo: "donald-trump"`}},
+	} {
+		t.Run("alignment("+c.a+","+c.b+")."+c.list, func(t *testing.T) {
+			field, inner := c.list, ""
+			if f, ok := strings.CutPrefix(c.list, "items { "); ok {
+				field, inner = f, " }"
+			}
+			sub := item
+			if field == "commitments" {
+				sub = "{ tie commitment " + item + " }"
+			}
+			q := fmt.Sprintf("{ alignment(a: %q, b: %q) { ", c.a, c.b)
+			if inner != "" {
+				q += "items { "
+			}
+			q += fmt.Sprintf("all: %s %s\n", field, sub)
+			for i, f := range c.filters {
+				q += fmt.Sprintf("f%d: %s(%s) %s\n", i, field, f, sub)
+			}
+			checkProvenance(t, h, q+inner+" } }", c.filters)
+		})
+	}
 	// The positions of each stance on an issue (positionsByStance).
 	t.Run("donbas.positionsByStance.positions", func(t *testing.T) {
 		q := `{ node(id: "donbas") { ... on Issue { positionsByStance { stance
@@ -144,6 +178,9 @@ func checkProvenance(t *testing.T, h http.Handler, q string, filters []string) {
 		if items, ok := v.([]any); ok { // a plain list, not a connection
 			edges := make([]map[string]any, len(items))
 			for i, it := range items {
+				if m, ok := it.(map[string]any); ok && m["commitment"] != nil {
+					it = m["commitment"] // an alignment's tie: its commitment
+				}
 				edges[i] = map[string]any{"node": it}
 			}
 			v = map[string]any{"totalCount": len(items), "edges": edges}

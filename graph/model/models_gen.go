@@ -61,7 +61,7 @@ type Alignment struct {
 	PartlyAgree int `json:"partlyAgree"`
 	// Each proposition both hold a position on, ordered by proposition id.
 	Items []*parley.Alignment `json:"items"`
-	// Where they meet or part through commitments: one promises the other, or both promise together. Ordered by commitment id.
+	// Where they meet or part through commitments: one promises the other, or both promise together. Ordered by commitment id. The filters keep the ties whose commitment passes them.
 	Commitments []*AlignmentCommitment `json:"commitments"`
 	// Documents both are parties to, drafters or backers of, ordered by id.
 	Documents []*parley.Document `json:"documents"`
