@@ -3,10 +3,8 @@ package sqlite
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"database/sql"
 	"encoding/base64"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
@@ -355,82 +353,15 @@ func (db *DB) nodeVersion(ctx context.Context, tx *sql.Tx, id string) (parley.No
 	return parley.NodeType(t), v, err
 }
 
-// Changes implements parley.Writer.
+// Changes implements parley.Writer (internal/store/sqlcommon, shared
+// with the other SQL store).
 func (db *DB) Changes(ctx context.Context, q parley.ChangeQuery) ([]parley.Change, bool, error) {
-	var where []string
-	var args []any
-	if q.NodeID != nil {
-		where = append(where, "node_id = ?")
-		args = append(args, *q.NodeID)
-	}
-	order := "DESC"
-	switch {
-	case q.Since != nil:
-		where = append(where, "seq > ?")
-		args = append(args, *q.Since)
-		order = "ASC"
-	case q.Before != nil:
-		where = append(where, "seq < ?")
-		args = append(args, *q.Before)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := db.query(ctx, `SELECT seq, node_id, node_type, op, author, at, coalesce(before, ''), coalesce(after, ''), coalesce(version, 0)
-		FROM changes`+cond+" ORDER BY seq "+order+" LIMIT ?", append(args, q.First+1)...)
-	if err != nil {
-		return nil, false, fmt.Errorf("changes: %w", err)
-	}
-	defer rows.Close()
-	var out []parley.Change
-	for rows.Next() {
-		var c parley.Change
-		var t, op string
-		if err := rows.Scan(&c.Seq, &c.NodeID, &t, &op, &c.Author, &c.At, &c.Before, &c.After, &c.Version); err != nil {
-			return nil, false, err
-		}
-		c.NodeType, c.Op = parley.NodeType(t), parley.Op(op)
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, false, err
-	}
-	if len(out) > q.First {
-		return out[:q.First], true, nil
-	}
-	return out, false, nil
+	return sqlcommon.Changes(ctx, db.query, q)
 }
 
 // CountChanges implements parley.Writer.
 func (db *DB) CountChanges(ctx context.Context, q parley.ChangeQuery) (int, error) {
-	var where []string
-	var args []any
-	if q.NodeID != nil {
-		where = append(where, "node_id = ?")
-		args = append(args, *q.NodeID)
-	}
-	if q.Since != nil {
-		where = append(where, "seq > ?")
-		args = append(args, *q.Since)
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
-	var n int
-	if err := db.queryRow(ctx, "SELECT count(*) FROM changes"+cond, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count changes: %w", err)
-	}
-	return n, nil
-}
-
-// tokenPrefix marks Parley's tokens, so that a leaked one is recognisable.
-const tokenPrefix = "pk_"
-
-func hashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return hex.EncodeToString(sum[:])
+	return sqlcommon.CountChanges(ctx, db.queryRow, q)
 }
 
 // CreateToken implements parley.Tokens.
@@ -445,9 +376,9 @@ func (db *DB) CreateToken(ctx context.Context, name, role string) (string, error
 	if _, err := rand.Read(b); err != nil {
 		return "", err
 	}
-	token := tokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	token := sqlcommon.TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
 	_, err := db.db.ExecContext(ctx, "INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
-		name, role, hashToken(token), db.Now().UTC().Format(time.RFC3339))
+		name, role, sqlcommon.HashToken(token), db.Now().UTC().Format(time.RFC3339))
 	if err != nil {
 		if e := domainError(err, "token"); parley.ErrorCode(e) == parley.EConflict {
 			return "", parley.Errorf(parley.EConflict, "a token named %q exists already", name)
@@ -459,20 +390,7 @@ func (db *DB) CreateToken(ctx context.Context, name, role string) (string, error
 
 // ListTokens implements parley.Tokens.
 func (db *DB) ListTokens(ctx context.Context) ([]parley.Token, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT name, role, created_at, coalesce(revoked_at, '') FROM tokens ORDER BY name")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []parley.Token
-	for rows.Next() {
-		var t parley.Token
-		if err := rows.Scan(&t.Name, &t.Role, &t.CreatedAt, &t.RevokedAt); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return sqlcommon.ListTokens(ctx, db.db)
 }
 
 // RevokeToken implements parley.Tokens.
@@ -490,17 +408,5 @@ func (db *DB) RevokeToken(ctx context.Context, name string) error {
 
 // Authenticate implements parley.Tokens.
 func (db *DB) Authenticate(ctx context.Context, token string) (*parley.Principal, error) {
-	var p parley.Principal
-	var revoked sql.NullString
-	err := db.queryRow(ctx, "SELECT name, role, revoked_at FROM tokens WHERE hash = ?", hashToken(token)).Scan(&p.Name, &p.Role, &revoked)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, parley.Errorf(parley.EUnauthenticated, "the token is not valid")
-	}
-	if err != nil {
-		return nil, err
-	}
-	if revoked.Valid {
-		return nil, parley.Errorf(parley.EUnauthenticated, "the token has been revoked")
-	}
-	return &p, nil
+	return sqlcommon.Authenticate(ctx, db.queryRow, token)
 }
