@@ -361,7 +361,7 @@ func (s *scanner) slowEntry(sp span, typ reflect.Type, isJSON bool) (any, error)
 		}
 	} else {
 		list := reflect.New(reflect.SliceOf(typ))
-		if err := yaml.Unmarshal(b, list.Interface()); err != nil {
+		if err := yamlUnmarshal(b, list.Interface()); err != nil {
 			s.problemAt(off, errorLine(err), "", "%s", errorMessage(err))
 			return errEntry, nil
 		}
@@ -614,7 +614,7 @@ func (s *scanner) cut(c *cutter) error {
 // inline decodes a top-level key with its value on one line.
 func (s *scanner) inline(key string, line []byte, at int64) error {
 	var ds parley.Dataset
-	if err := yaml.UnmarshalWithOptions(line, &ds, yaml.DisallowUnknownField()); err != nil {
+	if err := yamlUnmarshal(line, &ds, yaml.DisallowUnknownField()); err != nil {
 		if _, known := sectionTypes[key]; known || key == "defaultSource" {
 			return errWhole // a flow list, perhaps on several lines
 		}
@@ -704,7 +704,7 @@ func (s *scanner) decodeEntry(b []byte, sp span, typ reflect.Type) (any, error) 
 		return v, nil
 	}
 	list := reflect.New(reflect.SliceOf(typ))
-	if err := yaml.UnmarshalWithOptions(b, list.Interface(), yaml.DisallowUnknownField()); err != nil {
+	if err := yamlUnmarshal(b, list.Interface(), yaml.DisallowUnknownField()); err != nil {
 		return s.slowEntry(sp, typ, false)
 	}
 	if list.Elem().Len() == 0 || list.Elem().Index(0).IsNil() {
@@ -724,7 +724,7 @@ func (s *scanner) whole() error {
 	s.f.tree = tree
 	ds := &parley.Dataset{}
 	if len(bytes.TrimSpace(data)) > 0 {
-		if err := yaml.UnmarshalWithOptions(data, ds, yaml.DisallowUnknownField()); err != nil {
+		if err := yamlUnmarshal(data, ds, yaml.DisallowUnknownField()); err != nil {
 			return &fatal{readProblem{parley.Problem{File: s.f.Name, Line: errorLine(err), Code: parley.EInvalid, Message: errorMessage(err)}, -1, 0, ""}}
 		}
 	}
@@ -818,3 +818,16 @@ func (f *File) linesAt(offs []int64) map[int64]int {
 }
 
 func sortInt64s(xs []int64) { slices.Sort(xs) }
+
+// yamlUnmarshal is goccy/go-yaml's UnmarshalWithOptions with a panic of the
+// library returned as an error: FuzzRead found an entry (a tag on a list
+// value) on which goccy v1.19.2 dereferences nil. The entry is then
+// reported as a problem, with its line, like any other it cannot read.
+func yamlUnmarshal(b []byte, v any, opts ...yaml.DecodeOption) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot read this YAML (the YAML library failed: %v)", r)
+		}
+	}()
+	return yaml.UnmarshalWithOptions(b, v, opts...)
+}
