@@ -161,7 +161,8 @@ async function readerAndCuration(browser) {
   await page.waitForSelector('#details a.read');
   const quote = await page.locator('#details .quote').first().innerText();
   await page.locator('#details a.read').first().click();
-  await page.waitForFunction((id) => window.parleyExplorer.reader === id, source);
+  await page.waitForFunction((id) => window.parleyExplorer.reader === id
+    && document.querySelector('#reader-text .seg.focus') !== null, source);
   const focused = await page.evaluate(() => [...document.querySelectorAll('#reader-text .seg.focus')].map((s) => s.textContent).join(''));
   check(focused.length > 0 && focused === quote, `the evidence panel's link opens the reader at its words (“${focused}”)`);
 

@@ -36,6 +36,8 @@ const short = (s, n = 48) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
 
 function show(pane) {
   for (const id of ['home', 'results', 'issue', 'graph', 'reader']) $('#' + id).hidden = id !== pane;
+  // The reader is open only while its pane shows (tests wait on it).
+  if (pane !== 'reader' && window.parleyExplorer) window.parleyExplorer.reader = null;
 }
 
 function details(html) {
