@@ -21,7 +21,7 @@ build:
 
 ## test: vet, check formatting, and run every test
 test: vet fmt-check
-	$(GO) test -tags $(TAGS) -count=1 ./...
+	$(GO) test -tags $(TAGS) -count=1 -timeout 40m ./...
 
 ## fuzz: run each fuzz target for FUZZTIME (their seed corpora, in testdata/fuzz, run with every make test)
 FUZZTIME ?= 20s
