@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 
@@ -55,6 +56,12 @@ func searchWhere(q parley.SearchQuery) (tsquery string, where string, args []any
 	return strings.Join(terms, " && "), strings.Join(conds, " AND "), args, nil
 }
 
+// rankedMatches is how many matching texts a search ranks and groups by
+// node, as on SQLite (internal/sqlite's rankedMatches): the best by
+// ts_rank, ties by id. The pages of a search reach the hits among these
+// texts; SearchCount still counts every hit.
+var rankedMatches = 1000
+
 // rankWeights weigh the parts of a row's words for ts_rank ({D, C, B,
 // A}): the text itself (A) fully, a statement's speaker's names (B) at
 // half, as SQLite's bm25(search, 1.0, 0.5).
@@ -88,6 +95,9 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 		after = ` AND (CAST(start >= 0 AS int) > ? OR (CAST(start >= 0 AS int) = ? AND (rank > ? OR (rank = ? AND (node_id > ? OR (node_id = ? AND start > ?))))))`
 		args = append(args, sentence, sentence, q.After.Rank, q.After.Rank, q.After.NodeID, q.After.NodeID, q.After.Start)
 	}
+	// The best texts by ts_rank (ties by id, so that every page of a
+	// search sees the same set), kept by one top-N sort, then grouped by
+	// node and paged as on SQLite; the snippets are cut for the page.
 	query := `WITH q AS MATERIALIZED (SELECT ` + tsq + ` AS q),
 		hits AS MATERIALIZED (
 			SELECT d.id AS doc, d.node_id, d.node_type, d.field, coalesce(d.start_pos, -1) AS start, d.end_pos,
@@ -95,6 +105,7 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 				CAST(-ts_rank(` + rankWeights + `, d.words, q.q, ` + rankNormalization + `) AS float8) AS rank
 			FROM search_docs d CROSS JOIN q
 			WHERE ` + where + `
+			ORDER BY rank, doc LIMIT ` + strconv.Itoa(rankedMatches) + `
 		), page AS MATERIALIZED (
 			SELECT doc, node_id, node_type, field, start, end_pos, sentence, rank FROM (
 				SELECT *, row_number() OVER (PARTITION BY node_id, start ORDER BY rank, doc) AS rn FROM hits
