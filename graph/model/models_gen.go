@@ -489,7 +489,7 @@ type SearchConnection struct {
 	Edges []*SearchEdge `json:"edges"`
 	// Where this page stands: `endCursor` pages on, for `hits` as for `edges`.
 	PageInfo *PageInfo `json:"pageInfo"`
-	// How many hits match, across all pages (on SQLite the pages reach those among the 1,000 best matching texts; this counts them all).
+	// How many hits match, across all pages (the pages reach those among the 1,000 best matching texts; this counts them all).
 	TotalCount int `json:"totalCount"`
 }
 
