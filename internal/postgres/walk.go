@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"slices"
 
 	"github.com/parley-graph/parley/internal/parley"
@@ -12,7 +11,7 @@ import (
 // walker is the store's parley.Walker (internal/store/sqlcommon, shared
 // with the other SQL store), reading links a row each (links).
 func (db *DB) walker() sqlcommon.Walker {
-	return sqlcommon.Walker{Dialect: dialect, Query: db.query, QueryRow: db.queryRow, Links: db.links}
+	return sqlcommon.Walker{Dialect: dialect, Query: db.query, QueryRow: db.queryRow, Links: db.links, Arrays: true}
 }
 
 // Conflicts implements parley.Walker.
@@ -34,18 +33,17 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, hops, limit int, kin
 }
 
 // links runs q, a statement of links, and returns them in order without
-// repeats.
+// repeats. It reads them through pgx itself rather than database/sql,
+// which converted each of a hub's thousands of rows field by field.
 func (db *DB) links(ctx context.Context, q string, args ...any) ([]parley.Link, error) {
-	rows, err := db.query(ctx, q, args...)
+	db.queries.Add(1)
+	if db.trace != nil {
+		db.trace(q, args)
+	}
+	rows, err := db.pool.Query(ctx, rebind(q), args...)
 	if err != nil {
 		return nil, err
 	}
-	return scanLinks(rows)
-}
-
-// scanLinks reads links, puts them in order and drops repeats (a link
-// between two nodes of a frontier is read twice).
-func scanLinks(rows *sql.Rows) ([]parley.Link, error) {
 	defer rows.Close()
 	var out []parley.Link
 	for rows.Next() {

@@ -23,6 +23,70 @@ type Walker struct {
 	Query    Query
 	QueryRow QueryRow
 	Links    func(ctx context.Context, q string, args ...any) ([]parley.Link, error)
+	// Arrays passes a list of ids (a frontier, kinds) as one array,
+	// tested with = ANY, and leaves out links backed by deprecated
+	// assertions by NOT EXISTS: PostgreSQL. Its planner sees how many ids
+	// an array holds and reads the edges by their indexes (in order, for a
+	// cut half); a list given as JSON text it took for a hundred rows and
+	// scanned the whole table with a hash join, and NOT IN hashed every
+	// deprecated id for each statement. Unset, a list is a JSON text read
+	// by json_each (SQLite, whose planner reads the index either way).
+	Arrays bool
+}
+
+// in is the condition that col is one of the ids of argument n (made by
+// list).
+func (w *Walker) in(col string, n int) string {
+	if w.Arrays {
+		return fmt.Sprintf("%s = ANY(?%d)", col, n)
+	}
+	return fmt.Sprintf("%s IN (SELECT value FROM json_each(?%d))", col, n)
+}
+
+// list is ids as the argument that in tests.
+func (w *Walker) list(ids []string) (any, error) {
+	if w.Arrays {
+		if ids == nil {
+			ids = []string{}
+		}
+		return ids, nil
+	}
+	b, err := json.Marshal(ids)
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+// live is the condition that the link e is not backed by a deprecated
+// assertion (read from the partial index of the deprecated).
+func (w *Walker) live() string {
+	if w.Arrays {
+		return " AND NOT EXISTS (SELECT 1 FROM assertions d WHERE d.id = e.via AND d.rank = 'DEPRECATED')"
+	}
+	return " AND e.via NOT IN (SELECT id FROM assertions WHERE rank = 'DEPRECATED')"
+}
+
+// linkArgs are the arguments of a statement of links over the id lists
+// sets (arguments 1, 2, ...), and kinds, if any, after them; kindCond
+// tests the kinds.
+func (w *Walker) linkArgs(kinds []string, sets ...[]string) (args []any, kindCond string, err error) {
+	for _, set := range sets {
+		a, err := w.list(set)
+		if err != nil {
+			return nil, "", err
+		}
+		args = append(args, a)
+	}
+	if len(kinds) > 0 {
+		a, err := w.list(kinds)
+		if err != nil {
+			return nil, "", err
+		}
+		args = append(args, a)
+		kindCond = " AND " + w.in("e.kind", len(args))
+	}
+	return args, kindCond, nil
 }
 
 // Conflicts implements parley.Walker. One statement reads the live
@@ -196,21 +260,14 @@ func (w *Walker) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parle
 // here, which costs less than a sorted UNION in SQL when a hub has
 // thousands.
 func (w *Walker) Neighbours(ctx context.Context, frontier []string, kinds []string) ([]parley.Link, error) {
-	ids, err := json.Marshal(frontier)
+	args, kindCond, err := w.linkArgs(kinds, frontier)
 	if err != nil {
 		return nil, err
 	}
-	kindCond := ""
-	args := []any{string(ids)}
-	if len(kinds) > 0 {
-		ks, _ := json.Marshal(kinds)
-		kindCond = " AND e.kind IN (SELECT value FROM json_each(?2))"
-		args = append(args, string(ks))
-	}
-	live := " AND e.via NOT IN (SELECT id FROM assertions WHERE rank = 'DEPRECATED')"
-	q := `SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE e.src IN (SELECT value FROM json_each(?1))` + kindCond + live + `
+	live := w.live()
+	q := `SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE ` + w.in("e.src", 1) + kindCond + live + `
 		UNION ALL
-		SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE e.dst IN (SELECT value FROM json_each(?1))` + kindCond + live
+		SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE ` + w.in("e.dst", 1) + kindCond + live
 	out, err := w.Links(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("Neighbours: %w", err)
@@ -263,27 +320,16 @@ func compareLinks(a, b parley.Link) int {
 // LinksBetween returns the live links between a node of from and one of
 // to, in the order of Neighbours.
 func (w *Walker) LinksBetween(ctx context.Context, from, to []string, kinds []string) ([]parley.Link, error) {
-	f, err := json.Marshal(from)
+	args, kindCond, err := w.linkArgs(kinds, from, to)
 	if err != nil {
 		return nil, err
 	}
-	t, err := json.Marshal(to)
-	if err != nil {
-		return nil, err
-	}
-	kindCond := ""
-	args := []any{string(f), string(t)}
-	if len(kinds) > 0 {
-		ks, _ := json.Marshal(kinds)
-		kindCond = " AND e.kind IN (SELECT value FROM json_each(?3))"
-		args = append(args, string(ks))
-	}
-	live := " AND e.via NOT IN (SELECT id FROM assertions WHERE rank = 'DEPRECATED')"
+	live := w.live()
 	q := `SELECT e.src, e.dst, e.kind, e.via FROM edges e
-		WHERE e.src IN (SELECT value FROM json_each(?1)) AND e.dst IN (SELECT value FROM json_each(?2))` + kindCond + live + `
+		WHERE ` + w.in("e.src", 1) + ` AND ` + w.in("e.dst", 2) + kindCond + live + `
 		UNION ALL
 		SELECT e.src, e.dst, e.kind, e.via FROM edges e
-		WHERE e.dst IN (SELECT value FROM json_each(?1)) AND e.src IN (SELECT value FROM json_each(?2))` + kindCond + live
+		WHERE ` + w.in("e.dst", 1) + ` AND ` + w.in("e.src", 2) + kindCond + live
 	out, err := w.Links(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("links between: %w", err)
@@ -294,13 +340,13 @@ func (w *Walker) LinksBetween(ctx context.Context, from, to []string, kinds []st
 // degree is how many links touch the nodes of the frontier, counted on
 // the indexes alone (deprecated ones too): what growing it would read.
 func (w *Walker) degree(ctx context.Context, frontier []string) (int, error) {
-	ids, err := json.Marshal(frontier)
+	ids, err := w.list(frontier)
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	err = w.QueryRow(ctx, `SELECT (SELECT count(*) FROM edges WHERE src IN (SELECT value FROM json_each(?1)))
-		+ (SELECT count(*) FROM edges WHERE dst IN (SELECT value FROM json_each(?1)))`, string(ids)).Scan(&n)
+	err = w.QueryRow(ctx, `SELECT (SELECT count(*) FROM edges WHERE `+w.in("src", 1)+`)
+		+ (SELECT count(*) FROM edges WHERE `+w.in("dst", 1)+`)`, ids).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("degree: %w", err)
 	}
@@ -315,24 +361,17 @@ func (w *Walker) degree(ctx context.Context, frontier []string) (int, error) {
 // reading stops at max. The first max of the two halves together are
 // among the first max of each; they are merged here.
 func (w *Walker) NeighboursUpTo(ctx context.Context, frontier []string, kinds []string, max int) ([]parley.Link, error) {
-	ids, err := json.Marshal(frontier)
+	args, kindCond, err := w.linkArgs(kinds, frontier)
 	if err != nil {
 		return nil, err
 	}
-	kindCond := ""
-	args := []any{string(ids)}
-	if len(kinds) > 0 {
-		ks, _ := json.Marshal(kinds)
-		kindCond = " AND e.kind IN (SELECT value FROM json_each(?2))"
-		args = append(args, string(ks))
-	}
-	live := " AND e.via NOT IN (SELECT id FROM assertions WHERE rank = 'DEPRECATED')"
+	live := w.live()
 	cut := ""
 	if max > 0 {
 		cut = fmt.Sprintf(" LIMIT %d", max)
 	}
 	half := func(col string) string {
-		return `SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE e.` + col + ` IN (SELECT value FROM json_each(?1))` + kindCond + live +
+		return `SELECT e.src, e.dst, e.kind, e.via FROM edges e WHERE ` + w.in("e."+col, 1) + kindCond + live +
 			` ORDER BY e.src, e.dst, e.kind, e.via` + cut
 	}
 	q := `SELECT * FROM (` + half("src") + `) AS outward UNION ALL SELECT * FROM (` + half("dst") + `) AS inward`
@@ -355,6 +394,39 @@ func (w *Walker) exists(ctx context.Context, id string) error {
 	return err
 }
 
+// ends checks that a path's two ends exist (ENotFound naming the first
+// that does not) and returns how many links each has (as degree counts
+// them): one statement where four were a round trip each.
+func (w *Walker) ends(ctx context.Context, from, to string) ([2]int, error) {
+	var out [2]int
+	rows, err := w.Query(ctx, `SELECT n.id, (SELECT count(*) FROM edges WHERE src = n.id) + (SELECT count(*) FROM edges WHERE dst = n.id)
+		FROM nodes n WHERE n.id IN (?, ?)`, from, to)
+	if err != nil {
+		return out, fmt.Errorf("path: %w", err)
+	}
+	defer rows.Close()
+	found := map[string]int{}
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return out, fmt.Errorf("path: %w", err)
+		}
+		found[id] = n
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("path: %w", err)
+	}
+	for i, id := range []string{from, to} {
+		n, ok := found[id]
+		if !ok {
+			return out, parley.Errorf(parley.ENotFound, "no node with id %q", id)
+		}
+		out[i] = n
+	}
+	return out, nil
+}
+
 // Path implements parley.Walker: a breadth-first search from both ends at
 // once, each step widening by one level (one query for the whole
 // frontier) the frontier with fewer links, until the two meet. Starting
@@ -365,13 +437,15 @@ func (w *Walker) Path(ctx context.Context, from, to string, maxHops int, kinds [
 	if maxHops < 1 || maxHops > parley.MaxPathHops {
 		return nil, parley.Errorf(parley.EInvalid, "maxHops must be between 1 and %d, got %d", parley.MaxPathHops, maxHops)
 	}
-	for _, id := range []string{from, to} {
-		if err := w.exists(ctx, id); err != nil {
+	if from == to {
+		if err := w.exists(ctx, from); err != nil {
 			return nil, err
 		}
-	}
-	if from == to {
 		return &parley.Path{Nodes: []string{from}}, nil
+	}
+	degrees, err := w.ends(ctx, from, to)
+	if err != nil {
+		return nil, err
 	}
 	// Each side maps a node it reached to the link it was reached by.
 	type side struct {
@@ -379,8 +453,8 @@ func (w *Walker) Path(ctx context.Context, from, to string, maxHops int, kinds [
 		frontier []string
 		degree   int // links of the frontier; -1 until counted
 	}
-	a := &side{reached: map[string]parley.Link{from: {}}, frontier: []string{from}, degree: -1}
-	b := &side{reached: map[string]parley.Link{to: {}}, frontier: []string{to}, degree: -1}
+	a := &side{reached: map[string]parley.Link{from: {}}, frontier: []string{from}, degree: degrees[0]}
+	b := &side{reached: map[string]parley.Link{to: {}}, frontier: []string{to}, degree: degrees[1]}
 	for hops := 0; hops < maxHops; hops++ {
 		if len(a.frontier) == 0 || len(b.frontier) == 0 {
 			return nil, nil
