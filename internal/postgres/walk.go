@@ -2,7 +2,10 @@ package postgres
 
 import (
 	"context"
+	"fmt"
 	"slices"
+
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/store/sqlcommon"
@@ -33,27 +36,46 @@ func (db *DB) Neighbourhood(ctx context.Context, id string, hops, limit int, kin
 }
 
 // links runs q, a statement of links, and returns them in order without
-// repeats. It reads them through pgx itself rather than database/sql,
-// which converted each of a hub's thousands of rows field by field.
+// repeats. It reads them through the pgx connection under database/sql's
+// (the pool's own connections are database/sql's to hold: taking one
+// from pgxpool beside it could wait forever), which scans a row's text
+// straight into strings, where database/sql converted each of a hub's
+// thousands of rows field by field.
 func (db *DB) links(ctx context.Context, q string, args ...any) ([]parley.Link, error) {
 	db.queries.Add(1)
 	if db.trace != nil {
 		db.trace(q, args)
 	}
-	rows, err := db.pool.Query(ctx, rebind(q), args...)
+	c, err := db.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
+	defer c.Close()
 	var out []parley.Link
-	for rows.Next() {
-		var l parley.Link
-		if err := rows.Scan(&l.From, &l.To, &l.Kind, &l.Via); err != nil {
-			return nil, err
+	err = c.Raw(func(dc any) error {
+		wrapped, ok := dc.(*conn)
+		if !ok {
+			return fmt.Errorf("links: not a pgx connection: %T", dc)
 		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
+		sc, ok := wrapped.Conn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("links: not a pgx connection: %T", wrapped.Conn)
+		}
+		rows, err := sc.Conn().Query(ctx, rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var l parley.Link
+			if err := rows.Scan(&l.From, &l.To, &l.Kind, &l.Via); err != nil {
+				return err
+			}
+			out = append(out, l)
+		}
+		return rows.Err()
+	})
+	if err != nil {
 		return nil, err
 	}
 	return slices.Compact(sqlcommon.SortLinks(out)), nil
