@@ -31,11 +31,48 @@ async function gql(name, variables, partial = false, token = '') {
 
 const $ = (sel) => document.querySelector(sel);
 const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
-const label = (n) => n.name || n.title || n.text || n.id;
+const label = (n) => n.name || n.title || n.text || n.words || n.id;
 const short = (s, n = 48) => (s.length > n ? s.slice(0, n - 1) + '…' : s);
+const lower = (s) => String(s).toLowerCase().replace(/_/g, ' ');
+
+// What each kind of link says, read from its `from` to its `to`; a
+// position's link says its stance.
+const linkVerbs = {
+  HOLDS_POST_IN: 'holds a post in', ACTS_FOR: 'acts for', TOOK_PART_IN: 'took part in', SPOKE_AT: 'spoke at',
+  ADDRESSED: 'addressed', HOLDS_POSITION_ON: 'holds a position on', COMMITS_TO: 'makes a commitment to',
+  COMMITS_IN: 'makes a commitment in', COMMITS_ON: 'makes a commitment on', REQUIRES: 'requires an act of',
+  FAMILY: 'is family of', MEMBER_OF: 'is a member of', PART_OF: 'is part of', AFFILIATED_WITH: 'is affiliated with',
+  IN_CONTACT: 'has been in touch with', IN_ISSUE: 'belongs to the issue', SUBISSUE_OF: 'is part of the issue',
+  IN_PACKAGE: 'is in the package', REFINES: 'refines', DRAFTED: 'drafted', BACKS: 'backs', PARTY_TO: 'is a party to',
+  COVERS: 'covers', CLAIMS: 'claims', ABOUT: 'is about',
+};
+const stanceVerbs = {
+  SUPPORTS: 'supports', CONDITIONALLY_SUPPORTS: 'conditionally supports', OPEN_TO: 'is open to', UNDECIDED: 'is undecided on', OPPOSES: 'opposes',
+};
+function verb(kind, stance) {
+  if (kind === 'HOLDS_POSITION_ON' && stanceVerbs[stance]) return stanceVerbs[stance];
+  return linkVerbs[kind] || lower(kind);
+}
+
+// On whose word an assertion rests: the voice (the claimant named, else a
+// statement's speaker, else the source's own for the journalist) and how
+// it is sourced, with the outlet it came through.
+const bases = {
+  ON_RECORD: 'on the record', SPOKESPERSON: 'through a spokesperson', OFFICIAL_TEXT: 'in an official text',
+  ANONYMOUS_OFFICIAL: 'anonymous officials', ANALYST: 'an analyst\'s judgement', JOURNALIST: 'the journalist\'s own words',
+};
+function voice(n) {
+  const a = n.attribution;
+  const who = (a && a.by && a.by.name) || (n.speaker && n.speaker.name)
+    || (a && a.basis === 'JOURNALIST' ? 'the source itself' : 'not named in the data');
+  const how = a ? bases[a.basis] || lower(a.basis) : '';
+  return `<p class="voice"><span class="label">Who says so</span> <b>${esc(who)}</b>${how ? ' — ' + esc(how) : ''}` +
+    `${a && a.via ? ', as reported by ' + esc(a.via.name) : ''}</p>`;
+}
 
 function show(pane) {
   for (const id of ['home', 'results', 'issue', 'graph', 'reader']) $('#' + id).hidden = id !== pane;
+  if (pane !== 'graph') $('#graph-title').innerHTML = '';
   // The reader is open only while its pane shows (tests wait on it).
   if (pane !== 'reader' && window.parleyExplorer) window.parleyExplorer.reader = null;
 }
@@ -83,7 +120,17 @@ function graph() {
         // moving never changes a node's size (the layout sized for it).
         'border-width': 4, 'border-color': '#1d2433', 'border-opacity': 0,
       } },
-      { selector: 'node.centre', style: { 'border-opacity': 1 } },
+      // The node shown: larger, ringed, its name in bold on a dark
+      // ground (see emphasise).
+      { selector: 'node.centre', style: {
+        'border-opacity': 1, 'width': 30, 'height': 30, 'font-size': 12, 'font-weight': 'bold', 'color': '#fff',
+        'text-background-color': '#1d2433', 'text-background-opacity': 1, 'text-background-padding': 2,
+        'text-background-shape': 'roundrectangle', 'z-index': 10,
+      } },
+      { selector: 'node.centre.tight', style: {
+        'width': 26, 'height': 26, 'font-size': 11, 'font-weight': 'bold', 'color': '#1d2433',
+        'text-background-color': '#fff', 'text-background-opacity': 0.8, 'text-background-padding': 1,
+      } },
       { selector: 'edge', style: {
         'width': 2, 'curve-style': 'bezier', 'target-arrow-shape': 'triangle', 'arrow-scale': 0.8,
         'line-color': (e) => stanceColours[e.data('stance')] || (e.data('status') ? '#16a0a0' : '#b8bfcc'),
@@ -96,7 +143,7 @@ function graph() {
     ],
   });
   cy.on('tap', 'node', (ev) => selectNode(ev.target.id(), true).then(() => focusOn(ev.target.id())));
-  cy.on('tap', 'edge', (ev) => showEvidence(ev.target.data('via'), ev.target.data()));
+  cy.on('tap', 'edge', (ev) => showEdge(ev.target));
   return cy;
 }
 
@@ -104,16 +151,18 @@ function graph() {
 function addNode(n) {
   const c = graph();
   if (c.getElementById(n.id).length) return false;
-  c.add({ group: 'nodes', data: { id: n.id, type: n.__typename, label: short(label(n)) } });
+  c.add({ group: 'nodes', data: { id: n.id, type: n.__typename, label: short(label(n)), full: label(n) } });
   return true;
 }
 
 function addLink(l) {
   const c = graph();
-  const id = `${l.via.id}|${l.kind}|${l.from.id}|${l.to.id}`;
-  if (c.getElementById(id).length || !c.getElementById(l.from.id).length || !c.getElementById(l.to.id).length) return;
+  // Drawn in the link's own direction, also where a path walks it back.
+  const [from, to] = l.reversed ? [l.to, l.from] : [l.from, l.to];
+  const id = `${l.via.id}|${l.kind}|${from.id}|${to.id}`;
+  if (c.getElementById(id).length || !c.getElementById(from.id).length || !c.getElementById(to.id).length) return;
   c.add({ group: 'edges', data: {
-    id, source: l.from.id, target: l.to.id, kind: l.kind, via: l.via.id, viaType: l.via.__typename,
+    id, source: from.id, target: to.id, kind: l.kind, via: l.via.id, viaType: l.via.__typename,
     stance: l.via.stance, status: l.via.status,
   } });
 }
@@ -133,6 +182,19 @@ function box(n) {
   const p = n.position();
   const bb = n.boundingBox({ includeLabels: true, includeOverlays: false });
   return { x1: bb.x1 - p.x, x2: bb.x2 - p.x, y1: bb.y1 - p.y, y2: bb.y2 - p.y };
+}
+
+// emphasise marks the node shown. A node placed as the view's first is
+// placed drawn so, and its neighbours around it; a node placed before it
+// was shown may have neighbours too close for its larger drawing, and is
+// then only ringed (tight), so that it covers none of them.
+function emphasise(node) {
+  const c = graph();
+  c.nodes().removeClass('centre tight');
+  node.addClass('centre');
+  const bb = (n) => n.boundingBox({ includeLabels: true, includeOverlays: false });
+  const mine = bb(node);
+  if (c.nodes().not(node).some((o) => o.scratch('_placed') && meets(mine, bb(o)))) node.addClass('tight');
 }
 
 function at(b, x, y) {
@@ -203,46 +265,70 @@ async function expand(id) {
   for (const n of nb.nodes) if (addNode(n)) fresh.push(c.getElementById(n.id));
   nb.links.forEach(addLink);
   const anchor = c.getElementById(id);
-  if (!anchor.scratch('_placed')) place([anchor], null);
+  // A view's first node is placed as drawn when shown, with room for it.
+  if (!anchor.scratch('_placed')) { emphasise(anchor); place([anchor], null); }
   place(c.collection(fresh), anchor);
   $('#graph-note').textContent = `${c.nodes().length} nodes, ${c.edges().length} links` +
     (nb.truncated ? ' (some neighbours left out: the node has too many)' : '') + '. Click a node to expand it, a link to read its evidence.';
 }
 
-// selectNode shows a node's links in the panel, and expands it if asked.
+// kindName says what sort of node it is, in words.
+const kindName = (n) => lower(n.__typename);
+
+// linkMeaning says a link as a sentence: who or what, the link, whom or
+// what, as the graph stores it.
+function linkMeaning(from, kind, stance, to) {
+  return `<p class="link-meaning"><b>${esc(from)}</b> ${esc(verb(kind, stance))} <b>${esc(to)}</b></p>`;
+}
+
+// selectNode shows a node in the panel, with its links said in words, and
+// expands it if asked.
 async function selectNode(id, grow) {
   try {
-    if (grow) await expand(id);
     const c = graph();
+    // Shown before it grows, so that its new neighbours keep clear of it.
+    if (c.getElementById(id).length) emphasise(c.getElementById(id));
+    if (grow) await expand(id);
     const node = c.getElementById(id);
-    c.nodes().removeClass('centre');
-    node.addClass('centre');
+    emphasise(node);
     const info = await gql('Evidence', { id });
     const n = info.node;
-    // One line per kind of link and node at the other end: several
-    // assertions behind the same link (two statements at one event) are
-    // listed on that line, each with its own evidence.
-    const groups = new Map();
+    const name = label(n);
+    $('#graph-title').innerHTML = `<h1 id="shown">${esc(name)}</h1><span class="kind">${esc(kindName(n))}</span>`;
+    // One section per kind of link and its direction ("Russia supports
+    // …", "… is about Russia"), one line per node at the other end:
+    // several assertions behind the same link (two statements at one
+    // event) are listed on that line, each with its own evidence.
+    const sections = new Map();
+    let lines = 0;
     node.connectedEdges().forEach((e) => {
-      const other = e.source().id() === id ? e.target() : e.source();
-      const key = `${e.data('kind')}|${other.id()}`;
-      if (!groups.has(key)) groups.set(key, { kind: e.data('kind'), other, edges: [] });
-      groups.get(key).edges.push(e);
+      const out = e.source().id() === id;
+      const other = out ? e.target() : e.source();
+      const v = verb(e.data('kind'), e.data('stance'));
+      const key = `${out ? 'out' : 'in'}|${v}`;
+      if (!sections.has(key)) sections.set(key, { out, v, lines: new Map() });
+      const ls = sections.get(key).lines;
+      if (!ls.has(other.id())) { ls.set(other.id(), { other, edges: [] }); lines++; }
+      ls.get(other.id()).edges.push(e);
     });
-    const items = [...groups.values()].map(({ kind, other, edges }) => {
-      const first = `<button class="link" data-edge="${esc(edges[0].id())}">${esc(other.data('label'))}</button>`;
-      const more = edges.length > 1 ? `<span class="vias">${edges.length} ${esc(edges[0].data('viaType').toLowerCase())}s:
-        ${edges.map((e, i) => `<button class="link via" data-edge="${esc(e.id())}" title="${esc(e.data('via'))}">${i + 1}</button>`).join(' ')}</span>` : '';
-      return `<li><span class="kind">${esc(kind)}</span>${first}${more}
-        <button class="expand" data-node="${esc(other.id())}" title="Draw its neighbours">expand</button></li>`;
+    const me = `<b>${esc(short(name, 40))}</b>`;
+    const html = [...sections.values()].map(({ out, v, lines: ls }) => {
+      const items = [...ls.values()].map(({ other, edges }) => {
+        const first = `<button class="link" data-edge="${esc(edges[0].id())}">${esc(short(other.data('full'), 80))}</button>`;
+        const more = edges.length > 1 ? `<span class="vias">${edges.length} ${esc(kindName({ __typename: edges[0].data('viaType') }))}s:
+          ${edges.map((e, i) => `<button class="link via" data-edge="${esc(e.id())}" title="${esc(e.data('via'))}">${i + 1}</button>`).join(' ')}</span>` : '';
+        return `<li>${first}${more}<button class="expand" data-node="${esc(other.id())}" title="Draw its neighbours">expand</button></li>`;
+      }).join('');
+      return `<h4 class="link-head">${out ? `${me} ${esc(v)} …` : `… ${esc(v)} ${me}`}</h4><ul class="links">${items}</ul>`;
     }).join('');
-    details(`<h2>${esc(node.data('label') || id)}</h2><span class="kind">${esc(n.__typename)}</span>
+    details(`<h2>${esc(name)}</h2><span class="kind">${esc(kindName(n))}</span>
       ${n.__typename === 'Issue' ? `<p><a href="#/issue/${esc(id)}">See who stands where on this issue</a></p>` : ''}
       ${n.__typename === 'Source' ? `<p><a href="#/source/${esc(id)}">Read it, with what the graph draws from it</a></p>` : ''}
-      ${evidenceHTML(n)}
-      <h3>Links (${groups.size})</h3><ul class="links">${items}</ul>`);
+      ${assertionHTML(n)}
+      <h3>Links (${lines})</h3><p class="hint">Click a line to read the words that back the link.</p>
+      <div id="node-links">${html}</div>`);
     for (const b of document.querySelectorAll('#details button.link')) {
-      b.onclick = () => { const e = c.getElementById(b.dataset.edge); showEvidence(e.data('via'), e.data()); };
+      b.onclick = () => showEdge(c.getElementById(b.dataset.edge));
     }
     for (const b of document.querySelectorAll('#details button.expand')) {
       b.onclick = () => selectNode(b.dataset.node, true).then(() => focusOn(b.dataset.node));
@@ -252,13 +338,32 @@ async function selectNode(id, grow) {
   }
 }
 
+// assertionHTML says what an assertion (or a node with evidence) holds,
+// on whose word, and in which words of the source.
+function assertionHTML(n) {
+  let html = '';
+  if (n.attribution !== undefined || n.evidence?.length) {
+    if (n.attribution !== undefined) html += `<p class="what" id="evidence-what">${esc(describe(n))}</p>${factsHTML(n)}${voice(n)}`;
+    if (n.evidence?.length) html += `<h3>In the source's words</h3>${evidenceHTML(n)}`;
+  }
+  return html;
+}
+
+// factsHTML lists what a line does not say: conditions, red lines, status,
+// beneficiaries, and a rank that marks a value wrong or superseded.
+function factsHTML(n) {
+  const facts = [];
+  if (n.summary) facts.push(esc(n.summary));
+  if (n.redLine) facts.push('<b>A red line.</b>');
+  for (const c of n.conditions || []) facts.push(`On condition: ${esc(c)}`);
+  if (n.status) facts.push(`Status: ${esc(lower(n.status))}`);
+  if (n.beneficiaries?.length) facts.push(`For: ${esc(n.beneficiaries.map((b) => b.name).join(', '))}`);
+  if (n.rank === 'DEPRECATED') facts.push(`<b>Deprecated${n.rankReason ? ' (' + esc(lower(n.rankReason)) + ')' : ''}</b>: kept for history, no longer held true.`);
+  return facts.length ? `<ul class="facts">${facts.map((f) => `<li>${f}</li>`).join('')}</ul>` : '';
+}
+
 function evidenceHTML(n) {
   let html = '';
-  if (n.attribution) {
-    const a = n.attribution;
-    html += `<p class="attribution">On the word of: ${esc(a.basis.replace(/_/g, ' ').toLowerCase())}` +
-      `${a.by ? ' — ' + esc(a.by.name) : ''}${a.via ? ', as reported by ' + esc(a.via.name) : ''}</p>`;
-  }
   for (const ev of n.evidence || []) {
     html += `<blockquote class="quote" data-start="${ev.start}" data-end="${ev.end}">${esc(ev.quote)}</blockquote>
       <div class="source">${esc(ev.source.title)}, characters ${ev.start}–${ev.end}
@@ -267,22 +372,24 @@ function evidenceHTML(n) {
   return html;
 }
 
-// showEvidence shows what backs a link: the assertion and its words.
-async function showEvidence(via, edge) {
+// showEdge shows what a drawn link says and what backs it.
+function showEdge(e) {
+  const d = e.data();
+  return showEvidence(d.via, linkMeaning(e.source().data('full'), d.kind, d.stance, e.target().data('full')));
+}
+
+// showEvidence shows what backs a link (said by meaning, as a sentence):
+// the assertion, on whose word, and its words in the source.
+async function showEvidence(via, meaning) {
   try {
     const data = await gql('Evidence', { id: via });
     const n = data.node;
-    let what = '';
-    if (n.__typename === 'Position') what = `${esc(n.holder.name)} <b>${esc(n.stance.toLowerCase().replace(/_/g, ' '))}</b> (${esc(n.speechAct.toLowerCase())}): ${esc(n.proposition.text)}`;
-    else if (n.__typename === 'Commitment') what = `${esc(n.promisors.map((p) => p.name).join(', '))} commit${n.polarity === 'NEGATIVE' ? ' not' : ''}: ${esc(n.obligation)} <span class="kind">${esc(n.status)}</span>`;
-    else if (n.__typename === 'Role') what = `${esc(n.holder.name)}: ${esc(n.post)}${n.organization ? ' of ' + esc(n.organization.name) : ''}`;
-    else if (n.__typename === 'Relation') what = `${esc(n.subject.name)} ${esc(n.label || n.kind)} ${esc(n.object.name)}`;
-    else if (n.__typename === 'Participation') what = `${esc(n.actor.name)} took part in ${esc(n.event.name)} (${esc(n.role.toLowerCase())})`;
-    else if (n.__typename === 'Statement') what = `${esc(n.speaker.name)}: “${esc(n.words)}”`;
-    else if (n.__typename === 'Claim') what = `${esc(n.claimant ? n.claimant.name : 'The source')} claims (${esc(n.claimKind.toLowerCase())}): ${esc(n.text)}`;
-    details(`<h2>${esc(edge ? edge.kind.replace(/_/g, ' ').toLowerCase() : n.__typename)}</h2>
-      <p id="evidence-what">${what}</p>${evidenceHTML(n)}
-      <p class="source">Backed by <a href="#/node/${esc(n.id)}">${esc(n.__typename)} ${esc(n.id)}</a></p>`);
+    const backed = n.attribution !== undefined
+      ? `<h3>Backed by a ${esc(kindName(n))}</h3>${assertionHTML(n)}`
+      : `<h3>Backed by the ${esc(kindName(n))} itself</h3><p class="what" id="evidence-what">${esc(label(n))}</p>${n.evidence?.length ? `<h3>In the source's words</h3>${evidenceHTML(n)}` : ''}`;
+    details(`<h2>${meaning ? 'What this link says' : 'What the graph holds'}</h2>${meaning ? `<div id="link-meaning">${meaning}</div>` : ''}
+      ${backed}
+      <p class="source">Its id: <a href="#/node/${esc(n.id)}">${esc(n.id)}</a></p>`);
   } catch (err) {
     failed(err);
   }
@@ -326,11 +433,19 @@ async function pathView(from, to) {
       x += b.x2;
     });
     c.fit(undefined, 60);
-    const steps = p.links.map((l, i) => `<li class="step"><span class="kind">${esc(l.kind)}</span>
-      ${esc(label(p.nodes.find((n) => n.id === l.from.id)))} → ${esc(label(p.nodes.find((n) => n.id === l.to.id)))}
-      ${l.evidence.map((e) => `<blockquote class="quote">${esc(e.quote)}</blockquote>
-        <div class="source"><a class="read" href="${readerHref(e)}">read it in the source</a></div>`).join('')}</li>`).join('');
-    details(`<h2>${esc(label(p.nodes[0]))} to ${esc(label(p.nodes[p.nodes.length - 1]))}: ${p.length} link${p.length === 1 ? '' : 's'}</h2>
+    // Each link said as the graph stores it (a link the path walks
+    // against its direction reads from its own start).
+    const name = (x) => label(p.nodes.find((n) => n.id === x.id));
+    const steps = p.links.map((l) => {
+      const [f, t] = l.reversed ? [l.to, l.from] : [l.from, l.to];
+      return `<li class="step">${linkMeaning(name(f), l.kind, l.via.stance, name(t))}
+        ${l.via.attribution !== undefined ? voice(l.via) : ''}
+        ${l.evidence.map((e) => `<blockquote class="quote">${esc(e.quote)}</blockquote>
+        <div class="source"><a class="read" href="${readerHref(e)}">read it in the source</a></div>`).join('')}</li>`;
+    }).join('');
+    const ends = `${label(p.nodes[0])} to ${label(p.nodes[p.nodes.length - 1])}`;
+    $('#graph-title').innerHTML = `<h1 id="shown">${esc(ends)}</h1><span class="kind">the shortest path</span>`;
+    details(`<h2>${esc(ends)}: ${p.length} link${p.length === 1 ? '' : 's'}</h2>
       <ol class="links" id="path-steps">${steps}</ol>`);
     $('#graph-note').textContent = 'The shortest chain of relationships; each link with the words that back it.';
   } catch (err) {
@@ -367,13 +482,15 @@ async function issueView(id) {
       <a href="#/node/${esc(is.id)}">Draw it</a>.</p>
       <table class="stances" id="issue-table"><thead><tr><th>Proposition</th>${stanceOrder.map((s) => `<th>${s.replace(/_/g, ' ').toLowerCase()}</th>`).join('')}</tr></thead>
       <tbody>${rows}</tbody></table>`;
-    const conflicts = is.conflicts.edges.map(({ node: c }) => `<li>${esc(c.a.holder.name)} × ${esc(c.b.holder.name)}
+    const conflicts = is.conflicts.edges.map(({ node: c }) => `<li><span>${esc(c.a.holder.name)} × ${esc(c.b.holder.name)}
+      on “${esc(short(c.proposition.text, 70))}”</span>
       <button class="link" data-a="${esc(c.a.id)}" data-b="${esc(c.b.id)}">read both sides</button></li>`).join('');
     details(`<h2>Conflicts on ${esc(is.name)}</h2><ul class="links" id="conflicts">${conflicts || '<li>None</li>'}</ul>`);
     for (const b of document.querySelectorAll('#conflicts button')) {
       b.onclick = async () => {
         const [a, bb] = await Promise.all([gql('Evidence', { id: b.dataset.a }), gql('Evidence', { id: b.dataset.b })]);
-        details(`<h2>Both sides</h2>${[a.node, bb.node].map((n) => `<h3>${esc(n.holder.name)}: ${esc(n.stance.toLowerCase())}</h3>${evidenceHTML(n)}`).join('')}`);
+        details(`<h2>Both sides</h2>${[a.node, bb.node].map((n) => `<h3>${esc(n.holder.name)} ${esc(verb('HOLDS_POSITION_ON', n.stance))} it</h3>
+          ${factsHTML(n)}${voice(n)}${evidenceHTML(n)}`).join('')}`);
       };
     }
   } catch (err) {
@@ -404,7 +521,9 @@ async function searchView(q) {
 // ---- Source reader ---------------------------------------------------------
 // #/source/<id>[/<start>-<end>]: the source's text with every span that
 // evidence cites highlighted, coloured by what it backs; a click lists what
-// a span backs; sentences no evidence cites are marked and counted.
+// a span backs. Which sentences no evidence cites is the server's answer
+// (Source.coverage, the one `parley coverage` gives): the reader marks and
+// counts exactly those, and the passages the data leaves out on purpose.
 // Offsets count Unicode code points, as the API does; the page works in
 // UTF-16, so the two are mapped both ways.
 
@@ -413,23 +532,24 @@ const backerColours = {
   Role: '#8e5fc7', Relation: '#d17a22', Participation: '#b58900', Claim: '#e8a33d',
 };
 const assertionTypes = Object.keys(backerColours);
-const isAssertion = (t) => assertionTypes.includes(t);
+// An assertion is what the API says is one (it has a rank).
+const isAssertion = (n) => n.rank !== undefined;
 
 function readerHref(ev) {
   return `#/source/${encodeURIComponent(ev.source.id)}/${ev.start}-${ev.end}`;
 }
 
-// describe says in a line what a node of the reader backs.
+// describe says in a line what an assertion (or another node) holds.
 function describe(n) {
   switch (n.__typename) {
-    case 'Position': return `${n.holder.name} ${n.stance.toLowerCase().replace(/_/g, ' ')} (${n.speechAct.toLowerCase()}): ${n.proposition.text}`;
+    case 'Position': return `${n.holder.name} ${verb('HOLDS_POSITION_ON', n.stance)} (${lower(n.speechAct)}): ${n.proposition.text}`;
     case 'Statement': return `${n.speaker.name}: “${n.words}”`;
-    case 'Commitment': return `${n.promisors.map((p) => p.name).join(', ')} commit${n.polarity === 'NEGATIVE' ? ' not' : ''}: ${n.obligation}`;
-    case 'Requirement': return `${n.requirementKind.toLowerCase().replace(/_/g, ' ')}: ${n.description}`;
+    case 'Commitment': return `${n.promisors.map((p) => p.name).join(', ')} commit${n.promisors.length === 1 ? 's' : ''}${n.polarity === 'NEGATIVE' ? ' not' : ''}: ${n.obligation}`;
+    case 'Requirement': return `${lower(n.requirementKind)}: ${n.description}`;
     case 'Role': return `${n.holder.name}: ${n.post}${n.organization ? ' of ' + n.organization.name : ''}`;
-    case 'Relation': return `${n.subject.name} ${n.label || n.kind.toLowerCase().replace(/_/g, ' ')} ${n.object.name}`;
-    case 'Participation': return `${n.actor.name} took part in ${n.event.name} (${n.role.toLowerCase()})`;
-    case 'Claim': return `${n.claimant ? n.claimant.name : 'The source'} claims (${n.claimKind.toLowerCase()}): ${n.text}`;
+    case 'Relation': return `${n.subject.name} ${n.label || lower(n.kind)} ${n.object.name}`;
+    case 'Participation': return `${n.actor.name} took part in ${n.event.name} (${lower(n.role)})`;
+    case 'Claim': return `${n.claimant ? n.claimant.name : 'The source'} claims (${lower(n.claimKind)}): ${n.text}`;
     default: return label(n);
   }
 }
@@ -443,34 +563,20 @@ function codePoints(text) {
   return { u, cp: (utf16) => { let lo = 0, hi = u.length - 1; while (lo < hi) { const m = (lo + hi) >> 1; if (u[m] < utf16) lo = m + 1; else hi = m; } return lo; } };
 }
 
-// sentences splits a text into sentences (and lines), as UTF-16 ranges.
-function sentences(text) {
-  const out = [];
-  const re = /[^\n.!?]*(?:[.!?]+["”’)]*|\n|$)/g;
-  let m;
-  while ((m = re.exec(text)) && m.index < text.length) {
-    if (m[0].length === 0) { re.lastIndex++; continue; }
-    let a = m.index, b = m.index + m[0].length;
-    while (a < b && /\s/.test(text[a])) a++;
-    while (b > a && /\s/.test(text[b - 1])) b--;
-    if (b > a && /\w/.test(text.slice(a, b))) out.push({ a, b });
-  }
-  return out;
-}
-
-let reader = null; // { id, text, map, spans, backers }
+let reader = null; // { id, src, text, map, spans, backers, coverage, marks }
 
 async function loadSource(id) {
   const backers = [];
-  let after = null, src = null;
+  let after = null, src = null, first = null;
   do {
-    const data = await gql('Source', { id, after });
+    const data = await gql('Source', { id, after, first: !first });
     src = data.node;
     if (!src || src.__typename !== 'Source') throw new Error(`no source ${id}`);
+    if (!first) first = src;
     backers.push(...src.mentions.edges.map((e) => e.node));
     after = src.mentions.pageInfo.hasNextPage ? src.mentions.pageInfo.endCursor : null;
   } while (after);
-  const map = codePoints(src.text);
+  const map = codePoints(first.text);
   const spans = [];
   for (const b of backers) {
     for (const ev of b.evidence || []) {
@@ -478,52 +584,61 @@ async function loadSource(id) {
       spans.push({ start: ev.start, end: ev.end, a: map.u[ev.start], b: map.u[ev.end], backer: b });
     }
   }
-  return { id, src, text: src.text, map, spans, backers };
+  // The server's coverage, as marks on the text: each sentence no evidence
+  // cites, and each passage left out on purpose (once, with its reason).
+  const cov = first.coverage;
+  const marks = cov.uncovered.map((s) => ({ kind: 'uncited', start: s.start, end: s.end }));
+  const seen = new Set();
+  for (const l of cov.leftOut) {
+    const key = `${l.start}-${l.end}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    marks.push({ kind: 'left-out', start: l.start, end: l.end, reason: l.reason });
+  }
+  for (const m of marks) { m.a = map.u[m.start]; m.b = map.u[m.end]; }
+  return { id, src: first, text: first.text, map, spans, backers, coverage: cov, marks };
 }
 
 function renderReader(r, focus) {
   const text = r.text;
-  const sents = sentences(text);
-  // Cut the text wherever a span or a sentence starts or ends.
+  // Cut the text wherever a span or a mark starts or ends.
   const cuts = new Set([0, text.length]);
-  for (const s of r.spans) { cuts.add(s.a); cuts.add(s.b); }
-  for (const s of sents) { cuts.add(s.a); cuts.add(s.b); }
+  for (const s of [...r.spans, ...r.marks]) { cuts.add(s.a); cuts.add(s.b); }
   const points = [...cuts].sort((x, y) => x - y);
-  const cited = sents.map((s) => r.spans.some((sp) => sp.a < s.b && s.a < sp.b));
-  const claimed = sents.map((s) => r.spans.some((sp) => isAssertion(sp.backer.__typename) && sp.a < s.b && s.a < sp.b));
-  let si = 0;
   let html = '';
   for (let i = 0; i + 1 < points.length; i++) {
     const a = points[i], b = points[i + 1];
-    while (si < sents.length && sents[si].b <= a) si++;
-    const inSent = si < sents.length && sents[si].a <= a && b <= sents[si].b ? si : -1;
     const over = r.spans.filter((sp) => sp.a <= a && b <= sp.b);
-    const kinds = [...new Set(over.map((sp) => sp.backer.__typename))];
-    const strong = kinds.filter(isAssertion);
+    const strong = [...new Set(over.filter((sp) => isAssertion(sp.backer)).map((sp) => sp.backer.__typename))];
     const cls = ['seg'];
-    let style = '';
+    let style = '', title = '';
     if (over.length) {
       cls.push('cited');
       if (strong.length) {
-        style += `background:${backerColours[strong[0]]}2e;`;
-        style += `box-shadow:${strong.map((k, j) => `inset 0 -${3 * (j + 1)}px 0 ${backerColours[k]}`).join(',')};`;
+        style += `background:${backerColours[strong[0]] || '#95a5a6'}2e;`;
+        style += `box-shadow:${strong.map((k, j) => `inset 0 -${3 * (j + 1)}px 0 ${backerColours[k] || '#95a5a6'}`).join(',')};`;
       } else cls.push('mention');
       if (over.length > 1) cls.push('overlap');
     }
-    if (inSent >= 0 && !cited[inSent]) cls.push('uncited');
-    else if (inSent >= 0 && !claimed[inSent]) cls.push('unclaimed');
-    html += `<span class="${cls.join(' ')}" data-u="${a}" data-n="${over.length}"${style ? ` style="${style}"` : ''}>${esc(text.slice(a, b))}</span>`;
+    const mark = r.marks.find((m) => m.a <= a && b <= m.b);
+    if (mark) {
+      cls.push(mark.kind);
+      title = mark.kind === 'uncited' ? 'No evidence cites this sentence.' : `Left out on purpose: ${mark.reason}`;
+    }
+    html += `<span class="${cls.join(' ')}" data-u="${a}" data-n="${over.length}"${style ? ` style="${style}"` : ''}${title ? ` title="${esc(title)}"` : ''}>${esc(text.slice(a, b))}</span>`;
   }
-  const uncited = cited.filter((c) => !c).length;
-  const unclaimed = sents.filter((_, i) => cited[i] && !claimed[i]).length;
-  const assertions = r.backers.filter((b) => isAssertion(b.__typename)).length;
+  const cov = r.coverage;
+  const assertions = r.backers.filter(isAssertion).length;
   const legend = assertionTypes
     .map((t) => `<span class="chip" style="border-color:${backerColours[t]};background:${backerColours[t]}2e">${t.toLowerCase()}</span>`).join('');
+  const are = (k) => `<b>${k}</b> ${k === 1 ? 'is' : 'are'}`;
+  const many = (k, one) => `${k} ${one}${k === 1 ? '' : 's'}`;
   $('#reader').innerHTML = `<h1>${esc(r.src.title)}</h1>
     <p class="source">${[r.src.publisher, r.src.published, r.src.url].filter(Boolean).map(esc).join(' · ')}</p>
-    <p id="reader-counts">${r.spans.length} cited spans backing ${assertions} assertions and naming ${r.backers.length - assertions} actors, events, issues and documents.
-      <b>${uncited}</b> of ${sents.length} sentences are cited by no evidence <span class="seg uncited">(marked so)</span>;
-      ${unclaimed} more only name something and back no assertion <span class="seg unclaimed">(marked so)</span>.</p>
+    <p id="reader-counts">Of its <b>${cov.sentences}</b> sentences, ${are(cov.covered)} cited by some evidence,
+      ${are(cov.leftOut.length)} left out on purpose <span class="seg left-out">(marked so: click one for the reason)</span>
+      and ${are(cov.uncovered.length)} cited by nothing <span class="seg uncited">(marked so)</span>.
+      ${many(r.spans.length, 'cited span')} ${r.spans.length === 1 ? 'backs' : 'back'} ${many(assertions, 'assertion')} and name ${r.backers.length - assertions} actors, events, issues and documents.</p>
     <p class="legend">Spans back: ${legend} <span class="chip mention">names a node</span> — a span over another shows both stripes.
       Click a span to see what it backs; select words to make a new statement, position, claim or commitment from them.</p>
     <div id="reader-text">${html}</div>`;
@@ -548,14 +663,15 @@ function renderReader(r, focus) {
   }
 }
 
-// backersAt lists in the panel what the spans over a point back.
+// backersAt lists in the panel what the spans over a point back, on whose
+// word; or, where none does, why.
 function backersAt(r, u) {
   const over = r.spans.filter((sp) => sp.a <= u && u < sp.b);
   const seen = new Set();
   const items = over.filter((sp) => !seen.has(sp.backer.id) && seen.add(sp.backer.id)).map((sp) => {
     const b = sp.backer;
     const colour = backerColours[b.__typename] || '#95a5a6';
-    const link = isAssertion(b.__typename)
+    const link = isAssertion(b)
       ? `<button class="link evidence" data-id="${esc(b.id)}">evidence</button>`
       : '';
     // An assertion is drawn as a link of the graph: open its actor's graph.
@@ -565,7 +681,11 @@ function backersAt(r, u) {
       <a href="#/node/${esc(target)}" title="${esc(b.id)}">${esc(short(describe(b), 90))}</a> ${link}
       <span class="source">characters ${sp.start}–${sp.end}</span></li>`;
   }).join('');
-  details(`<h2>What this span backs</h2><ul class="links" id="backers">${items || '<li>Nothing: no evidence cites these words.</li>'}</ul>`);
+  const mark = r.marks.find((m) => m.a <= u && u < m.b);
+  const none = !mark ? 'Nothing: no evidence cites these words.'
+    : mark.kind === 'uncited' ? `No evidence cites this sentence (characters ${mark.start}–${mark.end}): what it says is not in the graph.`
+      : `Characters ${mark.start}–${mark.end}, on purpose: ${mark.reason}`;
+  details(`<h2>${items ? 'What this span backs' : mark?.kind === 'left-out' ? 'Left out on purpose' : 'Not cited'}</h2><ul class="links" id="backers">${items || `<li id="not-cited">${esc(none)}</li>`}</ul>`);
   for (const btn of document.querySelectorAll('#backers button.evidence')) btn.onclick = () => showEvidence(btn.dataset.id);
 }
 
