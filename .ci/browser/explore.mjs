@@ -91,7 +91,7 @@ async function openSource(page, id) {
 
 async function openNode(page, id) {
   await page.evaluate((id) => { location.hash = '#/node/' + encodeURIComponent(id); }, id);
-  await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 15000 });
+  await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 60000 });
 }
 
 // readable opens the graph view of every node of the Berlin graph at two
@@ -166,7 +166,7 @@ async function readable(browser) {
     for (let i = 0; i < 3; i++) {
       await page.goto('about:blank');
       await page.goto(base + '/explore#/node/' + id, { waitUntil: 'networkidle' });
-      await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 15000 });
+      await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 60000 });
       seen.add(JSON.stringify((await measure(page, id)).positions));
     }
     seen.add(layouts[id]);
