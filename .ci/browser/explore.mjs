@@ -86,12 +86,12 @@ async function openSource(page, id) {
   await page.evaluate(() => { location.hash = '#/'; });
   await page.waitForFunction(() => !document.querySelector('#home').hidden);
   await page.evaluate((id) => { location.hash = '#/source/' + encodeURIComponent(id); }, id);
-  await page.waitForFunction((id) => window.parleyExplorer.reader === id, id);
+  await page.waitForFunction((id) => window.parleyExplorer?.reader === id, id);
 }
 
 async function openNode(page, id) {
   await page.evaluate((id) => { location.hash = '#/node/' + encodeURIComponent(id); }, id);
-  await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 60000 });
+  await page.waitForFunction((id) => window.parleyExplorer?.ready === id, id, { timeout: 60000 });
 }
 
 // readable opens the graph view of every node of the Berlin graph at two
@@ -166,7 +166,7 @@ async function readable(browser) {
     for (let i = 0; i < 3; i++) {
       await page.goto('about:blank');
       await page.goto(base + '/explore#/node/' + id, { waitUntil: 'networkidle' });
-      await page.waitForFunction((id) => window.parleyExplorer.ready === id, id, { timeout: 60000 });
+      await page.waitForFunction((id) => window.parleyExplorer?.ready === id, id, { timeout: 60000 });
       seen.add(JSON.stringify((await measure(page, id)).positions));
     }
     seen.add(layouts[id]);
@@ -346,7 +346,7 @@ async function readerAndCuration(browser) {
   page.on('pageerror', (err) => check(false, 'page error: ' + err.message));
   const source = 'berlin-talks-article';
   await page.goto(base + '/explore#/source/' + source, { waitUntil: 'networkidle' });
-  await page.waitForFunction((id) => window.parleyExplorer.reader === id, source);
+  await page.waitForFunction((id) => window.parleyExplorer?.reader === id, source);
   const article = await page.evaluate(() => document.querySelector('#reader-text').textContent);
   const real = await page.evaluate(async (id) => {
     const r = await fetch('/query', { method: 'POST', headers: { 'Content-Type': 'application/json' },
@@ -388,12 +388,12 @@ async function readerAndCuration(browser) {
 
   // An evidence panel links to its place in the reader.
   await page.evaluate(() => { location.hash = '#/node/volodymyr-zelenskyy'; });
-  await page.waitForFunction(() => window.parleyExplorer.ready === 'volodymyr-zelenskyy');
+  await page.waitForFunction(() => window.parleyExplorer?.ready === 'volodymyr-zelenskyy');
   await page.locator('#details button.link').first().click();
   await page.waitForSelector('#details a.read');
   const quote = await page.locator('#details .quote').first().innerText();
   await page.locator('#details a.read').first().click();
-  await page.waitForFunction((id) => window.parleyExplorer.reader === id
+  await page.waitForFunction((id) => window.parleyExplorer?.reader === id
     && document.querySelector('#reader-text .seg.focus') !== null, source);
   const focused = await page.evaluate(() => [...document.querySelectorAll('#reader-text .seg.focus')].map((s) => s.textContent).join(''));
   check(focused.length > 0 && focused === quote, `the evidence panel's link opens the reader at its words (“${focused}”)`);
@@ -524,7 +524,7 @@ try {
   // Draw Russia, then expand one of its neighbours.
   await row.locator('td[data-stance="SUPPORTS"] a', { hasText: 'Russia' }).click();
   await page.waitForFunction(() => window.parleyExplorer.graph()?.nodes().length > 3);
-  await page.waitForFunction(() => window.parleyExplorer.ready === 'russia', null, { timeout: 10000 });
+  await page.waitForFunction(() => window.parleyExplorer?.ready === 'russia', null, { timeout: 10000 });
   const placedBefore = await page.evaluate(() => Object.fromEntries(window.parleyExplorer.graph().nodes().map((n) => [n.id(), n.position()])));
   const before = Object.keys(placedBefore).length;
   await page.waitForSelector('#details button.expand');
@@ -578,7 +578,7 @@ try {
   // Merged links: Zelenskyy spoke twice at each of three events; the panel
   // has one line per kind of link and node, with the two statements on it.
   await page.goto(base + '/explore#/node/volodymyr-zelenskyy', { waitUntil: 'networkidle' });
-  await page.waitForFunction(() => window.parleyExplorer.ready === 'volodymyr-zelenskyy');
+  await page.waitForFunction(() => window.parleyExplorer?.ready === 'volodymyr-zelenskyy');
   const sections = await page.locator('#node-links h4.link-head').evaluateAll((hs) => hs.map((h) => ({
     head: h.textContent.replace(/\s+/g, ' ').trim(),
     lines: [...h.nextElementSibling.querySelectorAll('li')].map((li) => li.textContent.replace(/\s+/g, ' ').trim()),
