@@ -49,11 +49,15 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	schema.dry = &executableSchema{SchemaData: es.Schema(), Resolvers: &Resolver{Store: refusing{}}}
 	srv := handler.New(es)
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
+	var get, post graphql.Transport = getTransport{}, postTransport{}
+	if o.gqlgenTransports {
+		get, post = transport.GET{}, transport.POST{}
+	}
+	srv.AddTransport(get)
 	ws, sse := liveTransports(store, o)
 	// SSE before POST: POST would take a request for an event stream too.
 	srv.AddTransport(sse)
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(post)
 	srv.AddTransport(ws)
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	srv.Use(extension.Introspection{})
@@ -106,6 +110,11 @@ type options struct {
 
 	maxSubscriptionConns, maxSubscriptionsPerConn, subscriptionBuffer int
 	slowClient                                                        time.Duration
+
+	// gqlgenTransports serves GET and POST by gqlgen's own transports,
+	// which postTransport and getTransport replace (for tests that
+	// compare the two).
+	gqlgenTransports bool
 }
 
 // DefaultPollInterval is how often the store's version is read for
