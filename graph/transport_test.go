@@ -86,7 +86,9 @@ func TestTransportsAsGQLGen(t *testing.T) {
 		{"get mutation", func() *http.Request {
 			return get(url.Values{"query": {`mutation { deleteActor(id: "ukraine") { id } }`}}, "")
 		}},
-		{"get validation error", func() *http.Request { return get(url.Values{"query": {"{ noSuchField }"}}, "application/graphql-response+json") }},
+		{"get validation error", func() *http.Request {
+			return get(url.Values{"query": {"{ noSuchField }"}}, "application/graphql-response+json")
+		}},
 		{"get persisted", func() *http.Request { return get(url.Values{"extensions": {ext}}, "") }},
 		{"get bad query string", func() *http.Request {
 			r := httptest.NewRequest(http.MethodGet, "/query?query=%zz", nil)
