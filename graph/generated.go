@@ -14006,22 +14006,30 @@ func (ec *executionContext) fieldContext_ActorConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _ActorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ActorConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ActorConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ActorConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ActorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ActorEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ActorEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ActorEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorEdge", field, false, false, "String")
@@ -14200,11 +14208,15 @@ func (ec *executionContext) fieldContext_Affiliation_actor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Affiliation_label(ctx context.Context, field graphql.CollectedField, obj *model.Affiliation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Affiliation", &field, false, false)
+	var v string = obj.Label
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Affiliation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Label)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Affiliation_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Affiliation", field, false, false, "String")
@@ -14340,33 +14352,45 @@ func (ec *executionContext) fieldContext_Alignment_b(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Alignment_agree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Alignment", &field, false, false)
+	var v int = obj.Agree
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Agree)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Alignment_agree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Alignment_disagree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Alignment", &field, false, false)
+	var v int = obj.Disagree
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Disagree)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Alignment_disagree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Alignment_partlyAgree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Alignment", &field, false, false)
+	var v int = obj.PartlyAgree
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.PartlyAgree)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Alignment_partlyAgree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
@@ -14811,11 +14835,15 @@ func (ec *executionContext) fieldContext_AlignmentItem_b(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Attribution_basis(ctx context.Context, field graphql.CollectedField, obj *parley.Attribution) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Attribution", &field, false, false)
+	var v string = obj.Basis
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Attribution", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNAttributionBasis2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Basis)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Attribution_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Attribution", field, false, false, "AttributionBasis")
@@ -14916,11 +14944,15 @@ func (ec *executionContext) fieldContext_Attribution_via(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Change_seq(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	var v int64 = obj.Seq
+	if res := graphql.MarshalInt64(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int64) graphql.Marshaler {
 		return ec.marshalNInt2int64(ctx, selections, v)
-	})(ctx, field.Selections, obj.Seq)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "Int")
@@ -14938,11 +14970,15 @@ func (ec *executionContext) fieldContext_Change_op(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Change_nodeId(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	var v string = obj.NodeID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.NodeID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
@@ -15034,44 +15070,60 @@ func (ec *executionContext) fieldContext_Change_node(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Change_author(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	var v string = obj.Author
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Author)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_author(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	var v string = obj.At
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.At)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	var v string = obj.Before
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Before)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_before(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
 }
 
 func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	var v string = obj.After
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.After)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_after(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "String")
@@ -15240,11 +15292,15 @@ func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.C
 }
 
 func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ChangeEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ChangeEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeEdge", field, false, false, "String")
@@ -15294,44 +15350,60 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Claim_id(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Claim_version(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Claim_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v string = obj.Kind
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNClaimKind2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "ClaimKind")
 }
 
 func (ec *executionContext) _Claim_text(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v string = obj.Text
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Text)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "String")
@@ -15658,22 +15730,30 @@ func (ec *executionContext) fieldContext_Claim_assertedAt(_ context.Context, fie
 }
 
 func (ec *executionContext) _Claim_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Claim_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "RankReason")
@@ -15826,22 +15906,30 @@ func (ec *executionContext) fieldContext_ClaimConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _ClaimConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ClaimConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ClaimConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ClaimConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClaimConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ClaimEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ClaimEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ClaimEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ClaimEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ClaimEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClaimEdge", field, false, false, "String")
@@ -15977,22 +16065,30 @@ func (ec *executionContext) fieldContext_ClaimPayload_changes(_ context.Context,
 }
 
 func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Commitment_version(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Int")
@@ -16093,22 +16189,30 @@ func (ec *executionContext) fieldContext_Commitment_beneficiaries(_ context.Cont
 }
 
 func (ec *executionContext) _Commitment_obligation(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v string = obj.Obligation
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Obligation)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_obligation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "String")
 }
 
 func (ec *executionContext) _Commitment_polarity(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v string = obj.Polarity
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNPolarity2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Polarity)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_polarity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Polarity")
@@ -16126,11 +16230,15 @@ func (ec *executionContext) fieldContext_Commitment_conditions(_ context.Context
 }
 
 func (ec *executionContext) _Commitment_bindingness(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v string = obj.Bindingness
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOBindingness2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Bindingness)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_bindingness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Bindingness")
@@ -16435,22 +16543,30 @@ func (ec *executionContext) fieldContext_Commitment_assertedAt(_ context.Context
 }
 
 func (ec *executionContext) _Commitment_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Commitment_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "RankReason")
@@ -16783,22 +16899,30 @@ func (ec *executionContext) fieldContext_CommitmentConnection_pageInfo(_ context
 }
 
 func (ec *executionContext) _CommitmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "CommitmentConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("CommitmentConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CommitmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CommitmentConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _CommitmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "CommitmentEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("CommitmentEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CommitmentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CommitmentEdge", field, false, false, "String")
@@ -17153,22 +17277,30 @@ func (ec *executionContext) fieldContext_ConflictConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _ConflictConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ConflictConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ConflictConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ConflictConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConflictConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ConflictEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConflictEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ConflictEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ConflictEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ConflictEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConflictEdge", field, false, false, "String")
@@ -17218,22 +17350,30 @@ func (ec *executionContext) fieldContext_ConflictEdge_node(_ context.Context, fi
 }
 
 func (ec *executionContext) _Coverage_sentences(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Coverage", &field, false, false)
+	var v int = obj.Sentences
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Coverage", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Sentences)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Coverage_sentences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Coverage_covered(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Coverage", &field, false, false)
+	var v int = obj.Covered
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Coverage", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Covered)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Coverage_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
@@ -17326,11 +17466,15 @@ func (ec *executionContext) fieldContext_Coverage_uncovered(_ context.Context, f
 }
 
 func (ec *executionContext) _CreateTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateTokenPayload) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "CreateTokenPayload", &field, false, false)
+	var v string = obj.Token
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("CreateTokenPayload", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Token)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_CreateTokenPayload_token(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CreateTokenPayload", field, false, false, "String")
@@ -17380,22 +17524,30 @@ func (ec *executionContext) fieldContext_CreateTokenPayload_info(_ context.Conte
 }
 
 func (ec *executionContext) _DeleteNodePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DeleteNodePayload", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("DeleteNodePayload", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeleteNodePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteNodePayload", field, false, false, "ID")
 }
 
 func (ec *executionContext) _DeleteNodePayload_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DeleteNodePayload", &field, false, false)
+	var v bool = obj.Deprecated
+	if res := graphql.MarshalBoolean(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("DeleteNodePayload", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, obj.Deprecated)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DeleteNodePayload_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteNodePayload", field, false, false, "Boolean")
@@ -17488,66 +17640,90 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_changes(_ context.Con
 }
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Document_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Document_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	var v string = obj.Title
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Title)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Document_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
 }
 
 func (ec *executionContext) _Document_type(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	var v string = obj.Type
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNDocumentType2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Type)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Document_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "DocumentType")
 }
 
 func (ec *executionContext) _Document_stage(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	var v string = obj.Stage
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalODocumentStage2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Stage)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Document_stage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "DocumentStage")
 }
 
 func (ec *executionContext) _Document_status(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	var v string = obj.Status
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalODocumentStatus2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Status)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Document_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "DocumentStatus")
@@ -17847,11 +18023,15 @@ func (ec *executionContext) fieldContext_Document_issues(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Document_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "String")
@@ -18287,22 +18467,30 @@ func (ec *executionContext) fieldContext_DocumentConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _DocumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DocumentConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("DocumentConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DocumentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _DocumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DocumentEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DocumentEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("DocumentEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_DocumentEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentEdge", field, false, false, "String")
@@ -18438,55 +18626,75 @@ func (ec *executionContext) fieldContext_DocumentPayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Event_version(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Event_name(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Event_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
 }
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	var v string = obj.Kind
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNEventKind2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "EventKind")
 }
 
 func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	var v string = obj.Place
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Place)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Event_place(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
@@ -18551,11 +18759,15 @@ func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field g
 }
 
 func (ec *executionContext) _Event_description(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Event_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "String")
@@ -18978,22 +19190,30 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "EventConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("EventConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "EventEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("EventEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventEdge", field, false, false, "String")
@@ -19176,11 +19396,15 @@ func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *parley.Evidence) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Evidence", &field, false, false)
+	var v string = obj.Quote
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Evidence", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Quote)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Evidence_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Evidence", field, false, false, "String")
@@ -19295,22 +19519,30 @@ func (ec *executionContext) fieldContext_EvidencePayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Group_id(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Group_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Group_version(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Group_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
@@ -19328,11 +19560,15 @@ func (ec *executionContext) fieldContext_Group_kind(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Group_name(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Group_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
@@ -19350,11 +19586,15 @@ func (ec *executionContext) fieldContext_Group_aliases(_ context.Context, field 
 }
 
 func (ec *executionContext) _Group_description(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Group_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "String")
@@ -20184,66 +20424,90 @@ func (ec *executionContext) fieldContext_Group_claimsAbout(ctx context.Context, 
 }
 
 func (ec *executionContext) _ImportDatasetPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ImportDatasetPayload", &field, false, false)
+	var v int = obj.Created
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Created)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportDatasetPayload_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ImportDatasetPayload", &field, false, false)
+	var v int = obj.Updated
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Updated)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ImportDatasetPayload_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ImportDatasetPayload", &field, false, false)
+	var v int = obj.Unchanged
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Unchanged)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Issue_id(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Issue_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Issue_version(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Issue_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Issue_name(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Issue_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "String")
@@ -20297,11 +20561,15 @@ func (ec *executionContext) fieldContext_Issue_parent(_ context.Context, field g
 }
 
 func (ec *executionContext) _Issue_description(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Issue_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "String")
@@ -20964,22 +21232,30 @@ func (ec *executionContext) fieldContext_IssueConnection_pageInfo(_ context.Cont
 }
 
 func (ec *executionContext) _IssueConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.IssueConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "IssueConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("IssueConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IssueConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssueConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _IssueEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IssueEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "IssueEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("IssueEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_IssueEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssueEdge", field, false, false, "String")
@@ -21115,11 +21391,15 @@ func (ec *executionContext) fieldContext_IssuePayload_changes(_ context.Context,
 }
 
 func (ec *executionContext) _LeftOut_quote(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "LeftOut", &field, false, false)
+	var v string = obj.Quote
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("LeftOut", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Quote)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_LeftOut_quote(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "String")
@@ -21148,11 +21428,15 @@ func (ec *executionContext) fieldContext_LeftOut_end(_ context.Context, field gr
 }
 
 func (ec *executionContext) _LeftOut_reason(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "LeftOut", &field, false, false)
+	var v string = obj.Reason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("LeftOut", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Reason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_LeftOut_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LeftOut", field, false, false, "String")
@@ -21253,22 +21537,30 @@ func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphq
 }
 
 func (ec *executionContext) _Link_reversed(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Link", &field, false, false)
+	var v bool = obj.Reversed
+	if res := graphql.MarshalBoolean(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Link", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, obj.Reversed)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Link_reversed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Link", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _Link_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Link", &field, false, false)
+	var v string = obj.Kind
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Link", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNLinkKind2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Link_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Link", field, false, false, "LinkKind")
@@ -23039,22 +23331,30 @@ func (ec *executionContext) fieldContext_NodeConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _NodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "NodeConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("NodeConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _NodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "NodeEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("NodeEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_NodeEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeEdge", field, false, false, "String")
@@ -23104,22 +23404,30 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Organization_version(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Int")
@@ -23137,11 +23445,15 @@ func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, fi
 }
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -23159,11 +23471,15 @@ func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context,
 }
 
 func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "String")
@@ -23993,22 +24309,30 @@ func (ec *executionContext) fieldContext_Organization_claimsAbout(ctx context.Co
 }
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PageInfo", &field, false, false)
+	var v bool = obj.HasNextPage
+	if res := graphql.MarshalBoolean(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, obj.HasNextPage)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PageInfo", &field, false, false)
+	var v bool = obj.HasPreviousPage
+	if res := graphql.MarshalBoolean(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, obj.HasPreviousPage)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -24037,22 +24361,30 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 }
 
 func (ec *executionContext) _Participation_id(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Participation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "Int")
@@ -24153,11 +24485,15 @@ func (ec *executionContext) fieldContext_Participation_actor(_ context.Context, 
 }
 
 func (ec *executionContext) _Participation_role(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v string = obj.Role
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNParticipationRole2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Role)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "ParticipationRole")
@@ -24330,22 +24666,30 @@ func (ec *executionContext) fieldContext_Participation_assertedAt(_ context.Cont
 }
 
 func (ec *executionContext) _Participation_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Participation_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "RankReason")
@@ -24498,22 +24842,30 @@ func (ec *executionContext) fieldContext_ParticipationConnection_pageInfo(_ cont
 }
 
 func (ec *executionContext) _ParticipationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ParticipationConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ParticipationConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ParticipationConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _ParticipationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ParticipationEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("ParticipationEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ParticipationEdge", field, false, false, "String")
@@ -24649,11 +25001,15 @@ func (ec *executionContext) fieldContext_ParticipationPayload_changes(_ context.
 }
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Path", &field, false, false)
+	var v int = obj.Length
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Path", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Length)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
@@ -24746,22 +25102,30 @@ func (ec *executionContext) fieldContext_Path_links(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Person_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Person_version(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Person_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
@@ -24779,11 +25143,15 @@ func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Person_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
@@ -24801,11 +25169,15 @@ func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field
 }
 
 func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Person_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "String")
@@ -25635,22 +26007,30 @@ func (ec *executionContext) fieldContext_Person_claimsAbout(ctx context.Context,
 }
 
 func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Position_version(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Int")
@@ -25762,22 +26142,30 @@ func (ec *executionContext) fieldContext_Position_stance(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Position_speechAct(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v string = obj.SpeechAct
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNSpeechAct2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.SpeechAct)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_speechAct(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "SpeechAct")
 }
 
 func (ec *executionContext) _Position_summary(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v string = obj.Summary
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Summary)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_summary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "String")
@@ -25795,11 +26183,15 @@ func (ec *executionContext) fieldContext_Position_conditions(_ context.Context, 
 }
 
 func (ec *executionContext) _Position_redLine(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v bool = obj.RedLine
+	if res := graphql.MarshalBoolean(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, obj.RedLine)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_redLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Boolean")
@@ -26019,22 +26411,30 @@ func (ec *executionContext) fieldContext_Position_assertedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Position_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Position_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "RankReason")
@@ -26247,22 +26647,30 @@ func (ec *executionContext) fieldContext_PositionConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _PositionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PositionConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PositionConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("PositionConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PositionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PositionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PositionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PositionEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PositionEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("PositionEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PositionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PositionEdge", field, false, false, "String")
@@ -26398,22 +26806,30 @@ func (ec *executionContext) fieldContext_PositionPayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Proposition_id(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Proposition", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Proposition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Proposition_version(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Proposition", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Proposition_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "Int")
@@ -26467,11 +26883,15 @@ func (ec *executionContext) fieldContext_Proposition_issue(_ context.Context, fi
 }
 
 func (ec *executionContext) _Proposition_text(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Proposition", &field, false, false)
+	var v string = obj.Text
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Text)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Proposition_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "String")
@@ -26847,22 +27267,30 @@ func (ec *executionContext) fieldContext_PropositionConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _PropositionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PropositionConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PropositionConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("PropositionConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PropositionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PropositionConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _PropositionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PropositionEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PropositionEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("PropositionEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_PropositionEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PropositionEdge", field, false, false, "String")
@@ -28062,33 +28490,45 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 }
 
 func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Relation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Relation_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v string = obj.Kind
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRelationKind2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "RelationKind")
@@ -28189,11 +28629,15 @@ func (ec *executionContext) fieldContext_Relation_object(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Relation_label(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v string = obj.Label
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Label)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_label(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "String")
@@ -28319,22 +28763,30 @@ func (ec *executionContext) fieldContext_Relation_assertedAt(_ context.Context, 
 }
 
 func (ec *executionContext) _Relation_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Relation_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "RankReason")
@@ -28487,22 +28939,30 @@ func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.C
 }
 
 func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RelationConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("RelationConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RelationEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("RelationEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationEdge", field, false, false, "String")
@@ -28638,22 +29098,30 @@ func (ec *executionContext) fieldContext_RelationPayload_changes(_ context.Conte
 }
 
 func (ec *executionContext) _Requirement_id(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Requirement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "Int")
@@ -28707,11 +29175,15 @@ func (ec *executionContext) fieldContext_Requirement_subject(_ context.Context, 
 }
 
 func (ec *executionContext) _Requirement_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v string = obj.Kind
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRequirementKind2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "RequirementKind")
@@ -28765,11 +29237,15 @@ func (ec *executionContext) fieldContext_Requirement_actor(_ context.Context, fi
 }
 
 func (ec *executionContext) _Requirement_description(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "String")
@@ -28895,22 +29371,30 @@ func (ec *executionContext) fieldContext_Requirement_assertedAt(_ context.Contex
 }
 
 func (ec *executionContext) _Requirement_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Requirement_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "RankReason")
@@ -29063,22 +29547,30 @@ func (ec *executionContext) fieldContext_RequirementConnection_pageInfo(_ contex
 }
 
 func (ec *executionContext) _RequirementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RequirementConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RequirementConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("RequirementConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RequirementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequirementConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RequirementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RequirementEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RequirementEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("RequirementEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RequirementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequirementEdge", field, false, false, "String")
@@ -29257,22 +29749,30 @@ func (ec *executionContext) fieldContext_RevokeTokenPayload_info(_ context.Conte
 }
 
 func (ec *executionContext) _Role_id(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Role_version(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "Int")
@@ -29326,11 +29826,15 @@ func (ec *executionContext) fieldContext_Role_holder(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Role_post(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v string = obj.Post
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Post)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_post(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "String")
@@ -29550,22 +30054,30 @@ func (ec *executionContext) fieldContext_Role_assertedAt(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Role_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Role_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "RankReason")
@@ -29718,22 +30230,30 @@ func (ec *executionContext) fieldContext_RoleConnection_pageInfo(_ context.Conte
 }
 
 func (ec *executionContext) _RoleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RoleConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RoleConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("RoleConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RoleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _RoleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RoleEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RoleEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("RoleEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_RoleEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleEdge", field, false, false, "String")
@@ -29998,22 +30518,30 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SearchConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("SearchConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SearchEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("SearchEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchEdge", field, false, false, "String")
@@ -30110,11 +30638,15 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 }
 
 func (ec *executionContext) _SearchHit_field(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SearchHit", &field, false, false)
+	var v string = obj.Field
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("SearchHit", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Field)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, false, false, "String")
@@ -30262,88 +30794,120 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Sentence_text(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Sentence", &field, false, false)
+	var v string = obj.Text
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Text)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Sentence_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "String")
 }
 
 func (ec *executionContext) _Sentence_start(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Sentence", &field, false, false)
+	var v int = obj.Start
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Start)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Sentence_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Sentence_end(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Sentence", &field, false, false)
+	var v int = obj.End
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.End)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Sentence_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Source_version(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	var v string = obj.Title
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Title)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_title(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
 func (ec *executionContext) _Source_publisher(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	var v string = obj.Publisher
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Publisher)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_publisher(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
 }
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	var v string = obj.URL
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.URL)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_url(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
@@ -30361,11 +30925,15 @@ func (ec *executionContext) fieldContext_Source_published(_ context.Context, fie
 }
 
 func (ec *executionContext) _Source_text(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	var v string = obj.Text
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Text)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_text(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "String")
@@ -30668,22 +31236,30 @@ func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Con
 }
 
 func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SourceConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("SourceConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SourceConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SourceEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("SourceEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SourceEdge", field, false, false, "String")
@@ -30830,11 +31406,15 @@ func (ec *executionContext) fieldContext_StanceGroup_stance(_ context.Context, f
 }
 
 func (ec *executionContext) _StanceGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StanceGroup", &field, false, false)
+	var v int = obj.Count
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StanceGroup", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Count)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StanceGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StanceGroup", field, false, false, "Int")
@@ -30901,22 +31481,30 @@ func (ec *executionContext) fieldContext_StanceGroup_positions(ctx context.Conte
 }
 
 func (ec *executionContext) _State_id(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_State_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "ID")
 }
 
 func (ec *executionContext) _State_version(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_State_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "Int")
@@ -30934,11 +31522,15 @@ func (ec *executionContext) fieldContext_State_kind(_ context.Context, field gra
 }
 
 func (ec *executionContext) _State_name(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_State_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
@@ -30956,11 +31548,15 @@ func (ec *executionContext) fieldContext_State_aliases(_ context.Context, field 
 }
 
 func (ec *executionContext) _State_description(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
+	var v string = obj.Description
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Description)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_State_description(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "String")
@@ -31790,22 +32386,30 @@ func (ec *executionContext) fieldContext_State_claimsAbout(ctx context.Context, 
 }
 
 func (ec *executionContext) _Statement_id(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.ID
+	if res := graphql.MarshalID(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ID)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Statement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v int = obj.Version
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.Version)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "Int")
@@ -31859,33 +32463,45 @@ func (ec *executionContext) fieldContext_Statement_speaker(_ context.Context, fi
 }
 
 func (ec *executionContext) _Statement_mode(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.Mode
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNStatementMode2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Mode)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_mode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "StatementMode")
 }
 
 func (ec *executionContext) _Statement_words(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.Words
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Words)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_words(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
 }
 
 func (ec *executionContext) _Statement_cueVerb(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.CueVerb
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.CueVerb)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_cueVerb(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
@@ -31939,11 +32555,15 @@ func (ec *executionContext) fieldContext_Statement_event(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Statement_venue(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.Venue
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Venue)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_venue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
@@ -32057,11 +32677,15 @@ func (ec *executionContext) fieldContext_Statement_expresses(ctx context.Context
 }
 
 func (ec *executionContext) _Statement_expressesNothing(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.ExpressesNothing
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.ExpressesNothing)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_expressesNothing(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "String")
@@ -32187,22 +32811,30 @@ func (ec *executionContext) fieldContext_Statement_assertedAt(_ context.Context,
 }
 
 func (ec *executionContext) _Statement_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.Rank
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNRank2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Rank)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_rank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "Rank")
 }
 
 func (ec *executionContext) _Statement_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v string = obj.RankReason
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalORankReason2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RankReason)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_rankReason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "RankReason")
@@ -32462,22 +33094,30 @@ func (ec *executionContext) fieldContext_StatementConnection_pageInfo(_ context.
 }
 
 func (ec *executionContext) _StatementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatementConnection", &field, false, false)
+	var v int = obj.TotalCount
+	if res := graphql.MarshalInt(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StatementConnection", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, obj.TotalCount)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StatementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatementConnection", field, false, false, "Int")
 }
 
 func (ec *executionContext) _StatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatementEdge", &field, false, false)
+	var v string = obj.Cursor
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StatementEdge", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Cursor)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StatementEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatementEdge", field, false, false, "String")
@@ -32613,11 +33253,15 @@ func (ec *executionContext) fieldContext_StatementPayload_changes(_ context.Cont
 }
 
 func (ec *executionContext) _StatusEntry_status(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	var v string = obj.Status
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNCommitmentStatus2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Status)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StatusEntry_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "CommitmentStatus")
@@ -32682,22 +33326,30 @@ func (ec *executionContext) fieldContext_StatusEntry_ratedBy(_ context.Context, 
 }
 
 func (ec *executionContext) _StatusEntry_recordedBy(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	var v string = obj.RecordedBy
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RecordedBy)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StatusEntry_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "String")
 }
 
 func (ec *executionContext) _StatusEntry_note(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	var v string = obj.Note
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Note)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StatusEntry_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "String")
@@ -32833,11 +33485,15 @@ func (ec *executionContext) fieldContext_Subgraph_links(_ context.Context, field
 }
 
 func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Subgraph", &field, false, false)
+	var v bool = obj.Truncated
+	if res := graphql.MarshalBoolean(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Subgraph", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
 		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, obj.Truncated)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
@@ -33017,66 +33673,90 @@ func (ec *executionContext) fieldContext_SupersedePositionPayload_changes(_ cont
 }
 
 func (ec *executionContext) _Token_name(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Token_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "String")
 }
 
 func (ec *executionContext) _Token_role(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	var v string = obj.Role
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNTokenRole2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Role)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Token_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "TokenRole")
 }
 
 func (ec *executionContext) _Token_createdAt(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	var v string = obj.CreatedAt
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.CreatedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Token_createdAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "String")
 }
 
 func (ec *executionContext) _Token_revokedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	var v string = obj.RevokedAt
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Token", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalOString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.RevokedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Token_revokedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Token", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *parley.Principal) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Viewer", &field, false, false)
+	var v string = obj.Name
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Viewer", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNString2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Name)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
 }
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *parley.Principal) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Viewer", &field, false, false)
+	var v string = obj.Role
+	if res := model.MarshalString(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Viewer", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 		return ec.marshalNTokenRole2string(ctx, selections, v)
-	})(ctx, field.Selections, obj.Role)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Viewer", field, false, false, "TokenRole")
@@ -38443,7 +39123,7 @@ var actorConnectionImplementors = []string{"ActorConnection"}
 func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ActorConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, actorConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38478,7 +39158,7 @@ func (ec *executionContext) _ActorConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var actorEdgeImplementors = []string{"ActorEdge"}
@@ -38486,7 +39166,7 @@ var actorEdgeImplementors = []string{"ActorEdge"}
 func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ActorEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, actorEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38516,7 +39196,7 @@ func (ec *executionContext) _ActorEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var actorPayloadImplementors = []string{"ActorPayload"}
@@ -38524,7 +39204,7 @@ var actorPayloadImplementors = []string{"ActorPayload"}
 func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ActorPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, actorPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38554,7 +39234,7 @@ func (ec *executionContext) _ActorPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var affiliationImplementors = []string{"Affiliation"}
@@ -38562,7 +39242,7 @@ var affiliationImplementors = []string{"Affiliation"}
 func (ec *executionContext) _Affiliation(ctx context.Context, sel ast.SelectionSet, obj *model.Affiliation) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, affiliationImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38597,7 +39277,7 @@ func (ec *executionContext) _Affiliation(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var alignmentImplementors = []string{"Alignment"}
@@ -38605,7 +39285,7 @@ var alignmentImplementors = []string{"Alignment"}
 func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet, obj *model.Alignment) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, alignmentImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38672,7 +39352,7 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var alignmentCommitmentImplementors = []string{"AlignmentCommitment"}
@@ -38680,7 +39360,7 @@ var alignmentCommitmentImplementors = []string{"AlignmentCommitment"}
 func (ec *executionContext) _AlignmentCommitment(ctx context.Context, sel ast.SelectionSet, obj *model.AlignmentCommitment) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, alignmentCommitmentImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38710,7 +39390,7 @@ func (ec *executionContext) _AlignmentCommitment(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var alignmentItemImplementors = []string{"AlignmentItem"}
@@ -38718,7 +39398,7 @@ var alignmentItemImplementors = []string{"AlignmentItem"}
 func (ec *executionContext) _AlignmentItem(ctx context.Context, sel ast.SelectionSet, obj *parley.Alignment) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, alignmentItemImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38761,7 +39441,7 @@ func (ec *executionContext) _AlignmentItem(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var attributionImplementors = []string{"Attribution"}
@@ -38769,7 +39449,7 @@ var attributionImplementors = []string{"Attribution"}
 func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionSet, obj *parley.Attribution) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, attributionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38806,7 +39486,7 @@ func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var changeImplementors = []string{"Change"}
@@ -38814,7 +39494,7 @@ var changeImplementors = []string{"Change"}
 func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, obj *parley.Change) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, changeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38887,7 +39567,7 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var changeConnectionImplementors = []string{"ChangeConnection"}
@@ -38895,7 +39575,7 @@ var changeConnectionImplementors = []string{"ChangeConnection"}
 func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, changeConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38931,7 +39611,7 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var changeEdgeImplementors = []string{"ChangeEdge"}
@@ -38939,7 +39619,7 @@ var changeEdgeImplementors = []string{"ChangeEdge"}
 func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ChangeEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, changeEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -38969,7 +39649,7 @@ func (ec *executionContext) _ChangeEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var claimImplementors = []string{"Claim", "Node", "Evidenced", "Assertion"}
@@ -38977,7 +39657,7 @@ var claimImplementors = []string{"Claim", "Node", "Evidenced", "Assertion"}
 func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, obj *parley.Claim) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, claimImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39082,7 +39762,7 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var claimConnectionImplementors = []string{"ClaimConnection"}
@@ -39090,7 +39770,7 @@ var claimConnectionImplementors = []string{"ClaimConnection"}
 func (ec *executionContext) _ClaimConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, claimConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39125,7 +39805,7 @@ func (ec *executionContext) _ClaimConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var claimEdgeImplementors = []string{"ClaimEdge"}
@@ -39133,7 +39813,7 @@ var claimEdgeImplementors = []string{"ClaimEdge"}
 func (ec *executionContext) _ClaimEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, claimEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39163,7 +39843,7 @@ func (ec *executionContext) _ClaimEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var claimPayloadImplementors = []string{"ClaimPayload"}
@@ -39171,7 +39851,7 @@ var claimPayloadImplementors = []string{"ClaimPayload"}
 func (ec *executionContext) _ClaimPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ClaimPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, claimPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39201,7 +39881,7 @@ func (ec *executionContext) _ClaimPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var commitmentImplementors = []string{"Commitment", "Node", "Evidenced", "Assertion"}
@@ -39209,7 +39889,7 @@ var commitmentImplementors = []string{"Commitment", "Node", "Evidenced", "Assert
 func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSet, obj *parley.Commitment) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, commitmentImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39354,7 +40034,7 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var commitmentConnectionImplementors = []string{"CommitmentConnection"}
@@ -39362,7 +40042,7 @@ var commitmentConnectionImplementors = []string{"CommitmentConnection"}
 func (ec *executionContext) _CommitmentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.CommitmentConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, commitmentConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39397,7 +40077,7 @@ func (ec *executionContext) _CommitmentConnection(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var commitmentEdgeImplementors = []string{"CommitmentEdge"}
@@ -39405,7 +40085,7 @@ var commitmentEdgeImplementors = []string{"CommitmentEdge"}
 func (ec *executionContext) _CommitmentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.CommitmentEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, commitmentEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39435,7 +40115,7 @@ func (ec *executionContext) _CommitmentEdge(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var commitmentPayloadImplementors = []string{"CommitmentPayload"}
@@ -39443,7 +40123,7 @@ var commitmentPayloadImplementors = []string{"CommitmentPayload"}
 func (ec *executionContext) _CommitmentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CommitmentPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, commitmentPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39473,7 +40153,7 @@ func (ec *executionContext) _CommitmentPayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var conflictImplementors = []string{"Conflict"}
@@ -39481,7 +40161,7 @@ var conflictImplementors = []string{"Conflict"}
 func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet, obj *parley.Conflict) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, conflictImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39517,7 +40197,7 @@ func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var conflictConnectionImplementors = []string{"ConflictConnection"}
@@ -39525,7 +40205,7 @@ var conflictConnectionImplementors = []string{"ConflictConnection"}
 func (ec *executionContext) _ConflictConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ConflictConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, conflictConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39560,7 +40240,7 @@ func (ec *executionContext) _ConflictConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var conflictEdgeImplementors = []string{"ConflictEdge"}
@@ -39568,7 +40248,7 @@ var conflictEdgeImplementors = []string{"ConflictEdge"}
 func (ec *executionContext) _ConflictEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ConflictEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, conflictEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39598,7 +40278,7 @@ func (ec *executionContext) _ConflictEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var coverageImplementors = []string{"Coverage"}
@@ -39606,7 +40286,7 @@ var coverageImplementors = []string{"Coverage"}
 func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet, obj *parley.Coverage) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, coverageImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39646,7 +40326,7 @@ func (ec *executionContext) _Coverage(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var createTokenPayloadImplementors = []string{"CreateTokenPayload"}
@@ -39654,7 +40334,7 @@ var createTokenPayloadImplementors = []string{"CreateTokenPayload"}
 func (ec *executionContext) _CreateTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.CreateTokenPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, createTokenPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39684,7 +40364,7 @@ func (ec *executionContext) _CreateTokenPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var deleteNodePayloadImplementors = []string{"DeleteNodePayload"}
@@ -39692,7 +40372,7 @@ var deleteNodePayloadImplementors = []string{"DeleteNodePayload"}
 func (ec *executionContext) _DeleteNodePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeleteNodePayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, deleteNodePayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39732,7 +40412,7 @@ func (ec *executionContext) _DeleteNodePayload(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var documentImplementors = []string{"Document", "Node", "Evidenced"}
@@ -39740,7 +40420,7 @@ var documentImplementors = []string{"Document", "Node", "Evidenced"}
 func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet, obj *parley.Document) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, documentImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39871,7 +40551,7 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var documentConnectionImplementors = []string{"DocumentConnection"}
@@ -39879,7 +40559,7 @@ var documentConnectionImplementors = []string{"DocumentConnection"}
 func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, documentConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39914,7 +40594,7 @@ func (ec *executionContext) _DocumentConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var documentEdgeImplementors = []string{"DocumentEdge"}
@@ -39922,7 +40602,7 @@ var documentEdgeImplementors = []string{"DocumentEdge"}
 func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, documentEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39952,7 +40632,7 @@ func (ec *executionContext) _DocumentEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var documentPayloadImplementors = []string{"DocumentPayload"}
@@ -39960,7 +40640,7 @@ var documentPayloadImplementors = []string{"DocumentPayload"}
 func (ec *executionContext) _DocumentPayload(ctx context.Context, sel ast.SelectionSet, obj *model.DocumentPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, documentPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -39990,7 +40670,7 @@ func (ec *executionContext) _DocumentPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var eventImplementors = []string{"Event", "Node", "Evidenced"}
@@ -39998,7 +40678,7 @@ var eventImplementors = []string{"Event", "Node", "Evidenced"}
 func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, obj *parley.Event) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, eventImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40094,7 +40774,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var eventConnectionImplementors = []string{"EventConnection"}
@@ -40102,7 +40782,7 @@ var eventConnectionImplementors = []string{"EventConnection"}
 func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.SelectionSet, obj *model.EventConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, eventConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40137,7 +40817,7 @@ func (ec *executionContext) _EventConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var eventEdgeImplementors = []string{"EventEdge"}
@@ -40145,7 +40825,7 @@ var eventEdgeImplementors = []string{"EventEdge"}
 func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet, obj *model.EventEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, eventEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40175,7 +40855,7 @@ func (ec *executionContext) _EventEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var eventPayloadImplementors = []string{"EventPayload"}
@@ -40183,7 +40863,7 @@ var eventPayloadImplementors = []string{"EventPayload"}
 func (ec *executionContext) _EventPayload(ctx context.Context, sel ast.SelectionSet, obj *model.EventPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, eventPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40213,7 +40893,7 @@ func (ec *executionContext) _EventPayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var evidenceImplementors = []string{"Evidence"}
@@ -40221,7 +40901,7 @@ var evidenceImplementors = []string{"Evidence"}
 func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet, obj *parley.Evidence) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, evidenceImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40262,7 +40942,7 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var evidencePayloadImplementors = []string{"EvidencePayload"}
@@ -40270,7 +40950,7 @@ var evidencePayloadImplementors = []string{"EvidencePayload"}
 func (ec *executionContext) _EvidencePayload(ctx context.Context, sel ast.SelectionSet, obj *model.EvidencePayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, evidencePayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40300,7 +40980,7 @@ func (ec *executionContext) _EvidencePayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var groupImplementors = []string{"Group", "Node", "Actor"}
@@ -40308,7 +40988,7 @@ var groupImplementors = []string{"Group", "Node", "Actor"}
 func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, obj *model.Group) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, groupImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40441,7 +41121,7 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var importDatasetPayloadImplementors = []string{"ImportDatasetPayload"}
@@ -40449,7 +41129,7 @@ var importDatasetPayloadImplementors = []string{"ImportDatasetPayload"}
 func (ec *executionContext) _ImportDatasetPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportDatasetPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, importDatasetPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40484,7 +41164,7 @@ func (ec *executionContext) _ImportDatasetPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var issueImplementors = []string{"Issue", "Node", "Evidenced"}
@@ -40492,7 +41172,7 @@ var issueImplementors = []string{"Issue", "Node", "Evidenced"}
 func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, obj *parley.Issue) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, issueImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40597,7 +41277,7 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var issueConnectionImplementors = []string{"IssueConnection"}
@@ -40605,7 +41285,7 @@ var issueConnectionImplementors = []string{"IssueConnection"}
 func (ec *executionContext) _IssueConnection(ctx context.Context, sel ast.SelectionSet, obj *model.IssueConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, issueConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40640,7 +41320,7 @@ func (ec *executionContext) _IssueConnection(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var issueEdgeImplementors = []string{"IssueEdge"}
@@ -40648,7 +41328,7 @@ var issueEdgeImplementors = []string{"IssueEdge"}
 func (ec *executionContext) _IssueEdge(ctx context.Context, sel ast.SelectionSet, obj *model.IssueEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, issueEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40678,7 +41358,7 @@ func (ec *executionContext) _IssueEdge(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var issuePayloadImplementors = []string{"IssuePayload"}
@@ -40686,7 +41366,7 @@ var issuePayloadImplementors = []string{"IssuePayload"}
 func (ec *executionContext) _IssuePayload(ctx context.Context, sel ast.SelectionSet, obj *model.IssuePayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, issuePayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40716,7 +41396,7 @@ func (ec *executionContext) _IssuePayload(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var leftOutImplementors = []string{"LeftOut"}
@@ -40724,7 +41404,7 @@ var leftOutImplementors = []string{"LeftOut"}
 func (ec *executionContext) _LeftOut(ctx context.Context, sel ast.SelectionSet, obj *parley.LeftOut) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, leftOutImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40764,7 +41444,7 @@ func (ec *executionContext) _LeftOut(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var linkImplementors = []string{"Link"}
@@ -40772,7 +41452,7 @@ var linkImplementors = []string{"Link"}
 func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj *parley.Link) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, linkImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -40826,7 +41506,7 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var mutationImplementors = []string{"Mutation"}
@@ -40837,7 +41517,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		Object: "Mutation",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -41114,7 +41794,7 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var nodeConnectionImplementors = []string{"NodeConnection"}
@@ -41122,7 +41802,7 @@ var nodeConnectionImplementors = []string{"NodeConnection"}
 func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NodeConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, nodeConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41157,7 +41837,7 @@ func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var nodeEdgeImplementors = []string{"NodeEdge"}
@@ -41165,7 +41845,7 @@ var nodeEdgeImplementors = []string{"NodeEdge"}
 func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet, obj *model.NodeEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, nodeEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41195,7 +41875,7 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var organizationImplementors = []string{"Organization", "Node", "Actor"}
@@ -41203,7 +41883,7 @@ var organizationImplementors = []string{"Organization", "Node", "Actor"}
 func (ec *executionContext) _Organization(ctx context.Context, sel ast.SelectionSet, obj *model.Organization) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, organizationImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41336,7 +42016,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var pageInfoImplementors = []string{"PageInfo"}
@@ -41344,7 +42024,7 @@ var pageInfoImplementors = []string{"PageInfo"}
 func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet, obj *model.PageInfo) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, pageInfoImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41384,7 +42064,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var participationImplementors = []string{"Participation", "Node", "Evidenced", "Assertion"}
@@ -41392,7 +42072,7 @@ var participationImplementors = []string{"Participation", "Node", "Evidenced", "
 func (ec *executionContext) _Participation(ctx context.Context, sel ast.SelectionSet, obj *parley.Participation) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, participationImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41486,7 +42166,7 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var participationConnectionImplementors = []string{"ParticipationConnection"}
@@ -41494,7 +42174,7 @@ var participationConnectionImplementors = []string{"ParticipationConnection"}
 func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, participationConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41529,7 +42209,7 @@ func (ec *executionContext) _ParticipationConnection(ctx context.Context, sel as
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var participationEdgeImplementors = []string{"ParticipationEdge"}
@@ -41537,7 +42217,7 @@ var participationEdgeImplementors = []string{"ParticipationEdge"}
 func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, participationEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41567,7 +42247,7 @@ func (ec *executionContext) _ParticipationEdge(ctx context.Context, sel ast.Sele
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var participationPayloadImplementors = []string{"ParticipationPayload"}
@@ -41575,7 +42255,7 @@ var participationPayloadImplementors = []string{"ParticipationPayload"}
 func (ec *executionContext) _ParticipationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ParticipationPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, participationPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41605,7 +42285,7 @@ func (ec *executionContext) _ParticipationPayload(ctx context.Context, sel ast.S
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var pathImplementors = []string{"Path"}
@@ -41613,7 +42293,7 @@ var pathImplementors = []string{"Path"}
 func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj *model.Path) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, pathImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41648,7 +42328,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var personImplementors = []string{"Person", "Node", "Actor"}
@@ -41656,7 +42336,7 @@ var personImplementors = []string{"Person", "Node", "Actor"}
 func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, obj *model.Person) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, personImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41789,7 +42469,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var positionImplementors = []string{"Position", "Node", "Evidenced", "Assertion"}
@@ -41797,7 +42477,7 @@ var positionImplementors = []string{"Position", "Node", "Evidenced", "Assertion"
 func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet, obj *parley.Position) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, positionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41923,7 +42603,7 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var positionConnectionImplementors = []string{"PositionConnection"}
@@ -41931,7 +42611,7 @@ var positionConnectionImplementors = []string{"PositionConnection"}
 func (ec *executionContext) _PositionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PositionConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, positionConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -41966,7 +42646,7 @@ func (ec *executionContext) _PositionConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var positionEdgeImplementors = []string{"PositionEdge"}
@@ -41974,7 +42654,7 @@ var positionEdgeImplementors = []string{"PositionEdge"}
 func (ec *executionContext) _PositionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PositionEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, positionEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42004,7 +42684,7 @@ func (ec *executionContext) _PositionEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var positionPayloadImplementors = []string{"PositionPayload"}
@@ -42012,7 +42692,7 @@ var positionPayloadImplementors = []string{"PositionPayload"}
 func (ec *executionContext) _PositionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PositionPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, positionPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42042,7 +42722,7 @@ func (ec *executionContext) _PositionPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var propositionImplementors = []string{"Proposition", "Node", "Evidenced"}
@@ -42050,7 +42730,7 @@ var propositionImplementors = []string{"Proposition", "Node", "Evidenced"}
 func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionSet, obj *parley.Proposition) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, propositionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42120,7 +42800,7 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var propositionConnectionImplementors = []string{"PropositionConnection"}
@@ -42128,7 +42808,7 @@ var propositionConnectionImplementors = []string{"PropositionConnection"}
 func (ec *executionContext) _PropositionConnection(ctx context.Context, sel ast.SelectionSet, obj *model.PropositionConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, propositionConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42163,7 +42843,7 @@ func (ec *executionContext) _PropositionConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var propositionEdgeImplementors = []string{"PropositionEdge"}
@@ -42171,7 +42851,7 @@ var propositionEdgeImplementors = []string{"PropositionEdge"}
 func (ec *executionContext) _PropositionEdge(ctx context.Context, sel ast.SelectionSet, obj *model.PropositionEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, propositionEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42201,7 +42881,7 @@ func (ec *executionContext) _PropositionEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var propositionPayloadImplementors = []string{"PropositionPayload"}
@@ -42209,7 +42889,7 @@ var propositionPayloadImplementors = []string{"PropositionPayload"}
 func (ec *executionContext) _PropositionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.PropositionPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, propositionPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42239,7 +42919,7 @@ func (ec *executionContext) _PropositionPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var queryImplementors = []string{"Query"}
@@ -42250,7 +42930,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		Object: "Query",
 	})
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
@@ -42427,7 +43107,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var relationImplementors = []string{"Relation", "Node", "Evidenced", "Assertion"}
@@ -42435,7 +43115,7 @@ var relationImplementors = []string{"Relation", "Node", "Evidenced", "Assertion"
 func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet, obj *parley.Relation) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, relationImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42528,7 +43208,7 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var relationConnectionImplementors = []string{"RelationConnection"}
@@ -42536,7 +43216,7 @@ var relationConnectionImplementors = []string{"RelationConnection"}
 func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RelationConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, relationConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42571,7 +43251,7 @@ func (ec *executionContext) _RelationConnection(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var relationEdgeImplementors = []string{"RelationEdge"}
@@ -42579,7 +43259,7 @@ var relationEdgeImplementors = []string{"RelationEdge"}
 func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RelationEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, relationEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42609,7 +43289,7 @@ func (ec *executionContext) _RelationEdge(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var relationPayloadImplementors = []string{"RelationPayload"}
@@ -42617,7 +43297,7 @@ var relationPayloadImplementors = []string{"RelationPayload"}
 func (ec *executionContext) _RelationPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RelationPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, relationPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42647,7 +43327,7 @@ func (ec *executionContext) _RelationPayload(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var requirementImplementors = []string{"Requirement", "Node", "Evidenced", "Assertion"}
@@ -42655,7 +43335,7 @@ var requirementImplementors = []string{"Requirement", "Node", "Evidenced", "Asse
 func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionSet, obj *parley.Requirement) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, requirementImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42748,7 +43428,7 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var requirementConnectionImplementors = []string{"RequirementConnection"}
@@ -42756,7 +43436,7 @@ var requirementConnectionImplementors = []string{"RequirementConnection"}
 func (ec *executionContext) _RequirementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RequirementConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, requirementConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42791,7 +43471,7 @@ func (ec *executionContext) _RequirementConnection(ctx context.Context, sel ast.
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var requirementEdgeImplementors = []string{"RequirementEdge"}
@@ -42799,7 +43479,7 @@ var requirementEdgeImplementors = []string{"RequirementEdge"}
 func (ec *executionContext) _RequirementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RequirementEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, requirementEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42829,7 +43509,7 @@ func (ec *executionContext) _RequirementEdge(ctx context.Context, sel ast.Select
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var requirementPayloadImplementors = []string{"RequirementPayload"}
@@ -42837,7 +43517,7 @@ var requirementPayloadImplementors = []string{"RequirementPayload"}
 func (ec *executionContext) _RequirementPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RequirementPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, requirementPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42867,7 +43547,7 @@ func (ec *executionContext) _RequirementPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var revokeTokenPayloadImplementors = []string{"RevokeTokenPayload"}
@@ -42875,7 +43555,7 @@ var revokeTokenPayloadImplementors = []string{"RevokeTokenPayload"}
 func (ec *executionContext) _RevokeTokenPayload(ctx context.Context, sel ast.SelectionSet, obj *model.RevokeTokenPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, revokeTokenPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -42900,7 +43580,7 @@ func (ec *executionContext) _RevokeTokenPayload(ctx context.Context, sel ast.Sel
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var roleImplementors = []string{"Role", "Node", "Evidenced", "Assertion"}
@@ -42908,7 +43588,7 @@ var roleImplementors = []string{"Role", "Node", "Evidenced", "Assertion"}
 func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj *parley.Role) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, roleImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43002,7 +43682,7 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var roleConnectionImplementors = []string{"RoleConnection"}
@@ -43010,7 +43690,7 @@ var roleConnectionImplementors = []string{"RoleConnection"}
 func (ec *executionContext) _RoleConnection(ctx context.Context, sel ast.SelectionSet, obj *model.RoleConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, roleConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43045,7 +43725,7 @@ func (ec *executionContext) _RoleConnection(ctx context.Context, sel ast.Selecti
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var roleEdgeImplementors = []string{"RoleEdge"}
@@ -43053,7 +43733,7 @@ var roleEdgeImplementors = []string{"RoleEdge"}
 func (ec *executionContext) _RoleEdge(ctx context.Context, sel ast.SelectionSet, obj *model.RoleEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, roleEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43083,7 +43763,7 @@ func (ec *executionContext) _RoleEdge(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var rolePayloadImplementors = []string{"RolePayload"}
@@ -43091,7 +43771,7 @@ var rolePayloadImplementors = []string{"RolePayload"}
 func (ec *executionContext) _RolePayload(ctx context.Context, sel ast.SelectionSet, obj *model.RolePayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, rolePayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43121,7 +43801,7 @@ func (ec *executionContext) _RolePayload(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var searchConnectionImplementors = []string{"SearchConnection"}
@@ -43129,7 +43809,7 @@ var searchConnectionImplementors = []string{"SearchConnection"}
 func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SearchConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, searchConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43169,7 +43849,7 @@ func (ec *executionContext) _SearchConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var searchEdgeImplementors = []string{"SearchEdge"}
@@ -43177,7 +43857,7 @@ var searchEdgeImplementors = []string{"SearchEdge"}
 func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SearchEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, searchEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43207,7 +43887,7 @@ func (ec *executionContext) _SearchEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var searchHitImplementors = []string{"SearchHit"}
@@ -43215,7 +43895,7 @@ var searchHitImplementors = []string{"SearchHit"}
 func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet, obj *parley.SearchHit) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, searchHitImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43263,7 +43943,7 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var sentenceImplementors = []string{"Sentence"}
@@ -43271,7 +43951,7 @@ var sentenceImplementors = []string{"Sentence"}
 func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet, obj *parley.Sentence) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, sentenceImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43306,7 +43986,7 @@ func (ec *executionContext) _Sentence(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var sourceImplementors = []string{"Source", "Node"}
@@ -43314,7 +43994,7 @@ var sourceImplementors = []string{"Source", "Node"}
 func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, obj *parley.Source) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, sourceImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43392,7 +44072,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var sourceConnectionImplementors = []string{"SourceConnection"}
@@ -43400,7 +44080,7 @@ var sourceConnectionImplementors = []string{"SourceConnection"}
 func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.SelectionSet, obj *model.SourceConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, sourceConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43435,7 +44115,7 @@ func (ec *executionContext) _SourceConnection(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var sourceEdgeImplementors = []string{"SourceEdge"}
@@ -43443,7 +44123,7 @@ var sourceEdgeImplementors = []string{"SourceEdge"}
 func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSet, obj *model.SourceEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, sourceEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43473,7 +44153,7 @@ func (ec *executionContext) _SourceEdge(ctx context.Context, sel ast.SelectionSe
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var sourcePayloadImplementors = []string{"SourcePayload"}
@@ -43481,7 +44161,7 @@ var sourcePayloadImplementors = []string{"SourcePayload"}
 func (ec *executionContext) _SourcePayload(ctx context.Context, sel ast.SelectionSet, obj *model.SourcePayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, sourcePayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43511,7 +44191,7 @@ func (ec *executionContext) _SourcePayload(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var stanceGroupImplementors = []string{"StanceGroup"}
@@ -43519,7 +44199,7 @@ var stanceGroupImplementors = []string{"StanceGroup"}
 func (ec *executionContext) _StanceGroup(ctx context.Context, sel ast.SelectionSet, obj *model.StanceGroup) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, stanceGroupImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43555,7 +44235,7 @@ func (ec *executionContext) _StanceGroup(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var stateImplementors = []string{"State", "Node", "Actor"}
@@ -43563,7 +44243,7 @@ var stateImplementors = []string{"State", "Node", "Actor"}
 func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, obj *model.State) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, stateImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43696,7 +44376,7 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var statementImplementors = []string{"Statement", "Node", "Evidenced", "Assertion"}
@@ -43704,7 +44384,7 @@ var statementImplementors = []string{"Statement", "Node", "Evidenced", "Assertio
 func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet, obj *parley.Statement) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, statementImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43836,7 +44516,7 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var statementConnectionImplementors = []string{"StatementConnection"}
@@ -43844,7 +44524,7 @@ var statementConnectionImplementors = []string{"StatementConnection"}
 func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.SelectionSet, obj *model.StatementConnection) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, statementConnectionImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43879,7 +44559,7 @@ func (ec *executionContext) _StatementConnection(ctx context.Context, sel ast.Se
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var statementEdgeImplementors = []string{"StatementEdge"}
@@ -43887,7 +44567,7 @@ var statementEdgeImplementors = []string{"StatementEdge"}
 func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.SelectionSet, obj *model.StatementEdge) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, statementEdgeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43917,7 +44597,7 @@ func (ec *executionContext) _StatementEdge(ctx context.Context, sel ast.Selectio
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var statementPayloadImplementors = []string{"StatementPayload"}
@@ -43925,7 +44605,7 @@ var statementPayloadImplementors = []string{"StatementPayload"}
 func (ec *executionContext) _StatementPayload(ctx context.Context, sel ast.SelectionSet, obj *model.StatementPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, statementPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -43955,7 +44635,7 @@ func (ec *executionContext) _StatementPayload(ctx context.Context, sel ast.Selec
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var statusEntryImplementors = []string{"StatusEntry"}
@@ -43963,7 +44643,7 @@ var statusEntryImplementors = []string{"StatusEntry"}
 func (ec *executionContext) _StatusEntry(ctx context.Context, sel ast.SelectionSet, obj *parley.StatusEntry) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, statusEntryImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44014,7 +44694,7 @@ func (ec *executionContext) _StatusEntry(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var subgraphImplementors = []string{"Subgraph"}
@@ -44022,7 +44702,7 @@ var subgraphImplementors = []string{"Subgraph"}
 func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *model.Subgraph) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, subgraphImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44057,7 +44737,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var subscriptionImplementors = []string{"Subscription"}
@@ -44085,7 +44765,7 @@ var supersedePositionPayloadImplementors = []string{"SupersedePositionPayload"}
 func (ec *executionContext) _SupersedePositionPayload(ctx context.Context, sel ast.SelectionSet, obj *model.SupersedePositionPayload) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, supersedePositionPayloadImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44120,7 +44800,7 @@ func (ec *executionContext) _SupersedePositionPayload(ctx context.Context, sel a
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var tokenImplementors = []string{"Token"}
@@ -44128,7 +44808,7 @@ var tokenImplementors = []string{"Token"}
 func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, obj *parley.Token) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, tokenImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44168,7 +44848,7 @@ func (ec *executionContext) _Token(ctx context.Context, sel ast.SelectionSet, ob
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var viewerImplementors = []string{"Viewer"}
@@ -44176,7 +44856,7 @@ var viewerImplementors = []string{"Viewer"}
 func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *parley.Principal) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, viewerImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44206,7 +44886,7 @@ func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var __DirectiveImplementors = []string{"__Directive"}
@@ -44214,7 +44894,7 @@ var __DirectiveImplementors = []string{"__Directive"}
 func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionSet, obj *introspection.Directive) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, __DirectiveImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44259,7 +44939,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var __EnumValueImplementors = []string{"__EnumValue"}
@@ -44267,7 +44947,7 @@ var __EnumValueImplementors = []string{"__EnumValue"}
 func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.EnumValue) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, __EnumValueImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44307,7 +44987,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var __FieldImplementors = []string{"__Field"}
@@ -44315,7 +44995,7 @@ var __FieldImplementors = []string{"__Field"}
 func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, obj *introspection.Field) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, __FieldImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44365,7 +45045,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var __InputValueImplementors = []string{"__InputValue"}
@@ -44373,7 +45053,7 @@ var __InputValueImplementors = []string{"__InputValue"}
 func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.SelectionSet, obj *introspection.InputValue) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, __InputValueImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44423,7 +45103,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var __SchemaImplementors = []string{"__Schema"}
@@ -44431,7 +45111,7 @@ var __SchemaImplementors = []string{"__Schema"}
 func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet, obj *introspection.Schema) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, __SchemaImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44481,7 +45161,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 var __TypeImplementors = []string{"__Type"}
@@ -44489,7 +45169,7 @@ var __TypeImplementors = []string{"__Type"}
 func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, obj *introspection.Type) graphql.Marshaler {
 	fields := collectFields(ctx, ec.OperationContext, sel, __TypeImplementors, obj)
 
-	out := graphql.NewFieldSet(fields)
+	answer, out := newObject(fields)
 	deferred := newDeferredGroup(ctx, fields)
 	for i, field := range fields {
 		switch field.Name {
@@ -44564,7 +45244,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 		ec.ProcessDeferredGroup(deferred)
 	}
 
-	return objectOut{out.Values, fields}
+	return answer
 }
 
 // endregion **************************** object.gotpl ****************************

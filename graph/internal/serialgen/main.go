@@ -68,6 +68,8 @@ var (
 	sliceCall = "graphql.MarshalSliceConcurrently(ctx,"
 	fieldCall = "out.ResolveConcurrently(ec.OperationContext, &deferred, i,"
 	groupCall = "deferred := graphql.NewDeferredGroup(ctx)"
+	// fieldSetCall makes every object's field set.
+	fieldSetCall = "out := graphql.NewFieldSet(fields)"
 	// objectReturn ends every object's marshaller.
 	objectReturn = "ec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn out\n}"
 	resolverFun  = regexp.MustCompile(`^_([A-Z][A-Za-z0-9]*)_([a-z][A-Za-z0-9]*)$`)
@@ -127,7 +129,7 @@ func plainLeaves(src []byte) ([]byte, error) {
 	}
 	// The leaf fields' contexts: fieldContext_T_f functions that return a
 	// NewScalarFieldContext, with its arguments.
-	leaf := map[string]string{}
+	leaf := map[string][3]string{}
 	for _, d := range f.Decls {
 		fd, ok := d.(*ast.FuncDecl)
 		if !ok || fd.Recv == nil || !strings.HasPrefix(fd.Name.Name, "fieldContext_") || len(fd.Body.List) != 1 {
@@ -141,7 +143,19 @@ func plainLeaves(src []byte) ([]byte, error) {
 		if !ok || text(call.Fun) != "graphql.NewScalarFieldContext" || len(call.Args) != 5 {
 			continue
 		}
-		leaf[fd.Name.Name] = fmt.Sprintf("%s, field, %s, %s", text(call.Args[0]), text(call.Args[2]), text(call.Args[3]))
+		leaf[fd.Name.Name] = [3]string{text(call.Args[0]), text(call.Args[2]), text(call.Args[3])}
+	}
+	// The marshallers that need their context only to report a null
+	// (fastMarshal): for those a leaf makes its field context only then.
+	fast := map[string]string{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || !strings.HasPrefix(fd.Name.Name, "marshal") {
+			continue
+		}
+		if call, ok := fastMarshal(fd, text); ok {
+			fast[fd.Name.Name] = call
+		}
 	}
 	type edit struct {
 		start, end int
@@ -187,7 +201,15 @@ func plainLeaves(src []byte) ([]byte, error) {
 		rr, ok := resolve.Body.List[len(resolve.Body.List)-1].(*ast.ReturnStmt)
 		plain := ok && len(resolve.Body.List) == 1 && len(rr.Results) == 2 && text(rr.Results[1]) == "nil" && plainExpr.MatchString(text(rr.Results[0]))
 		var body string
-		switch args := leaf[fieldCtx]; {
+		args := ""
+		if a, ok := leaf[fieldCtx]; ok {
+			args = fmt.Sprintf("%s, field, %s, %s", a[0], a[1], a[2])
+		}
+		var fastCall string
+		if m := marshalCall.FindStringSubmatch(text(marshal.Body)); m != nil {
+			fastCall = fast[m[1]]
+		}
+		switch {
 		case !plain && strings.Contains(text(resolve), "ec.Resolvers."):
 			// A resolver: run at once, its value marshalled when it is
 			// one; an error or a nil goes through gqlgen's checks (which
@@ -208,6 +230,20 @@ func plainLeaves(src []byte) ([]byte, error) {
 }`, fieldCtx, text(resolve), vt, text(marshal), text(ret))
 		case !plain:
 			continue
+		case args != "" && fastCall != "":
+			// Most leaves: the value marshalled with no field context;
+			// it is made only to report a null in a non-null field, or a
+			// panic.
+			a := leaf[fieldCtx]
+			body = fmt.Sprintf(`{
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, %s, &field, %s, %s)
+	var v %s = %s
+	if res := %s; res != graphql.Null {
+		return res
+	}
+	ctx = graphql.WithFieldContext(ctx, leafContext(%s))
+	return (%s)(ctx, field.Selections, v)
+}`, a[0], a[1], a[2], vt, text(rr.Results[0]), fastCall, args, text(marshal))
 		case args != "":
 			body = fmt.Sprintf(`{
 	ctx = graphql.WithFieldContext(ctx, leafContext(%s))
@@ -247,6 +283,54 @@ func plainLeaves(src []byte) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
+// marshalCall is the body of a leaf's marshal function literal: a call of
+// the executor's marshaller.
+var marshalCall = regexp.MustCompile(`^\{\s*return ec\.(marshal\w+)\(ctx, selections, v\)\s*\}$`)
+
+// scalarCall is a marshaller's own call of a scalar's Marshal function.
+var scalarCall = regexp.MustCompile(`^[a-z]+\.Marshal[A-Za-z0-9]*\(v\)$`)
+
+// fastMarshal reports whether the executor's marshaller fd needs its
+// context only when its value marshals to null (to report a null in a
+// non-null field), and if so the call that marshals the value v:
+//
+//	_ = sel
+//	_ = ctx               (optional)
+//	res := pkg.MarshalX(v)
+//	if res == graphql.Null { ... }   (optional)
+//	return res
+func fastMarshal(fd *ast.FuncDecl, text func(ast.Node) string) (string, bool) {
+	params := fd.Type.Params.List
+	if len(params) != 3 || len(params[2].Names) != 1 || params[2].Names[0].Name != "v" {
+		return "", false
+	}
+	call := ""
+	for i, st := range fd.Body.List {
+		switch st := st.(type) {
+		case *ast.AssignStmt:
+			switch t := text(st); {
+			case t == "_ = sel" || t == "_ = ctx":
+			case call == "" && len(st.Lhs) == 1 && text(st.Lhs[0]) == "res" && st.Tok == token.DEFINE && len(st.Rhs) == 1 && scalarCall.MatchString(text(st.Rhs[0])):
+				call = text(st.Rhs[0])
+			default:
+				return "", false
+			}
+		case *ast.IfStmt:
+			if call == "" || st.Init != nil || st.Else != nil || text(st.Cond) != "res == graphql.Null" {
+				return "", false
+			}
+		case *ast.ReturnStmt:
+			if call == "" || i != len(fd.Body.List)-1 || len(st.Results) != 1 || text(st.Results[0]) != "res" {
+				return "", false
+			}
+			return call, true
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
 func rewrite(src []byte) ([]byte, error) {
 	if bytes.Contains(src, []byte(marker)) {
 		return nil, fmt.Errorf("already post-processed: run gqlgen first")
@@ -263,7 +347,11 @@ func rewrite(src []byte) ([]byte, error) {
 	if n := bytes.Count(src, []byte(objectReturn)); n == 0 {
 		return nil, fmt.Errorf("found no object's return: gqlgen's output changed, update serialgen")
 	}
-	src = bytes.ReplaceAll(src, []byte(objectReturn), []byte("ec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn objectOut{out.Values, fields}\n}"))
+	if n, m := bytes.Count(src, []byte(objectReturn)), bytes.Count(src, []byte(fieldSetCall)); n != m {
+		return nil, fmt.Errorf("%d objects' returns, %d field sets: gqlgen's output changed, update serialgen", n, m)
+	}
+	src = bytes.ReplaceAll(src, []byte(fieldSetCall), []byte("answer, out := newObject(fields)"))
+	src = bytes.ReplaceAll(src, []byte(objectReturn), []byte("ec.ProcessDeferredGroup(deferred)\n\t}\n\n\treturn answer\n}"))
 	src, err := chargeObjects(src)
 	if err != nil {
 		return nil, err
