@@ -15,6 +15,9 @@ type pageData struct {
 	items            []any
 	hasNext, hasPrev bool
 	total            int
+	// noCursors says that the connection made of the page is asked for
+	// no cursor (set on a copy: the loaders share the page).
+	noCursors bool
 }
 
 // fetchLists answers a batch of list keys with one store call per spec.
@@ -139,9 +142,13 @@ func edges[N any, E any](p *pageData, mk func(cursor string, n N) E) ([]E, *mode
 		if !ok {
 			continue
 		}
-		out = append(out, mk(encodeCursor(nodeID(v)), n))
+		cursor := ""
+		if !p.noCursors {
+			cursor = encodeCursor(nodeID(v))
+		}
+		out = append(out, mk(cursor, n))
 	}
-	if len(p.items) > 0 {
+	if len(p.items) > 0 && !p.noCursors {
 		start, end := encodeCursor(nodeID(p.items[0])), encodeCursor(nodeID(p.items[len(p.items)-1]))
 		info.StartCursor, info.EndCursor = &start, &end
 	}
@@ -245,7 +252,59 @@ func conn[C any](r *Resolver, ctx context.Context, mk func(*pageData) C, of parl
 		var zero C
 		return zero, err
 	}
+	if !wantsCursors(ctx) {
+		q := *p
+		q.noCursors = true
+		p = &q
+	}
 	return mk(p), nil
+}
+
+// wantsCursors reports whether the connection being resolved is asked for
+// a cursor: its edges' cursor, or its pageInfo's startCursor or endCursor.
+// A fragment counts whatever its type condition and directives: a cursor
+// made for nothing costs less than one missing.
+func wantsCursors(ctx context.Context) bool {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Field == nil || !graphql.HasOperationContext(ctx) {
+		return true
+	}
+	doc := graphql.GetOperationContext(ctx).Doc
+	return selects(doc, fc.Field.Selections, func(f *ast.Field) bool {
+		switch f.Name {
+		case "edges":
+			return selects(doc, f.SelectionSet, func(f *ast.Field) bool { return f.Name == "cursor" })
+		case "pageInfo":
+			return selects(doc, f.SelectionSet, func(f *ast.Field) bool { return f.Name == "startCursor" || f.Name == "endCursor" })
+		}
+		return false
+	})
+}
+
+// selects reports whether a field of sel, or of the fragments it spreads,
+// satisfies want.
+func selects(doc *ast.QueryDocument, sel ast.SelectionSet, want func(*ast.Field) bool) bool {
+	for _, s := range sel {
+		switch s := s.(type) {
+		case *ast.Field:
+			if want(s) {
+				return true
+			}
+		case *ast.InlineFragment:
+			if selects(doc, s.SelectionSet, want) {
+				return true
+			}
+		case *ast.FragmentSpread:
+			def := s.Definition
+			if def == nil && doc != nil {
+				def = doc.Fragments.ForName(s.Name)
+			}
+			if def == nil || selects(doc, def.SelectionSet, want) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // all fetches every node of a small bounded list (at most maxPage).
