@@ -14704,11 +14704,15 @@ func (ec *executionContext) fieldContext_AlignmentItem_proposition(_ context.Con
 }
 
 func (ec *executionContext) _AlignmentItem_agreement(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "AlignmentItem", &field, false, false)
+	var v parley.Agreement = obj.Agreement
+	if res := model.MarshalAgreement(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("AlignmentItem", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Agreement) graphql.Marshaler {
 		return ec.marshalNAgreement2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAgreement(ctx, selections, v)
-	})(ctx, field.Selections, obj.Agreement)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlignmentItem", field, false, false, "Agreement")
@@ -14959,11 +14963,15 @@ func (ec *executionContext) fieldContext_Change_seq(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Change_op(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	var v parley.Op = obj.Op
+	if res := model.MarshalChangeOp(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Op) graphql.Marshaler {
 		return ec.marshalNChangeOp2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐOp(ctx, selections, v)
-	})(ctx, field.Selections, obj.Op)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOp")
@@ -15697,33 +15705,45 @@ func (ec *executionContext) fieldContext_Claim_attribution(_ context.Context, fi
 }
 
 func (ec *executionContext) _Claim_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Claim_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Claim_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Claim_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "PartialDate")
@@ -16510,33 +16530,45 @@ func (ec *executionContext) fieldContext_Commitment_attribution(_ context.Contex
 }
 
 func (ec *executionContext) _Commitment_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Commitment_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Commitment_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Commitment_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "PartialDate")
@@ -18701,11 +18733,15 @@ func (ec *executionContext) fieldContext_Event_place(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Event_date(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	var v parley.Date = obj.Date
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.Date)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Event_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "PartialDate")
@@ -19549,11 +19585,15 @@ func (ec *executionContext) fieldContext_Group_version(_ context.Context, field 
 }
 
 func (ec *executionContext) _Group_kind(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
+	var v parley.ActorKind = obj.Kind
+	if res := model.MarshalActorKind(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
 		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Group_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "ActorKind")
@@ -23434,11 +23474,15 @@ func (ec *executionContext) fieldContext_Organization_version(_ context.Context,
 }
 
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
+	var v parley.ActorKind = obj.Kind
+	if res := model.MarshalActorKind(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
 		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ActorKind")
@@ -24633,33 +24677,45 @@ func (ec *executionContext) fieldContext_Participation_attribution(_ context.Con
 }
 
 func (ec *executionContext) _Participation_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Participation_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Participation_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Participation_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "PartialDate")
@@ -25132,11 +25188,15 @@ func (ec *executionContext) fieldContext_Person_version(_ context.Context, field
 }
 
 func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
+	var v parley.ActorKind = obj.Kind
+	if res := model.MarshalActorKind(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
 		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ActorKind")
@@ -26131,11 +26191,15 @@ func (ec *executionContext) fieldContext_Position_proposition(_ context.Context,
 }
 
 func (ec *executionContext) _Position_stance(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v parley.Stance = obj.Stance
+	if res := model.MarshalStance(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
 		return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
-	})(ctx, field.Selections, obj.Stance)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Stance")
@@ -26378,33 +26442,45 @@ func (ec *executionContext) fieldContext_Position_attribution(_ context.Context,
 }
 
 func (ec *executionContext) _Position_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Position_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Position_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Position_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "PartialDate")
@@ -28730,33 +28806,45 @@ func (ec *executionContext) fieldContext_Relation_attribution(_ context.Context,
 }
 
 func (ec *executionContext) _Relation_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Relation_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Relation_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Relation_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "PartialDate")
@@ -29338,33 +29426,45 @@ func (ec *executionContext) fieldContext_Requirement_attribution(_ context.Conte
 }
 
 func (ec *executionContext) _Requirement_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Requirement_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Requirement_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Requirement_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "PartialDate")
@@ -30021,33 +30121,45 @@ func (ec *executionContext) fieldContext_Role_attribution(_ context.Context, fie
 }
 
 func (ec *executionContext) _Role_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Role_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Role_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Role_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "PartialDate")
@@ -30914,11 +31026,15 @@ func (ec *executionContext) fieldContext_Source_url(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Source_published(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	var v parley.Date = obj.Published
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.Published)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Source_published(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "PartialDate")
@@ -31395,11 +31511,15 @@ func (ec *executionContext) fieldContext_SourcePayload_changes(_ context.Context
 }
 
 func (ec *executionContext) _StanceGroup_stance(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StanceGroup", &field, false, false)
+	var v parley.Stance = obj.Stance
+	if res := model.MarshalStance(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StanceGroup", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
 		return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
-	})(ctx, field.Selections, obj.Stance)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StanceGroup_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StanceGroup", field, false, false, "Stance")
@@ -31511,11 +31631,15 @@ func (ec *executionContext) fieldContext_State_version(_ context.Context, field 
 }
 
 func (ec *executionContext) _State_kind(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
+	var v parley.ActorKind = obj.Kind
+	if res := model.MarshalActorKind(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
 		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, obj.Kind)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_State_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "ActorKind")
@@ -32778,33 +32902,45 @@ func (ec *executionContext) fieldContext_Statement_attribution(_ context.Context
 }
 
 func (ec *executionContext) _Statement_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v parley.Date = obj.ValidFrom
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidFrom)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_validFrom(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Statement_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v parley.Date = obj.ValidTo
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.ValidTo)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_validTo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Statement_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	var v parley.Date = obj.AssertedAt
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.AssertedAt)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_Statement_assertedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "PartialDate")
@@ -33268,11 +33404,15 @@ func (ec *executionContext) fieldContext_StatusEntry_status(_ context.Context, f
 }
 
 func (ec *executionContext) _StatusEntry_date(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	var v parley.Date = obj.Date
+	if res := model.MarshalPartialDate(v); res != graphql.Null {
+		return res
+	}
 	ctx = graphql.WithFieldContext(ctx, leafContext("StatusEntry", field, false, false))
-	defer recoverLeaf(ctx, ec.OperationContext, &ret)
 	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Date) graphql.Marshaler {
 		return ec.marshalOPartialDate2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDate(ctx, selections, v)
-	})(ctx, field.Selections, obj.Date)
+	})(ctx, field.Selections, v)
 }
 func (ec *executionContext) fieldContext_StatusEntry_date(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatusEntry", field, false, false, "PartialDate")

@@ -285,7 +285,7 @@ func plainLeaves(src []byte) ([]byte, error) {
 
 // marshalCall is the body of a leaf's marshal function literal: a call of
 // the executor's marshaller.
-var marshalCall = regexp.MustCompile(`^\{\s*return ec\.(marshal\w+)\(ctx, selections, v\)\s*\}$`)
+var marshalCall = regexp.MustCompile(`^\{\s*return ec\.(marshal[^(\s]+)\(ctx, selections, v\)\s*\}$`)
 
 // scalarCall is a marshaller's own call of a scalar's Marshal function.
 var scalarCall = regexp.MustCompile(`^[a-z]+\.Marshal[A-Za-z0-9]*\(v\)$`)
