@@ -219,7 +219,10 @@ func twoServers(t *testing.T, path string, extra ...string) {
 		wg.Add(1)
 		go func(w int) {
 			defer wg.Done()
-			for i := 0; time.Now().Before(deadline); i++ {
+			// Each writer makes at least one round of its three kinds of
+			// write (evidence on each position, a rating), however slow
+			// the machine: the checks below need a write of each.
+			for i := 0; i < 3 || time.Now().Before(deadline); i++ {
 				p := servers[(w+i)%2]
 				if i%3 == 2 {
 					note := fmt.Sprintf("rating %d-%d", w, i)
