@@ -14,7 +14,8 @@ import (
 // sits between database/sql and pgx's and turns each statement into
 // PostgreSQL's dialect before it reaches the server: $N placeholders,
 // parley_ids, a set-returning function of the schema (see the first
-// migration), for json_each, and JOIN … ON for SQLite's CROSS JOIN … ON. Go booleans are sent as 0 or 1, as SQLite
+// migration), for json_each, JOIN … ON for SQLite's CROSS JOIN … ON,
+// string_agg and chr for group_concat and char, and no INDEXED BY. Go booleans are sent as 0 or 1, as SQLite
 // stores them (the schema keeps its INTEGER flags).
 
 type connector struct{ inner driver.Connector }
@@ -82,6 +83,12 @@ var (
 	// SQLite's CROSS JOIN … ON fixes the join order; PostgreSQL's planner
 	// takes it as the inner join it is.
 	crossOn = regexp.MustCompile(`CROSS JOIN (\w+(?: \w+)? ON)`)
+	// SQLite's group_concat and char are PostgreSQL's string_agg and chr;
+	// INDEXED BY, which picks SQLite's index where its planner has no
+	// statistics to go by, is left to PostgreSQL's planner.
+	groupConcat = regexp.MustCompile(`\bgroup_concat\(`)
+	charCode    = regexp.MustCompile(`\bchar\((\d+)\)`)
+	indexedBy   = regexp.MustCompile(` INDEXED BY \w+`)
 )
 
 // rebind turns a statement in the store's dialect into PostgreSQL's.
@@ -93,6 +100,9 @@ func rebind(q string) string {
 	s := jsonEach.ReplaceAllString(q, "parley_ids(")
 	s = groupJSON.ReplaceAllString(s, "coalesce(json_agg($1), '[]')")
 	s = crossOn.ReplaceAllString(s, "JOIN $1")
+	s = groupConcat.ReplaceAllString(s, "string_agg(")
+	s = charCode.ReplaceAllString(s, "chr($1)")
+	s = indexedBy.ReplaceAllString(s, "")
 	var b strings.Builder
 	n := 0
 	inQuote := false
