@@ -9,18 +9,12 @@ import (
 )
 
 // BenchmarkStoreReads runs, against the store alone, the calls the hot
-// queries make of it with the node cache warm (so that what the store
-// costs a request can be measured apart from GraphQL execution), and the
-// node fetches of a cold cache:
-//
-//   - profile: the version, the busiest actor's first 20 positions
-//     (ids), then the first 10 opposing positions on each of their
-//     propositions (ids);
-//   - list: the version, the first 50 actors (ids);
-//   - point: the version;
-//   - nodes: the profile's nodes (the actor, positions, propositions,
-//     opposing positions and their holders) read and decoded, as on a
-//     cold cache.
+// queries make of it with the node cache warm, so that what the store
+// costs a request can be measured apart from GraphQL execution: profile
+// (the version, the busiest actor's first 20 positions, then the first 10
+// opposing positions on each of their propositions, as ids), list (the
+// version, the first 50 actors' ids) and point (the version); and nodes,
+// the profile's nodes read and decoded, as on a cold cache.
 //
 //	PARLEY_BENCH_SIZES=100000 go test -tags sqlite_fts5 -run '^$' -bench StoreReads -benchmem ./graph
 func BenchmarkStoreReads(b *testing.B) {
