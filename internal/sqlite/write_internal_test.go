@@ -10,11 +10,12 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // TestWriteRetriesBusy: a transaction that meets SQLITE_BUSY is tried
-// again, and after writeAttempts fails with BUSY; any other error is
-// returned at once.
+// again, and after sqlcommon.WriteAttempts fails with BUSY; any other
+// error is returned at once.
 func TestWriteRetriesBusy(t *testing.T) {
 	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "busy.db"))
 	if err != nil {
@@ -26,8 +27,8 @@ func TestWriteRetriesBusy(t *testing.T) {
 		calls++
 		return sqlite3.Error{Code: sqlite3.ErrBusy}
 	})
-	if parley.ErrorCode(err) != parley.EBusy || calls != writeAttempts {
-		t.Errorf("always busy: %v after %d calls; want BUSY after %d", err, calls, writeAttempts)
+	if parley.ErrorCode(err) != parley.EBusy || calls != sqlcommon.WriteAttempts {
+		t.Errorf("always busy: %v after %d calls; want BUSY after %d", err, calls, sqlcommon.WriteAttempts)
 	}
 	calls = 0
 	err = db.write(context.Background(), "test", func(*sql.Tx) error {

@@ -2,12 +2,15 @@ package sqlcommon
 
 import (
 	"context"
+	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/parley-graph/parley/internal/parley"
 )
@@ -107,6 +110,43 @@ func ListTokens(ctx context.Context, db *sql.DB) ([]parley.Token, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// CreateToken implements parley.Tokens.
+func (w *Writes) CreateToken(ctx context.Context, name, role string) (string, error) {
+	if strings.TrimSpace(name) == "" || len(name) > parley.MaxIDLength {
+		return "", parley.Errorf(parley.EInvalid, "a token needs a name of 1 to %d characters", parley.MaxIDLength)
+	}
+	if !parley.ValidRole(role) {
+		return "", parley.Errorf(parley.EInvalid, "unknown role %q: use reader, editor or admin", role)
+	}
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
+	_, err := w.DB.ExecContext(ctx, "INSERT INTO tokens (name, role, hash, created_at) VALUES (?, ?, ?, ?)",
+		name, role, HashToken(token), w.Now().UTC().Format(time.RFC3339))
+	if err != nil {
+		if e := w.DomainError(err, "token"); parley.ErrorCode(e) == parley.EConflict {
+			return "", parley.Errorf(parley.EConflict, "a token named %q exists already", name)
+		}
+		return "", err
+	}
+	return token, nil
+}
+
+// RevokeToken implements parley.Tokens.
+func (w *Writes) RevokeToken(ctx context.Context, name string) error {
+	res, err := w.DB.ExecContext(ctx, "UPDATE tokens SET revoked_at = ? WHERE name = ? AND revoked_at IS NULL",
+		w.Now().UTC().Format(time.RFC3339), name)
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return parley.Errorf(parley.ENotFound, "no live token named %q", name)
+	}
+	return nil
 }
 
 // Authenticate implements parley.Tokens.
