@@ -309,16 +309,12 @@ func (a *App) importFiles(ctx context.Context, args []string) error {
 		}
 		return err
 	}
-	store, err := a.openStore(ctx, *db, false)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
 	// The files are read as they are imported, an entry at a time, so that
 	// a large one is never held whole.
-	res, err := store.ImportFrom(parley.WithAuthor(ctx, cliAuthor()), func(yield func(parley.Item) error) ([]parley.Problem, error) {
+	read := func(yield func(parley.Item) error) ([]parley.Problem, error) {
 		return scanFiles(files, yield)
-	})
+	}
+	res, err := a.importInto(parley.WithAuthor(ctx, cliAuthor()), *db, read)
 	if err != nil {
 		return a.report(err, files)
 	}

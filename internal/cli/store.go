@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -64,4 +65,19 @@ func (a *App) openStore(ctx context.Context, db string, mustExist bool) (store, 
 		}
 	}
 	return sqlite.Open(ctx, db)
+}
+
+// importInto imports into the database named by --db. A SQLite file that
+// is not there yet is built aside and renamed into place
+// (sqlite.ImportNew): a failed import leaves no file.
+func (a *App) importInto(ctx context.Context, db string, read func(yield func(parley.Item) error) ([]parley.Problem, error)) (*parley.ImportResult, error) {
+	if _, err := os.Stat(db); !postgres.IsURL(db) && errors.Is(err, os.ErrNotExist) {
+		return sqlite.ImportNew(ctx, db, nil, read)
+	}
+	store, err := a.openStore(ctx, db, false)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	return store.ImportFrom(ctx, read)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // txLookup answers parley.Lookup from inside a transaction. The interface
@@ -353,6 +354,10 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("search rows: %w", err)
 			}
+		}
+		// The edges, from the typed rows, sorted in their key's order.
+		if _, err := tx.ExecContext(ctx, "INSERT INTO edges (src, dst, kind, via) "+sqlcommon.EdgeRows+onConflict); err != nil {
+			return fmt.Errorf("edges: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, version) SELECT id, type, 'IMPORT', ?, ?, version FROM nodes ORDER BY id",
 			author, w.now); err != nil {
@@ -697,8 +702,8 @@ func (w *writer) assertion(id string, a *parley.Assertion) error {
 
 // edge records a link src—dst backed by via; empty ends are skipped.
 func (w *writer) edge(src, dst, kind, via string) error {
-	if src == "" || dst == "" || src == dst {
-		return nil
+	if src == "" || dst == "" || src == dst || w.bulk {
+		return nil // a bulk import derives them after the rows
 	}
 	return w.exec("INSERT INTO edges (src, dst, kind, via) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", src, dst, kind, via)
 }
