@@ -74,8 +74,9 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		}
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
 			// A subscription answers one change at a time, for as long
-			// as it lives: no budget cancelling it after its first.
-			return next(withLoaders(ctx, store, nil, schema, nil))
+			// as it lives: no budget cancelling it after its first, and
+			// loaders of each change's own (see eachChangeAfresh).
+			return eachChangeAfresh(next(ctx), func(ctx context.Context) context.Context { return withLoaders(ctx, store, nil, schema, nil) })
 		}
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
 		return b.wrap(next(withLoaders(ctx, store, c, schema, b)))

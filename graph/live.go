@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 
 	"github.com/parley-graph/parley/internal/metrics"
@@ -359,6 +360,15 @@ func (h *hub) deliver(sub *subscriber, c *parley.Change) {
 	sub.cursor = c.Seq
 }
 
+// eachChangeAfresh answers each change of a subscription with a context
+// of its own, from fresh (new loaders): loaders hold what they read for
+// as long as they live, and a subscription lives for many changes, so
+// loaders kept from one change to the next would answer a later change
+// with the nodes and lists as an earlier one left them.
+func eachChangeAfresh(next graphql.ResponseHandler, fresh func(context.Context) context.Context) graphql.ResponseHandler {
+	return func(ctx context.Context) *graphql.Response { return next(fresh(ctx)) }
+}
+
 // changesFeed streams the changes after since (the newest now if nil),
 // filtered by nodes and kinds, until ctx ends or the client falls behind.
 func (r *Resolver) changesFeed(ctx context.Context, since *int, nodes, kinds []string) (<-chan *parley.Change, error) {
@@ -380,22 +390,29 @@ func (r *Resolver) changesFeed(ctx context.Context, since *int, nodes, kinds []s
 			conn.subscriptionDone()
 		}
 	}
-	var cursor int64
+	if since != nil && *since < 0 {
+		done()
+		return nil, parley.Errorf(parley.EInvalid, "since: a sequence number is 0 or more, not %d", *since)
+	}
+	newest, _, err := r.Store.Changes(ctx, parley.ChangeQuery{First: 1})
+	if err != nil {
+		done()
+		return nil, err
+	}
+	var cursor int64 // the newest change now: where a feed from now starts
+	if len(newest) > 0 {
+		cursor = newest[0].Seq
+	}
 	if since != nil {
-		if *since < 0 {
+		if int64(*since) > cursor {
+			// A number from another database, or from before this one
+			// was restored from a backup. Taken, it would skip the
+			// changes up to it, and a hub started at it would leave the
+			// other subscriptions reading the store over and over.
 			done()
-			return nil, parley.Errorf(parley.EInvalid, "since: a sequence number is 0 or more, not %d", *since)
+			return nil, parley.Errorf(parley.EInvalid, "since: %d is past the newest change (%d): resume from a sequence number this database has given, or subscribe without since for the changes from now", *since, cursor)
 		}
 		cursor = int64(*since)
-	} else {
-		newest, _, err := r.Store.Changes(ctx, parley.ChangeQuery{First: 1})
-		if err != nil {
-			done()
-			return nil, err
-		}
-		if len(newest) > 0 {
-			cursor = newest[0].Seq
-		}
 	}
 	h := r.live.hub
 	sub := &subscriber{cursor: cursor, nodes: set(nodes), kinds: set(kinds), out: make(chan *parley.Change, h.buffer), lag: make(chan struct{}, 1)}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/metrics"
@@ -642,5 +644,489 @@ func TestSubscriptionNoticesPostgres(t *testing.T) {
 			t.Fatalf("write %d: %+v", i, got)
 		}
 		t.Logf("write %d through server b reached a's subscriber in %v", i, time.Since(start).Round(time.Millisecond))
+	}
+}
+
+// postGQL posts a query through srv's API with a token (none if empty)
+// and returns its data; any error fails the test.
+func postGQL(t *testing.T, srv *httptest.Server, token, query string, vars map[string]any) json.RawMessage {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data   json.RawMessage
+		Errors []gqlError
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil || resp.StatusCode != 200 || len(out.Errors) > 0 {
+		t.Fatalf("%s: %d %v %+v", query, resp.StatusCode, err, out.Errors)
+	}
+	return out.Data
+}
+
+// liveSelection reads a position and, through the loaders, nodes and
+// lists around it: its holder and the holder's positions, its
+// proposition and the proposition's positions (the position among them,
+// with its summary and holder).
+const liveSelection = `... on Position { id version summary
+	holder { id description positions(first: 100) { totalCount edges { node { id version summary } } } }
+	proposition { id positions(first: 100) { totalCount edges { node { id version summary holder { id description } } } } } }`
+
+// liveEvent is one change as a subscription with liveSelection gives it.
+type liveEvent struct {
+	Seq     int
+	Version *int
+	Node    json.RawMessage
+}
+
+// sseEvents reads a Server-Sent Events stream's "next" events, each
+// change (or the errors) on the channel.
+func sseEvents(t *testing.T, body io.Reader) <-chan json.RawMessage {
+	out := make(chan json.RawMessage, 16)
+	go func() {
+		defer close(out)
+		sc := bufio.NewScanner(body)
+		sc.Buffer(nil, 1<<22)
+		for sc.Scan() {
+			if d, ok := strings.CutPrefix(sc.Text(), "data: "); ok && d != "" {
+				out <- json.RawMessage(d)
+			}
+		}
+	}()
+	return out
+}
+
+// TestSubscriptionReadsEachChangeAfresh: a long-lived subscription whose
+// selection reads nodes and lists through the loaders answers each change
+// with the graph as that change left it, not as its first change found
+// it. Each of three writes to a position (its summary, its holder, its
+// summary again) is awaited before the next, and its event must equal
+// what a query of the same selection answers at that moment; over a
+// websocket and over Server-Sent Events.
+func TestSubscriptionReadsEachChangeAfresh(t *testing.T) {
+	const pos = "pos-russia-demands-donbas"
+	writes := []map[string]any{
+		{"id": pos, "summary": "Russia demands Donbas (first write)."},
+		{"id": pos, "holder": "ukraine"},
+		{"id": pos, "summary": "Russia demands Donbas (third write)."},
+	}
+	for _, transport := range []string{"websocket", "sse"} {
+		t.Run(transport, func(t *testing.T) {
+			s := newWriteServer(t, false)
+			srv := httptest.NewServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil))))
+			defer srv.Close()
+			ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+			defer cancel()
+			q := fmt.Sprintf(`subscription { changes(since: %d, nodes: [%q]) { seq version node { %s } } }`, newestSeq(t, s), pos, liveSelection)
+
+			var next func() json.RawMessage // the next event's payload
+			switch transport {
+			case "websocket":
+				c := dialWS(t, ctx, srv)
+				c.subscribe("1", q)
+				next = func() json.RawMessage {
+					m := c.read()
+					if m.Type != "next" {
+						t.Fatalf("%s %s", m.Type, m.Payload)
+					}
+					return m.Payload
+				}
+			case "sse":
+				resp, err := sseSubscribe(ctx, srv, q)
+				if err != nil || resp.StatusCode != 200 {
+					t.Fatal(resp, err)
+				}
+				defer resp.Body.Close()
+				events := sseEvents(t, resp.Body)
+				next = func() json.RawMessage {
+					select {
+					case d, ok := <-events:
+						if !ok {
+							t.Fatal("the stream ended")
+						}
+						return d
+					case <-ctx.Done():
+						t.Fatal("no event within the time limit")
+					}
+					return nil
+				}
+			}
+
+			last := 0
+			for i, w := range writes {
+				postGQL(t, srv, s.editor, `mutation($in: PositionPatch!) { updatePosition(input: $in) { position { id } } }`, map[string]any{"in": w})
+				var ev struct {
+					Data   struct{ Changes liveEvent }
+					Errors []gqlError
+				}
+				if p := next(); json.Unmarshal(p, &ev) != nil || len(ev.Errors) > 0 {
+					t.Fatalf("write %d: %s", i+1, p)
+				}
+				got := ev.Data.Changes
+				var now struct{ Node json.RawMessage }
+				json.Unmarshal(postGQL(t, srv, "", fmt.Sprintf(`{ node(id: %q) { %s } }`, pos, liveSelection), nil), &now)
+				var node struct{ Version int }
+				json.Unmarshal(got.Node, &node)
+				if got.Seq <= last || got.Version == nil || node.Version != *got.Version {
+					t.Errorf("write %d: seq %d (the last %d), change version %v, node version %d", i+1, got.Seq, last, got.Version, node.Version)
+				}
+				var event, query any
+				json.Unmarshal(got.Node, &event)
+				json.Unmarshal(now.Node, &query)
+				if event == nil || query == nil {
+					t.Fatalf("write %d: no node: event %s, query %s", i+1, got.Node, now.Node)
+				}
+				if d := cmp.Diff(query, event); d != "" {
+					t.Errorf("write %d: the event's node is not the graph as the change left it (-query +event):\n%s", i+1, d)
+				}
+				last = got.Seq
+			}
+		})
+	}
+}
+
+// TestSubscriptionNodeDeprecatedThenDeleted: a subscription to a node and
+// one to its kind follow it as it is deprecated and then deleted: the
+// deprecation comes with the node as it stands deprecated, the deletion
+// with no node (null, not an error) and its record before; each event of
+// a selection through the loaders equals what a query answers then.
+func TestSubscriptionNodeDeprecatedThenDeleted(t *testing.T) {
+	const pos = "pos-russia-demands-donbas"
+	s := newWriteServer(t, false)
+	srv := httptest.NewServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	since := newestSeq(t, s)
+	sel := `seq op nodeId nodeType before after version node { ... on Position { id version rank rankReason holder { id positions(first: 100, includeDeprecated: true) { totalCount edges { node { id rank } } } } } }`
+	c := dialWS(t, ctx, srv)
+	c.subscribe("node", fmt.Sprintf(`subscription { changes(since: %d, nodes: [%q]) { %s } }`, since, pos, sel))
+	c.subscribe("kind", fmt.Sprintf(`subscription { changes(since: %d, kinds: ["Position"]) { %s } }`, since, sel))
+
+	type event struct {
+		Seq                  int
+		Op, NodeID, NodeType string
+		Before, After        *string
+		Version              *int
+		Node                 json.RawMessage
+	}
+	// next reads one event of each subscription; both must be the same.
+	next := func(what string) event {
+		t.Helper()
+		got := map[string]event{}
+		for len(got) < 2 {
+			m := c.read()
+			var p struct {
+				Data   struct{ Changes event }
+				Errors []gqlError
+			}
+			if m.Type != "next" || json.Unmarshal(m.Payload, &p) != nil || len(p.Errors) > 0 {
+				t.Fatalf("%s: %s %s %s", what, m.ID, m.Type, m.Payload)
+			}
+			if _, dup := got[m.ID]; dup {
+				t.Fatalf("%s: a second event on %s before one on the other: %s", what, m.ID, m.Payload)
+			}
+			got[m.ID] = p.Data.Changes
+		}
+		if d := cmp.Diff(got["node"], got["kind"]); d != "" {
+			t.Fatalf("%s: the two subscriptions differ (-node +kind):\n%s", what, d)
+		}
+		return got["node"]
+	}
+	// sameAsQuery checks an event's node against a query's answer now.
+	sameAsQuery := func(what string, e event) {
+		t.Helper()
+		var now struct{ Node any }
+		json.Unmarshal(postGQL(t, srv, "", fmt.Sprintf(`{ node(id: %q) { ... on Position { id version rank rankReason holder { id positions(first: 100, includeDeprecated: true) { totalCount edges { node { id rank } } } } } } }`, pos), nil), &now)
+		var node any
+		json.Unmarshal(e.Node, &node)
+		if d := cmp.Diff(now.Node, node); d != "" {
+			t.Errorf("%s: the event's node is not the node as it stands (-query +event):\n%s", what, d)
+		}
+	}
+
+	postGQL(t, srv, s.admin, `mutation { deleteNode(input: {id: "`+pos+`", deprecate: true, reason: RETRACTED}) { deprecated } }`, nil)
+	dep := next("deprecation")
+	var n struct{ Rank, RankReason string }
+	json.Unmarshal(dep.Node, &n)
+	if dep.Op != "DEPRECATE" || dep.NodeID != pos || dep.NodeType != "Position" || dep.Before == nil || dep.After == nil || dep.Version == nil || n.Rank != "DEPRECATED" || n.RankReason != "RETRACTED" {
+		t.Errorf("deprecation: %+v %s", dep, dep.Node)
+	}
+	sameAsQuery("deprecation", dep)
+
+	postGQL(t, srv, s.admin, `mutation { deleteNode(input: {id: "`+pos+`"}) { id } }`, nil)
+	del := next("deletion")
+	if del.Op != "DELETE" || del.NodeID != pos || del.Seq <= dep.Seq || del.Before == nil || del.After != nil || del.Version != nil || string(del.Node) != "null" {
+		t.Errorf("deletion: %+v %s", del, del.Node)
+	}
+	sameAsQuery("deletion", del)
+}
+
+// TestChangeFeedUnderConcurrentWrites: while three writers update actors
+// through the API and an importer adds actors four at a time, all at
+// once, subscriptions get every change exactly once, in order, whenever
+// they start: the feed from a sequence number started before the writes,
+// a third of the way and half-way through them (over a websocket and
+// Server-Sent Events), one whose client reads slowly, and one from now (a
+// gapless run of the changes, to the last). With queues of two, each
+// import overflows them: the feeds are detached from the hub and catch up
+// by themselves again and again while the writes land. Each must hold
+// exactly the store's changes after its start: no gap, no duplicate.
+func TestChangeFeedUnderConcurrentWrites(t *testing.T) {
+	// Three writers through the API, one change a write; one importer,
+	// four changes a write (a batch longer than the queues: every feed
+	// overflows and catches up by itself while the others write).
+	const writers, each, imports, batch = 3, 12, 6, 4
+	const total = writers*each + imports*batch
+	actors := []string{"volodymyr-zelenskyy", "rustem-umerov", "steve-witkoff"}
+	s := newWriteServer(t, false)
+	srv := httptest.NewServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithSubscriptionBuffer(2, 30*time.Second)))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
+	defer cancel()
+	base := newestSeq(t, s)
+	q := fmt.Sprintf(`subscription { changes(since: %d) { seq nodeId } }`, base)
+
+	type feed struct {
+		name string
+		mu   sync.Mutex
+		seqs []int
+		err  error
+	}
+	var feeds []*feed
+	// follow reads a feed's changes from next until it fails.
+	follow := func(name string, delay time.Duration, next func() (json.RawMessage, error)) {
+		f := &feed{name: name}
+		feeds = append(feeds, f)
+		go func() {
+			for {
+				p, err := next()
+				if err != nil {
+					f.mu.Lock()
+					f.err = err
+					f.mu.Unlock()
+					return
+				}
+				var ev struct {
+					Data   struct{ Changes struct{ Seq int } }
+					Errors []gqlError
+				}
+				if json.Unmarshal(p, &ev) != nil || len(ev.Errors) > 0 || ev.Data.Changes.Seq == 0 {
+					f.mu.Lock()
+					f.err = fmt.Errorf("not a change: %s", p)
+					f.mu.Unlock()
+					return
+				}
+				f.mu.Lock()
+				f.seqs = append(f.seqs, ev.Data.Changes.Seq)
+				f.mu.Unlock()
+				time.Sleep(delay)
+			}
+		}()
+	}
+	ws := func(name, query string, delay time.Duration) {
+		c := dialWS(t, ctx, srv)
+		c.subscribe("1", query)
+		follow(name, delay, func() (json.RawMessage, error) {
+			m, err := c.next()
+			if err == nil && m.Type != "next" {
+				err = fmt.Errorf("%s %s", m.Type, m.Payload)
+			}
+			return m.Payload, err
+		})
+	}
+	sse := func(name, query string) {
+		resp, err := sseSubscribe(ctx, srv, query)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatal(resp, err)
+		}
+		t.Cleanup(func() { resp.Body.Close() })
+		events := sseEvents(t, resp.Body)
+		follow(name, 0, func() (json.RawMessage, error) {
+			d, ok := <-events
+			if !ok {
+				return nil, errors.New("the stream ended")
+			}
+			return d, nil
+		})
+	}
+	ws("from the start", q, 0)
+	ws("slow reader", q, 15*time.Millisecond)
+	ws("from now", `subscription { changes { seq nodeId } }`, 0)
+
+	write := func(actor, description string) error {
+		body, _ := json.Marshal(map[string]any{"query": `mutation($id: ID!, $d: String) { updateActor(input: {id: $id, description: $d}) { actor { id } } }`, "variables": map[string]any{"id": actor, "d": description}})
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+s.editor)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		var out struct{ Errors []gqlError }
+		if json.NewDecoder(resp.Body).Decode(&out) != nil || resp.StatusCode != 200 || len(out.Errors) > 0 {
+			return fmt.Errorf("updateActor %s: %d %+v", actor, resp.StatusCode, out.Errors)
+		}
+		return nil
+	}
+	var written atomic.Int64
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range each {
+				if err := write(actors[w], fmt.Sprintf("write %d of %d", i, w)); err != nil {
+					t.Error(err)
+					return
+				}
+				written.Add(1)
+			}
+		}()
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for i := range imports {
+			ds := &parley.Dataset{}
+			for j := range batch {
+				ds.Actors = append(ds.Actors, &parley.Actor{ID: fmt.Sprintf("concurrent-%d-%d", i, j), Kind: "ORGANIZATION", Name: fmt.Sprintf("Concurrent %d %d", i, j)})
+			}
+			if _, err := s.db.Import(ctx, []*parley.Dataset{ds}); err != nil {
+				t.Error(err)
+				return
+			}
+			written.Add(batch)
+		}
+	}()
+	// Two more feeds from the start, begun while the writes land.
+	for written.Load() < total/3 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	ws("from the start, begun a third of the way", q, 0)
+	for written.Load() < total/2 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	sse("from the start by SSE, begun half-way", q)
+	wg.Wait()
+	if t.Failed() {
+		return
+	}
+	// What the store recorded after base, oldest first.
+	recorded := func() []int {
+		var seqs []int
+		for from := int64(base); ; {
+			list, more, err := s.db.Changes(ctx, parley.ChangeQuery{Since: &from, First: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, c := range list {
+				seqs = append(seqs, int(c.Seq))
+				from = c.Seq
+			}
+			if !more {
+				return seqs
+			}
+		}
+	}
+	// await waits until each feed has seq, or has ended, or a while has
+	// passed (it may wait for a change that never comes: what it has is
+	// judged below).
+	await := func(seq int) {
+		for _, f := range feeds {
+			for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+				f.mu.Lock()
+				n, err := len(f.seqs), f.err
+				has := n > 0 && f.seqs[n-1] >= seq
+				f.mu.Unlock()
+				if has || err != nil {
+					break
+				}
+			}
+		}
+	}
+	// Two last writes, one after the other has reached every feed: a
+	// duplicate of an earlier change would come before the second.
+	for _, d := range []string{"the last write but one", "the last write"} {
+		if err := write("dmitry-peskov", d); err != nil {
+			t.Fatal(err)
+		}
+		seqs := recorded()
+		await(seqs[len(seqs)-1])
+	}
+	want := recorded()
+	if len(want) != total+2 {
+		t.Fatalf("the store recorded %d changes after %d, want %d", len(want), base, total+2)
+	}
+	for _, f := range feeds {
+		f.mu.Lock()
+		got, err := append([]int(nil), f.seqs...), f.err
+		f.mu.Unlock()
+		exp := want
+		if f.name == "from now" {
+			// It starts wherever "now" was when the server started it.
+			if i := len(want) - len(got); i >= 0 && i < len(want) {
+				exp = want[i:]
+			}
+		}
+		if d := cmp.Diff(exp, got); d != "" {
+			t.Errorf("%s (%v): the changes it got are not the store's (-store +feed):\n%s", f.name, err, d)
+		}
+	}
+}
+
+// TestSubscriptionSinceBeyondNewest: a feed from a sequence number no
+// change has reached yet is refused, naming since and the newest change
+// (a client holding a number from another database, or from one restored
+// from an older backup): it would skip the changes up to it, and the
+// hub, started by it, would leave every later subscription reading the
+// store by itself over and over until the changes reached it. Other
+// subscriptions meanwhile read each change once.
+func TestSubscriptionSinceBeyondNewest(t *testing.T) {
+	s := newWriteServer(t, false)
+	store := &countingStore{testDB: s.db}
+	srv := httptest.NewServer(graph.Authenticate(store, false, graph.Conform(graph.NewHandler(store, nil))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	newest := newestSeq(t, s)
+
+	c := dialWS(t, ctx, srv)
+	c.subscribe("ahead", fmt.Sprintf(`subscription { changes(since: %d) { seq } }`, newest+1000))
+	m := c.read()
+	if m.ID != "ahead" || m.errorCode() != parley.EInvalid || !strings.Contains(string(m.Payload), fmt.Sprintf("since: %d is past the newest change (%d)", newest+1000, newest)) {
+		t.Fatalf("a feed from beyond the newest change: %s %s %s", m.ID, m.Type, m.Payload)
+	}
+	if m := c.read(); m.ID != "ahead" || m.Type != "complete" {
+		t.Fatalf("after the refusal: %s %s %s", m.ID, m.Type, m.Payload)
+	}
+	// The newest itself is where a feed from now starts: accepted.
+	c.subscribe("1", fmt.Sprintf(`subscription { changes(since: %d, nodes: ["ukraine"]) { seq nodeId } }`, newest))
+	c.subscribe("2", fmt.Sprintf(`subscription { changes(since: %d, nodes: ["ukraine"]) { seq nodeId } }`, newest))
+	time.Sleep(500 * time.Millisecond) // both attached
+	before := store.since.Load()
+	const writes = 3
+	for w := range writes {
+		updateActor(t, srv, s.editor, "ukraine", fmt.Sprintf("write %d", w))
+		seen := map[string]bool{}
+		for len(seen) < 2 {
+			m := c.read()
+			if ch := m.change(t); ch.NodeID != "ukraine" || ch.Seq <= newest || seen[m.ID] {
+				t.Fatalf("write %d: %s %+v", w, m.ID, ch)
+			}
+			seen[m.ID] = true
+		}
+	}
+	if reads := store.since.Load() - before; reads > writes {
+		t.Errorf("%d writes: the changes were read %d times, want at most %d", writes, reads, writes)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -15,6 +16,11 @@ import (
 
 	"github.com/coder/websocket"
 	"github.com/coder/websocket/wsjson"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/parley-graph/parley/internal/berlin"
+	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/postgres/pgtest"
 )
 
 // wsSubscribe opens a graphql-transport-ws connection to base's /query,
@@ -312,4 +318,106 @@ func TestSubscriptionAcrossProcesses(t *testing.T) {
 		return
 	}
 	t.Fatalf("process b's SSE ended: %v", sc.Err())
+}
+
+// TestSubscriptionFreshAcrossProcesses: a subscriber of one parley serve
+// process is told of each write made through another process on the same
+// SQLite file, and each event holds the graph as that write left it, as
+// the writing process answers a query of the same selection then (not as
+// the subscription's first event found it).
+func TestSubscriptionFreshAcrossProcesses(t *testing.T) {
+	freshAcrossProcesses(t, filepath.Join(t.TempDir(), "live.db"))
+}
+
+// TestSubscriptionFreshAcrossProcessesPostgres is the same on one
+// PostgreSQL database, where the subscriber's process is woken by
+// LISTEN/NOTIFY.
+func TestSubscriptionFreshAcrossProcessesPostgres(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	freshAcrossProcesses(t, pgtest.Database(t))
+}
+
+// liveSelection reads a position and, through the loaders, the nodes and
+// lists around it (its holder's positions, its proposition's positions
+// with each one's holder).
+const liveSelection = `... on Position { id version summary
+	holder { id description positions(first: 100) { totalCount edges { node { id version summary } } } }
+	proposition { id positions(first: 100) { totalCount edges { node { id version summary holder { id description } } } } } }`
+
+func freshAcrossProcesses(t *testing.T, path string) {
+	const pos = "pos-russia-demands-donbas"
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	f, err := berlin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &App{Getenv: func(string) string { return "" }}
+	db, err := app.openStore(ctx, path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, []*parley.Dataset{f.Dataset}); err != nil {
+		t.Fatal(err)
+	}
+	tok, err := db.CreateToken(ctx, "editor", parley.RoleEditor)
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest, _, err := db.Changes(ctx, parley.ChangeQuery{First: 1})
+	if err != nil || len(newest) != 1 {
+		t.Fatal(newest, err)
+	}
+	db.Close()
+	a, b := startProcess(t, "--db", path), startProcess(t, "--db", path)
+
+	c := wsSubscribe(t, ctx, a.base, nil, fmt.Sprintf(`subscription { changes(since: %d, nodes: [%q]) { seq version node { %s } } }`, newest[0].Seq, pos, liveSelection))
+	last := int(newest[0].Seq)
+	for i, w := range []map[string]any{
+		{"id": pos, "summary": "Russia demands Donbas (first write)."},
+		{"id": pos, "holder": "ukraine"},
+		{"id": pos, "summary": "Russia demands Donbas (third write)."},
+	} {
+		if _, err := b.gql(tok, `mutation($in: PositionPatch!) { updatePosition(input: $in) { position { id } } }`, map[string]any{"in": w}); err != nil {
+			t.Fatalf("write %d through process b: %v", i+1, err)
+		}
+		var m struct {
+			Type    string
+			Payload struct {
+				Data struct {
+					Changes struct {
+						Seq     int
+						Version *int
+						Node    json.RawMessage
+					}
+				}
+				Errors []gqlErr
+			}
+		}
+		for m.Type != "next" {
+			if err := wsjson.Read(ctx, c, &m); err != nil {
+				t.Fatalf("write %d: reading process a's subscription: %v", i+1, err)
+			}
+		}
+		got := m.Payload.Data.Changes
+		data, err := b.gql("", fmt.Sprintf(`{ node(id: %q) { %s } }`, pos, liveSelection), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var now struct{ Node any }
+		var event struct{ Version int }
+		var eventNode any
+		json.Unmarshal(data, &now)
+		json.Unmarshal(got.Node, &event)
+		json.Unmarshal(got.Node, &eventNode)
+		if len(m.Payload.Errors) > 0 || got.Seq <= last || got.Version == nil || event.Version != *got.Version || now.Node == nil {
+			t.Fatalf("write %d: %+v (the last seq %d)", i+1, m.Payload, last)
+		}
+		if d := cmp.Diff(now.Node, eventNode); d != "" {
+			t.Errorf("write %d: process a's event is not the graph as the write left it (-process b's query +event):\n%s", i+1, d)
+		}
+		last = got.Seq
+	}
 }
