@@ -10,7 +10,11 @@
 // the server's peak resident memory (VmHWM) at the end. With -healthz it
 // also asks the server's /healthz every 50 ms during each run, on a
 // connection of its own, and reports how long the answers took: what a
-// load balancer's health check sees while the server is busy.
+// load balancer's health check sees while the server is busy. With
+// -healthz-control it asks another server's /healthz (an idle one) the
+// same way at the same time: what the machine itself (its other
+// processes, this program) adds to the latencies, whatever the server
+// under load does.
 package main
 
 import (
@@ -39,6 +43,7 @@ func main() {
 	queries := flag.String("q", "profile,typename", "comma-separated query names: "+names())
 	pid := flag.Int("pid", 0, "the server's process id, to report its peak memory")
 	health := flag.Bool("healthz", false, "also time GET /healthz every 50 ms during each run")
+	control := flag.String("healthz-control", "", "with -healthz, also time GET /healthz of this idle server's `URL` (loopback only), for comparison")
 	flag.Parse()
 
 	u, err := url.Parse(*target)
@@ -50,6 +55,13 @@ func main() {
 		fmt.Fprintln(os.Stderr, "parley-load: -d is at most 5m")
 		os.Exit(2)
 	}
+	if *control != "" {
+		c, err := url.Parse(*control)
+		if err != nil || !loopback(c.Hostname()) || !*health {
+			fmt.Fprintln(os.Stderr, "parley-load: -healthz-control needs -healthz and a loopback URL")
+			os.Exit(2)
+		}
+	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
 	rps := map[string]float64{}
 	fmt.Printf("%-14s %6s %10s %9s %9s %7s\n", "query", "conc", "req/s", "p50 ms", "p99 ms", "errors")
@@ -60,9 +72,13 @@ func main() {
 			os.Exit(2)
 		}
 		body, _ := json.Marshal(map[string]string{"query": q})
-		var stop func() result
+		var stop, stopControl func() result
 		if *health {
 			stop = probe(u.ResolveReference(&url.URL{Path: "/healthz"}).String(), 50*time.Millisecond)
+		}
+		if *control != "" {
+			c, _ := url.Parse(*control)
+			stopControl = probe(c.ResolveReference(&url.URL{Path: "/healthz"}).String(), 50*time.Millisecond)
 		}
 		r := run(client, *target, body, *conc, *dur)
 		rps[name] = r.rps
@@ -70,6 +86,10 @@ func main() {
 		if stop != nil {
 			h := stop()
 			fmt.Printf("  /healthz during it: %d asked, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors\n", h.n, h.p50, h.p99, h.max, h.errors)
+		}
+		if stopControl != nil {
+			h := stopControl()
+			fmt.Printf("  the idle server's /healthz meanwhile: %d asked, p50 %.2f ms, p99 %.2f ms, max %.2f ms, %d errors\n", h.n, h.p50, h.p99, h.max, h.errors)
 		}
 	}
 	if a, b := rps["profile"], rps["typename"]; a > 0 && b > 0 {
