@@ -181,6 +181,7 @@ func (t sseTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gr
 	sw := &sseWriter{ResponseWriter: w, rc: http.NewResponseController(w), cancel: cancel, limit: max(2*t.slow, 5*time.Second)}
 	conn := &liveConn{limits: t.limits, cancel: cancel, sse: sw}
 	t.SSE.Do(sw, r.WithContext(context.WithValue(ctx, liveConnKey{}, conn)), exec)
+	sw.finish()
 }
 
 // sseWriter is a Server-Sent Events response whose writes are bounded in
@@ -227,6 +228,16 @@ func (w *sseWriter) Flush() {
 func (w *sseWriter) dead() {
 	w.dropped = true
 	go w.cancel()
+}
+
+// finish marks the stream's handler as returned: the response may not be
+// written after it (net/http has released its buffer: a write then
+// panics), so a drop still to come writes nothing. One under way holds
+// w.mu, and ends before the handler returns.
+func (w *sseWriter) finish() {
+	w.mu.Lock()
+	w.dropped = true
+	w.mu.Unlock()
 }
 
 // drop sends an event with the error (a "next" event whose payload holds
