@@ -270,7 +270,7 @@ func TestServe(t *testing.T) {
 		base = "http://" + a
 	case code := <-done:
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("serve did not start")
 	}
 
@@ -351,7 +351,7 @@ func TestServeLogLevel(t *testing.T) {
 		base = "http://" + a
 	case code := <-done:
 		t.Fatalf("serve exited %d: %s", code, stderr.String())
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("serve did not start")
 	}
 	resp, err := http.Get(base + "/query?query=%7B__typename%7D")
@@ -560,9 +560,9 @@ func startServe(t *testing.T, app *App, addrc <-chan string, args ...string) (st
 	case code := <-done:
 		cancel()
 		t.Fatalf("serve exited %d before listening", code)
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		cancel()
-		t.Fatal("serve did not start within 30 s")
+		t.Fatal("serve did not start within 2 min")
 	}
 	return base, func() {
 		cancel()

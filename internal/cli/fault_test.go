@@ -60,7 +60,7 @@ func startServer(t *testing.T, args ...string) *server {
 		s.base = "http://" + a
 	case code := <-s.done:
 		t.Fatalf("serve exited %d: %s", code, s.stderr.String())
-	case <-time.After(30 * time.Second):
+	case <-time.After(2 * time.Minute):
 		t.Fatal("serve did not start")
 	}
 	t.Cleanup(func() {

@@ -138,7 +138,7 @@ func TestServeDebugAddr(t *testing.T) {
 			base = "http://" + a
 		case code := <-done:
 			t.Fatalf("serve exited %d", code)
-		case <-time.After(30 * time.Second):
+		case <-time.After(2 * time.Minute):
 			t.Fatal("serve did not start")
 		}
 	}
