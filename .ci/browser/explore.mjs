@@ -290,6 +290,9 @@ function sameCoverage(shownMarks, src) {
   const counts = m ? m.slice(1).map(Number) : null;
   const want = [cov.sentences, cov.covered, cov.leftOut.length, cov.uncovered.length];
   if (JSON.stringify(counts) !== JSON.stringify(want)) problems.push(`counts ${counts} (sentences, cited, left out, cited by nothing), the API's ${want}`);
+  // Said as a person would say it: no "name 0 …", no "1 spans" or "1 are".
+  const clumsy = /\bname 0\b|\b1 (?:cited )?(?:spans|assertions|sentences|(?:other )?nodes)\b|\b1 are\b/.exec(shownMarks.counts);
+  if (clumsy) problems.push(`the counts line reads "${clumsy[0]}": ${shownMarks.counts}`);
   const uncited = cov.uncovered.map((x) => ({ start: x.start, end: x.end, words: words(x.start, x.end) }));
   if (cov.uncovered.some((x) => x.text !== words(x.start, x.end))) problems.push('the API\'s sentence text differs from the source at its offsets');
   if (JSON.stringify(shownMarks.uncited) !== JSON.stringify(uncited)) {

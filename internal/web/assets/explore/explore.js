@@ -629,6 +629,7 @@ function renderReader(r, focus) {
   }
   const cov = r.coverage;
   const assertions = r.backers.filter(isAssertion).length;
+  const named = r.backers.length - assertions;
   const legend = assertionTypes
     .map((t) => `<span class="chip" style="border-color:${backerColours[t]};background:${backerColours[t]}2e">${t.toLowerCase()}</span>`).join('');
   const are = (k) => `<b>${k}</b> ${k === 1 ? 'is' : 'are'}`;
@@ -638,7 +639,7 @@ function renderReader(r, focus) {
     <p id="reader-counts">Of its <b>${cov.sentences}</b> sentences, ${are(cov.covered)} cited by some evidence,
       ${are(cov.leftOut.length)} left out on purpose <span class="seg left-out">(marked so: click one for the reason)</span>
       and ${are(cov.uncovered.length)} cited by nothing <span class="seg uncited">(marked so)</span>.
-      ${many(r.spans.length, 'cited span')} ${r.spans.length === 1 ? 'backs' : 'back'} ${many(assertions, 'assertion')} and name ${r.backers.length - assertions} actors, events, issues and documents.</p>
+      ${many(r.spans.length, 'cited span')} ${r.spans.length === 1 ? 'backs' : 'back'} ${many(assertions, 'assertion')}${named ? ` and name ${many(named, 'other node')} (actors, events, issues, documents)` : ''}.</p>
     <p class="legend">Spans back: ${legend} <span class="chip mention">names a node</span> — a span over another shows both stripes.
       Click a span to see what it backs; select words to make a new statement, position, claim or commitment from them.</p>
     <div id="reader-text">${html}</div>`;
