@@ -14007,14 +14007,7 @@ func (ec *executionContext) fieldContext_ActorConnection_pageInfo(_ context.Cont
 
 func (ec *executionContext) _ActorConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ActorConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ActorConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("ActorConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ActorConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ActorConnection", field, false, false, "Int")
@@ -14022,6 +14015,9 @@ func (ec *executionContext) fieldContext_ActorConnection_totalCount(_ context.Co
 
 func (ec *executionContext) _ActorEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ActorEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ActorEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -14209,6 +14205,9 @@ func (ec *executionContext) fieldContext_Affiliation_actor(_ context.Context, fi
 
 func (ec *executionContext) _Affiliation_label(ctx context.Context, field graphql.CollectedField, obj *model.Affiliation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Affiliation", &field, false, false)
+	if obj.Label != "" {
+		return (*quotedAt)(&obj.Label)
+	}
 	var v string = obj.Label
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -14353,14 +14352,7 @@ func (ec *executionContext) fieldContext_Alignment_b(_ context.Context, field gr
 
 func (ec *executionContext) _Alignment_agree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Alignment", &field, false, false)
-	var v int = obj.Agree
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Agree)
 }
 func (ec *executionContext) fieldContext_Alignment_agree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
@@ -14368,14 +14360,7 @@ func (ec *executionContext) fieldContext_Alignment_agree(_ context.Context, fiel
 
 func (ec *executionContext) _Alignment_disagree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Alignment", &field, false, false)
-	var v int = obj.Disagree
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Disagree)
 }
 func (ec *executionContext) fieldContext_Alignment_disagree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
@@ -14383,14 +14368,7 @@ func (ec *executionContext) fieldContext_Alignment_disagree(_ context.Context, f
 
 func (ec *executionContext) _Alignment_partlyAgree(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Alignment", &field, false, false)
-	var v int = obj.PartlyAgree
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Alignment", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.PartlyAgree)
 }
 func (ec *executionContext) fieldContext_Alignment_partlyAgree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Alignment", field, false, false, "Int")
@@ -14446,34 +14424,23 @@ func (ec *executionContext) _Alignment_commitments(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Alignment().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*model.AlignmentCommitment); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
-				return ec.marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Alignment_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alignment().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*model.AlignmentCommitment); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.AlignmentCommitment) graphql.Marshaler {
 			return ec.marshalNAlignmentCommitment2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAlignmentCommitmentᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*model.AlignmentCommitment](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Alignment_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14549,34 +14516,23 @@ func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Alignment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Claim); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
-				return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Alignment_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Alignment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Claim); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Claim) graphql.Marshaler {
 			return ec.marshalNClaim2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaimᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Claim](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Alignment_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14663,32 +14619,22 @@ func (ec *executionContext) _AlignmentItem_proposition(ctx context.Context, fiel
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.AlignmentItem().Proposition(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Proposition); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
-				return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlignmentItem_proposition(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.AlignmentItem().Proposition(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*parley.Proposition); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
 			return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Proposition](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_proposition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14705,14 +14651,7 @@ func (ec *executionContext) fieldContext_AlignmentItem_proposition(_ context.Con
 
 func (ec *executionContext) _AlignmentItem_agreement(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "AlignmentItem", &field, false, false)
-	var v parley.Agreement = obj.Agreement
-	if res := model.MarshalAgreement(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("AlignmentItem", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Agreement) graphql.Marshaler {
-		return ec.marshalNAgreement2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAgreement(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Agreement)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_agreement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("AlignmentItem", field, false, false, "Agreement")
@@ -14725,34 +14664,23 @@ func (ec *executionContext) _AlignmentItem_a(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.AlignmentItem().A(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Position); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
-				return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlignmentItem_a(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AlignmentItem().A(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Position); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Position](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_a(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14785,34 +14713,23 @@ func (ec *executionContext) _AlignmentItem_b(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.AlignmentItem().B(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Position); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
-				return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AlignmentItem_b(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.AlignmentItem().B(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Position); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPositionᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Position](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_b(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14840,6 +14757,9 @@ func (ec *executionContext) fieldContext_AlignmentItem_b(ctx context.Context, fi
 
 func (ec *executionContext) _Attribution_basis(ctx context.Context, field graphql.CollectedField, obj *parley.Attribution) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Attribution", &field, false, false)
+	if obj.Basis != "" {
+		return (*quotedAt)(&obj.Basis)
+	}
 	var v string = obj.Basis
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -14860,32 +14780,22 @@ func (ec *executionContext) _Attribution_by(ctx context.Context, field graphql.C
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Attribution().By(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Attribution_by(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Attribution().By(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Attribution_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14907,32 +14817,22 @@ func (ec *executionContext) _Attribution_via(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Attribution().Via(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Attribution_via(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Attribution().Via(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Attribution_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -14964,14 +14864,7 @@ func (ec *executionContext) fieldContext_Change_seq(_ context.Context, field gra
 
 func (ec *executionContext) _Change_op(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
-	var v parley.Op = obj.Op
-	if res := model.MarshalChangeOp(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Op) graphql.Marshaler {
-		return ec.marshalNChangeOp2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐOp(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Op)
 }
 func (ec *executionContext) fieldContext_Change_op(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "ChangeOp")
@@ -14979,14 +14872,7 @@ func (ec *executionContext) fieldContext_Change_op(_ context.Context, field grap
 
 func (ec *executionContext) _Change_nodeId(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
-	var v string = obj.NodeID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Change", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.NodeID)
 }
 func (ec *executionContext) fieldContext_Change_nodeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, false, false, "ID")
@@ -14999,32 +14885,22 @@ func (ec *executionContext) _Change_nodeType(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Change().NodeType(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(string); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-				return ec.marshalNString2string(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_nodeType(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().NodeType(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(string); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[string](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Change_nodeType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, true, true, "String")
@@ -15037,32 +14913,22 @@ func (ec *executionContext) _Change_node(ctx context.Context, field graphql.Coll
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Change().Node(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-				return ec.marshalONode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Node(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalONode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Change_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15079,6 +14945,9 @@ func (ec *executionContext) fieldContext_Change_node(_ context.Context, field gr
 
 func (ec *executionContext) _Change_author(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	if obj.Author != "" {
+		return (*quotedAt)(&obj.Author)
+	}
 	var v string = obj.Author
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15094,6 +14963,9 @@ func (ec *executionContext) fieldContext_Change_author(_ context.Context, field 
 
 func (ec *executionContext) _Change_at(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	if obj.At != "" {
+		return (*quotedAt)(&obj.At)
+	}
 	var v string = obj.At
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15109,6 +14981,9 @@ func (ec *executionContext) fieldContext_Change_at(_ context.Context, field grap
 
 func (ec *executionContext) _Change_before(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	if obj.Before != "" {
+		return (*quotedAt)(&obj.Before)
+	}
 	var v string = obj.Before
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15124,6 +14999,9 @@ func (ec *executionContext) fieldContext_Change_before(_ context.Context, field 
 
 func (ec *executionContext) _Change_after(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Change", &field, false, false)
+	if obj.After != "" {
+		return (*quotedAt)(&obj.After)
+	}
 	var v string = obj.After
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15144,32 +15022,22 @@ func (ec *executionContext) _Change_version(ctx context.Context, field graphql.C
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Change().Version(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*int); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
-				return ec.marshalOInt2ᚖint(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Change_version(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Change().Version(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*int); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
 			return ec.marshalOInt2ᚖint(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*int](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Change_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Change", field, true, true, "Int")
@@ -15268,32 +15136,22 @@ func (ec *executionContext) _ChangeConnection_totalCount(ctx context.Context, fi
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.ChangeConnection().TotalCount(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(int); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-				return ec.marshalNInt2int(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_ChangeConnection_totalCount(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.ChangeConnection().TotalCount(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(int); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
 			return ec.marshalNInt2int(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[int](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ChangeConnection", field, true, true, "Int")
@@ -15301,6 +15159,9 @@ func (ec *executionContext) fieldContext_ChangeConnection_totalCount(_ context.C
 
 func (ec *executionContext) _ChangeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ChangeEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15359,14 +15220,7 @@ func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, fiel
 
 func (ec *executionContext) _Claim_id(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Claim_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "ID")
@@ -15374,14 +15228,7 @@ func (ec *executionContext) fieldContext_Claim_id(_ context.Context, field graph
 
 func (ec *executionContext) _Claim_version(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Claim", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Claim_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Claim", field, false, false, "Int")
@@ -15389,6 +15236,9 @@ func (ec *executionContext) fieldContext_Claim_version(_ context.Context, field 
 
 func (ec *executionContext) _Claim_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	if obj.Kind != "" {
+		return (*quotedAt)(&obj.Kind)
+	}
 	var v string = obj.Kind
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15404,6 +15254,9 @@ func (ec *executionContext) fieldContext_Claim_kind(_ context.Context, field gra
 
 func (ec *executionContext) _Claim_text(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	if obj.Text != "" {
+		return (*quotedAt)(&obj.Text)
+	}
 	var v string = obj.Text
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15424,32 +15277,22 @@ func (ec *executionContext) _Claim_claimant(ctx context.Context, field graphql.C
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Claim().Claimant(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_claimant(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Claim().Claimant(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Claim_claimant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15471,32 +15314,22 @@ func (ec *executionContext) _Claim_reportedVia(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Claim().ReportedVia(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_reportedVia(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Claim().ReportedVia(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Claim_reportedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15518,32 +15351,22 @@ func (ec *executionContext) _Claim_about(ctx context.Context, field graphql.Coll
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Claim().About(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-				return ec.marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_about(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Claim().About(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
 			return ec.marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Claim_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15565,34 +15388,23 @@ func (ec *executionContext) _Claim_statements(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Claim().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Claim().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Claim_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15706,6 +15518,9 @@ func (ec *executionContext) fieldContext_Claim_attribution(_ context.Context, fi
 
 func (ec *executionContext) _Claim_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -15721,6 +15536,9 @@ func (ec *executionContext) fieldContext_Claim_validFrom(_ context.Context, fiel
 
 func (ec *executionContext) _Claim_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -15736,6 +15554,9 @@ func (ec *executionContext) fieldContext_Claim_validTo(_ context.Context, field 
 
 func (ec *executionContext) _Claim_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -15751,6 +15572,9 @@ func (ec *executionContext) fieldContext_Claim_assertedAt(_ context.Context, fie
 
 func (ec *executionContext) _Claim_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15766,6 +15590,9 @@ func (ec *executionContext) fieldContext_Claim_rank(_ context.Context, field gra
 
 func (ec *executionContext) _Claim_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Claim", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -15786,34 +15613,23 @@ func (ec *executionContext) _Claim_history(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Claim().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Claim_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Claim().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Claim_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -15927,14 +15743,7 @@ func (ec *executionContext) fieldContext_ClaimConnection_pageInfo(_ context.Cont
 
 func (ec *executionContext) _ClaimConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ClaimConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("ClaimConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ClaimConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ClaimConnection", field, false, false, "Int")
@@ -15942,6 +15751,9 @@ func (ec *executionContext) fieldContext_ClaimConnection_totalCount(_ context.Co
 
 func (ec *executionContext) _ClaimEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ClaimEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ClaimEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -16086,14 +15898,7 @@ func (ec *executionContext) fieldContext_ClaimPayload_changes(_ context.Context,
 
 func (ec *executionContext) _Commitment_id(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "ID")
@@ -16101,14 +15906,7 @@ func (ec *executionContext) fieldContext_Commitment_id(_ context.Context, field 
 
 func (ec *executionContext) _Commitment_version(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Commitment", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Commitment_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, false, false, "Int")
@@ -16121,32 +15919,22 @@ func (ec *executionContext) _Commitment_promisors(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Promisors(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_promisors(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Promisors(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_promisors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16168,32 +15956,22 @@ func (ec *executionContext) _Commitment_beneficiaries(ctx context.Context, field
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Beneficiaries(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_beneficiaries(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Beneficiaries(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_beneficiaries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16210,6 +15988,9 @@ func (ec *executionContext) fieldContext_Commitment_beneficiaries(_ context.Cont
 
 func (ec *executionContext) _Commitment_obligation(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.Obligation != "" {
+		return (*quotedAt)(&obj.Obligation)
+	}
 	var v string = obj.Obligation
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -16225,6 +16006,9 @@ func (ec *executionContext) fieldContext_Commitment_obligation(_ context.Context
 
 func (ec *executionContext) _Commitment_polarity(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.Polarity != "" {
+		return (*quotedAt)(&obj.Polarity)
+	}
 	var v string = obj.Polarity
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -16251,6 +16035,9 @@ func (ec *executionContext) fieldContext_Commitment_conditions(_ context.Context
 
 func (ec *executionContext) _Commitment_bindingness(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.Bindingness != "" {
+		return (*quotedAt)(&obj.Bindingness)
+	}
 	var v string = obj.Bindingness
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -16271,32 +16058,22 @@ func (ec *executionContext) _Commitment_document(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Document(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Document); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
-				return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_document(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Document(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Document); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
 			return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Document](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16318,32 +16095,22 @@ func (ec *executionContext) _Commitment_issue(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Issue(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Issue); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
-				return ec.marshalOIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_issue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Issue(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Issue); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
 			return ec.marshalOIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Issue](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16365,32 +16132,22 @@ func (ec *executionContext) _Commitment_status(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Status(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(string); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-				return ec.marshalNCommitmentStatus2string(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_status(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().Status(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(string); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNCommitmentStatus2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[string](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Commitment", field, true, true, "CommitmentStatus")
@@ -16403,32 +16160,22 @@ func (ec *executionContext) _Commitment_statusHistory(ctx context.Context, field
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().StatusHistory(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.StatusEntry); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.StatusEntry) graphql.Marshaler {
-				return ec.marshalNStatusEntry2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatusEntryᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_statusHistory(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Commitment().StatusHistory(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.StatusEntry) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.StatusEntry); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.StatusEntry) graphql.Marshaler {
 			return ec.marshalNStatusEntry2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatusEntryᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.StatusEntry](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_statusHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16531,6 +16278,9 @@ func (ec *executionContext) fieldContext_Commitment_attribution(_ context.Contex
 
 func (ec *executionContext) _Commitment_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -16546,6 +16296,9 @@ func (ec *executionContext) fieldContext_Commitment_validFrom(_ context.Context,
 
 func (ec *executionContext) _Commitment_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -16561,6 +16314,9 @@ func (ec *executionContext) fieldContext_Commitment_validTo(_ context.Context, f
 
 func (ec *executionContext) _Commitment_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -16576,6 +16332,9 @@ func (ec *executionContext) fieldContext_Commitment_assertedAt(_ context.Context
 
 func (ec *executionContext) _Commitment_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -16591,6 +16350,9 @@ func (ec *executionContext) fieldContext_Commitment_rank(_ context.Context, fiel
 
 func (ec *executionContext) _Commitment_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Commitment", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -16611,34 +16373,23 @@ func (ec *executionContext) _Commitment_requirements(ctx context.Context, field 
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Requirement); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
-				return ec.marshalNRequirement2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirementᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_requirements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().Requirements(ctx, obj, fc.Args["inherited"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Requirement); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
 			return ec.marshalNRequirement2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirementᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Requirement](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_requirements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16671,34 +16422,23 @@ func (ec *executionContext) _Commitment_statements(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Commitment().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16731,34 +16471,23 @@ func (ec *executionContext) _Commitment_history(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Commitment().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16791,34 +16520,23 @@ func (ec *executionContext) _Commitment_claims(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Commitment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Commitment_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Commitment().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -16932,14 +16650,7 @@ func (ec *executionContext) fieldContext_CommitmentConnection_pageInfo(_ context
 
 func (ec *executionContext) _CommitmentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "CommitmentConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("CommitmentConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_CommitmentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("CommitmentConnection", field, false, false, "Int")
@@ -16947,6 +16658,9 @@ func (ec *executionContext) fieldContext_CommitmentConnection_totalCount(_ conte
 
 func (ec *executionContext) _CommitmentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "CommitmentEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -17096,32 +16810,22 @@ func (ec *executionContext) _Conflict_proposition(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Conflict().Proposition(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Proposition); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
-				return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Conflict_proposition(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Conflict().Proposition(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*parley.Proposition); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
 			return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Proposition](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Conflict_proposition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17310,14 +17014,7 @@ func (ec *executionContext) fieldContext_ConflictConnection_pageInfo(_ context.C
 
 func (ec *executionContext) _ConflictConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ConflictConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("ConflictConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ConflictConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ConflictConnection", field, false, false, "Int")
@@ -17325,6 +17022,9 @@ func (ec *executionContext) fieldContext_ConflictConnection_totalCount(_ context
 
 func (ec *executionContext) _ConflictEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ConflictEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ConflictEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -17383,14 +17083,7 @@ func (ec *executionContext) fieldContext_ConflictEdge_node(_ context.Context, fi
 
 func (ec *executionContext) _Coverage_sentences(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Coverage", &field, false, false)
-	var v int = obj.Sentences
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Coverage", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Sentences)
 }
 func (ec *executionContext) fieldContext_Coverage_sentences(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
@@ -17398,14 +17091,7 @@ func (ec *executionContext) fieldContext_Coverage_sentences(_ context.Context, f
 
 func (ec *executionContext) _Coverage_covered(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Coverage", &field, false, false)
-	var v int = obj.Covered
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Coverage", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Covered)
 }
 func (ec *executionContext) fieldContext_Coverage_covered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Coverage", field, false, false, "Int")
@@ -17499,6 +17185,9 @@ func (ec *executionContext) fieldContext_Coverage_uncovered(_ context.Context, f
 
 func (ec *executionContext) _CreateTokenPayload_token(ctx context.Context, field graphql.CollectedField, obj *model.CreateTokenPayload) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "CreateTokenPayload", &field, false, false)
+	if obj.Token != "" {
+		return (*quotedAt)(&obj.Token)
+	}
 	var v string = obj.Token
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -17557,14 +17246,7 @@ func (ec *executionContext) fieldContext_CreateTokenPayload_info(_ context.Conte
 
 func (ec *executionContext) _DeleteNodePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DeleteNodePayload", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("DeleteNodePayload", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_DeleteNodePayload_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteNodePayload", field, false, false, "ID")
@@ -17572,14 +17254,7 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_id(_ context.Context,
 
 func (ec *executionContext) _DeleteNodePayload_deprecated(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DeleteNodePayload", &field, false, false)
-	var v bool = obj.Deprecated
-	if res := graphql.MarshalBoolean(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("DeleteNodePayload", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*boolAt)(&obj.Deprecated)
 }
 func (ec *executionContext) fieldContext_DeleteNodePayload_deprecated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeleteNodePayload", field, false, false, "Boolean")
@@ -17673,14 +17348,7 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_changes(_ context.Con
 
 func (ec *executionContext) _Document_id(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Document_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "ID")
@@ -17688,14 +17356,7 @@ func (ec *executionContext) fieldContext_Document_id(_ context.Context, field gr
 
 func (ec *executionContext) _Document_version(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Document", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Document_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Document", field, false, false, "Int")
@@ -17703,6 +17364,9 @@ func (ec *executionContext) fieldContext_Document_version(_ context.Context, fie
 
 func (ec *executionContext) _Document_title(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	if obj.Title != "" {
+		return (*quotedAt)(&obj.Title)
+	}
 	var v string = obj.Title
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -17718,6 +17382,9 @@ func (ec *executionContext) fieldContext_Document_title(_ context.Context, field
 
 func (ec *executionContext) _Document_type(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	if obj.Type != "" {
+		return (*quotedAt)(&obj.Type)
+	}
 	var v string = obj.Type
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -17733,6 +17400,9 @@ func (ec *executionContext) fieldContext_Document_type(_ context.Context, field 
 
 func (ec *executionContext) _Document_stage(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	if obj.Stage != "" {
+		return (*quotedAt)(&obj.Stage)
+	}
 	var v string = obj.Stage
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -17748,6 +17418,9 @@ func (ec *executionContext) fieldContext_Document_stage(_ context.Context, field
 
 func (ec *executionContext) _Document_status(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	if obj.Status != "" {
+		return (*quotedAt)(&obj.Status)
+	}
 	var v string = obj.Status
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -17768,32 +17441,22 @@ func (ec *executionContext) _Document_drafters(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Drafters(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_drafters(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Drafters(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_drafters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17815,32 +17478,22 @@ func (ec *executionContext) _Document_backers(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Backers(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_backers(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Backers(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_backers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17862,32 +17515,22 @@ func (ec *executionContext) _Document_parties(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Parties(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_parties(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Parties(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_parties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17909,32 +17552,22 @@ func (ec *executionContext) _Document_package(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Package(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Document); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
-				return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_package(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Package(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Document); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
 			return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Document](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_package(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -17967,32 +17600,22 @@ func (ec *executionContext) _Document_refines(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Refines(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Document); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
-				return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_refines(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Refines(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Document); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
 			return ec.marshalODocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Document](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_refines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18014,32 +17637,22 @@ func (ec *executionContext) _Document_issues(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Issues(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Issue); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
-				return ec.marshalNIssue2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssueᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_issues(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Document().Issues(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Issue); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
 			return ec.marshalNIssue2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Issue](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_issues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18056,6 +17669,9 @@ func (ec *executionContext) fieldContext_Document_issues(_ context.Context, fiel
 
 func (ec *executionContext) _Document_description(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Document", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -18119,34 +17735,23 @@ func (ec *executionContext) _Document_commitments(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Document().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.CommitmentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
-				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.CommitmentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
 			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18179,34 +17784,23 @@ func (ec *executionContext) _Document_requirements(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Document().Requirements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Requirement); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
-				return ec.marshalNRequirement2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirementᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_requirements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Requirements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Requirement); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Requirement) graphql.Marshaler {
 			return ec.marshalNRequirement2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirementᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Requirement](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_requirements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18239,34 +17833,23 @@ func (ec *executionContext) _Document_documents(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Document().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.DocumentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
-				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.DocumentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
 			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18299,34 +17882,23 @@ func (ec *executionContext) _Document_history(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Document().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18359,34 +17931,23 @@ func (ec *executionContext) _Document_claims(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Document().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Document_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Document().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18500,14 +18061,7 @@ func (ec *executionContext) fieldContext_DocumentConnection_pageInfo(_ context.C
 
 func (ec *executionContext) _DocumentConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DocumentConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("DocumentConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_DocumentConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DocumentConnection", field, false, false, "Int")
@@ -18515,6 +18069,9 @@ func (ec *executionContext) fieldContext_DocumentConnection_totalCount(_ context
 
 func (ec *executionContext) _DocumentEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DocumentEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "DocumentEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -18659,14 +18216,7 @@ func (ec *executionContext) fieldContext_DocumentPayload_changes(_ context.Conte
 
 func (ec *executionContext) _Event_id(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "ID")
@@ -18674,14 +18224,7 @@ func (ec *executionContext) fieldContext_Event_id(_ context.Context, field graph
 
 func (ec *executionContext) _Event_version(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Event", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Event_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Event", field, false, false, "Int")
@@ -18689,6 +18232,9 @@ func (ec *executionContext) fieldContext_Event_version(_ context.Context, field 
 
 func (ec *executionContext) _Event_name(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -18704,6 +18250,9 @@ func (ec *executionContext) fieldContext_Event_name(_ context.Context, field gra
 
 func (ec *executionContext) _Event_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	if obj.Kind != "" {
+		return (*quotedAt)(&obj.Kind)
+	}
 	var v string = obj.Kind
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -18719,6 +18268,9 @@ func (ec *executionContext) fieldContext_Event_kind(_ context.Context, field gra
 
 func (ec *executionContext) _Event_place(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	if obj.Place != "" {
+		return (*quotedAt)(&obj.Place)
+	}
 	var v string = obj.Place
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -18734,6 +18286,9 @@ func (ec *executionContext) fieldContext_Event_place(_ context.Context, field gr
 
 func (ec *executionContext) _Event_date(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	if obj.Date != "" {
+		return (*quotedAt)(&obj.Date)
+	}
 	var v parley.Date = obj.Date
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -18754,32 +18309,22 @@ func (ec *executionContext) _Event_partOf(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Event().PartOf(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Event); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
-				return ec.marshalOEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_partOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().PartOf(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Event); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
 			return ec.marshalOEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Event](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18796,6 +18341,9 @@ func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field g
 
 func (ec *executionContext) _Event_description(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Event", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -18859,32 +18407,22 @@ func (ec *executionContext) _Event_parts(ctx context.Context, field graphql.Coll
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Event().Parts(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Event); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Event) graphql.Marshaler {
-				return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEventᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_parts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Event().Parts(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Event) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Event); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Event) graphql.Marshaler {
 			return ec.marshalNEvent2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEventᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Event](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18906,34 +18444,23 @@ func (ec *executionContext) _Event_participations(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["includeParts"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ParticipationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
-				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_participations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Participations(ctx, obj, fc.Args["includeParts"].(*bool), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ParticipationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
 			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -18966,34 +18493,23 @@ func (ec *executionContext) _Event_statements(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19026,34 +18542,23 @@ func (ec *executionContext) _Event_history(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Event().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19086,34 +18591,23 @@ func (ec *executionContext) _Event_claims(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Event().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Event_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Event().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19227,14 +18721,7 @@ func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Cont
 
 func (ec *executionContext) _EventConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "EventConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("EventConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("EventConnection", field, false, false, "Int")
@@ -19242,6 +18729,9 @@ func (ec *executionContext) fieldContext_EventConnection_totalCount(_ context.Co
 
 func (ec *executionContext) _EventEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "EventEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -19391,32 +18881,22 @@ func (ec *executionContext) _Evidence_source(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Evidence().Source(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Source); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
-				return ec.marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Evidence_source(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Evidence().Source(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*parley.Source); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
 			return ec.marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Source](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19433,6 +18913,9 @@ func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, fiel
 
 func (ec *executionContext) _Evidence_quote(ctx context.Context, field graphql.CollectedField, obj *parley.Evidence) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Evidence", &field, false, false)
+	if obj.Quote != "" {
+		return (*quotedAt)(&obj.Quote)
+	}
 	var v string = obj.Quote
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -19556,14 +19039,7 @@ func (ec *executionContext) fieldContext_EvidencePayload_changes(_ context.Conte
 
 func (ec *executionContext) _Group_id(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Group_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "ID")
@@ -19571,14 +19047,7 @@ func (ec *executionContext) fieldContext_Group_id(_ context.Context, field graph
 
 func (ec *executionContext) _Group_version(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Group_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "Int")
@@ -19586,14 +19055,7 @@ func (ec *executionContext) fieldContext_Group_version(_ context.Context, field 
 
 func (ec *executionContext) _Group_kind(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
-	var v parley.ActorKind = obj.Kind
-	if res := model.MarshalActorKind(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Group", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Kind)
 }
 func (ec *executionContext) fieldContext_Group_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Group", field, false, false, "ActorKind")
@@ -19601,6 +19063,9 @@ func (ec *executionContext) fieldContext_Group_kind(_ context.Context, field gra
 
 func (ec *executionContext) _Group_name(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -19627,6 +19092,9 @@ func (ec *executionContext) fieldContext_Group_aliases(_ context.Context, field 
 
 func (ec *executionContext) _Group_description(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Group", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -19690,34 +19158,23 @@ func (ec *executionContext) _Group_roles(ctx context.Context, field graphql.Coll
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_roles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19750,34 +19207,23 @@ func (ec *executionContext) _Group_members(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_members(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19810,34 +19256,23 @@ func (ec *executionContext) _Group_affiliations(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*model.Affiliation); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
-				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_affiliations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*model.Affiliation); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
 			return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19870,34 +19305,23 @@ func (ec *executionContext) _Group_relations(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RelationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RelationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19930,34 +19354,23 @@ func (ec *executionContext) _Group_participations(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ParticipationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
-				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_participations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ParticipationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
 			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -19990,34 +19403,23 @@ func (ec *executionContext) _Group_statements(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20050,34 +19452,23 @@ func (ec *executionContext) _Group_positions(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
-				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_positions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
 			return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20110,34 +19501,23 @@ func (ec *executionContext) _Group_commitments(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.CommitmentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
-				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.CommitmentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
 			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20170,34 +19550,23 @@ func (ec *executionContext) _Group_documents(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.DocumentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
-				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.DocumentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
 			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20230,34 +19599,23 @@ func (ec *executionContext) _Group_conflicts(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ConflictConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
-				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_conflicts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ConflictConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
 			return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20290,34 +19648,23 @@ func (ec *executionContext) _Group_history(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20350,34 +19697,23 @@ func (ec *executionContext) _Group_claims(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20410,34 +19746,23 @@ func (ec *executionContext) _Group_claimsAbout(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Group().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Group_claimsAbout(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Group().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20465,14 +19790,7 @@ func (ec *executionContext) fieldContext_Group_claimsAbout(ctx context.Context, 
 
 func (ec *executionContext) _ImportDatasetPayload_created(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ImportDatasetPayload", &field, false, false)
-	var v int = obj.Created
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Created)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_created(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
@@ -20480,14 +19798,7 @@ func (ec *executionContext) fieldContext_ImportDatasetPayload_created(_ context.
 
 func (ec *executionContext) _ImportDatasetPayload_updated(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ImportDatasetPayload", &field, false, false)
-	var v int = obj.Updated
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Updated)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_updated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
@@ -20495,14 +19806,7 @@ func (ec *executionContext) fieldContext_ImportDatasetPayload_updated(_ context.
 
 func (ec *executionContext) _ImportDatasetPayload_unchanged(ctx context.Context, field graphql.CollectedField, obj *model.ImportDatasetPayload) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ImportDatasetPayload", &field, false, false)
-	var v int = obj.Unchanged
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("ImportDatasetPayload", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Unchanged)
 }
 func (ec *executionContext) fieldContext_ImportDatasetPayload_unchanged(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ImportDatasetPayload", field, false, false, "Int")
@@ -20510,14 +19814,7 @@ func (ec *executionContext) fieldContext_ImportDatasetPayload_unchanged(_ contex
 
 func (ec *executionContext) _Issue_id(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Issue_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "ID")
@@ -20525,14 +19822,7 @@ func (ec *executionContext) fieldContext_Issue_id(_ context.Context, field graph
 
 func (ec *executionContext) _Issue_version(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Issue", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Issue_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Issue", field, false, false, "Int")
@@ -20540,6 +19830,9 @@ func (ec *executionContext) fieldContext_Issue_version(_ context.Context, field 
 
 func (ec *executionContext) _Issue_name(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -20560,32 +19853,22 @@ func (ec *executionContext) _Issue_parent(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Issue().Parent(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Issue); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
-				return ec.marshalOIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_parent(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Issue().Parent(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Issue); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
 			return ec.marshalOIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Issue](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20602,6 +19885,9 @@ func (ec *executionContext) fieldContext_Issue_parent(_ context.Context, field g
 
 func (ec *executionContext) _Issue_description(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Issue", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -20665,32 +19951,22 @@ func (ec *executionContext) _Issue_subIssues(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Issue().SubIssues(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Issue); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
-				return ec.marshalNIssue2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssueᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_subIssues(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Issue().SubIssues(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Issue); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Issue) graphql.Marshaler {
 			return ec.marshalNIssue2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssueᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Issue](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_subIssues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20712,34 +19988,23 @@ func (ec *executionContext) _Issue_propositions(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().Propositions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PropositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionConnection) graphql.Marshaler {
-				return ec.marshalNPropositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_propositions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Propositions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PropositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PropositionConnection) graphql.Marshaler {
 			return ec.marshalNPropositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PropositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_propositions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20772,34 +20037,23 @@ func (ec *executionContext) _Issue_positions(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
-				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_positions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
 			return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20832,34 +20086,23 @@ func (ec *executionContext) _Issue_positionsByStance(ctx context.Context, field 
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().PositionsByStance(ctx, obj, fc.Args["asOf"].(*parley.Date))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*model.StanceGroup); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.StanceGroup) graphql.Marshaler {
-				return ec.marshalNStanceGroup2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStanceGroupᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_positionsByStance(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().PositionsByStance(ctx, obj, fc.Args["asOf"].(*parley.Date))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.StanceGroup) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*model.StanceGroup); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.StanceGroup) graphql.Marshaler {
 			return ec.marshalNStanceGroup2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStanceGroupᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*model.StanceGroup](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_positionsByStance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20892,34 +20135,23 @@ func (ec *executionContext) _Issue_conflicts(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().Conflicts(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ConflictConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
-				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_conflicts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Conflicts(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ConflictConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
 			return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -20952,34 +20184,23 @@ func (ec *executionContext) _Issue_commitments(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.CommitmentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
-				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Commitments(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.CommitmentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
 			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21012,34 +20233,23 @@ func (ec *executionContext) _Issue_documents(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.DocumentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
-				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.DocumentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
 			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21072,34 +20282,23 @@ func (ec *executionContext) _Issue_history(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21132,34 +20331,23 @@ func (ec *executionContext) _Issue_claims(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Issue().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Issue_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Issue().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21273,14 +20461,7 @@ func (ec *executionContext) fieldContext_IssueConnection_pageInfo(_ context.Cont
 
 func (ec *executionContext) _IssueConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.IssueConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "IssueConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("IssueConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_IssueConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("IssueConnection", field, false, false, "Int")
@@ -21288,6 +20469,9 @@ func (ec *executionContext) fieldContext_IssueConnection_totalCount(_ context.Co
 
 func (ec *executionContext) _IssueEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.IssueEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "IssueEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -21432,6 +20616,9 @@ func (ec *executionContext) fieldContext_IssuePayload_changes(_ context.Context,
 
 func (ec *executionContext) _LeftOut_quote(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "LeftOut", &field, false, false)
+	if obj.Quote != "" {
+		return (*quotedAt)(&obj.Quote)
+	}
 	var v string = obj.Quote
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -21469,6 +20656,9 @@ func (ec *executionContext) fieldContext_LeftOut_end(_ context.Context, field gr
 
 func (ec *executionContext) _LeftOut_reason(ctx context.Context, field graphql.CollectedField, obj *parley.LeftOut) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "LeftOut", &field, false, false)
+	if obj.Reason != "" {
+		return (*quotedAt)(&obj.Reason)
+	}
 	var v string = obj.Reason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -21489,32 +20679,22 @@ func (ec *executionContext) _Link_from(ctx context.Context, field graphql.Collec
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().From(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Link_from(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Link().From(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Link_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21536,32 +20716,22 @@ func (ec *executionContext) _Link_to(ctx context.Context, field graphql.Collecte
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().To(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Link_to(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Link().To(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21578,14 +20748,7 @@ func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphq
 
 func (ec *executionContext) _Link_reversed(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Link", &field, false, false)
-	var v bool = obj.Reversed
-	if res := graphql.MarshalBoolean(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Link", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*boolAt)(&obj.Reversed)
 }
 func (ec *executionContext) fieldContext_Link_reversed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Link", field, false, false, "Boolean")
@@ -21593,6 +20756,9 @@ func (ec *executionContext) fieldContext_Link_reversed(_ context.Context, field 
 
 func (ec *executionContext) _Link_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Link", &field, false, false)
+	if obj.Kind != "" {
+		return (*quotedAt)(&obj.Kind)
+	}
 	var v string = obj.Kind
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -21613,32 +20779,22 @@ func (ec *executionContext) _Link_via(ctx context.Context, field graphql.Collect
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().Via(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Link_via(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Link().Via(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Link_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -21660,32 +20816,22 @@ func (ec *executionContext) _Link_evidence(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().Evidence(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Evidence); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
-				return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Link_evidence(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Link().Evidence(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Evidence); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Evidence](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Link_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23372,14 +22518,7 @@ func (ec *executionContext) fieldContext_NodeConnection_pageInfo(_ context.Conte
 
 func (ec *executionContext) _NodeConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "NodeConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("NodeConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("NodeConnection", field, false, false, "Int")
@@ -23387,6 +22526,9 @@ func (ec *executionContext) fieldContext_NodeConnection_totalCount(_ context.Con
 
 func (ec *executionContext) _NodeEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "NodeEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -23445,14 +22587,7 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Organization_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ID")
@@ -23460,14 +22595,7 @@ func (ec *executionContext) fieldContext_Organization_id(_ context.Context, fiel
 
 func (ec *executionContext) _Organization_version(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Organization_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "Int")
@@ -23475,14 +22603,7 @@ func (ec *executionContext) fieldContext_Organization_version(_ context.Context,
 
 func (ec *executionContext) _Organization_kind(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
-	var v parley.ActorKind = obj.Kind
-	if res := model.MarshalActorKind(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Organization", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Kind)
 }
 func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Organization", field, false, false, "ActorKind")
@@ -23490,6 +22611,9 @@ func (ec *executionContext) fieldContext_Organization_kind(_ context.Context, fi
 
 func (ec *executionContext) _Organization_name(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -23516,6 +22640,9 @@ func (ec *executionContext) fieldContext_Organization_aliases(_ context.Context,
 
 func (ec *executionContext) _Organization_description(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Organization", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -23579,34 +22706,23 @@ func (ec *executionContext) _Organization_roles(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_roles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23639,34 +22755,23 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_members(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23699,34 +22804,23 @@ func (ec *executionContext) _Organization_affiliations(ctx context.Context, fiel
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*model.Affiliation); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
-				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_affiliations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*model.Affiliation); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
 			return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23759,34 +22853,23 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RelationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RelationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23819,34 +22902,23 @@ func (ec *executionContext) _Organization_participations(ctx context.Context, fi
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ParticipationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
-				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_participations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ParticipationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
 			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23879,34 +22951,23 @@ func (ec *executionContext) _Organization_statements(ctx context.Context, field 
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23939,34 +23000,23 @@ func (ec *executionContext) _Organization_positions(ctx context.Context, field g
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
-				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_positions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
 			return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -23999,34 +23049,23 @@ func (ec *executionContext) _Organization_commitments(ctx context.Context, field
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.CommitmentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
-				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.CommitmentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
 			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24059,34 +23098,23 @@ func (ec *executionContext) _Organization_documents(ctx context.Context, field g
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.DocumentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
-				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.DocumentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
 			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24119,34 +23147,23 @@ func (ec *executionContext) _Organization_conflicts(ctx context.Context, field g
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ConflictConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
-				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_conflicts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ConflictConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
 			return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24179,34 +23196,23 @@ func (ec *executionContext) _Organization_history(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24239,34 +23245,23 @@ func (ec *executionContext) _Organization_claims(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24299,34 +23294,23 @@ func (ec *executionContext) _Organization_claimsAbout(ctx context.Context, field
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Organization().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Organization_claimsAbout(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Organization().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24354,14 +23338,7 @@ func (ec *executionContext) fieldContext_Organization_claimsAbout(ctx context.Co
 
 func (ec *executionContext) _PageInfo_hasNextPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PageInfo", &field, false, false)
-	var v bool = obj.HasNextPage
-	if res := graphql.MarshalBoolean(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*boolAt)(&obj.HasNextPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -24369,14 +23346,7 @@ func (ec *executionContext) fieldContext_PageInfo_hasNextPage(_ context.Context,
 
 func (ec *executionContext) _PageInfo_hasPreviousPage(ctx context.Context, field graphql.CollectedField, obj *model.PageInfo) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PageInfo", &field, false, false)
-	var v bool = obj.HasPreviousPage
-	if res := graphql.MarshalBoolean(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("PageInfo", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*boolAt)(&obj.HasPreviousPage)
 }
 func (ec *executionContext) fieldContext_PageInfo_hasPreviousPage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PageInfo", field, false, false, "Boolean")
@@ -24406,14 +23376,7 @@ func (ec *executionContext) fieldContext_PageInfo_endCursor(_ context.Context, f
 
 func (ec *executionContext) _Participation_id(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Participation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "ID")
@@ -24421,14 +23384,7 @@ func (ec *executionContext) fieldContext_Participation_id(_ context.Context, fie
 
 func (ec *executionContext) _Participation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Participation", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Participation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Participation", field, false, false, "Int")
@@ -24441,32 +23397,22 @@ func (ec *executionContext) _Participation_event(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Participation().Event(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Event); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
-				return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().Event(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*parley.Event); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
 			return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Event](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Participation_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24488,32 +23434,22 @@ func (ec *executionContext) _Participation_actor(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Participation().Actor(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().Actor(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Participation_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24530,6 +23466,9 @@ func (ec *executionContext) fieldContext_Participation_actor(_ context.Context, 
 
 func (ec *executionContext) _Participation_role(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	if obj.Role != "" {
+		return (*quotedAt)(&obj.Role)
+	}
 	var v string = obj.Role
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -24550,32 +23489,22 @@ func (ec *executionContext) _Participation_onBehalfOf(ctx context.Context, field
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Participation().OnBehalfOf(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_onBehalfOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Participation().OnBehalfOf(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Participation_onBehalfOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24678,6 +23607,9 @@ func (ec *executionContext) fieldContext_Participation_attribution(_ context.Con
 
 func (ec *executionContext) _Participation_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -24693,6 +23625,9 @@ func (ec *executionContext) fieldContext_Participation_validFrom(_ context.Conte
 
 func (ec *executionContext) _Participation_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -24708,6 +23643,9 @@ func (ec *executionContext) fieldContext_Participation_validTo(_ context.Context
 
 func (ec *executionContext) _Participation_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -24723,6 +23661,9 @@ func (ec *executionContext) fieldContext_Participation_assertedAt(_ context.Cont
 
 func (ec *executionContext) _Participation_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -24738,6 +23679,9 @@ func (ec *executionContext) fieldContext_Participation_rank(_ context.Context, f
 
 func (ec *executionContext) _Participation_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Participation", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -24758,34 +23702,23 @@ func (ec *executionContext) _Participation_history(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Participation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Participation_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Participation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Participation_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -24899,14 +23832,7 @@ func (ec *executionContext) fieldContext_ParticipationConnection_pageInfo(_ cont
 
 func (ec *executionContext) _ParticipationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ParticipationConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("ParticipationConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("ParticipationConnection", field, false, false, "Int")
@@ -24914,6 +23840,9 @@ func (ec *executionContext) fieldContext_ParticipationConnection_totalCount(_ co
 
 func (ec *executionContext) _ParticipationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "ParticipationEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -25058,14 +23987,7 @@ func (ec *executionContext) fieldContext_ParticipationPayload_changes(_ context.
 
 func (ec *executionContext) _Path_length(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Path", &field, false, false)
-	var v int = obj.Length
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Path", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Length)
 }
 func (ec *executionContext) fieldContext_Path_length(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Path", field, false, false, "Int")
@@ -25159,14 +24081,7 @@ func (ec *executionContext) fieldContext_Path_links(_ context.Context, field gra
 
 func (ec *executionContext) _Person_id(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Person_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ID")
@@ -25174,14 +24089,7 @@ func (ec *executionContext) fieldContext_Person_id(_ context.Context, field grap
 
 func (ec *executionContext) _Person_version(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Person_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "Int")
@@ -25189,14 +24097,7 @@ func (ec *executionContext) fieldContext_Person_version(_ context.Context, field
 
 func (ec *executionContext) _Person_kind(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
-	var v parley.ActorKind = obj.Kind
-	if res := model.MarshalActorKind(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Person", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Kind)
 }
 func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Person", field, false, false, "ActorKind")
@@ -25204,6 +24105,9 @@ func (ec *executionContext) fieldContext_Person_kind(_ context.Context, field gr
 
 func (ec *executionContext) _Person_name(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -25230,6 +24134,9 @@ func (ec *executionContext) fieldContext_Person_aliases(_ context.Context, field
 
 func (ec *executionContext) _Person_description(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Person", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -25293,34 +24200,23 @@ func (ec *executionContext) _Person_roles(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_roles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25353,34 +24249,23 @@ func (ec *executionContext) _Person_members(ctx context.Context, field graphql.C
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_members(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25413,34 +24298,23 @@ func (ec *executionContext) _Person_affiliations(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*model.Affiliation); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
-				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_affiliations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*model.Affiliation); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
 			return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25473,34 +24347,23 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RelationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RelationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25533,34 +24396,23 @@ func (ec *executionContext) _Person_participations(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ParticipationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
-				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_participations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ParticipationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
 			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25593,34 +24445,23 @@ func (ec *executionContext) _Person_statements(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25653,34 +24494,23 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
-				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_positions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
 			return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25713,34 +24543,23 @@ func (ec *executionContext) _Person_commitments(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.CommitmentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
-				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.CommitmentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
 			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25773,34 +24592,23 @@ func (ec *executionContext) _Person_documents(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.DocumentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
-				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.DocumentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
 			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25833,34 +24641,23 @@ func (ec *executionContext) _Person_conflicts(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ConflictConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
-				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_conflicts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ConflictConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
 			return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25893,34 +24690,23 @@ func (ec *executionContext) _Person_history(ctx context.Context, field graphql.C
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -25953,34 +24739,23 @@ func (ec *executionContext) _Person_claims(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26013,34 +24788,23 @@ func (ec *executionContext) _Person_claimsAbout(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Person().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Person_claimsAbout(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Person().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26068,14 +24832,7 @@ func (ec *executionContext) fieldContext_Person_claimsAbout(ctx context.Context,
 
 func (ec *executionContext) _Position_id(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Position_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "ID")
@@ -26083,14 +24840,7 @@ func (ec *executionContext) fieldContext_Position_id(_ context.Context, field gr
 
 func (ec *executionContext) _Position_version(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Position_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Int")
@@ -26103,32 +24853,22 @@ func (ec *executionContext) _Position_holder(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().Holder(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_holder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Position().Holder(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26150,32 +24890,22 @@ func (ec *executionContext) _Position_proposition(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().Proposition(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Proposition); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
-				return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_proposition(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Position().Proposition(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*parley.Proposition); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
 			return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Proposition](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_proposition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26192,14 +24922,7 @@ func (ec *executionContext) fieldContext_Position_proposition(_ context.Context,
 
 func (ec *executionContext) _Position_stance(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
-	var v parley.Stance = obj.Stance
-	if res := model.MarshalStance(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
-		return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Stance)
 }
 func (ec *executionContext) fieldContext_Position_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Stance")
@@ -26207,6 +24930,9 @@ func (ec *executionContext) fieldContext_Position_stance(_ context.Context, fiel
 
 func (ec *executionContext) _Position_speechAct(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	if obj.SpeechAct != "" {
+		return (*quotedAt)(&obj.SpeechAct)
+	}
 	var v string = obj.SpeechAct
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -26222,6 +24948,9 @@ func (ec *executionContext) fieldContext_Position_speechAct(_ context.Context, f
 
 func (ec *executionContext) _Position_summary(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	if obj.Summary != "" {
+		return (*quotedAt)(&obj.Summary)
+	}
 	var v string = obj.Summary
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -26248,14 +24977,7 @@ func (ec *executionContext) fieldContext_Position_conditions(_ context.Context, 
 
 func (ec *executionContext) _Position_redLine(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
-	var v bool = obj.RedLine
-	if res := graphql.MarshalBoolean(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Position", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*boolAt)(&obj.RedLine)
 }
 func (ec *executionContext) fieldContext_Position_redLine(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Position", field, false, false, "Boolean")
@@ -26268,32 +24990,22 @@ func (ec *executionContext) _Position_supersedes(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().Supersedes(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Position); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
-				return ec.marshalOPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_supersedes(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Position().Supersedes(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Position); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalOPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Position](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_supersedes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26315,32 +25027,22 @@ func (ec *executionContext) _Position_supersededBy(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().SupersededBy(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Position); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
-				return ec.marshalOPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_supersededBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Position().SupersededBy(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Position); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalOPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Position](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_supersededBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26443,6 +25145,9 @@ func (ec *executionContext) fieldContext_Position_attribution(_ context.Context,
 
 func (ec *executionContext) _Position_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -26458,6 +25163,9 @@ func (ec *executionContext) fieldContext_Position_validFrom(_ context.Context, f
 
 func (ec *executionContext) _Position_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -26473,6 +25181,9 @@ func (ec *executionContext) fieldContext_Position_validTo(_ context.Context, fie
 
 func (ec *executionContext) _Position_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -26488,6 +25199,9 @@ func (ec *executionContext) fieldContext_Position_assertedAt(_ context.Context, 
 
 func (ec *executionContext) _Position_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -26503,6 +25217,9 @@ func (ec *executionContext) fieldContext_Position_rank(_ context.Context, field 
 
 func (ec *executionContext) _Position_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Position", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -26523,34 +25240,23 @@ func (ec *executionContext) _Position_statements(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Position().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Position().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26583,34 +25289,23 @@ func (ec *executionContext) _Position_history(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Position().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Position_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Position().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26724,14 +25419,7 @@ func (ec *executionContext) fieldContext_PositionConnection_pageInfo(_ context.C
 
 func (ec *executionContext) _PositionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PositionConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PositionConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("PositionConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_PositionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PositionConnection", field, false, false, "Int")
@@ -26739,6 +25427,9 @@ func (ec *executionContext) fieldContext_PositionConnection_totalCount(_ context
 
 func (ec *executionContext) _PositionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PositionEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PositionEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -26883,14 +25574,7 @@ func (ec *executionContext) fieldContext_PositionPayload_changes(_ context.Conte
 
 func (ec *executionContext) _Proposition_id(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Proposition", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Proposition_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "ID")
@@ -26898,14 +25582,7 @@ func (ec *executionContext) fieldContext_Proposition_id(_ context.Context, field
 
 func (ec *executionContext) _Proposition_version(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Proposition", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Proposition", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Proposition_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Proposition", field, false, false, "Int")
@@ -26918,32 +25595,22 @@ func (ec *executionContext) _Proposition_issue(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Proposition().Issue(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Issue); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
-				return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_issue(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Proposition().Issue(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*parley.Issue); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
 			return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Issue](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -26960,6 +25627,9 @@ func (ec *executionContext) fieldContext_Proposition_issue(_ context.Context, fi
 
 func (ec *executionContext) _Proposition_text(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Proposition", &field, false, false)
+	if obj.Text != "" {
+		return (*quotedAt)(&obj.Text)
+	}
 	var v string = obj.Text
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -27023,34 +25693,23 @@ func (ec *executionContext) _Proposition_positions(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
-				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_positions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Proposition().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
 			return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27083,34 +25742,23 @@ func (ec *executionContext) _Proposition_conflicts(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Proposition().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ConflictConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
-				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_conflicts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Proposition().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ConflictConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
 			return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27143,34 +25791,23 @@ func (ec *executionContext) _Proposition_history(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Proposition().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Proposition().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27203,34 +25840,23 @@ func (ec *executionContext) _Proposition_claims(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Proposition().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Proposition_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Proposition().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -27344,14 +25970,7 @@ func (ec *executionContext) fieldContext_PropositionConnection_pageInfo(_ contex
 
 func (ec *executionContext) _PropositionConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.PropositionConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PropositionConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("PropositionConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_PropositionConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("PropositionConnection", field, false, false, "Int")
@@ -27359,6 +25978,9 @@ func (ec *executionContext) fieldContext_PropositionConnection_totalCount(_ cont
 
 func (ec *executionContext) _PropositionEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.PropositionEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "PropositionEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -28567,14 +27189,7 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 
 func (ec *executionContext) _Relation_id(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "ID")
@@ -28582,14 +27197,7 @@ func (ec *executionContext) fieldContext_Relation_id(_ context.Context, field gr
 
 func (ec *executionContext) _Relation_version(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Relation", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Relation_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relation", field, false, false, "Int")
@@ -28597,6 +27205,9 @@ func (ec *executionContext) fieldContext_Relation_version(_ context.Context, fie
 
 func (ec *executionContext) _Relation_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	if obj.Kind != "" {
+		return (*quotedAt)(&obj.Kind)
+	}
 	var v string = obj.Kind
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -28617,32 +27228,22 @@ func (ec *executionContext) _Relation_subject(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Relation().Subject(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().Subject(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Relation_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28664,32 +27265,22 @@ func (ec *executionContext) _Relation_object(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Relation().Object(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_object(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Relation().Object(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Relation_object(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -28706,6 +27297,9 @@ func (ec *executionContext) fieldContext_Relation_object(_ context.Context, fiel
 
 func (ec *executionContext) _Relation_label(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	if obj.Label != "" {
+		return (*quotedAt)(&obj.Label)
+	}
 	var v string = obj.Label
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -28807,6 +27401,9 @@ func (ec *executionContext) fieldContext_Relation_attribution(_ context.Context,
 
 func (ec *executionContext) _Relation_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -28822,6 +27419,9 @@ func (ec *executionContext) fieldContext_Relation_validFrom(_ context.Context, f
 
 func (ec *executionContext) _Relation_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -28837,6 +27437,9 @@ func (ec *executionContext) fieldContext_Relation_validTo(_ context.Context, fie
 
 func (ec *executionContext) _Relation_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -28852,6 +27455,9 @@ func (ec *executionContext) fieldContext_Relation_assertedAt(_ context.Context, 
 
 func (ec *executionContext) _Relation_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -28867,6 +27473,9 @@ func (ec *executionContext) fieldContext_Relation_rank(_ context.Context, field 
 
 func (ec *executionContext) _Relation_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Relation", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -28887,34 +27496,23 @@ func (ec *executionContext) _Relation_history(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Relation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Relation_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Relation().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Relation_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29028,14 +27626,7 @@ func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.C
 
 func (ec *executionContext) _RelationConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RelationConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("RelationConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RelationConnection", field, false, false, "Int")
@@ -29043,6 +27634,9 @@ func (ec *executionContext) fieldContext_RelationConnection_totalCount(_ context
 
 func (ec *executionContext) _RelationEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RelationEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -29187,14 +27781,7 @@ func (ec *executionContext) fieldContext_RelationPayload_changes(_ context.Conte
 
 func (ec *executionContext) _Requirement_id(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Requirement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "ID")
@@ -29202,14 +27789,7 @@ func (ec *executionContext) fieldContext_Requirement_id(_ context.Context, field
 
 func (ec *executionContext) _Requirement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Requirement", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Requirement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Requirement", field, false, false, "Int")
@@ -29222,32 +27802,22 @@ func (ec *executionContext) _Requirement_subject(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Requirement().Subject(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_subject(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Requirement().Subject(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Requirement_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29264,6 +27834,9 @@ func (ec *executionContext) fieldContext_Requirement_subject(_ context.Context, 
 
 func (ec *executionContext) _Requirement_kind(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	if obj.Kind != "" {
+		return (*quotedAt)(&obj.Kind)
+	}
 	var v string = obj.Kind
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -29284,32 +27857,22 @@ func (ec *executionContext) _Requirement_actor(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Requirement().Actor(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_actor(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Requirement().Actor(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Requirement_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29326,6 +27889,9 @@ func (ec *executionContext) fieldContext_Requirement_actor(_ context.Context, fi
 
 func (ec *executionContext) _Requirement_description(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -29427,6 +27993,9 @@ func (ec *executionContext) fieldContext_Requirement_attribution(_ context.Conte
 
 func (ec *executionContext) _Requirement_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -29442,6 +28011,9 @@ func (ec *executionContext) fieldContext_Requirement_validFrom(_ context.Context
 
 func (ec *executionContext) _Requirement_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -29457,6 +28029,9 @@ func (ec *executionContext) fieldContext_Requirement_validTo(_ context.Context, 
 
 func (ec *executionContext) _Requirement_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -29472,6 +28047,9 @@ func (ec *executionContext) fieldContext_Requirement_assertedAt(_ context.Contex
 
 func (ec *executionContext) _Requirement_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -29487,6 +28065,9 @@ func (ec *executionContext) fieldContext_Requirement_rank(_ context.Context, fie
 
 func (ec *executionContext) _Requirement_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Requirement", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -29507,34 +28088,23 @@ func (ec *executionContext) _Requirement_history(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Requirement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Requirement_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Requirement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Requirement_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29648,14 +28218,7 @@ func (ec *executionContext) fieldContext_RequirementConnection_pageInfo(_ contex
 
 func (ec *executionContext) _RequirementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RequirementConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RequirementConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("RequirementConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_RequirementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RequirementConnection", field, false, false, "Int")
@@ -29663,6 +28226,9 @@ func (ec *executionContext) fieldContext_RequirementConnection_totalCount(_ cont
 
 func (ec *executionContext) _RequirementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RequirementEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RequirementEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -29850,14 +28416,7 @@ func (ec *executionContext) fieldContext_RevokeTokenPayload_info(_ context.Conte
 
 func (ec *executionContext) _Role_id(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Role_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "ID")
@@ -29865,14 +28424,7 @@ func (ec *executionContext) fieldContext_Role_id(_ context.Context, field graphq
 
 func (ec *executionContext) _Role_version(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Role", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Role_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Role", field, false, false, "Int")
@@ -29885,32 +28437,22 @@ func (ec *executionContext) _Role_holder(ctx context.Context, field graphql.Coll
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Role().Holder(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_holder(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Role().Holder(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Role_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29927,6 +28469,9 @@ func (ec *executionContext) fieldContext_Role_holder(_ context.Context, field gr
 
 func (ec *executionContext) _Role_post(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	if obj.Post != "" {
+		return (*quotedAt)(&obj.Post)
+	}
 	var v string = obj.Post
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -29947,32 +28492,22 @@ func (ec *executionContext) _Role_organization(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Role().Organization(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_organization(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Role().Organization(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Role_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -29994,32 +28529,22 @@ func (ec *executionContext) _Role_onBehalfOf(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Role().OnBehalfOf(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_onBehalfOf(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Role().OnBehalfOf(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Role_onBehalfOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30122,6 +28647,9 @@ func (ec *executionContext) fieldContext_Role_attribution(_ context.Context, fie
 
 func (ec *executionContext) _Role_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -30137,6 +28665,9 @@ func (ec *executionContext) fieldContext_Role_validFrom(_ context.Context, field
 
 func (ec *executionContext) _Role_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -30152,6 +28683,9 @@ func (ec *executionContext) fieldContext_Role_validTo(_ context.Context, field g
 
 func (ec *executionContext) _Role_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -30167,6 +28701,9 @@ func (ec *executionContext) fieldContext_Role_assertedAt(_ context.Context, fiel
 
 func (ec *executionContext) _Role_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -30182,6 +28719,9 @@ func (ec *executionContext) fieldContext_Role_rank(_ context.Context, field grap
 
 func (ec *executionContext) _Role_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Role", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -30202,34 +28742,23 @@ func (ec *executionContext) _Role_history(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Role().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Role_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Role().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Role_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30343,14 +28872,7 @@ func (ec *executionContext) fieldContext_RoleConnection_pageInfo(_ context.Conte
 
 func (ec *executionContext) _RoleConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.RoleConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RoleConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("RoleConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_RoleConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("RoleConnection", field, false, false, "Int")
@@ -30358,6 +28880,9 @@ func (ec *executionContext) fieldContext_RoleConnection_totalCount(_ context.Con
 
 func (ec *executionContext) _RoleEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.RoleEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "RoleEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -30631,14 +29156,7 @@ func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Con
 
 func (ec *executionContext) _SearchConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SearchConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("SearchConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchConnection", field, false, false, "Int")
@@ -30646,6 +29164,9 @@ func (ec *executionContext) fieldContext_SearchConnection_totalCount(_ context.C
 
 func (ec *executionContext) _SearchEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SearchEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -30709,32 +29230,22 @@ func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.C
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.SearchHit().Node(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
-				return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_node(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SearchHit().Node(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30751,6 +29262,9 @@ func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field
 
 func (ec *executionContext) _SearchHit_field(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SearchHit", &field, false, false)
+	if obj.Field != "" {
+		return (*quotedAt)(&obj.Field)
+	}
 	var v string = obj.Field
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -30814,34 +29328,23 @@ func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.SearchHit().Snippet(ctx, obj, fc.Args["before"].(*string), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(string); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-				return ec.marshalNString2string(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_snippet(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.SearchHit().Snippet(ctx, obj, fc.Args["before"].(*string), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(string); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
 			return ec.marshalNString2string(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[string](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_SearchHit_snippet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -30874,32 +29377,22 @@ func (ec *executionContext) _SearchHit_score(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.SearchHit().Score(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(float64); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
-				return ec.marshalNFloat2float64(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_SearchHit_score(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.SearchHit().Score(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(float64); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
 			return ec.marshalNFloat2float64(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[float64](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SearchHit", field, true, true, "Float")
@@ -30907,6 +29400,9 @@ func (ec *executionContext) fieldContext_SearchHit_score(_ context.Context, fiel
 
 func (ec *executionContext) _Sentence_text(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Sentence", &field, false, false)
+	if obj.Text != "" {
+		return (*quotedAt)(&obj.Text)
+	}
 	var v string = obj.Text
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -30922,14 +29418,7 @@ func (ec *executionContext) fieldContext_Sentence_text(_ context.Context, field 
 
 func (ec *executionContext) _Sentence_start(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Sentence", &field, false, false)
-	var v int = obj.Start
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Start)
 }
 func (ec *executionContext) fieldContext_Sentence_start(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
@@ -30937,14 +29426,7 @@ func (ec *executionContext) fieldContext_Sentence_start(_ context.Context, field
 
 func (ec *executionContext) _Sentence_end(ctx context.Context, field graphql.CollectedField, obj *parley.Sentence) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Sentence", &field, false, false)
-	var v int = obj.End
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Sentence", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.End)
 }
 func (ec *executionContext) fieldContext_Sentence_end(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Sentence", field, false, false, "Int")
@@ -30952,14 +29434,7 @@ func (ec *executionContext) fieldContext_Sentence_end(_ context.Context, field g
 
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Source_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "ID")
@@ -30967,14 +29442,7 @@ func (ec *executionContext) fieldContext_Source_id(_ context.Context, field grap
 
 func (ec *executionContext) _Source_version(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Source", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Source_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Int")
@@ -30982,6 +29450,9 @@ func (ec *executionContext) fieldContext_Source_version(_ context.Context, field
 
 func (ec *executionContext) _Source_title(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	if obj.Title != "" {
+		return (*quotedAt)(&obj.Title)
+	}
 	var v string = obj.Title
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -30997,6 +29468,9 @@ func (ec *executionContext) fieldContext_Source_title(_ context.Context, field g
 
 func (ec *executionContext) _Source_publisher(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	if obj.Publisher != "" {
+		return (*quotedAt)(&obj.Publisher)
+	}
 	var v string = obj.Publisher
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -31012,6 +29486,9 @@ func (ec *executionContext) fieldContext_Source_publisher(_ context.Context, fie
 
 func (ec *executionContext) _Source_url(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	if obj.URL != "" {
+		return (*quotedAt)(&obj.URL)
+	}
 	var v string = obj.URL
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -31027,6 +29504,9 @@ func (ec *executionContext) fieldContext_Source_url(_ context.Context, field gra
 
 func (ec *executionContext) _Source_published(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	if obj.Published != "" {
+		return (*quotedAt)(&obj.Published)
+	}
 	var v parley.Date = obj.Published
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -31042,6 +29522,9 @@ func (ec *executionContext) fieldContext_Source_published(_ context.Context, fie
 
 func (ec *executionContext) _Source_text(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Source", &field, false, false)
+	if obj.Text != "" {
+		return (*quotedAt)(&obj.Text)
+	}
 	var v string = obj.Text
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -31062,34 +29545,23 @@ func (ec *executionContext) _Source_mentions(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.NodeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
-				return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_mentions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Source().Mentions(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.NodeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.NodeConnection) graphql.Marshaler {
 			return ec.marshalNNodeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.NodeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Source_mentions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31122,34 +29594,23 @@ func (ec *executionContext) _Source_history(ctx context.Context, field graphql.C
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Source().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Source().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Source_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31225,32 +29686,22 @@ func (ec *executionContext) _Source_coverage(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Source().Coverage(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Coverage); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Coverage) graphql.Marshaler {
-				return ec.marshalNCoverage2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCoverage(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Source_coverage(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Source().Coverage(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Coverage) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*parley.Coverage); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Coverage) graphql.Marshaler {
 			return ec.marshalNCoverage2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCoverage(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Coverage](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Source_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31353,14 +29804,7 @@ func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Con
 
 func (ec *executionContext) _SourceConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SourceConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("SourceConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SourceConnection", field, false, false, "Int")
@@ -31368,6 +29812,9 @@ func (ec *executionContext) fieldContext_SourceConnection_totalCount(_ context.C
 
 func (ec *executionContext) _SourceEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "SourceEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -31512,14 +29959,7 @@ func (ec *executionContext) fieldContext_SourcePayload_changes(_ context.Context
 
 func (ec *executionContext) _StanceGroup_stance(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StanceGroup", &field, false, false)
-	var v parley.Stance = obj.Stance
-	if res := model.MarshalStance(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("StanceGroup", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.Stance) graphql.Marshaler {
-		return ec.marshalNStance2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStance(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Stance)
 }
 func (ec *executionContext) fieldContext_StanceGroup_stance(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StanceGroup", field, false, false, "Stance")
@@ -31527,14 +29967,7 @@ func (ec *executionContext) fieldContext_StanceGroup_stance(_ context.Context, f
 
 func (ec *executionContext) _StanceGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StanceGroup", &field, false, false)
-	var v int = obj.Count
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("StanceGroup", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Count)
 }
 func (ec *executionContext) fieldContext_StanceGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StanceGroup", field, false, false, "Int")
@@ -31547,34 +29980,23 @@ func (ec *executionContext) _StanceGroup_positions(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.StanceGroup().Positions(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
-				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StanceGroup_positions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.StanceGroup().Positions(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
 			return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_StanceGroup_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31602,14 +30024,7 @@ func (ec *executionContext) fieldContext_StanceGroup_positions(ctx context.Conte
 
 func (ec *executionContext) _State_id(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_State_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "ID")
@@ -31617,14 +30032,7 @@ func (ec *executionContext) fieldContext_State_id(_ context.Context, field graph
 
 func (ec *executionContext) _State_version(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_State_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "Int")
@@ -31632,14 +30040,7 @@ func (ec *executionContext) fieldContext_State_version(_ context.Context, field 
 
 func (ec *executionContext) _State_kind(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
-	var v parley.ActorKind = obj.Kind
-	if res := model.MarshalActorKind(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("State", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v parley.ActorKind) graphql.Marshaler {
-		return ec.marshalNActorKind2githubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐActorKind(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.Kind)
 }
 func (ec *executionContext) fieldContext_State_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("State", field, false, false, "ActorKind")
@@ -31647,6 +30048,9 @@ func (ec *executionContext) fieldContext_State_kind(_ context.Context, field gra
 
 func (ec *executionContext) _State_name(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -31673,6 +30077,9 @@ func (ec *executionContext) fieldContext_State_aliases(_ context.Context, field 
 
 func (ec *executionContext) _State_description(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "State", &field, false, false)
+	if obj.Description != "" {
+		return (*quotedAt)(&obj.Description)
+	}
 	var v string = obj.Description
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -31736,34 +30143,23 @@ func (ec *executionContext) _State_roles(ctx context.Context, field graphql.Coll
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_roles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Roles(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31796,34 +30192,23 @@ func (ec *executionContext) _State_members(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RoleConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
-				return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_members(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Members(ctx, obj, fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RoleConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RoleConnection) graphql.Marshaler {
 			return ec.marshalNRoleConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31856,34 +30241,23 @@ func (ec *executionContext) _State_affiliations(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*model.Affiliation); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
-				return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_affiliations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Affiliations(ctx, obj, fc.Args["asOf"].(*parley.Date))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*model.Affiliation); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.Affiliation) graphql.Marshaler {
 			return ec.marshalNAffiliation2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐAffiliationᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31916,34 +30290,23 @@ func (ec *executionContext) _State_relations(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.RelationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
-				return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_relations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Relations(ctx, obj, fc.Args["kind"].(*string), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.RelationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.RelationConnection) graphql.Marshaler {
 			return ec.marshalNRelationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -31976,34 +30339,23 @@ func (ec *executionContext) _State_participations(ctx context.Context, field gra
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ParticipationConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
-				return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_participations(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Participations(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ParticipationConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ParticipationConnection) graphql.Marshaler {
 			return ec.marshalNParticipationConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32036,34 +30388,23 @@ func (ec *executionContext) _State_statements(ctx context.Context, field graphql
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.StatementConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
-				return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_statements(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Statements(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.StatementConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.StatementConnection) graphql.Marshaler {
 			return ec.marshalNStatementConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32096,34 +30437,23 @@ func (ec *executionContext) _State_positions(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.PositionConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
-				return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_positions(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Positions(ctx, obj, fc.Args["stance"].(*parley.Stance), fc.Args["issue"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.PositionConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PositionConnection) graphql.Marshaler {
 			return ec.marshalNPositionConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32156,34 +30486,23 @@ func (ec *executionContext) _State_commitments(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.CommitmentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
-				return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_commitments(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Commitments(ctx, obj, fc.Args["as"].(*string), fc.Args["status"].(*string), fc.Args["asOf"].(*parley.Date), fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["includeDeprecated"].(*bool), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.CommitmentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.CommitmentConnection) graphql.Marshaler {
 			return ec.marshalNCommitmentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32216,34 +30535,23 @@ func (ec *executionContext) _State_documents(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.DocumentConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
-				return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_documents(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Documents(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.DocumentConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.DocumentConnection) graphql.Marshaler {
 			return ec.marshalNDocumentConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32276,34 +30584,23 @@ func (ec *executionContext) _State_conflicts(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ConflictConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
-				return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_conflicts(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Conflicts(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ConflictConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ConflictConnection) graphql.Marshaler {
 			return ec.marshalNConflictConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32336,34 +30633,23 @@ func (ec *executionContext) _State_history(ctx context.Context, field graphql.Co
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32396,34 +30682,23 @@ func (ec *executionContext) _State_claims(ctx context.Context, field graphql.Col
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_claims(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().Claims(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32456,34 +30731,23 @@ func (ec *executionContext) _State_claimsAbout(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.State().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ClaimConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
-				return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_State_claimsAbout(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.State().ClaimsAbout(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["last"].(*int), fc.Args["before"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ClaimConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ClaimConnection) graphql.Marshaler {
 			return ec.marshalNClaimConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32511,14 +30775,7 @@ func (ec *executionContext) fieldContext_State_claimsAbout(ctx context.Context, 
 
 func (ec *executionContext) _Statement_id(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
-	var v string = obj.ID
-	if res := graphql.MarshalID(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-		return ec.marshalNID2string(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*quotedAt)(&obj.ID)
 }
 func (ec *executionContext) fieldContext_Statement_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "ID")
@@ -32526,14 +30783,7 @@ func (ec *executionContext) fieldContext_Statement_id(_ context.Context, field g
 
 func (ec *executionContext) _Statement_version(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
-	var v int = obj.Version
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Statement", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.Version)
 }
 func (ec *executionContext) fieldContext_Statement_version(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Statement", field, false, false, "Int")
@@ -32546,32 +30796,22 @@ func (ec *executionContext) _Statement_speaker(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().Speaker(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_speaker(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Statement().Speaker(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_speaker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32588,6 +30828,9 @@ func (ec *executionContext) fieldContext_Statement_speaker(_ context.Context, fi
 
 func (ec *executionContext) _Statement_mode(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.Mode != "" {
+		return (*quotedAt)(&obj.Mode)
+	}
 	var v string = obj.Mode
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -32603,6 +30846,9 @@ func (ec *executionContext) fieldContext_Statement_mode(_ context.Context, field
 
 func (ec *executionContext) _Statement_words(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.Words != "" {
+		return (*quotedAt)(&obj.Words)
+	}
 	var v string = obj.Words
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -32618,6 +30864,9 @@ func (ec *executionContext) fieldContext_Statement_words(_ context.Context, fiel
 
 func (ec *executionContext) _Statement_cueVerb(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.CueVerb != "" {
+		return (*quotedAt)(&obj.CueVerb)
+	}
 	var v string = obj.CueVerb
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -32638,32 +30887,22 @@ func (ec *executionContext) _Statement_event(ctx context.Context, field graphql.
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().Event(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*parley.Event); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
-				return ec.marshalOEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_event(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Statement().Event(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(*parley.Event); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
 			return ec.marshalOEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*parley.Event](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32680,6 +30919,9 @@ func (ec *executionContext) fieldContext_Statement_event(_ context.Context, fiel
 
 func (ec *executionContext) _Statement_venue(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.Venue != "" {
+		return (*quotedAt)(&obj.Venue)
+	}
 	var v string = obj.Venue
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -32700,32 +30942,22 @@ func (ec *executionContext) _Statement_audience(ctx context.Context, field graph
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().Audience(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
-				return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_audience(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Statement().Audience(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32747,34 +30979,23 @@ func (ec *executionContext) _Statement_expresses(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Statement().Expresses(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]model.Node); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
-				return ec.marshalNAssertion2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_expresses(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Statement().Expresses(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]model.Node); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
 			return ec.marshalNAssertion2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_expresses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -32802,6 +31023,9 @@ func (ec *executionContext) fieldContext_Statement_expresses(ctx context.Context
 
 func (ec *executionContext) _Statement_expressesNothing(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.ExpressesNothing != "" {
+		return (*quotedAt)(&obj.ExpressesNothing)
+	}
 	var v string = obj.ExpressesNothing
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -32903,6 +31127,9 @@ func (ec *executionContext) fieldContext_Statement_attribution(_ context.Context
 
 func (ec *executionContext) _Statement_validFrom(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.ValidFrom != "" {
+		return (*quotedAt)(&obj.ValidFrom)
+	}
 	var v parley.Date = obj.ValidFrom
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -32918,6 +31145,9 @@ func (ec *executionContext) fieldContext_Statement_validFrom(_ context.Context, 
 
 func (ec *executionContext) _Statement_validTo(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.ValidTo != "" {
+		return (*quotedAt)(&obj.ValidTo)
+	}
 	var v parley.Date = obj.ValidTo
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -32933,6 +31163,9 @@ func (ec *executionContext) fieldContext_Statement_validTo(_ context.Context, fi
 
 func (ec *executionContext) _Statement_assertedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.AssertedAt != "" {
+		return (*quotedAt)(&obj.AssertedAt)
+	}
 	var v parley.Date = obj.AssertedAt
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -32948,6 +31181,9 @@ func (ec *executionContext) fieldContext_Statement_assertedAt(_ context.Context,
 
 func (ec *executionContext) _Statement_rank(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.Rank != "" {
+		return (*quotedAt)(&obj.Rank)
+	}
 	var v string = obj.Rank
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -32963,6 +31199,9 @@ func (ec *executionContext) fieldContext_Statement_rank(_ context.Context, field
 
 func (ec *executionContext) _Statement_rankReason(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Statement", &field, false, false)
+	if obj.RankReason != "" {
+		return (*quotedAt)(&obj.RankReason)
+	}
 	var v string = obj.RankReason
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -32983,32 +31222,22 @@ func (ec *executionContext) _Statement_reportedVia(ctx context.Context, field gr
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().ReportedVia(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_reportedVia(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Statement().ReportedVia(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_reportedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -33030,34 +31259,23 @@ func (ec *executionContext) _Statement_speakerRoles(ctx context.Context, field g
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Statement().SpeakerRoles(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.([]*parley.Role); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Role) graphql.Marshaler {
-				return ec.marshalNRole2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRoleᚄ(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_speakerRoles(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Statement().SpeakerRoles(ctx, obj, fc.Args["basis"].(*string), fc.Args["attributedTo"].(*string), fc.Args["reportedVia"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*parley.Role) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.([]*parley.Role); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Role) graphql.Marshaler {
 			return ec.marshalNRole2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRoleᚄ(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[[]*parley.Role](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_speakerRoles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -33090,34 +31308,23 @@ func (ec *executionContext) _Statement_history(ctx context.Context, field graphq
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
 		return ec.Resolvers.Statement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(*model.ChangeConnection); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
-				return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, true, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_Statement_history(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Statement().History(ctx, obj, fc.Args["first"].(*int), fc.Args["after"].(*string))
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, true, true)
+	}
+	if v, ok := res.(*model.ChangeConnection); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v *model.ChangeConnection) graphql.Marshaler {
 			return ec.marshalNChangeConnection2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeConnection(ctx, selections, v)
-		},
-		true,
-		true,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -33231,14 +31438,7 @@ func (ec *executionContext) fieldContext_StatementConnection_pageInfo(_ context.
 
 func (ec *executionContext) _StatementConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatementConnection", &field, false, false)
-	var v int = obj.TotalCount
-	if res := graphql.MarshalInt(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("StatementConnection", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
-		return ec.marshalNInt2int(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*intAt)(&obj.TotalCount)
 }
 func (ec *executionContext) fieldContext_StatementConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("StatementConnection", field, false, false, "Int")
@@ -33246,6 +31446,9 @@ func (ec *executionContext) fieldContext_StatementConnection_totalCount(_ contex
 
 func (ec *executionContext) _StatementEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatementEdge", &field, false, false)
+	if obj.Cursor != "" {
+		return (*quotedAt)(&obj.Cursor)
+	}
 	var v string = obj.Cursor
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33390,6 +31593,9 @@ func (ec *executionContext) fieldContext_StatementPayload_changes(_ context.Cont
 
 func (ec *executionContext) _StatusEntry_status(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	if obj.Status != "" {
+		return (*quotedAt)(&obj.Status)
+	}
 	var v string = obj.Status
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33405,6 +31611,9 @@ func (ec *executionContext) fieldContext_StatusEntry_status(_ context.Context, f
 
 func (ec *executionContext) _StatusEntry_date(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	if obj.Date != "" {
+		return (*quotedAt)(&obj.Date)
+	}
 	var v parley.Date = obj.Date
 	if res := model.MarshalPartialDate(v); res != graphql.Null {
 		return res
@@ -33425,32 +31634,22 @@ func (ec *executionContext) _StatusEntry_ratedBy(ctx context.Context, field grap
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (func(ctx context.Context) (any, error) {
+	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.StatusEntry().RatedBy(ctx, obj)
-	})(rctx); err == nil && res != nil {
-		if v, ok := res.(model.Actor); ok {
-			return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
-				return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-			})(rctx, field.Selections, v)
-		}
+	})(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, false, false)
 	}
-	return graphql.ResolveField(
-		ctx,
-		ec.OperationContext,
-		field,
-		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_StatusEntry_ratedBy(ctx, field)
-		},
-		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.StatusEntry().RatedBy(ctx, obj)
-		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
+	if res == nil {
+		return resolvedNull(rctx, fc, false, true)
+	}
+	if v, ok := res.(model.Actor); ok {
+		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalOActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
-		},
-		true,
-		false,
-	)
+		})(rctx, field.Selections, v)
+	}
+	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_StatusEntry_ratedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
@@ -33467,6 +31666,9 @@ func (ec *executionContext) fieldContext_StatusEntry_ratedBy(_ context.Context, 
 
 func (ec *executionContext) _StatusEntry_recordedBy(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	if obj.RecordedBy != "" {
+		return (*quotedAt)(&obj.RecordedBy)
+	}
 	var v string = obj.RecordedBy
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33482,6 +31684,9 @@ func (ec *executionContext) fieldContext_StatusEntry_recordedBy(_ context.Contex
 
 func (ec *executionContext) _StatusEntry_note(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "StatusEntry", &field, false, false)
+	if obj.Note != "" {
+		return (*quotedAt)(&obj.Note)
+	}
 	var v string = obj.Note
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33626,14 +31831,7 @@ func (ec *executionContext) fieldContext_Subgraph_links(_ context.Context, field
 
 func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Subgraph", &field, false, false)
-	var v bool = obj.Truncated
-	if res := graphql.MarshalBoolean(v); res != graphql.Null {
-		return res
-	}
-	ctx = graphql.WithFieldContext(ctx, leafContext("Subgraph", field, false, false))
-	return (func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
-		return ec.marshalNBoolean2bool(ctx, selections, v)
-	})(ctx, field.Selections, v)
+	return (*boolAt)(&obj.Truncated)
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
@@ -33814,6 +32012,9 @@ func (ec *executionContext) fieldContext_SupersedePositionPayload_changes(_ cont
 
 func (ec *executionContext) _Token_name(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33829,6 +32030,9 @@ func (ec *executionContext) fieldContext_Token_name(_ context.Context, field gra
 
 func (ec *executionContext) _Token_role(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	if obj.Role != "" {
+		return (*quotedAt)(&obj.Role)
+	}
 	var v string = obj.Role
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33844,6 +32048,9 @@ func (ec *executionContext) fieldContext_Token_role(_ context.Context, field gra
 
 func (ec *executionContext) _Token_createdAt(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	if obj.CreatedAt != "" {
+		return (*quotedAt)(&obj.CreatedAt)
+	}
 	var v string = obj.CreatedAt
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33859,6 +32066,9 @@ func (ec *executionContext) fieldContext_Token_createdAt(_ context.Context, fiel
 
 func (ec *executionContext) _Token_revokedAt(ctx context.Context, field graphql.CollectedField, obj *parley.Token) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Token", &field, false, false)
+	if obj.RevokedAt != "" {
+		return (*quotedAt)(&obj.RevokedAt)
+	}
 	var v string = obj.RevokedAt
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33874,6 +32084,9 @@ func (ec *executionContext) fieldContext_Token_revokedAt(_ context.Context, fiel
 
 func (ec *executionContext) _Viewer_name(ctx context.Context, field graphql.CollectedField, obj *parley.Principal) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Viewer", &field, false, false)
+	if obj.Name != "" {
+		return (*quotedAt)(&obj.Name)
+	}
 	var v string = obj.Name
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res
@@ -33889,6 +32102,9 @@ func (ec *executionContext) fieldContext_Viewer_name(_ context.Context, field gr
 
 func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *parley.Principal) (ret graphql.Marshaler) {
 	defer recoverLeafAt(ctx, ec.OperationContext, &ret, "Viewer", &field, false, false)
+	if obj.Role != "" {
+		return (*quotedAt)(&obj.Role)
+	}
 	var v string = obj.Role
 	if res := model.MarshalString(v); res != graphql.Null {
 		return res

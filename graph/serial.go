@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strconv"
 	"sync/atomic"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -182,4 +183,87 @@ next:
 		values[i].MarshalGQL(w)
 	}
 	io.WriteString(w, "}")
+}
+
+// resolvedNull is what gqlgen's ResolveField answers for a resolver field
+// that gave an error (reported already) or nothing (nothing true): a null,
+// reported as one in a non-null field.
+func resolvedNull(ctx context.Context, fc *graphql.FieldContext, nonNull, nothing bool) graphql.Marshaler {
+	if nothing && (nonNull || fc.NonNull) {
+		graphql.AddInvalidNullError(ctx, "")
+	}
+	if fc.NonNull && !nonNull {
+		return graphql.RequiredNull
+	}
+	return graphql.Null
+}
+
+// resolvedOther is gqlgen's answer for a resolver's value of another type
+// than the field's: a Marshaler as it is, anything else an error.
+func resolvedOther[T any](ctx context.Context, oc *graphql.OperationContext, res any) graphql.Marshaler {
+	if m, ok := res.(graphql.Marshaler); ok {
+		return m
+	}
+	var t T
+	oc.Errorf(ctx, `unexpected type %T from middleware/directive chain, should be %T`, res, t)
+	return graphql.Null
+}
+
+// quotedAt, intAt and boolAt write a leaf's value from the field of the
+// object that holds it, when the answer is written (the objects of an
+// answer do not change once resolved): a string-kinded value as a quoted
+// string, an int, a bool, as gqlgen's MarshalString, MarshalInt and
+// MarshalBoolean write them, without boxing the value (serialgen's
+// leafAt).
+type (
+	quotedAt string
+	intAt    int
+	boolAt   bool
+)
+
+func (s *quotedAt) MarshalGQL(w io.Writer) { writeQuoted(w, string(*s)) }
+
+func (n *intAt) MarshalGQL(w io.Writer) {
+	var b [20]byte
+	w.Write(strconv.AppendInt(b[:0], int64(*n), 10))
+}
+
+func (b *boolAt) MarshalGQL(w io.Writer) {
+	if *b {
+		io.WriteString(w, "true")
+	} else {
+		io.WriteString(w, "false")
+	}
+}
+
+const hexDigits = "0123456789ABCDEF"
+
+// writeQuoted is gqlgen's writeQuotedString (graphql/string.go): the
+// same escapes, so the same bytes.
+func writeQuoted(w io.Writer, s string) {
+	start := 0
+	io.WriteString(w, `"`)
+	for i, c := range s {
+		if c < 0x20 || c == '\\' || c == '"' {
+			io.WriteString(w, s[start:i])
+			switch c {
+			case '\t':
+				io.WriteString(w, `\t`)
+			case '\r':
+				io.WriteString(w, `\r`)
+			case '\n':
+				io.WriteString(w, `\n`)
+			case '\\':
+				io.WriteString(w, `\\`)
+			case '"':
+				io.WriteString(w, `\"`)
+			default:
+				io.WriteString(w, `\u00`)
+				w.Write([]byte{hexDigits[c>>4], hexDigits[c&0xf]})
+			}
+			start = i + 1
+		}
+	}
+	io.WriteString(w, s[start:])
+	io.WriteString(w, `"`)
 }

@@ -209,11 +209,13 @@ func plainLeaves(src []byte) ([]byte, error) {
 		if m := marshalCall.FindStringSubmatch(text(marshal.Body)); m != nil {
 			fastCall = fast[m[1]]
 		}
+		objPtr := strings.HasPrefix(text(fd.Type.Params.List[len(fd.Type.Params.List)-1].Type), "*")
 		switch {
 		case !plain && strings.Contains(text(resolve), "ec.Resolvers."):
-			// A resolver: run at once, its value marshalled when it is
-			// one; an error or a nil goes through gqlgen's checks (which
-			// ask the resolver again: its loaders hold the answer).
+			// A resolver: run once, at once; its error, a nil and a
+			// value of another type reported as gqlgen's ResolveField
+			// reports them (graphql/resolve_field.go).
+			nonNull := text(call.Args[8])
 			body = fmt.Sprintf(`{
 	fc, err := ec.%s(ctx, field)
 	if err != nil {
@@ -221,15 +223,48 @@ func plainLeaves(src []byte) ([]byte, error) {
 	}
 	rctx := graphql.WithFieldContext(ctx, fc)
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
-	if res, err := (%s)(rctx); err == nil && res != nil {
-		if v, ok := res.(%s); ok {
-			return (%s)(rctx, field.Selections, v)
-		}
+	res, err := (%s)(rctx)
+	if err != nil {
+		ec.OperationContext.Error(rctx, graphql.AddFieldLocationToError(rctx, err))
+		return resolvedNull(rctx, fc, %s, false)
 	}
-	%s
-}`, fieldCtx, text(resolve), vt, text(marshal), text(ret))
+	if res == nil {
+		return resolvedNull(rctx, fc, %s, true)
+	}
+	if v, ok := res.(%s); ok {
+		return (%s)(rctx, field.Selections, v)
+	}
+	return resolvedOther[%s](rctx, ec.OperationContext, res)
+}`, fieldCtx, text(resolve), nonNull, nonNull, vt, text(marshal), vt)
 		case !plain:
 			continue
+		case args != "" && fastCall != "" && objPtr && fieldExpr.MatchString(text(rr.Results[0])) && leafAt(fastCall, vt) != "":
+			// A leaf read from a field of the object it points to, by a
+			// marshaller whose output the value alone decides: written
+			// from the field's address when the answer is written (no
+			// value boxed); a null still goes through its marshaller.
+			a := leaf[fieldCtx]
+			at := leafAt(fastCall, vt)
+			expr := text(rr.Results[0])
+			if nullOnEmpty[strings.TrimSuffix(fastCall, "(v)")] {
+				body = fmt.Sprintf(`{
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, %s, &field, %s, %s)
+	if %s != "" {
+		return (*%s)(&%s)
+	}
+	var v %s = %s
+	if res := %s; res != graphql.Null {
+		return res
+	}
+	ctx = graphql.WithFieldContext(ctx, leafContext(%s))
+	return (%s)(ctx, field.Selections, v)
+}`, a[0], a[1], a[2], expr, at, expr, vt, expr, fastCall, args, text(marshal))
+			} else {
+				body = fmt.Sprintf(`{
+	defer recoverLeafAt(ctx, ec.OperationContext, &ret, %s, &field, %s, %s)
+	return (*%s)(&%s)
+}`, a[0], a[1], a[2], at, expr)
+			}
 		case args != "" && fastCall != "":
 			// Most leaves: the value marshalled with no field context;
 			// it is made only to report a null in a non-null field, or a
@@ -281,6 +316,41 @@ func plainLeaves(src []byte) ([]byte, error) {
 	}
 	b.Write(src[last:])
 	return b.Bytes(), nil
+}
+
+// fieldExpr is a field of the object (no method call): its address is
+// the value's.
+var fieldExpr = regexp.MustCompile(`^obj(\.[A-Za-z_][A-Za-z0-9_]*)+$`)
+
+// stringAt are the marshallers that write a string-kinded value as a
+// quoted string whatever it is (never null), nullOnEmpty those that write
+// the empty string as null and any other as a quoted string; intAt and
+// boolAt write an int and a bool. graph/leafat_test.go checks each writes
+// what its marshaller writes.
+var (
+	stringAt = map[string]bool{
+		"graphql.MarshalString": true, "graphql.MarshalID": true,
+		"model.MarshalActorKind": true, "model.MarshalAgreement": true,
+		"model.MarshalChangeOp": true, "model.MarshalStance": true,
+	}
+	nullOnEmpty = map[string]bool{"model.MarshalString": true, "model.MarshalPartialDate": true}
+)
+
+// leafAt is the type (in package graph) that writes a value of type vt
+// from its address as the marshaller call writes it, or "".
+func leafAt(call, vt string) string {
+	fn := strings.TrimSuffix(call, "(v)")
+	switch {
+	case stringAt[fn] || nullOnEmpty[fn]:
+		if vt == "string" || (strings.HasPrefix(vt, "parley.") && !strings.ContainsAny(vt, "*[]")) {
+			return "quotedAt" // parley's enums and dates are strings
+		}
+	case fn == "graphql.MarshalInt" && vt == "int":
+		return "intAt"
+	case fn == "graphql.MarshalBoolean" && vt == "bool":
+		return "boolAt"
+	}
+	return ""
 }
 
 // marshalCall is the body of a leaf's marshal function literal: a call of
