@@ -226,3 +226,25 @@ func (l *loader[K, V]) prime(k K, v V) {
 	}
 	l.results[k] = &result[V]{done: closed, val: v}
 }
+
+// primeAll is prime for the keys found in vals, their results made in one
+// allocation.
+func (l *loader[K, V]) primeAll(keys []K, vals map[K]V) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var rs []result[V]
+	for _, k := range keys {
+		v, ok := vals[k]
+		if !ok {
+			continue
+		}
+		if _, ok := l.results[k]; ok {
+			continue
+		}
+		if rs == nil {
+			rs = make([]result[V], 0, len(keys))
+		}
+		rs = append(rs, result[V]{done: closed, val: v})
+		l.results[k] = &rs[len(rs)-1]
+	}
+}

@@ -66,15 +66,16 @@ func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys 
 					p = ""
 				}
 				d := &pageData{total: res.Total[p]}
+				d.items = make([]any, 0, len(res.IDs[p]))
 				for _, id := range res.IDs[p] {
 					if n, ok := nodes[id]; ok {
 						d.items = append(d.items, n)
-						l.nodes.prime(id, n)
 						if len(sel) > 0 {
 							ts = append(ts, target{v: n, typeName: typeName(n), sel: sel})
 						}
 					}
 				}
+				l.nodes.primeAll(res.IDs[p], nodes)
 				if req.Backward {
 					d.hasPrev, d.hasNext = res.More[p], req.Before != ""
 				} else {
@@ -133,9 +134,10 @@ func nodeID(v any) string {
 	return id
 }
 
-// edges turns a page into edges of type E, with its page info.
-func edges[N any, E any](p *pageData, mk func(cursor string, n N) E) ([]E, *model.PageInfo) {
-	out := make([]E, 0, len(p.items))
+// edges turns a page into edges of type E, with its page info: the
+// edges in one allocation.
+func edges[N any, E any](p *pageData, mk func(cursor string, n N) E) ([]*E, *model.PageInfo) {
+	all := make([]E, 0, len(p.items))
 	info := &model.PageInfo{HasNextPage: p.hasNext, HasPreviousPage: p.hasPrev}
 	for _, v := range p.items {
 		n, ok := v.(N)
@@ -146,7 +148,11 @@ func edges[N any, E any](p *pageData, mk func(cursor string, n N) E) ([]E, *mode
 		if !p.noCursors {
 			cursor = encodeCursor(nodeID(v))
 		}
-		out = append(out, mk(cursor, n))
+		all = append(all, mk(cursor, n))
+	}
+	out := make([]*E, len(all))
+	for i := range all {
+		out[i] = &all[i]
 	}
 	if len(p.items) > 0 && !p.noCursors {
 		start, end := encodeCursor(nodeID(p.items[0])), encodeCursor(nodeID(p.items[len(p.items)-1]))
@@ -156,43 +162,43 @@ func edges[N any, E any](p *pageData, mk func(cursor string, n N) E) ([]E, *mode
 }
 
 func actorConn(p *pageData) *model.ActorConnection {
-	e, pi := edges(p, func(c string, n *parley.Actor) *model.ActorEdge {
-		return &model.ActorEdge{Cursor: c, Node: model.WrapActor(n)}
+	e, pi := edges(p, func(c string, n *parley.Actor) model.ActorEdge {
+		return model.ActorEdge{Cursor: c, Node: model.WrapActor(n)}
 	})
 	return &model.ActorConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func roleConn(p *pageData) *model.RoleConnection {
-	e, pi := edges(p, func(c string, n *parley.Role) *model.RoleEdge { return &model.RoleEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Role) model.RoleEdge { return model.RoleEdge{Cursor: c, Node: n} })
 	return &model.RoleConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func relationConn(p *pageData) *model.RelationConnection {
-	e, pi := edges(p, func(c string, n *parley.Relation) *model.RelationEdge { return &model.RelationEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Relation) model.RelationEdge { return model.RelationEdge{Cursor: c, Node: n} })
 	return &model.RelationConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func participationConn(p *pageData) *model.ParticipationConnection {
-	e, pi := edges(p, func(c string, n *parley.Participation) *model.ParticipationEdge {
-		return &model.ParticipationEdge{Cursor: c, Node: n}
+	e, pi := edges(p, func(c string, n *parley.Participation) model.ParticipationEdge {
+		return model.ParticipationEdge{Cursor: c, Node: n}
 	})
 	return &model.ParticipationConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func positionConn(p *pageData) *model.PositionConnection {
-	e, pi := edges(p, func(c string, n *parley.Position) *model.PositionEdge { return &model.PositionEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Position) model.PositionEdge { return model.PositionEdge{Cursor: c, Node: n} })
 	return &model.PositionConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func commitmentConn(p *pageData) *model.CommitmentConnection {
-	e, pi := edges(p, func(c string, n *parley.Commitment) *model.CommitmentEdge {
-		return &model.CommitmentEdge{Cursor: c, Node: n}
+	e, pi := edges(p, func(c string, n *parley.Commitment) model.CommitmentEdge {
+		return model.CommitmentEdge{Cursor: c, Node: n}
 	})
 	return &model.CommitmentConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func claimConn(p *pageData) *model.ClaimConnection {
-	e, pi := edges(p, func(c string, n *parley.Claim) *model.ClaimEdge { return &model.ClaimEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Claim) model.ClaimEdge { return model.ClaimEdge{Cursor: c, Node: n} })
 	return &model.ClaimConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
@@ -207,41 +213,41 @@ func (r *Resolver) claimsBy(ctx context.Context, id string, pv provenance, pa pa
 }
 
 func statementConn(p *pageData) *model.StatementConnection {
-	e, pi := edges(p, func(c string, n *parley.Statement) *model.StatementEdge {
-		return &model.StatementEdge{Cursor: c, Node: n}
+	e, pi := edges(p, func(c string, n *parley.Statement) model.StatementEdge {
+		return model.StatementEdge{Cursor: c, Node: n}
 	})
 	return &model.StatementConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func documentConn(p *pageData) *model.DocumentConnection {
-	e, pi := edges(p, func(c string, n *parley.Document) *model.DocumentEdge { return &model.DocumentEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Document) model.DocumentEdge { return model.DocumentEdge{Cursor: c, Node: n} })
 	return &model.DocumentConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func eventConn(p *pageData) *model.EventConnection {
-	e, pi := edges(p, func(c string, n *parley.Event) *model.EventEdge { return &model.EventEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Event) model.EventEdge { return model.EventEdge{Cursor: c, Node: n} })
 	return &model.EventConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func issueConn(p *pageData) *model.IssueConnection {
-	e, pi := edges(p, func(c string, n *parley.Issue) *model.IssueEdge { return &model.IssueEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Issue) model.IssueEdge { return model.IssueEdge{Cursor: c, Node: n} })
 	return &model.IssueConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func propositionConn(p *pageData) *model.PropositionConnection {
-	e, pi := edges(p, func(c string, n *parley.Proposition) *model.PropositionEdge {
-		return &model.PropositionEdge{Cursor: c, Node: n}
+	e, pi := edges(p, func(c string, n *parley.Proposition) model.PropositionEdge {
+		return model.PropositionEdge{Cursor: c, Node: n}
 	})
 	return &model.PropositionConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func sourceConn(p *pageData) *model.SourceConnection {
-	e, pi := edges(p, func(c string, n *parley.Source) *model.SourceEdge { return &model.SourceEdge{Cursor: c, Node: n} })
+	e, pi := edges(p, func(c string, n *parley.Source) model.SourceEdge { return model.SourceEdge{Cursor: c, Node: n} })
 	return &model.SourceConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
 func nodeConn(p *pageData) *model.NodeConnection {
-	e, pi := edges(p, func(c string, n any) *model.NodeEdge { return &model.NodeEdge{Cursor: c, Node: model.WrapNode(n)} })
+	e, pi := edges(p, func(c string, n any) model.NodeEdge { return model.NodeEdge{Cursor: c, Node: model.WrapNode(n)} })
 	return &model.NodeConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 

@@ -137,6 +137,16 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 		var wants []target // v holds the id until fetched
 		var dry []dryTarget
 		seen := map[string]bool{}
+		want := func(id string, sel ast.SelectionSet) {
+			if id == "" {
+				return
+			}
+			wants = append(wants, target{v: id, sel: sel})
+			if !seen[id] && !l.known(id) {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
 		var walk func(t target)
 		walk = func(t target) {
 			rv := reflect.ValueOf(t.v)
@@ -144,7 +154,7 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 				return
 			}
 			sv := rv.Elem()
-			for _, f := range graphql.CollectFields(op, t.sel, l.schema.satisfies[t.typeName]) {
+			for _, f := range l.collectFields(op, t.sel, l.schema.satisfies[t.typeName]) {
 				composite, object := l.schema.composite(f)
 				var idx []int
 				if composite {
@@ -159,22 +169,12 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 					continue
 				}
 				fv := sv.FieldByIndex(idx)
-				want := func(id string) {
-					if id == "" {
-						return
-					}
-					wants = append(wants, target{v: id, sel: f.Selections})
-					if !seen[id] && !l.known(id) {
-						seen[id] = true
-						ids = append(ids, id)
-					}
-				}
 				switch {
 				case fv.Kind() == reflect.String:
-					want(fv.String())
+					want(fv.String(), f.Selections)
 				case fv.Type() == stringsType:
 					for _, id := range fv.Interface().([]string) {
-						want(id)
+						want(id, f.Selections)
 					}
 				case object && fv.Kind() == reflect.Pointer:
 					walk(target{v: fv.Interface(), typeName: f.Definition.Type.Name(), sel: f.Selections})

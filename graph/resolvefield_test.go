@@ -145,3 +145,30 @@ func TestLeafAtWritesAsItsMarshaller(t *testing.T) {
 		}
 	}
 }
+
+// TestFieldCtx: the item contexts marshalSlice makes answer gqlgen's
+// field context look-up with the item's field context (its index, its
+// parent: the item's path) and every other key as their parent does.
+func TestFieldCtx(t *testing.T) {
+	type other struct{}
+	parent := &graphql.FieldContext{Field: graphql.CollectedField{Field: &ast.Field{Alias: "edges", Name: "edges"}}}
+	ctx := context.WithValue(graphql.WithFieldContext(context.Background(), parent), other{}, "kept")
+	var paths []string
+	marshalSlice(ctx, 3, 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		if fc == nil || fc.Parent != parent || fc.Index == nil || *fc.Index != i {
+			t.Errorf("item %d: field context %+v", i, fc)
+		}
+		if ctx.Value(other{}) != "kept" {
+			t.Errorf("item %d: the parent's value is lost", i)
+		}
+		paths = append(paths, graphql.GetPath(ctx).String())
+		return graphql.Null
+	})
+	if want := []string{"edges[0]", "edges[1]", "edges[2]"}; !cmp.Equal(paths, want) {
+		t.Errorf("paths %v, want %v", paths, want)
+	}
+	if fieldContextKey == nil {
+		t.Fatal("gqlgen's field context key not found")
+	}
+}

@@ -26,20 +26,58 @@ func marshalSlice(ctx context.Context, length int, _ int64, omitPanicHandler boo
 	if length == 0 {
 		return ret
 	}
-	// One allocation for the items' field contexts and indexes.
-	fcs := make([]graphql.FieldContext, length)
-	idx := make([]int, length)
+	// One allocation for the items' contexts, field contexts and indexes.
+	items := make([]fieldCtx, length)
+	parent := graphql.GetFieldContext(ctx)
 	for i := range length {
-		idx[i] = i
-		fcs[i].Index = &idx[i]
-		childCtx := graphql.WithFieldContext(ctx, &fcs[i])
+		it := &items[i]
+		it.Context = ctx
+		it.index = i
+		it.fc.Index = &it.index
+		it.fc.Parent = parent
 		if omitPanicHandler {
-			ret[i] = marshalElement(childCtx, i)
+			ret[i] = marshalElement(it, i)
 			continue
 		}
-		ret[i] = marshalItem(childCtx, i, marshalElement)
+		ret[i] = marshalItem(it, i, marshalElement)
 	}
 	return ret
+}
+
+// fieldCtx is a context that holds a field context, what
+// graphql.WithFieldContext makes in two allocations (the field context,
+// and the context.WithValue that holds it) in one, or in one for all the
+// items of a list.
+type fieldCtx struct {
+	context.Context
+	fc    graphql.FieldContext
+	index int
+}
+
+func (c *fieldCtx) Value(key any) any {
+	if key == fieldContextKey {
+		return &c.fc
+	}
+	return c.Context.Value(key)
+}
+
+// fieldContextKey is the key under which gqlgen keeps the field context
+// in a context (unexported): the key graphql.GetFieldContext asks for.
+var fieldContextKey = func() any {
+	var s keySpy
+	graphql.GetFieldContext(&s)
+	return s.key
+}()
+
+// keySpy is a context that records the key it is asked for.
+type keySpy struct {
+	context.Context
+	key any
+}
+
+func (s *keySpy) Value(key any) any {
+	s.key = key
+	return nil
 }
 
 func marshalItem(ctx context.Context, i int, marshalElement func(ctx context.Context, i int) graphql.Marshaler) (ret graphql.Marshaler) {
