@@ -13921,11 +13921,11 @@ func (ec *executionContext) field___Type_inputFields_args(ctx context.Context, r
 
 func (ec *executionContext) _ActorConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ActorConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_ActorConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ActorConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ActorEdge) graphql.Marshaler {
 			return ec.marshalNActorEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActorEdgeᚄ(ctx, selections, v)
@@ -13949,8 +13949,13 @@ func (ec *executionContext) _ActorConnection_edges(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ActorConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ActorConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ActorConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ActorConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ActorConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -13964,11 +13969,11 @@ func (ec *executionContext) fieldContext_ActorConnection_edges(_ context.Context
 
 func (ec *executionContext) _ActorConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ActorConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_ActorConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ActorConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -13992,8 +13997,13 @@ func (ec *executionContext) _ActorConnection_pageInfo(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ActorConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ActorConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ActorConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ActorConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ActorConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -14033,11 +14043,11 @@ func (ec *executionContext) fieldContext_ActorEdge_cursor(_ context.Context, fie
 
 func (ec *executionContext) _ActorEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ActorEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_ActorEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ActorEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
@@ -14061,8 +14071,13 @@ func (ec *executionContext) _ActorEdge_node(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ActorEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ActorEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ActorEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ActorEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ActorEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -14076,11 +14091,11 @@ func (ec *executionContext) fieldContext_ActorEdge_node(_ context.Context, field
 
 func (ec *executionContext) _ActorPayload_actor(ctx context.Context, field graphql.CollectedField, obj *model.ActorPayload) (ret graphql.Marshaler) {
 	if v := obj.Actor; v != nil {
-		fc, err := ec.fieldContext_ActorPayload_actor(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ActorPayload_actor)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
@@ -14104,8 +14119,13 @@ func (ec *executionContext) _ActorPayload_actor(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ActorPayload_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ActorPayload_actor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ActorPayload_actor(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ActorPayload_actor(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ActorPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -14119,11 +14139,11 @@ func (ec *executionContext) fieldContext_ActorPayload_actor(_ context.Context, f
 
 func (ec *executionContext) _ActorPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.ActorPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_ActorPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ActorPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -14147,8 +14167,13 @@ func (ec *executionContext) _ActorPayload_changes(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ActorPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ActorPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ActorPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ActorPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ActorPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -14162,11 +14187,11 @@ func (ec *executionContext) fieldContext_ActorPayload_changes(_ context.Context,
 
 func (ec *executionContext) _Affiliation_actor(ctx context.Context, field graphql.CollectedField, obj *model.Affiliation) (ret graphql.Marshaler) {
 	if v := obj.Actor; v != nil {
-		fc, err := ec.fieldContext_Affiliation_actor(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Affiliation_actor)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
@@ -14190,8 +14215,13 @@ func (ec *executionContext) _Affiliation_actor(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Affiliation_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Affiliation_actor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Affiliation_actor(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Affiliation_actor(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Affiliation",
 		Field:      field,
 		IsMethod:   false,
@@ -14223,11 +14253,11 @@ func (ec *executionContext) fieldContext_Affiliation_label(_ context.Context, fi
 
 func (ec *executionContext) _Affiliation_assertion(ctx context.Context, field graphql.CollectedField, obj *model.Affiliation) (ret graphql.Marshaler) {
 	if v := obj.Assertion; v != nil {
-		fc, err := ec.fieldContext_Affiliation_assertion(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Affiliation_assertion)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNAssertion2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
@@ -14251,8 +14281,13 @@ func (ec *executionContext) _Affiliation_assertion(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Affiliation_assertion(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Affiliation_assertion(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Affiliation_assertion(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Affiliation_assertion(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Affiliation",
 		Field:      field,
 		IsMethod:   false,
@@ -14266,11 +14301,11 @@ func (ec *executionContext) fieldContext_Affiliation_assertion(_ context.Context
 
 func (ec *executionContext) _Alignment_a(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
 	if v := obj.A; v != nil {
-		fc, err := ec.fieldContext_Alignment_a(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Alignment_a)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
@@ -14294,8 +14329,13 @@ func (ec *executionContext) _Alignment_a(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alignment_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Alignment_a(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Alignment_a(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Alignment_a(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
 		IsMethod:   false,
@@ -14309,11 +14349,11 @@ func (ec *executionContext) fieldContext_Alignment_a(_ context.Context, field gr
 
 func (ec *executionContext) _Alignment_b(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
 	if v := obj.B; v != nil {
-		fc, err := ec.fieldContext_Alignment_b(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Alignment_b)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Actor) graphql.Marshaler {
 			return ec.marshalNActor2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐActor(ctx, selections, v)
@@ -14337,8 +14377,13 @@ func (ec *executionContext) _Alignment_b(ctx context.Context, field graphql.Coll
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alignment_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Alignment_b(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Alignment_b(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Alignment_b(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
 		IsMethod:   false,
@@ -14376,11 +14421,11 @@ func (ec *executionContext) fieldContext_Alignment_partlyAgree(_ context.Context
 
 func (ec *executionContext) _Alignment_items(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
 	if v := obj.Items; v != nil {
-		fc, err := ec.fieldContext_Alignment_items(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Alignment_items)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Alignment) graphql.Marshaler {
 			return ec.marshalNAlignmentItem2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAlignmentᚄ(ctx, selections, v)
@@ -14404,8 +14449,13 @@ func (ec *executionContext) _Alignment_items(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alignment_items(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Alignment_items(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Alignment_items(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Alignment_items(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
 		IsMethod:   false,
@@ -14418,11 +14468,11 @@ func (ec *executionContext) fieldContext_Alignment_items(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Alignment_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Alignment_commitments(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Alignment_commitments)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -14443,7 +14493,12 @@ func (ec *executionContext) _Alignment_commitments(ctx context.Context, field gr
 	return resolvedOther[[]*model.AlignmentCommitment](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Alignment_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Alignment_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Alignment_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
 		IsMethod:   true,
@@ -14468,11 +14523,11 @@ func (ec *executionContext) fieldContext_Alignment_commitments(ctx context.Conte
 
 func (ec *executionContext) _Alignment_documents(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
 	if v := obj.Documents; v != nil {
-		fc, err := ec.fieldContext_Alignment_documents(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Alignment_documents)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Document) graphql.Marshaler {
 			return ec.marshalNDocument2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocumentᚄ(ctx, selections, v)
@@ -14496,8 +14551,13 @@ func (ec *executionContext) _Alignment_documents(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Alignment_documents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Alignment_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Alignment_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Alignment_documents(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
 		IsMethod:   false,
@@ -14510,11 +14570,11 @@ func (ec *executionContext) fieldContext_Alignment_documents(_ context.Context, 
 }
 
 func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql.CollectedField, obj *model.Alignment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Alignment_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Alignment_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -14535,7 +14595,12 @@ func (ec *executionContext) _Alignment_claims(ctx context.Context, field graphql
 	return resolvedOther[[]*parley.Claim](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Alignment_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Alignment_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Alignment_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Alignment",
 		Field:      field,
 		IsMethod:   true,
@@ -14560,11 +14625,11 @@ func (ec *executionContext) fieldContext_Alignment_claims(ctx context.Context, f
 
 func (ec *executionContext) _AlignmentCommitment_commitment(ctx context.Context, field graphql.CollectedField, obj *model.AlignmentCommitment) (ret graphql.Marshaler) {
 	if v := obj.Commitment; v != nil {
-		fc, err := ec.fieldContext_AlignmentCommitment_commitment(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_AlignmentCommitment_commitment)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Commitment) graphql.Marshaler {
 			return ec.marshalNCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCommitment(ctx, selections, v)
@@ -14588,8 +14653,13 @@ func (ec *executionContext) _AlignmentCommitment_commitment(ctx context.Context,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_AlignmentCommitment_commitment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_AlignmentCommitment_commitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_AlignmentCommitment_commitment(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_AlignmentCommitment_commitment(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "AlignmentCommitment",
 		Field:      field,
 		IsMethod:   false,
@@ -14613,11 +14683,11 @@ func (ec *executionContext) fieldContext_AlignmentCommitment_tie(_ context.Conte
 }
 
 func (ec *executionContext) _AlignmentItem_proposition(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AlignmentItem_proposition(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_AlignmentItem_proposition)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.AlignmentItem().Proposition(ctx, obj)
@@ -14636,8 +14706,13 @@ func (ec *executionContext) _AlignmentItem_proposition(ctx context.Context, fiel
 	}
 	return resolvedOther[*parley.Proposition](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_AlignmentItem_proposition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_AlignmentItem_proposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_AlignmentItem_proposition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_AlignmentItem_proposition(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "AlignmentItem",
 		Field:      field,
 		IsMethod:   true,
@@ -14658,11 +14733,11 @@ func (ec *executionContext) fieldContext_AlignmentItem_agreement(_ context.Conte
 }
 
 func (ec *executionContext) _AlignmentItem_a(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AlignmentItem_a(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_AlignmentItem_a)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -14683,7 +14758,12 @@ func (ec *executionContext) _AlignmentItem_a(ctx context.Context, field graphql.
 	return resolvedOther[[]*parley.Position](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_a(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_AlignmentItem_a(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_AlignmentItem_a(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "AlignmentItem",
 		Field:      field,
 		IsMethod:   true,
@@ -14707,11 +14787,11 @@ func (ec *executionContext) fieldContext_AlignmentItem_a(ctx context.Context, fi
 }
 
 func (ec *executionContext) _AlignmentItem_b(ctx context.Context, field graphql.CollectedField, obj *parley.Alignment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_AlignmentItem_b(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_AlignmentItem_b)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -14732,7 +14812,12 @@ func (ec *executionContext) _AlignmentItem_b(ctx context.Context, field graphql.
 	return resolvedOther[[]*parley.Position](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_AlignmentItem_b(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_AlignmentItem_b(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_AlignmentItem_b(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "AlignmentItem",
 		Field:      field,
 		IsMethod:   true,
@@ -14774,11 +14859,11 @@ func (ec *executionContext) fieldContext_Attribution_basis(_ context.Context, fi
 }
 
 func (ec *executionContext) _Attribution_by(ctx context.Context, field graphql.CollectedField, obj *parley.Attribution) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Attribution_by(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Attribution_by)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Attribution().By(ctx, obj)
@@ -14797,8 +14882,13 @@ func (ec *executionContext) _Attribution_by(ctx context.Context, field graphql.C
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Attribution_by(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Attribution_by(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Attribution_by(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Attribution_by(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Attribution",
 		Field:      field,
 		IsMethod:   true,
@@ -14811,11 +14901,11 @@ func (ec *executionContext) fieldContext_Attribution_by(_ context.Context, field
 }
 
 func (ec *executionContext) _Attribution_via(ctx context.Context, field graphql.CollectedField, obj *parley.Attribution) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Attribution_via(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Attribution_via)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Attribution().Via(ctx, obj)
@@ -14834,8 +14924,13 @@ func (ec *executionContext) _Attribution_via(ctx context.Context, field graphql.
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Attribution_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Attribution_via(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Attribution_via(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Attribution_via(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Attribution",
 		Field:      field,
 		IsMethod:   true,
@@ -14907,11 +15002,11 @@ func (ec *executionContext) fieldContext_Change_nodeType(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Change_node(ctx context.Context, field graphql.CollectedField, obj *parley.Change) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Change_node(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Change_node)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Change().Node(ctx, obj)
@@ -14930,8 +15025,13 @@ func (ec *executionContext) _Change_node(ctx context.Context, field graphql.Coll
 	}
 	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Change_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Change_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Change_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Change_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Change",
 		Field:      field,
 		IsMethod:   true,
@@ -15045,11 +15145,11 @@ func (ec *executionContext) fieldContext_Change_version(_ context.Context, field
 
 func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_ChangeConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ChangeConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ChangeEdge) graphql.Marshaler {
 			return ec.marshalNChangeEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐChangeEdgeᚄ(ctx, selections, v)
@@ -15073,8 +15173,13 @@ func (ec *executionContext) _ChangeConnection_edges(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ChangeConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ChangeConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ChangeConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ChangeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15088,11 +15193,11 @@ func (ec *executionContext) fieldContext_ChangeConnection_edges(_ context.Contex
 
 func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ChangeConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_ChangeConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ChangeConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -15116,8 +15221,13 @@ func (ec *executionContext) _ChangeConnection_pageInfo(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ChangeConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ChangeConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ChangeConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ChangeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15177,11 +15287,11 @@ func (ec *executionContext) fieldContext_ChangeEdge_cursor(_ context.Context, fi
 
 func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ChangeEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_ChangeEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ChangeEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChange(ctx, selections, v)
@@ -15205,8 +15315,13 @@ func (ec *executionContext) _ChangeEdge_node(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ChangeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ChangeEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ChangeEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ChangeEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ChangeEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -15271,11 +15386,11 @@ func (ec *executionContext) fieldContext_Claim_text(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Claim_claimant(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Claim_claimant(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Claim_claimant)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Claim().Claimant(ctx, obj)
@@ -15294,8 +15409,13 @@ func (ec *executionContext) _Claim_claimant(ctx context.Context, field graphql.C
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Claim_claimant(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Claim_claimant(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Claim_claimant(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Claim_claimant(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Claim",
 		Field:      field,
 		IsMethod:   true,
@@ -15308,11 +15428,11 @@ func (ec *executionContext) fieldContext_Claim_claimant(_ context.Context, field
 }
 
 func (ec *executionContext) _Claim_reportedVia(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Claim_reportedVia(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Claim_reportedVia)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Claim().ReportedVia(ctx, obj)
@@ -15331,8 +15451,13 @@ func (ec *executionContext) _Claim_reportedVia(ctx context.Context, field graphq
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Claim_reportedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Claim_reportedVia(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Claim_reportedVia(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Claim_reportedVia(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Claim",
 		Field:      field,
 		IsMethod:   true,
@@ -15345,11 +15470,11 @@ func (ec *executionContext) fieldContext_Claim_reportedVia(_ context.Context, fi
 }
 
 func (ec *executionContext) _Claim_about(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Claim_about(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Claim_about)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Claim().About(ctx, obj)
@@ -15368,8 +15493,13 @@ func (ec *executionContext) _Claim_about(ctx context.Context, field graphql.Coll
 	}
 	return resolvedOther[[]model.Node](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Claim_about(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Claim_about(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Claim_about(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Claim_about(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Claim",
 		Field:      field,
 		IsMethod:   true,
@@ -15382,11 +15512,11 @@ func (ec *executionContext) fieldContext_Claim_about(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Claim_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Claim_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Claim_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -15407,7 +15537,12 @@ func (ec *executionContext) _Claim_statements(ctx context.Context, field graphql
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Claim_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Claim_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Claim_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Claim",
 		Field:      field,
 		IsMethod:   true,
@@ -15432,11 +15567,11 @@ func (ec *executionContext) fieldContext_Claim_statements(ctx context.Context, f
 
 func (ec *executionContext) _Claim_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Claim_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Claim_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -15460,8 +15595,13 @@ func (ec *executionContext) _Claim_evidence(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Claim_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Claim_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Claim_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Claim_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Claim",
 		Field:      field,
 		IsMethod:   false,
@@ -15475,11 +15615,11 @@ func (ec *executionContext) fieldContext_Claim_evidence(_ context.Context, field
 
 func (ec *executionContext) _Claim_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Claim_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Claim_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -15503,8 +15643,13 @@ func (ec *executionContext) _Claim_attribution(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Claim_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Claim_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Claim_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Claim_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Claim",
 		Field:      field,
 		IsMethod:   false,
@@ -15607,11 +15752,11 @@ func (ec *executionContext) fieldContext_Claim_rankReason(_ context.Context, fie
 }
 
 func (ec *executionContext) _Claim_history(ctx context.Context, field graphql.CollectedField, obj *parley.Claim) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Claim_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Claim_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -15632,7 +15777,12 @@ func (ec *executionContext) _Claim_history(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Claim_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Claim_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Claim_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Claim",
 		Field:      field,
 		IsMethod:   true,
@@ -15657,11 +15807,11 @@ func (ec *executionContext) fieldContext_Claim_history(ctx context.Context, fiel
 
 func (ec *executionContext) _ClaimConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_ClaimConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ClaimConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ClaimEdge) graphql.Marshaler {
 			return ec.marshalNClaimEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐClaimEdgeᚄ(ctx, selections, v)
@@ -15685,8 +15835,13 @@ func (ec *executionContext) _ClaimConnection_edges(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ClaimConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ClaimConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ClaimConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ClaimConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ClaimConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15700,11 +15855,11 @@ func (ec *executionContext) fieldContext_ClaimConnection_edges(_ context.Context
 
 func (ec *executionContext) _ClaimConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ClaimConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_ClaimConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ClaimConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -15728,8 +15883,13 @@ func (ec *executionContext) _ClaimConnection_pageInfo(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ClaimConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ClaimConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ClaimConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ClaimConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ClaimConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -15769,11 +15929,11 @@ func (ec *executionContext) fieldContext_ClaimEdge_cursor(_ context.Context, fie
 
 func (ec *executionContext) _ClaimEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ClaimEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_ClaimEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ClaimEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Claim) graphql.Marshaler {
 			return ec.marshalNClaim2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaim(ctx, selections, v)
@@ -15797,8 +15957,13 @@ func (ec *executionContext) _ClaimEdge_node(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ClaimEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ClaimEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ClaimEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ClaimEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ClaimEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -15812,11 +15977,11 @@ func (ec *executionContext) fieldContext_ClaimEdge_node(_ context.Context, field
 
 func (ec *executionContext) _ClaimPayload_claim(ctx context.Context, field graphql.CollectedField, obj *model.ClaimPayload) (ret graphql.Marshaler) {
 	if v := obj.Claim; v != nil {
-		fc, err := ec.fieldContext_ClaimPayload_claim(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ClaimPayload_claim)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Claim) graphql.Marshaler {
 			return ec.marshalNClaim2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐClaim(ctx, selections, v)
@@ -15840,8 +16005,13 @@ func (ec *executionContext) _ClaimPayload_claim(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ClaimPayload_claim(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ClaimPayload_claim(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ClaimPayload_claim(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ClaimPayload_claim(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ClaimPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -15855,11 +16025,11 @@ func (ec *executionContext) fieldContext_ClaimPayload_claim(_ context.Context, f
 
 func (ec *executionContext) _ClaimPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.ClaimPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_ClaimPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ClaimPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -15883,8 +16053,13 @@ func (ec *executionContext) _ClaimPayload_changes(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ClaimPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ClaimPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ClaimPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ClaimPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ClaimPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -15913,11 +16088,11 @@ func (ec *executionContext) fieldContext_Commitment_version(_ context.Context, f
 }
 
 func (ec *executionContext) _Commitment_promisors(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_promisors(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_promisors)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Promisors(ctx, obj)
@@ -15936,8 +16111,13 @@ func (ec *executionContext) _Commitment_promisors(ctx context.Context, field gra
 	}
 	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Commitment_promisors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Commitment_promisors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Commitment_promisors(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_promisors(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -15950,11 +16130,11 @@ func (ec *executionContext) fieldContext_Commitment_promisors(_ context.Context,
 }
 
 func (ec *executionContext) _Commitment_beneficiaries(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_beneficiaries(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_beneficiaries)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Beneficiaries(ctx, obj)
@@ -15973,8 +16153,13 @@ func (ec *executionContext) _Commitment_beneficiaries(ctx context.Context, field
 	}
 	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Commitment_beneficiaries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Commitment_beneficiaries(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Commitment_beneficiaries(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_beneficiaries(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16052,11 +16237,11 @@ func (ec *executionContext) fieldContext_Commitment_bindingness(_ context.Contex
 }
 
 func (ec *executionContext) _Commitment_document(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_document(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_document)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Document(ctx, obj)
@@ -16075,8 +16260,13 @@ func (ec *executionContext) _Commitment_document(ctx context.Context, field grap
 	}
 	return resolvedOther[*parley.Document](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Commitment_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Commitment_document(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Commitment_document(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_document(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16089,11 +16279,11 @@ func (ec *executionContext) fieldContext_Commitment_document(_ context.Context, 
 }
 
 func (ec *executionContext) _Commitment_issue(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_issue(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_issue)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().Issue(ctx, obj)
@@ -16112,8 +16302,13 @@ func (ec *executionContext) _Commitment_issue(ctx context.Context, field graphql
 	}
 	return resolvedOther[*parley.Issue](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Commitment_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Commitment_issue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Commitment_issue(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_issue(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16154,11 +16349,11 @@ func (ec *executionContext) fieldContext_Commitment_status(_ context.Context, fi
 }
 
 func (ec *executionContext) _Commitment_statusHistory(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_statusHistory(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_statusHistory)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Commitment().StatusHistory(ctx, obj)
@@ -16177,8 +16372,13 @@ func (ec *executionContext) _Commitment_statusHistory(ctx context.Context, field
 	}
 	return resolvedOther[[]*parley.StatusEntry](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Commitment_statusHistory(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Commitment_statusHistory(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Commitment_statusHistory(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_statusHistory(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16192,11 +16392,11 @@ func (ec *executionContext) fieldContext_Commitment_statusHistory(_ context.Cont
 
 func (ec *executionContext) _Commitment_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Commitment_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -16220,8 +16420,13 @@ func (ec *executionContext) _Commitment_evidence(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Commitment_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Commitment_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Commitment_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   false,
@@ -16235,11 +16440,11 @@ func (ec *executionContext) fieldContext_Commitment_evidence(_ context.Context, 
 
 func (ec *executionContext) _Commitment_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Commitment_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -16263,8 +16468,13 @@ func (ec *executionContext) _Commitment_attribution(ctx context.Context, field g
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Commitment_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Commitment_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Commitment_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   false,
@@ -16367,11 +16577,11 @@ func (ec *executionContext) fieldContext_Commitment_rankReason(_ context.Context
 }
 
 func (ec *executionContext) _Commitment_requirements(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_requirements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_requirements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -16392,7 +16602,12 @@ func (ec *executionContext) _Commitment_requirements(ctx context.Context, field 
 	return resolvedOther[[]*parley.Requirement](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_requirements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Commitment_requirements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_requirements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16416,11 +16631,11 @@ func (ec *executionContext) fieldContext_Commitment_requirements(ctx context.Con
 }
 
 func (ec *executionContext) _Commitment_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -16441,7 +16656,12 @@ func (ec *executionContext) _Commitment_statements(ctx context.Context, field gr
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Commitment_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16465,11 +16685,11 @@ func (ec *executionContext) fieldContext_Commitment_statements(ctx context.Conte
 }
 
 func (ec *executionContext) _Commitment_history(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -16490,7 +16710,12 @@ func (ec *executionContext) _Commitment_history(ctx context.Context, field graph
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Commitment_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16514,11 +16739,11 @@ func (ec *executionContext) fieldContext_Commitment_history(ctx context.Context,
 }
 
 func (ec *executionContext) _Commitment_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Commitment) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Commitment_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Commitment_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -16539,7 +16764,12 @@ func (ec *executionContext) _Commitment_claims(ctx context.Context, field graphq
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Commitment_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Commitment_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Commitment_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Commitment",
 		Field:      field,
 		IsMethod:   true,
@@ -16564,11 +16794,11 @@ func (ec *executionContext) fieldContext_Commitment_claims(ctx context.Context, 
 
 func (ec *executionContext) _CommitmentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_CommitmentConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_CommitmentConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.CommitmentEdge) graphql.Marshaler {
 			return ec.marshalNCommitmentEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐCommitmentEdgeᚄ(ctx, selections, v)
@@ -16592,8 +16822,13 @@ func (ec *executionContext) _CommitmentConnection_edges(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CommitmentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CommitmentConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_CommitmentConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_CommitmentConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "CommitmentConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -16607,11 +16842,11 @@ func (ec *executionContext) fieldContext_CommitmentConnection_edges(_ context.Co
 
 func (ec *executionContext) _CommitmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_CommitmentConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_CommitmentConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -16635,8 +16870,13 @@ func (ec *executionContext) _CommitmentConnection_pageInfo(ctx context.Context, 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CommitmentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CommitmentConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_CommitmentConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_CommitmentConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "CommitmentConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -16676,11 +16916,11 @@ func (ec *executionContext) fieldContext_CommitmentEdge_cursor(_ context.Context
 
 func (ec *executionContext) _CommitmentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_CommitmentEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_CommitmentEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Commitment) graphql.Marshaler {
 			return ec.marshalNCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCommitment(ctx, selections, v)
@@ -16704,8 +16944,13 @@ func (ec *executionContext) _CommitmentEdge_node(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CommitmentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CommitmentEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_CommitmentEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_CommitmentEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "CommitmentEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -16719,11 +16964,11 @@ func (ec *executionContext) fieldContext_CommitmentEdge_node(_ context.Context, 
 
 func (ec *executionContext) _CommitmentPayload_commitment(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentPayload) (ret graphql.Marshaler) {
 	if v := obj.Commitment; v != nil {
-		fc, err := ec.fieldContext_CommitmentPayload_commitment(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_CommitmentPayload_commitment)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Commitment) graphql.Marshaler {
 			return ec.marshalNCommitment2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐCommitment(ctx, selections, v)
@@ -16747,8 +16992,13 @@ func (ec *executionContext) _CommitmentPayload_commitment(ctx context.Context, f
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CommitmentPayload_commitment(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CommitmentPayload_commitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_CommitmentPayload_commitment(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_CommitmentPayload_commitment(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "CommitmentPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -16762,11 +17012,11 @@ func (ec *executionContext) fieldContext_CommitmentPayload_commitment(_ context.
 
 func (ec *executionContext) _CommitmentPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.CommitmentPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_CommitmentPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_CommitmentPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -16790,8 +17040,13 @@ func (ec *executionContext) _CommitmentPayload_changes(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CommitmentPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CommitmentPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_CommitmentPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_CommitmentPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "CommitmentPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -16804,11 +17059,11 @@ func (ec *executionContext) fieldContext_CommitmentPayload_changes(_ context.Con
 }
 
 func (ec *executionContext) _Conflict_proposition(ctx context.Context, field graphql.CollectedField, obj *parley.Conflict) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Conflict_proposition(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Conflict_proposition)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Conflict().Proposition(ctx, obj)
@@ -16827,8 +17082,13 @@ func (ec *executionContext) _Conflict_proposition(ctx context.Context, field gra
 	}
 	return resolvedOther[*parley.Proposition](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Conflict_proposition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Conflict_proposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Conflict_proposition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Conflict_proposition(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Conflict",
 		Field:      field,
 		IsMethod:   true,
@@ -16842,11 +17102,11 @@ func (ec *executionContext) fieldContext_Conflict_proposition(_ context.Context,
 
 func (ec *executionContext) _Conflict_a(ctx context.Context, field graphql.CollectedField, obj *parley.Conflict) (ret graphql.Marshaler) {
 	if v := obj.A; v != nil {
-		fc, err := ec.fieldContext_Conflict_a(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Conflict_a)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
@@ -16870,8 +17130,13 @@ func (ec *executionContext) _Conflict_a(ctx context.Context, field graphql.Colle
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Conflict_a(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Conflict_a(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Conflict_a(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Conflict_a(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Conflict",
 		Field:      field,
 		IsMethod:   false,
@@ -16885,11 +17150,11 @@ func (ec *executionContext) fieldContext_Conflict_a(_ context.Context, field gra
 
 func (ec *executionContext) _Conflict_b(ctx context.Context, field graphql.CollectedField, obj *parley.Conflict) (ret graphql.Marshaler) {
 	if v := obj.B; v != nil {
-		fc, err := ec.fieldContext_Conflict_b(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Conflict_b)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
@@ -16913,8 +17178,13 @@ func (ec *executionContext) _Conflict_b(ctx context.Context, field graphql.Colle
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Conflict_b(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Conflict_b(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Conflict_b(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Conflict_b(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Conflict",
 		Field:      field,
 		IsMethod:   false,
@@ -16928,11 +17198,11 @@ func (ec *executionContext) fieldContext_Conflict_b(_ context.Context, field gra
 
 func (ec *executionContext) _ConflictConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_ConflictConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ConflictConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ConflictEdge) graphql.Marshaler {
 			return ec.marshalNConflictEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐConflictEdgeᚄ(ctx, selections, v)
@@ -16956,8 +17226,13 @@ func (ec *executionContext) _ConflictConnection_edges(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ConflictConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ConflictConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ConflictConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ConflictConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ConflictConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -16971,11 +17246,11 @@ func (ec *executionContext) fieldContext_ConflictConnection_edges(_ context.Cont
 
 func (ec *executionContext) _ConflictConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ConflictConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_ConflictConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ConflictConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -16999,8 +17274,13 @@ func (ec *executionContext) _ConflictConnection_pageInfo(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ConflictConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ConflictConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ConflictConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ConflictConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ConflictConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -17040,11 +17320,11 @@ func (ec *executionContext) fieldContext_ConflictEdge_cursor(_ context.Context, 
 
 func (ec *executionContext) _ConflictEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ConflictEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_ConflictEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ConflictEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Conflict) graphql.Marshaler {
 			return ec.marshalNConflict2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐConflict(ctx, selections, v)
@@ -17068,8 +17348,13 @@ func (ec *executionContext) _ConflictEdge_node(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ConflictEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ConflictEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ConflictEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ConflictEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ConflictEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -17099,11 +17384,11 @@ func (ec *executionContext) fieldContext_Coverage_covered(_ context.Context, fie
 
 func (ec *executionContext) _Coverage_leftOut(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
 	if v := obj.LeftOut; v != nil {
-		fc, err := ec.fieldContext_Coverage_leftOut(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Coverage_leftOut)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
 			return ec.marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx, selections, v)
@@ -17127,8 +17412,13 @@ func (ec *executionContext) _Coverage_leftOut(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Coverage_leftOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Coverage_leftOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Coverage_leftOut(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Coverage_leftOut(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Coverage",
 		Field:      field,
 		IsMethod:   false,
@@ -17142,11 +17432,11 @@ func (ec *executionContext) fieldContext_Coverage_leftOut(_ context.Context, fie
 
 func (ec *executionContext) _Coverage_uncovered(ctx context.Context, field graphql.CollectedField, obj *parley.Coverage) (ret graphql.Marshaler) {
 	if v := obj.Uncovered; v != nil {
-		fc, err := ec.fieldContext_Coverage_uncovered(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Coverage_uncovered)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []parley.Sentence) graphql.Marshaler {
 			return ec.marshalNSentence2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSentenceᚄ(ctx, selections, v)
@@ -17170,8 +17460,13 @@ func (ec *executionContext) _Coverage_uncovered(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Coverage_uncovered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Coverage_uncovered(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Coverage_uncovered(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Coverage_uncovered(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Coverage",
 		Field:      field,
 		IsMethod:   false,
@@ -17203,11 +17498,11 @@ func (ec *executionContext) fieldContext_CreateTokenPayload_token(_ context.Cont
 
 func (ec *executionContext) _CreateTokenPayload_info(ctx context.Context, field graphql.CollectedField, obj *model.CreateTokenPayload) (ret graphql.Marshaler) {
 	if v := obj.Info; v != nil {
-		fc, err := ec.fieldContext_CreateTokenPayload_info(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_CreateTokenPayload_info)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Token) graphql.Marshaler {
 			return ec.marshalNToken2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐToken(ctx, selections, v)
@@ -17231,8 +17526,13 @@ func (ec *executionContext) _CreateTokenPayload_info(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_CreateTokenPayload_info(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_CreateTokenPayload_info(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_CreateTokenPayload_info(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_CreateTokenPayload_info(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "CreateTokenPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -17262,11 +17562,11 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_deprecated(_ context.
 
 func (ec *executionContext) _DeleteNodePayload_node(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_DeleteNodePayload_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_DeleteNodePayload_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalONode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
@@ -17290,8 +17590,13 @@ func (ec *executionContext) _DeleteNodePayload_node(ctx context.Context, field g
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_DeleteNodePayload_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_DeleteNodePayload_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_DeleteNodePayload_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_DeleteNodePayload_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "DeleteNodePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -17305,11 +17610,11 @@ func (ec *executionContext) fieldContext_DeleteNodePayload_node(_ context.Contex
 
 func (ec *executionContext) _DeleteNodePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.DeleteNodePayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_DeleteNodePayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_DeleteNodePayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -17333,8 +17638,13 @@ func (ec *executionContext) _DeleteNodePayload_changes(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DeleteNodePayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_DeleteNodePayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_DeleteNodePayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_DeleteNodePayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "DeleteNodePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -17435,11 +17745,11 @@ func (ec *executionContext) fieldContext_Document_status(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Document_drafters(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_drafters(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_drafters)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Drafters(ctx, obj)
@@ -17458,8 +17768,13 @@ func (ec *executionContext) _Document_drafters(ctx context.Context, field graphq
 	}
 	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Document_drafters(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Document_drafters(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Document_drafters(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_drafters(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17472,11 +17787,11 @@ func (ec *executionContext) fieldContext_Document_drafters(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_backers(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_backers(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_backers)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Backers(ctx, obj)
@@ -17495,8 +17810,13 @@ func (ec *executionContext) _Document_backers(ctx context.Context, field graphql
 	}
 	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Document_backers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Document_backers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Document_backers(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_backers(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17509,11 +17829,11 @@ func (ec *executionContext) fieldContext_Document_backers(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_parties(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_parties(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_parties)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Parties(ctx, obj)
@@ -17532,8 +17852,13 @@ func (ec *executionContext) _Document_parties(ctx context.Context, field graphql
 	}
 	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Document_parties(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Document_parties(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Document_parties(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_parties(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17546,11 +17871,11 @@ func (ec *executionContext) fieldContext_Document_parties(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_package(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_package(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_package)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Package(ctx, obj)
@@ -17569,8 +17894,13 @@ func (ec *executionContext) _Document_package(ctx context.Context, field graphql
 	}
 	return resolvedOther[*parley.Document](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Document_package(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Document_package(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Document_package(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_package(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17594,11 +17924,11 @@ func (ec *executionContext) fieldContext_Document_packageSize(_ context.Context,
 }
 
 func (ec *executionContext) _Document_refines(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_refines(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_refines)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Refines(ctx, obj)
@@ -17617,8 +17947,13 @@ func (ec *executionContext) _Document_refines(ctx context.Context, field graphql
 	}
 	return resolvedOther[*parley.Document](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Document_refines(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Document_refines(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Document_refines(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_refines(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17631,11 +17966,11 @@ func (ec *executionContext) fieldContext_Document_refines(_ context.Context, fie
 }
 
 func (ec *executionContext) _Document_issues(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_issues(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_issues)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Document().Issues(ctx, obj)
@@ -17654,8 +17989,13 @@ func (ec *executionContext) _Document_issues(ctx context.Context, field graphql.
 	}
 	return resolvedOther[[]*parley.Issue](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Document_issues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Document_issues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Document_issues(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_issues(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17687,11 +18027,11 @@ func (ec *executionContext) fieldContext_Document_description(_ context.Context,
 
 func (ec *executionContext) _Document_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Document_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -17715,8 +18055,13 @@ func (ec *executionContext) _Document_evidence(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Document_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Document_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Document_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   false,
@@ -17729,11 +18074,11 @@ func (ec *executionContext) fieldContext_Document_evidence(_ context.Context, fi
 }
 
 func (ec *executionContext) _Document_commitments(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_commitments(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_commitments)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -17754,7 +18099,12 @@ func (ec *executionContext) _Document_commitments(ctx context.Context, field gra
 	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Document_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17778,11 +18128,11 @@ func (ec *executionContext) fieldContext_Document_commitments(ctx context.Contex
 }
 
 func (ec *executionContext) _Document_requirements(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_requirements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_requirements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -17803,7 +18153,12 @@ func (ec *executionContext) _Document_requirements(ctx context.Context, field gr
 	return resolvedOther[[]*parley.Requirement](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_requirements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Document_requirements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_requirements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17827,11 +18182,11 @@ func (ec *executionContext) fieldContext_Document_requirements(ctx context.Conte
 }
 
 func (ec *executionContext) _Document_documents(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_documents(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_documents)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -17852,7 +18207,12 @@ func (ec *executionContext) _Document_documents(ctx context.Context, field graph
 	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Document_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_documents(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17876,11 +18236,11 @@ func (ec *executionContext) fieldContext_Document_documents(ctx context.Context,
 }
 
 func (ec *executionContext) _Document_history(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -17901,7 +18261,12 @@ func (ec *executionContext) _Document_history(ctx context.Context, field graphql
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Document_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17925,11 +18290,11 @@ func (ec *executionContext) fieldContext_Document_history(ctx context.Context, f
 }
 
 func (ec *executionContext) _Document_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Document) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Document_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Document_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -17950,7 +18315,12 @@ func (ec *executionContext) _Document_claims(ctx context.Context, field graphql.
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Document_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Document_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Document_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Document",
 		Field:      field,
 		IsMethod:   true,
@@ -17975,11 +18345,11 @@ func (ec *executionContext) fieldContext_Document_claims(ctx context.Context, fi
 
 func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_DocumentConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_DocumentConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.DocumentEdge) graphql.Marshaler {
 			return ec.marshalNDocumentEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐDocumentEdgeᚄ(ctx, selections, v)
@@ -18003,8 +18373,13 @@ func (ec *executionContext) _DocumentConnection_edges(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DocumentConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_DocumentConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_DocumentConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_DocumentConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "DocumentConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18018,11 +18393,11 @@ func (ec *executionContext) fieldContext_DocumentConnection_edges(_ context.Cont
 
 func (ec *executionContext) _DocumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DocumentConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_DocumentConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_DocumentConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -18046,8 +18421,13 @@ func (ec *executionContext) _DocumentConnection_pageInfo(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DocumentConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_DocumentConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_DocumentConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_DocumentConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "DocumentConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18087,11 +18467,11 @@ func (ec *executionContext) fieldContext_DocumentEdge_cursor(_ context.Context, 
 
 func (ec *executionContext) _DocumentEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DocumentEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_DocumentEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_DocumentEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
 			return ec.marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
@@ -18115,8 +18495,13 @@ func (ec *executionContext) _DocumentEdge_node(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DocumentEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_DocumentEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_DocumentEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_DocumentEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "DocumentEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18130,11 +18515,11 @@ func (ec *executionContext) fieldContext_DocumentEdge_node(_ context.Context, fi
 
 func (ec *executionContext) _DocumentPayload_document(ctx context.Context, field graphql.CollectedField, obj *model.DocumentPayload) (ret graphql.Marshaler) {
 	if v := obj.Document; v != nil {
-		fc, err := ec.fieldContext_DocumentPayload_document(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_DocumentPayload_document)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Document) graphql.Marshaler {
 			return ec.marshalNDocument2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐDocument(ctx, selections, v)
@@ -18158,8 +18543,13 @@ func (ec *executionContext) _DocumentPayload_document(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DocumentPayload_document(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_DocumentPayload_document(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_DocumentPayload_document(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_DocumentPayload_document(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "DocumentPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -18173,11 +18563,11 @@ func (ec *executionContext) fieldContext_DocumentPayload_document(_ context.Cont
 
 func (ec *executionContext) _DocumentPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.DocumentPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_DocumentPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_DocumentPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -18201,8 +18591,13 @@ func (ec *executionContext) _DocumentPayload_changes(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_DocumentPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_DocumentPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_DocumentPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_DocumentPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "DocumentPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -18303,11 +18698,11 @@ func (ec *executionContext) fieldContext_Event_date(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Event_partOf(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Event_partOf(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Event_partOf)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Event().PartOf(ctx, obj)
@@ -18326,8 +18721,13 @@ func (ec *executionContext) _Event_partOf(ctx context.Context, field graphql.Col
 	}
 	return resolvedOther[*parley.Event](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Event_partOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Event_partOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Event_partOf(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Event_partOf(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
@@ -18359,11 +18759,11 @@ func (ec *executionContext) fieldContext_Event_description(_ context.Context, fi
 
 func (ec *executionContext) _Event_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Event_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Event_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -18387,8 +18787,13 @@ func (ec *executionContext) _Event_evidence(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Event_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Event_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Event_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Event_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   false,
@@ -18401,11 +18806,11 @@ func (ec *executionContext) fieldContext_Event_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _Event_parts(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Event_parts(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Event_parts)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Event().Parts(ctx, obj)
@@ -18424,8 +18829,13 @@ func (ec *executionContext) _Event_parts(ctx context.Context, field graphql.Coll
 	}
 	return resolvedOther[[]*parley.Event](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Event_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Event_parts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Event_parts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Event_parts(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
@@ -18438,11 +18848,11 @@ func (ec *executionContext) fieldContext_Event_parts(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Event_participations(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Event_participations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Event_participations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -18463,7 +18873,12 @@ func (ec *executionContext) _Event_participations(ctx context.Context, field gra
 	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Event_participations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Event_participations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
@@ -18487,11 +18902,11 @@ func (ec *executionContext) fieldContext_Event_participations(ctx context.Contex
 }
 
 func (ec *executionContext) _Event_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Event_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Event_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -18512,7 +18927,12 @@ func (ec *executionContext) _Event_statements(ctx context.Context, field graphql
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Event_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Event_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
@@ -18536,11 +18956,11 @@ func (ec *executionContext) fieldContext_Event_statements(ctx context.Context, f
 }
 
 func (ec *executionContext) _Event_history(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Event_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Event_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -18561,7 +18981,12 @@ func (ec *executionContext) _Event_history(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Event_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Event_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
@@ -18585,11 +19010,11 @@ func (ec *executionContext) fieldContext_Event_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Event_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Event) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Event_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Event_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -18610,7 +19035,12 @@ func (ec *executionContext) _Event_claims(ctx context.Context, field graphql.Col
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Event_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Event_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Event_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Event",
 		Field:      field,
 		IsMethod:   true,
@@ -18635,11 +19065,11 @@ func (ec *executionContext) fieldContext_Event_claims(ctx context.Context, field
 
 func (ec *executionContext) _EventConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_EventConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_EventConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.EventEdge) graphql.Marshaler {
 			return ec.marshalNEventEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐEventEdgeᚄ(ctx, selections, v)
@@ -18663,8 +19093,13 @@ func (ec *executionContext) _EventConnection_edges(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_EventConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_EventConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_EventConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "EventConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18678,11 +19113,11 @@ func (ec *executionContext) fieldContext_EventConnection_edges(_ context.Context
 
 func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.EventConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_EventConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_EventConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -18706,8 +19141,13 @@ func (ec *executionContext) _EventConnection_pageInfo(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_EventConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_EventConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_EventConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_EventConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "EventConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -18747,11 +19187,11 @@ func (ec *executionContext) fieldContext_EventEdge_cursor(_ context.Context, fie
 
 func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.EventEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_EventEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_EventEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
 			return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
@@ -18775,8 +19215,13 @@ func (ec *executionContext) _EventEdge_node(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_EventEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_EventEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_EventEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "EventEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -18790,11 +19235,11 @@ func (ec *executionContext) fieldContext_EventEdge_node(_ context.Context, field
 
 func (ec *executionContext) _EventPayload_event(ctx context.Context, field graphql.CollectedField, obj *model.EventPayload) (ret graphql.Marshaler) {
 	if v := obj.Event; v != nil {
-		fc, err := ec.fieldContext_EventPayload_event(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_EventPayload_event)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Event) graphql.Marshaler {
 			return ec.marshalNEvent2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvent(ctx, selections, v)
@@ -18818,8 +19263,13 @@ func (ec *executionContext) _EventPayload_event(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_EventPayload_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_EventPayload_event(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_EventPayload_event(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_EventPayload_event(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "EventPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -18833,11 +19283,11 @@ func (ec *executionContext) fieldContext_EventPayload_event(_ context.Context, f
 
 func (ec *executionContext) _EventPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.EventPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_EventPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_EventPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -18861,8 +19311,13 @@ func (ec *executionContext) _EventPayload_changes(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_EventPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_EventPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_EventPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_EventPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "EventPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -18875,11 +19330,11 @@ func (ec *executionContext) fieldContext_EventPayload_changes(_ context.Context,
 }
 
 func (ec *executionContext) _Evidence_source(ctx context.Context, field graphql.CollectedField, obj *parley.Evidence) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Evidence_source(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Evidence_source)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Evidence().Source(ctx, obj)
@@ -18898,8 +19353,13 @@ func (ec *executionContext) _Evidence_source(ctx context.Context, field graphql.
 	}
 	return resolvedOther[*parley.Source](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Evidence_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Evidence_source(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Evidence_source(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Evidence_source(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Evidence",
 		Field:      field,
 		IsMethod:   true,
@@ -18953,11 +19413,11 @@ func (ec *executionContext) fieldContext_Evidence_end(_ context.Context, field g
 
 func (ec *executionContext) _EvidencePayload_node(ctx context.Context, field graphql.CollectedField, obj *model.EvidencePayload) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_EvidencePayload_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_EvidencePayload_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
@@ -18981,8 +19441,13 @@ func (ec *executionContext) _EvidencePayload_node(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_EvidencePayload_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_EvidencePayload_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_EvidencePayload_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_EvidencePayload_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "EvidencePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -18996,11 +19461,11 @@ func (ec *executionContext) fieldContext_EvidencePayload_node(_ context.Context,
 
 func (ec *executionContext) _EvidencePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.EvidencePayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_EvidencePayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_EvidencePayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -19024,8 +19489,13 @@ func (ec *executionContext) _EvidencePayload_changes(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_EvidencePayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_EvidencePayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_EvidencePayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_EvidencePayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "EvidencePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -19110,11 +19580,11 @@ func (ec *executionContext) fieldContext_Group_description(_ context.Context, fi
 
 func (ec *executionContext) _Group_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Group_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -19138,8 +19608,13 @@ func (ec *executionContext) _Group_evidence(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Group_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Group_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Group_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   false,
@@ -19152,11 +19627,11 @@ func (ec *executionContext) fieldContext_Group_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _Group_roles(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_roles(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_roles)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19177,7 +19652,12 @@ func (ec *executionContext) _Group_roles(ctx context.Context, field graphql.Coll
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_roles(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_roles(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19201,11 +19681,11 @@ func (ec *executionContext) fieldContext_Group_roles(ctx context.Context, field 
 }
 
 func (ec *executionContext) _Group_members(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_members(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_members)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19226,7 +19706,12 @@ func (ec *executionContext) _Group_members(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_members(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_members(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19250,11 +19735,11 @@ func (ec *executionContext) fieldContext_Group_members(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Group_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_affiliations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_affiliations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19275,7 +19760,12 @@ func (ec *executionContext) _Group_affiliations(ctx context.Context, field graph
 	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_affiliations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_affiliations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19299,11 +19789,11 @@ func (ec *executionContext) fieldContext_Group_affiliations(ctx context.Context,
 }
 
 func (ec *executionContext) _Group_relations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_relations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_relations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19324,7 +19814,12 @@ func (ec *executionContext) _Group_relations(ctx context.Context, field graphql.
 	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_relations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_relations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19348,11 +19843,11 @@ func (ec *executionContext) fieldContext_Group_relations(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_participations(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_participations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_participations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19373,7 +19868,12 @@ func (ec *executionContext) _Group_participations(ctx context.Context, field gra
 	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_participations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_participations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19397,11 +19897,11 @@ func (ec *executionContext) fieldContext_Group_participations(ctx context.Contex
 }
 
 func (ec *executionContext) _Group_statements(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19422,7 +19922,12 @@ func (ec *executionContext) _Group_statements(ctx context.Context, field graphql
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19446,11 +19951,11 @@ func (ec *executionContext) fieldContext_Group_statements(ctx context.Context, f
 }
 
 func (ec *executionContext) _Group_positions(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_positions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_positions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19471,7 +19976,12 @@ func (ec *executionContext) _Group_positions(ctx context.Context, field graphql.
 	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19495,11 +20005,11 @@ func (ec *executionContext) fieldContext_Group_positions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_commitments(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_commitments)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19520,7 +20030,12 @@ func (ec *executionContext) _Group_commitments(ctx context.Context, field graphq
 	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19544,11 +20059,11 @@ func (ec *executionContext) fieldContext_Group_commitments(ctx context.Context, 
 }
 
 func (ec *executionContext) _Group_documents(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_documents(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_documents)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19569,7 +20084,12 @@ func (ec *executionContext) _Group_documents(ctx context.Context, field graphql.
 	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_documents(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19593,11 +20113,11 @@ func (ec *executionContext) fieldContext_Group_documents(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_conflicts(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_conflicts)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19618,7 +20138,12 @@ func (ec *executionContext) _Group_conflicts(ctx context.Context, field graphql.
 	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_conflicts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_conflicts(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19642,11 +20167,11 @@ func (ec *executionContext) fieldContext_Group_conflicts(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Group_history(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19667,7 +20192,12 @@ func (ec *executionContext) _Group_history(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19691,11 +20221,11 @@ func (ec *executionContext) fieldContext_Group_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Group_claims(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19716,7 +20246,12 @@ func (ec *executionContext) _Group_claims(ctx context.Context, field graphql.Col
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19740,11 +20275,11 @@ func (ec *executionContext) fieldContext_Group_claims(ctx context.Context, field
 }
 
 func (ec *executionContext) _Group_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.Group) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Group_claimsAbout(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Group_claimsAbout)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -19765,7 +20300,12 @@ func (ec *executionContext) _Group_claimsAbout(ctx context.Context, field graphq
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Group_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Group_claimsAbout(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Group_claimsAbout(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Group",
 		Field:      field,
 		IsMethod:   true,
@@ -19847,11 +20387,11 @@ func (ec *executionContext) fieldContext_Issue_name(_ context.Context, field gra
 }
 
 func (ec *executionContext) _Issue_parent(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_parent(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_parent)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Issue().Parent(ctx, obj)
@@ -19870,8 +20410,13 @@ func (ec *executionContext) _Issue_parent(ctx context.Context, field graphql.Col
 	}
 	return resolvedOther[*parley.Issue](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Issue_parent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Issue_parent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Issue_parent(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_parent(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -19903,11 +20448,11 @@ func (ec *executionContext) fieldContext_Issue_description(_ context.Context, fi
 
 func (ec *executionContext) _Issue_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Issue_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -19931,8 +20476,13 @@ func (ec *executionContext) _Issue_evidence(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Issue_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Issue_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Issue_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   false,
@@ -19945,11 +20495,11 @@ func (ec *executionContext) fieldContext_Issue_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _Issue_subIssues(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_subIssues(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_subIssues)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Issue().SubIssues(ctx, obj)
@@ -19968,8 +20518,13 @@ func (ec *executionContext) _Issue_subIssues(ctx context.Context, field graphql.
 	}
 	return resolvedOther[[]*parley.Issue](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Issue_subIssues(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Issue_subIssues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Issue_subIssues(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_subIssues(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -19982,11 +20537,11 @@ func (ec *executionContext) fieldContext_Issue_subIssues(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Issue_propositions(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_propositions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_propositions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20007,7 +20562,12 @@ func (ec *executionContext) _Issue_propositions(ctx context.Context, field graph
 	return resolvedOther[*model.PropositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_propositions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_propositions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_propositions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20031,11 +20591,11 @@ func (ec *executionContext) fieldContext_Issue_propositions(ctx context.Context,
 }
 
 func (ec *executionContext) _Issue_positions(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_positions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_positions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20056,7 +20616,12 @@ func (ec *executionContext) _Issue_positions(ctx context.Context, field graphql.
 	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20080,11 +20645,11 @@ func (ec *executionContext) fieldContext_Issue_positions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Issue_positionsByStance(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_positionsByStance(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_positionsByStance)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20105,7 +20670,12 @@ func (ec *executionContext) _Issue_positionsByStance(ctx context.Context, field 
 	return resolvedOther[[]*model.StanceGroup](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_positionsByStance(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_positionsByStance(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_positionsByStance(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20129,11 +20699,11 @@ func (ec *executionContext) fieldContext_Issue_positionsByStance(ctx context.Con
 }
 
 func (ec *executionContext) _Issue_conflicts(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_conflicts(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_conflicts)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20154,7 +20724,12 @@ func (ec *executionContext) _Issue_conflicts(ctx context.Context, field graphql.
 	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_conflicts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_conflicts(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20178,11 +20753,11 @@ func (ec *executionContext) fieldContext_Issue_conflicts(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Issue_commitments(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_commitments(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_commitments)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20203,7 +20778,12 @@ func (ec *executionContext) _Issue_commitments(ctx context.Context, field graphq
 	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20227,11 +20807,11 @@ func (ec *executionContext) fieldContext_Issue_commitments(ctx context.Context, 
 }
 
 func (ec *executionContext) _Issue_documents(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_documents(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_documents)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20252,7 +20832,12 @@ func (ec *executionContext) _Issue_documents(ctx context.Context, field graphql.
 	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_documents(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20276,11 +20861,11 @@ func (ec *executionContext) fieldContext_Issue_documents(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Issue_history(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20301,7 +20886,12 @@ func (ec *executionContext) _Issue_history(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20325,11 +20915,11 @@ func (ec *executionContext) fieldContext_Issue_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Issue_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Issue) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Issue_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Issue_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -20350,7 +20940,12 @@ func (ec *executionContext) _Issue_claims(ctx context.Context, field graphql.Col
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Issue_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Issue_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Issue_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Issue",
 		Field:      field,
 		IsMethod:   true,
@@ -20375,11 +20970,11 @@ func (ec *executionContext) fieldContext_Issue_claims(ctx context.Context, field
 
 func (ec *executionContext) _IssueConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.IssueConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_IssueConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_IssueConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.IssueEdge) graphql.Marshaler {
 			return ec.marshalNIssueEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐIssueEdgeᚄ(ctx, selections, v)
@@ -20403,8 +20998,13 @@ func (ec *executionContext) _IssueConnection_edges(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssueConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_IssueConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_IssueConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_IssueConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "IssueConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -20418,11 +21018,11 @@ func (ec *executionContext) fieldContext_IssueConnection_edges(_ context.Context
 
 func (ec *executionContext) _IssueConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.IssueConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_IssueConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_IssueConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -20446,8 +21046,13 @@ func (ec *executionContext) _IssueConnection_pageInfo(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssueConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_IssueConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_IssueConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_IssueConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "IssueConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -20487,11 +21092,11 @@ func (ec *executionContext) fieldContext_IssueEdge_cursor(_ context.Context, fie
 
 func (ec *executionContext) _IssueEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.IssueEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_IssueEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_IssueEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
 			return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
@@ -20515,8 +21120,13 @@ func (ec *executionContext) _IssueEdge_node(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssueEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_IssueEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_IssueEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_IssueEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "IssueEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -20530,11 +21140,11 @@ func (ec *executionContext) fieldContext_IssueEdge_node(_ context.Context, field
 
 func (ec *executionContext) _IssuePayload_issue(ctx context.Context, field graphql.CollectedField, obj *model.IssuePayload) (ret graphql.Marshaler) {
 	if v := obj.Issue; v != nil {
-		fc, err := ec.fieldContext_IssuePayload_issue(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_IssuePayload_issue)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Issue) graphql.Marshaler {
 			return ec.marshalNIssue2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐIssue(ctx, selections, v)
@@ -20558,8 +21168,13 @@ func (ec *executionContext) _IssuePayload_issue(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssuePayload_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_IssuePayload_issue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_IssuePayload_issue(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_IssuePayload_issue(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "IssuePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -20573,11 +21188,11 @@ func (ec *executionContext) fieldContext_IssuePayload_issue(_ context.Context, f
 
 func (ec *executionContext) _IssuePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.IssuePayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_IssuePayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_IssuePayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -20601,8 +21216,13 @@ func (ec *executionContext) _IssuePayload_changes(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_IssuePayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_IssuePayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_IssuePayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_IssuePayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "IssuePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -20673,11 +21293,11 @@ func (ec *executionContext) fieldContext_LeftOut_reason(_ context.Context, field
 }
 
 func (ec *executionContext) _Link_from(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Link_from(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Link_from)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().From(ctx, obj)
@@ -20696,8 +21316,13 @@ func (ec *executionContext) _Link_from(ctx context.Context, field graphql.Collec
 	}
 	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Link_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Link_from(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Link_from(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Link_from(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Link",
 		Field:      field,
 		IsMethod:   true,
@@ -20710,11 +21335,11 @@ func (ec *executionContext) fieldContext_Link_from(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Link_to(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Link_to(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Link_to)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().To(ctx, obj)
@@ -20733,8 +21358,13 @@ func (ec *executionContext) _Link_to(ctx context.Context, field graphql.Collecte
 	}
 	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Link_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Link_to(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Link_to(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Link_to(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Link",
 		Field:      field,
 		IsMethod:   true,
@@ -20773,11 +21403,11 @@ func (ec *executionContext) fieldContext_Link_kind(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Link_via(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Link_via(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Link_via)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().Via(ctx, obj)
@@ -20796,8 +21426,13 @@ func (ec *executionContext) _Link_via(ctx context.Context, field graphql.Collect
 	}
 	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Link_via(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Link_via(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Link_via(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Link_via(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Link",
 		Field:      field,
 		IsMethod:   true,
@@ -20810,11 +21445,11 @@ func (ec *executionContext) fieldContext_Link_via(_ context.Context, field graph
 }
 
 func (ec *executionContext) _Link_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Link) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Link_evidence(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Link_evidence)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Link().Evidence(ctx, obj)
@@ -20833,8 +21468,13 @@ func (ec *executionContext) _Link_evidence(ctx context.Context, field graphql.Co
 	}
 	return resolvedOther[[]*parley.Evidence](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Link_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Link_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Link_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Link_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Link",
 		Field:      field,
 		IsMethod:   true,
@@ -20867,7 +21507,12 @@ func (ec *executionContext) _Mutation_createSource(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createSource(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createSource(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -20911,7 +21556,12 @@ func (ec *executionContext) _Mutation_updateSource(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateSource(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateSource(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateSource(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -20955,7 +21605,12 @@ func (ec *executionContext) _Mutation_createActor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createActor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createActor(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createActor(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -20999,7 +21654,12 @@ func (ec *executionContext) _Mutation_updateActor(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateActor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateActor(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateActor(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21043,7 +21703,12 @@ func (ec *executionContext) _Mutation_createEvent(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createEvent(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createEvent(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21087,7 +21752,12 @@ func (ec *executionContext) _Mutation_updateEvent(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateEvent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateEvent(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateEvent(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21131,7 +21801,12 @@ func (ec *executionContext) _Mutation_createIssue(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createIssue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createIssue(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createIssue(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21175,7 +21850,12 @@ func (ec *executionContext) _Mutation_updateIssue(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateIssue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateIssue(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateIssue(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21219,7 +21899,12 @@ func (ec *executionContext) _Mutation_createProposition(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createProposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createProposition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createProposition(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21263,7 +21948,12 @@ func (ec *executionContext) _Mutation_updateProposition(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateProposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateProposition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateProposition(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21307,7 +21997,12 @@ func (ec *executionContext) _Mutation_createDocument(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createDocument(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createDocument(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21351,7 +22046,12 @@ func (ec *executionContext) _Mutation_updateDocument(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateDocument(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateDocument(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateDocument(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21395,7 +22095,12 @@ func (ec *executionContext) _Mutation_createRole(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createRole(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createRole(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21439,7 +22144,12 @@ func (ec *executionContext) _Mutation_updateRole(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRole(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateRole(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateRole(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21483,7 +22193,12 @@ func (ec *executionContext) _Mutation_createRelation(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createRelation(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createRelation(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21527,7 +22242,12 @@ func (ec *executionContext) _Mutation_updateRelation(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRelation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateRelation(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateRelation(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21571,7 +22291,12 @@ func (ec *executionContext) _Mutation_createParticipation(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createParticipation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createParticipation(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createParticipation(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21615,7 +22340,12 @@ func (ec *executionContext) _Mutation_updateParticipation(ctx context.Context, f
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateParticipation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateParticipation(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateParticipation(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21659,7 +22389,12 @@ func (ec *executionContext) _Mutation_createPosition(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createPosition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createPosition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createPosition(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21703,7 +22438,12 @@ func (ec *executionContext) _Mutation_updatePosition(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updatePosition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updatePosition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updatePosition(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21747,7 +22487,12 @@ func (ec *executionContext) _Mutation_createCommitment(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createCommitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createCommitment(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createCommitment(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21791,7 +22536,12 @@ func (ec *executionContext) _Mutation_updateCommitment(ctx context.Context, fiel
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateCommitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateCommitment(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateCommitment(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21835,7 +22585,12 @@ func (ec *executionContext) _Mutation_createRequirement(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createRequirement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createRequirement(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createRequirement(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21879,7 +22634,12 @@ func (ec *executionContext) _Mutation_updateRequirement(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateRequirement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateRequirement(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateRequirement(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21923,7 +22683,12 @@ func (ec *executionContext) _Mutation_createStatement(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createStatement(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createStatement(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -21967,7 +22732,12 @@ func (ec *executionContext) _Mutation_updateStatement(ctx context.Context, field
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateStatement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateStatement(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateStatement(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22011,7 +22781,12 @@ func (ec *executionContext) _Mutation_deleteNode(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_deleteNode(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_deleteNode(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_deleteNode(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22055,7 +22830,12 @@ func (ec *executionContext) _Mutation_addEvidence(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_addEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_addEvidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_addEvidence(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22099,7 +22879,12 @@ func (ec *executionContext) _Mutation_removeEvidence(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_removeEvidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_removeEvidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_removeEvidence(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22143,7 +22928,12 @@ func (ec *executionContext) _Mutation_supersedePosition(ctx context.Context, fie
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_supersedePosition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_supersedePosition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_supersedePosition(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22187,7 +22977,12 @@ func (ec *executionContext) _Mutation_rateCommitment(ctx context.Context, field 
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_rateCommitment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_rateCommitment(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_rateCommitment(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22231,7 +23026,12 @@ func (ec *executionContext) _Mutation_importDataset(ctx context.Context, field g
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_importDataset(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_importDataset(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_importDataset(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22275,7 +23075,12 @@ func (ec *executionContext) _Mutation_createToken(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createToken(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createToken(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22319,7 +23124,12 @@ func (ec *executionContext) _Mutation_revokeToken(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_revokeToken(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_revokeToken(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_revokeToken(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22363,7 +23173,12 @@ func (ec *executionContext) _Mutation_createClaim(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_createClaim(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_createClaim(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_createClaim(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22407,7 +23222,12 @@ func (ec *executionContext) _Mutation_updateClaim(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Mutation_updateClaim(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Mutation_updateClaim(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Mutation_updateClaim(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Mutation",
 		Field:      field,
 		IsMethod:   true,
@@ -22432,11 +23252,11 @@ func (ec *executionContext) fieldContext_Mutation_updateClaim(ctx context.Contex
 
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_NodeConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_NodeConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.NodeEdge) graphql.Marshaler {
 			return ec.marshalNNodeEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeEdgeᚄ(ctx, selections, v)
@@ -22460,8 +23280,13 @@ func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_NodeConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_NodeConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_NodeConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_NodeConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "NodeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -22475,11 +23300,11 @@ func (ec *executionContext) fieldContext_NodeConnection_edges(_ context.Context,
 
 func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_NodeConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_NodeConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -22503,8 +23328,13 @@ func (ec *executionContext) _NodeConnection_pageInfo(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_NodeConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_NodeConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_NodeConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_NodeConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "NodeConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -22544,11 +23374,11 @@ func (ec *executionContext) fieldContext_NodeEdge_cursor(_ context.Context, fiel
 
 func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.NodeEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_NodeEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_NodeEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
 			return ec.marshalNNode2githubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNode(ctx, selections, v)
@@ -22572,8 +23402,13 @@ func (ec *executionContext) _NodeEdge_node(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_NodeEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_NodeEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_NodeEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "NodeEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -22658,11 +23493,11 @@ func (ec *executionContext) fieldContext_Organization_description(_ context.Cont
 
 func (ec *executionContext) _Organization_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Organization_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -22686,8 +23521,13 @@ func (ec *executionContext) _Organization_evidence(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Organization_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Organization_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Organization_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   false,
@@ -22700,11 +23540,11 @@ func (ec *executionContext) fieldContext_Organization_evidence(_ context.Context
 }
 
 func (ec *executionContext) _Organization_roles(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_roles(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_roles)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -22725,7 +23565,12 @@ func (ec *executionContext) _Organization_roles(ctx context.Context, field graph
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_roles(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_roles(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -22749,11 +23594,11 @@ func (ec *executionContext) fieldContext_Organization_roles(ctx context.Context,
 }
 
 func (ec *executionContext) _Organization_members(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_members(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_members)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -22774,7 +23619,12 @@ func (ec *executionContext) _Organization_members(ctx context.Context, field gra
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_members(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_members(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -22798,11 +23648,11 @@ func (ec *executionContext) fieldContext_Organization_members(ctx context.Contex
 }
 
 func (ec *executionContext) _Organization_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_affiliations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_affiliations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -22823,7 +23673,12 @@ func (ec *executionContext) _Organization_affiliations(ctx context.Context, fiel
 	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_affiliations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_affiliations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -22847,11 +23702,11 @@ func (ec *executionContext) fieldContext_Organization_affiliations(ctx context.C
 }
 
 func (ec *executionContext) _Organization_relations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_relations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_relations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -22872,7 +23727,12 @@ func (ec *executionContext) _Organization_relations(ctx context.Context, field g
 	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_relations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_relations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -22896,11 +23756,11 @@ func (ec *executionContext) fieldContext_Organization_relations(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_participations(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_participations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_participations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -22921,7 +23781,12 @@ func (ec *executionContext) _Organization_participations(ctx context.Context, fi
 	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_participations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_participations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -22945,11 +23810,11 @@ func (ec *executionContext) fieldContext_Organization_participations(ctx context
 }
 
 func (ec *executionContext) _Organization_statements(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -22970,7 +23835,12 @@ func (ec *executionContext) _Organization_statements(ctx context.Context, field 
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -22994,11 +23864,11 @@ func (ec *executionContext) fieldContext_Organization_statements(ctx context.Con
 }
 
 func (ec *executionContext) _Organization_positions(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_positions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_positions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23019,7 +23889,12 @@ func (ec *executionContext) _Organization_positions(ctx context.Context, field g
 	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -23043,11 +23918,11 @@ func (ec *executionContext) fieldContext_Organization_positions(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_commitments(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_commitments)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23068,7 +23943,12 @@ func (ec *executionContext) _Organization_commitments(ctx context.Context, field
 	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -23092,11 +23972,11 @@ func (ec *executionContext) fieldContext_Organization_commitments(ctx context.Co
 }
 
 func (ec *executionContext) _Organization_documents(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_documents(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_documents)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23117,7 +23997,12 @@ func (ec *executionContext) _Organization_documents(ctx context.Context, field g
 	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_documents(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -23141,11 +24026,11 @@ func (ec *executionContext) fieldContext_Organization_documents(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_conflicts(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_conflicts)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23166,7 +24051,12 @@ func (ec *executionContext) _Organization_conflicts(ctx context.Context, field g
 	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_conflicts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_conflicts(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -23190,11 +24080,11 @@ func (ec *executionContext) fieldContext_Organization_conflicts(ctx context.Cont
 }
 
 func (ec *executionContext) _Organization_history(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23215,7 +24105,12 @@ func (ec *executionContext) _Organization_history(ctx context.Context, field gra
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -23239,11 +24134,11 @@ func (ec *executionContext) fieldContext_Organization_history(ctx context.Contex
 }
 
 func (ec *executionContext) _Organization_claims(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23264,7 +24159,12 @@ func (ec *executionContext) _Organization_claims(ctx context.Context, field grap
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -23288,11 +24188,11 @@ func (ec *executionContext) fieldContext_Organization_claims(ctx context.Context
 }
 
 func (ec *executionContext) _Organization_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Organization_claimsAbout(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Organization_claimsAbout)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23313,7 +24213,12 @@ func (ec *executionContext) _Organization_claimsAbout(ctx context.Context, field
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Organization_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Organization_claimsAbout(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Organization_claimsAbout(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Organization",
 		Field:      field,
 		IsMethod:   true,
@@ -23391,11 +24296,11 @@ func (ec *executionContext) fieldContext_Participation_version(_ context.Context
 }
 
 func (ec *executionContext) _Participation_event(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Participation_event(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Participation_event)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Participation().Event(ctx, obj)
@@ -23414,8 +24319,13 @@ func (ec *executionContext) _Participation_event(ctx context.Context, field grap
 	}
 	return resolvedOther[*parley.Event](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Participation_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_event(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Participation_event(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Participation_event(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   true,
@@ -23428,11 +24338,11 @@ func (ec *executionContext) fieldContext_Participation_event(_ context.Context, 
 }
 
 func (ec *executionContext) _Participation_actor(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Participation_actor(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Participation_actor)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Participation().Actor(ctx, obj)
@@ -23451,8 +24361,13 @@ func (ec *executionContext) _Participation_actor(ctx context.Context, field grap
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Participation_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_actor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Participation_actor(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Participation_actor(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   true,
@@ -23483,11 +24398,11 @@ func (ec *executionContext) fieldContext_Participation_role(_ context.Context, f
 }
 
 func (ec *executionContext) _Participation_onBehalfOf(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Participation_onBehalfOf(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Participation_onBehalfOf)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Participation().OnBehalfOf(ctx, obj)
@@ -23506,8 +24421,13 @@ func (ec *executionContext) _Participation_onBehalfOf(ctx context.Context, field
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Participation_onBehalfOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_onBehalfOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Participation_onBehalfOf(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Participation_onBehalfOf(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   true,
@@ -23521,11 +24441,11 @@ func (ec *executionContext) fieldContext_Participation_onBehalfOf(_ context.Cont
 
 func (ec *executionContext) _Participation_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Participation_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Participation_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -23549,8 +24469,13 @@ func (ec *executionContext) _Participation_evidence(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Participation_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Participation_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Participation_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   false,
@@ -23564,11 +24489,11 @@ func (ec *executionContext) fieldContext_Participation_evidence(_ context.Contex
 
 func (ec *executionContext) _Participation_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Participation_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Participation_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -23592,8 +24517,13 @@ func (ec *executionContext) _Participation_attribution(ctx context.Context, fiel
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Participation_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Participation_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Participation_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Participation_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   false,
@@ -23696,11 +24626,11 @@ func (ec *executionContext) fieldContext_Participation_rankReason(_ context.Cont
 }
 
 func (ec *executionContext) _Participation_history(ctx context.Context, field graphql.CollectedField, obj *parley.Participation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Participation_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Participation_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -23721,7 +24651,12 @@ func (ec *executionContext) _Participation_history(ctx context.Context, field gr
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Participation_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Participation_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Participation_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Participation",
 		Field:      field,
 		IsMethod:   true,
@@ -23746,11 +24681,11 @@ func (ec *executionContext) fieldContext_Participation_history(ctx context.Conte
 
 func (ec *executionContext) _ParticipationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_ParticipationConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ParticipationConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.ParticipationEdge) graphql.Marshaler {
 			return ec.marshalNParticipationEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐParticipationEdgeᚄ(ctx, selections, v)
@@ -23774,8 +24709,13 @@ func (ec *executionContext) _ParticipationConnection_edges(ctx context.Context, 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ParticipationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ParticipationConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ParticipationConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ParticipationConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ParticipationConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -23789,11 +24729,11 @@ func (ec *executionContext) fieldContext_ParticipationConnection_edges(_ context
 
 func (ec *executionContext) _ParticipationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_ParticipationConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ParticipationConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -23817,8 +24757,13 @@ func (ec *executionContext) _ParticipationConnection_pageInfo(ctx context.Contex
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ParticipationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ParticipationConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ParticipationConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ParticipationConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ParticipationConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -23858,11 +24803,11 @@ func (ec *executionContext) fieldContext_ParticipationEdge_cursor(_ context.Cont
 
 func (ec *executionContext) _ParticipationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_ParticipationEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ParticipationEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Participation) graphql.Marshaler {
 			return ec.marshalNParticipation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐParticipation(ctx, selections, v)
@@ -23886,8 +24831,13 @@ func (ec *executionContext) _ParticipationEdge_node(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ParticipationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ParticipationEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ParticipationEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ParticipationEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ParticipationEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -23901,11 +24851,11 @@ func (ec *executionContext) fieldContext_ParticipationEdge_node(_ context.Contex
 
 func (ec *executionContext) _ParticipationPayload_participation(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationPayload) (ret graphql.Marshaler) {
 	if v := obj.Participation; v != nil {
-		fc, err := ec.fieldContext_ParticipationPayload_participation(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ParticipationPayload_participation)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Participation) graphql.Marshaler {
 			return ec.marshalNParticipation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐParticipation(ctx, selections, v)
@@ -23929,8 +24879,13 @@ func (ec *executionContext) _ParticipationPayload_participation(ctx context.Cont
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ParticipationPayload_participation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ParticipationPayload_participation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ParticipationPayload_participation(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ParticipationPayload_participation(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ParticipationPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -23944,11 +24899,11 @@ func (ec *executionContext) fieldContext_ParticipationPayload_participation(_ co
 
 func (ec *executionContext) _ParticipationPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.ParticipationPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_ParticipationPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_ParticipationPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -23972,8 +24927,13 @@ func (ec *executionContext) _ParticipationPayload_changes(ctx context.Context, f
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_ParticipationPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_ParticipationPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_ParticipationPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_ParticipationPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "ParticipationPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -23995,11 +24955,11 @@ func (ec *executionContext) fieldContext_Path_length(_ context.Context, field gr
 
 func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
 	if v := obj.Nodes; v != nil {
-		fc, err := ec.fieldContext_Path_nodes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Path_nodes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
 			return ec.marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
@@ -24023,8 +24983,13 @@ func (ec *executionContext) _Path_nodes(ctx context.Context, field graphql.Colle
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Path_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Path_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Path_nodes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Path",
 		Field:      field,
 		IsMethod:   false,
@@ -24038,11 +25003,11 @@ func (ec *executionContext) fieldContext_Path_nodes(_ context.Context, field gra
 
 func (ec *executionContext) _Path_links(ctx context.Context, field graphql.CollectedField, obj *model.Path) (ret graphql.Marshaler) {
 	if v := obj.Links; v != nil {
-		fc, err := ec.fieldContext_Path_links(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Path_links)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
 			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx, selections, v)
@@ -24066,8 +25031,13 @@ func (ec *executionContext) _Path_links(ctx context.Context, field graphql.Colle
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Path_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Path_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Path_links(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Path_links(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Path",
 		Field:      field,
 		IsMethod:   false,
@@ -24152,11 +25122,11 @@ func (ec *executionContext) fieldContext_Person_description(_ context.Context, f
 
 func (ec *executionContext) _Person_evidence(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Person_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -24180,8 +25150,13 @@ func (ec *executionContext) _Person_evidence(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Person_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Person_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Person_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   false,
@@ -24194,11 +25169,11 @@ func (ec *executionContext) fieldContext_Person_evidence(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Person_roles(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_roles(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_roles)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24219,7 +25194,12 @@ func (ec *executionContext) _Person_roles(ctx context.Context, field graphql.Col
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_roles(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_roles(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24243,11 +25223,11 @@ func (ec *executionContext) fieldContext_Person_roles(ctx context.Context, field
 }
 
 func (ec *executionContext) _Person_members(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_members(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_members)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24268,7 +25248,12 @@ func (ec *executionContext) _Person_members(ctx context.Context, field graphql.C
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_members(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_members(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24292,11 +25277,11 @@ func (ec *executionContext) fieldContext_Person_members(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Person_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_affiliations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_affiliations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24317,7 +25302,12 @@ func (ec *executionContext) _Person_affiliations(ctx context.Context, field grap
 	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_affiliations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_affiliations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24341,11 +25331,11 @@ func (ec *executionContext) fieldContext_Person_affiliations(ctx context.Context
 }
 
 func (ec *executionContext) _Person_relations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_relations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_relations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24366,7 +25356,12 @@ func (ec *executionContext) _Person_relations(ctx context.Context, field graphql
 	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_relations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_relations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24390,11 +25385,11 @@ func (ec *executionContext) fieldContext_Person_relations(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_participations(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_participations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_participations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24415,7 +25410,12 @@ func (ec *executionContext) _Person_participations(ctx context.Context, field gr
 	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_participations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_participations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24439,11 +25439,11 @@ func (ec *executionContext) fieldContext_Person_participations(ctx context.Conte
 }
 
 func (ec *executionContext) _Person_statements(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24464,7 +25464,12 @@ func (ec *executionContext) _Person_statements(ctx context.Context, field graphq
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24488,11 +25493,11 @@ func (ec *executionContext) fieldContext_Person_statements(ctx context.Context, 
 }
 
 func (ec *executionContext) _Person_positions(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_positions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_positions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24513,7 +25518,12 @@ func (ec *executionContext) _Person_positions(ctx context.Context, field graphql
 	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24537,11 +25547,11 @@ func (ec *executionContext) fieldContext_Person_positions(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_commitments(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_commitments(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_commitments)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24562,7 +25572,12 @@ func (ec *executionContext) _Person_commitments(ctx context.Context, field graph
 	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24586,11 +25601,11 @@ func (ec *executionContext) fieldContext_Person_commitments(ctx context.Context,
 }
 
 func (ec *executionContext) _Person_documents(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_documents(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_documents)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24611,7 +25626,12 @@ func (ec *executionContext) _Person_documents(ctx context.Context, field graphql
 	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_documents(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24635,11 +25655,11 @@ func (ec *executionContext) fieldContext_Person_documents(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_conflicts(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_conflicts)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24660,7 +25680,12 @@ func (ec *executionContext) _Person_conflicts(ctx context.Context, field graphql
 	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_conflicts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_conflicts(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24684,11 +25709,11 @@ func (ec *executionContext) fieldContext_Person_conflicts(ctx context.Context, f
 }
 
 func (ec *executionContext) _Person_history(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24709,7 +25734,12 @@ func (ec *executionContext) _Person_history(ctx context.Context, field graphql.C
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24733,11 +25763,11 @@ func (ec *executionContext) fieldContext_Person_history(ctx context.Context, fie
 }
 
 func (ec *executionContext) _Person_claims(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24758,7 +25788,12 @@ func (ec *executionContext) _Person_claims(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24782,11 +25817,11 @@ func (ec *executionContext) fieldContext_Person_claims(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _Person_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Person_claimsAbout(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Person_claimsAbout)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -24807,7 +25842,12 @@ func (ec *executionContext) _Person_claimsAbout(ctx context.Context, field graph
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Person_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Person_claimsAbout(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Person_claimsAbout(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Person",
 		Field:      field,
 		IsMethod:   true,
@@ -24847,11 +25887,11 @@ func (ec *executionContext) fieldContext_Position_version(_ context.Context, fie
 }
 
 func (ec *executionContext) _Position_holder(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Position_holder(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_holder)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().Holder(ctx, obj)
@@ -24870,8 +25910,13 @@ func (ec *executionContext) _Position_holder(ctx context.Context, field graphql.
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Position_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Position_holder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Position_holder(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_holder(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   true,
@@ -24884,11 +25929,11 @@ func (ec *executionContext) fieldContext_Position_holder(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Position_proposition(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Position_proposition(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_proposition)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().Proposition(ctx, obj)
@@ -24907,8 +25952,13 @@ func (ec *executionContext) _Position_proposition(ctx context.Context, field gra
 	}
 	return resolvedOther[*parley.Proposition](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Position_proposition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Position_proposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Position_proposition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_proposition(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   true,
@@ -24984,11 +26034,11 @@ func (ec *executionContext) fieldContext_Position_redLine(_ context.Context, fie
 }
 
 func (ec *executionContext) _Position_supersedes(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Position_supersedes(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_supersedes)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().Supersedes(ctx, obj)
@@ -25007,8 +26057,13 @@ func (ec *executionContext) _Position_supersedes(ctx context.Context, field grap
 	}
 	return resolvedOther[*parley.Position](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Position_supersedes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Position_supersedes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Position_supersedes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_supersedes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   true,
@@ -25021,11 +26076,11 @@ func (ec *executionContext) fieldContext_Position_supersedes(_ context.Context, 
 }
 
 func (ec *executionContext) _Position_supersededBy(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Position_supersededBy(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_supersededBy)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Position().SupersededBy(ctx, obj)
@@ -25044,8 +26099,13 @@ func (ec *executionContext) _Position_supersededBy(ctx context.Context, field gr
 	}
 	return resolvedOther[*parley.Position](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Position_supersededBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Position_supersededBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Position_supersededBy(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_supersededBy(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   true,
@@ -25059,11 +26119,11 @@ func (ec *executionContext) fieldContext_Position_supersededBy(_ context.Context
 
 func (ec *executionContext) _Position_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Position_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -25087,8 +26147,13 @@ func (ec *executionContext) _Position_evidence(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Position_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Position_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Position_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   false,
@@ -25102,11 +26167,11 @@ func (ec *executionContext) fieldContext_Position_evidence(_ context.Context, fi
 
 func (ec *executionContext) _Position_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Position_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -25130,8 +26195,13 @@ func (ec *executionContext) _Position_attribution(ctx context.Context, field gra
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Position_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Position_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Position_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   false,
@@ -25234,11 +26304,11 @@ func (ec *executionContext) fieldContext_Position_rankReason(_ context.Context, 
 }
 
 func (ec *executionContext) _Position_statements(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Position_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -25259,7 +26329,12 @@ func (ec *executionContext) _Position_statements(ctx context.Context, field grap
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Position_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   true,
@@ -25283,11 +26358,11 @@ func (ec *executionContext) fieldContext_Position_statements(ctx context.Context
 }
 
 func (ec *executionContext) _Position_history(ctx context.Context, field graphql.CollectedField, obj *parley.Position) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Position_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Position_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -25308,7 +26383,12 @@ func (ec *executionContext) _Position_history(ctx context.Context, field graphql
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Position_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Position_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Position_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Position",
 		Field:      field,
 		IsMethod:   true,
@@ -25333,11 +26413,11 @@ func (ec *executionContext) fieldContext_Position_history(ctx context.Context, f
 
 func (ec *executionContext) _PositionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PositionConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_PositionConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PositionConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.PositionEdge) graphql.Marshaler {
 			return ec.marshalNPositionEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPositionEdgeᚄ(ctx, selections, v)
@@ -25361,8 +26441,13 @@ func (ec *executionContext) _PositionConnection_edges(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PositionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PositionConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PositionConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PositionConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PositionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -25376,11 +26461,11 @@ func (ec *executionContext) fieldContext_PositionConnection_edges(_ context.Cont
 
 func (ec *executionContext) _PositionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PositionConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_PositionConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PositionConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -25404,8 +26489,13 @@ func (ec *executionContext) _PositionConnection_pageInfo(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PositionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PositionConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PositionConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PositionConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PositionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -25445,11 +26535,11 @@ func (ec *executionContext) fieldContext_PositionEdge_cursor(_ context.Context, 
 
 func (ec *executionContext) _PositionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PositionEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_PositionEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PositionEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
@@ -25473,8 +26563,13 @@ func (ec *executionContext) _PositionEdge_node(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PositionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PositionEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PositionEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PositionEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PositionEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -25488,11 +26583,11 @@ func (ec *executionContext) fieldContext_PositionEdge_node(_ context.Context, fi
 
 func (ec *executionContext) _PositionPayload_position(ctx context.Context, field graphql.CollectedField, obj *model.PositionPayload) (ret graphql.Marshaler) {
 	if v := obj.Position; v != nil {
-		fc, err := ec.fieldContext_PositionPayload_position(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PositionPayload_position)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
@@ -25516,8 +26611,13 @@ func (ec *executionContext) _PositionPayload_position(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PositionPayload_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PositionPayload_position(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PositionPayload_position(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PositionPayload_position(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PositionPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -25531,11 +26631,11 @@ func (ec *executionContext) fieldContext_PositionPayload_position(_ context.Cont
 
 func (ec *executionContext) _PositionPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.PositionPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_PositionPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PositionPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -25559,8 +26659,13 @@ func (ec *executionContext) _PositionPayload_changes(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PositionPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PositionPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PositionPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PositionPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PositionPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -25589,11 +26694,11 @@ func (ec *executionContext) fieldContext_Proposition_version(_ context.Context, 
 }
 
 func (ec *executionContext) _Proposition_issue(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Proposition_issue(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Proposition_issue)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Proposition().Issue(ctx, obj)
@@ -25612,8 +26717,13 @@ func (ec *executionContext) _Proposition_issue(ctx context.Context, field graphq
 	}
 	return resolvedOther[*parley.Issue](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Proposition_issue(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Proposition_issue(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Proposition_issue(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Proposition_issue(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Proposition",
 		Field:      field,
 		IsMethod:   true,
@@ -25645,11 +26755,11 @@ func (ec *executionContext) fieldContext_Proposition_text(_ context.Context, fie
 
 func (ec *executionContext) _Proposition_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Proposition_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Proposition_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -25673,8 +26783,13 @@ func (ec *executionContext) _Proposition_evidence(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Proposition_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Proposition_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Proposition_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Proposition_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Proposition",
 		Field:      field,
 		IsMethod:   false,
@@ -25687,11 +26802,11 @@ func (ec *executionContext) fieldContext_Proposition_evidence(_ context.Context,
 }
 
 func (ec *executionContext) _Proposition_positions(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Proposition_positions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Proposition_positions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -25712,7 +26827,12 @@ func (ec *executionContext) _Proposition_positions(ctx context.Context, field gr
 	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Proposition_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Proposition_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Proposition",
 		Field:      field,
 		IsMethod:   true,
@@ -25736,11 +26856,11 @@ func (ec *executionContext) fieldContext_Proposition_positions(ctx context.Conte
 }
 
 func (ec *executionContext) _Proposition_conflicts(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Proposition_conflicts(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Proposition_conflicts)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -25761,7 +26881,12 @@ func (ec *executionContext) _Proposition_conflicts(ctx context.Context, field gr
 	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Proposition_conflicts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Proposition_conflicts(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Proposition",
 		Field:      field,
 		IsMethod:   true,
@@ -25785,11 +26910,11 @@ func (ec *executionContext) fieldContext_Proposition_conflicts(ctx context.Conte
 }
 
 func (ec *executionContext) _Proposition_history(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Proposition_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Proposition_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -25810,7 +26935,12 @@ func (ec *executionContext) _Proposition_history(ctx context.Context, field grap
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Proposition_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Proposition_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Proposition",
 		Field:      field,
 		IsMethod:   true,
@@ -25834,11 +26964,11 @@ func (ec *executionContext) fieldContext_Proposition_history(ctx context.Context
 }
 
 func (ec *executionContext) _Proposition_claims(ctx context.Context, field graphql.CollectedField, obj *parley.Proposition) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Proposition_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Proposition_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -25859,7 +26989,12 @@ func (ec *executionContext) _Proposition_claims(ctx context.Context, field graph
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Proposition_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Proposition_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Proposition_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Proposition",
 		Field:      field,
 		IsMethod:   true,
@@ -25884,11 +27019,11 @@ func (ec *executionContext) fieldContext_Proposition_claims(ctx context.Context,
 
 func (ec *executionContext) _PropositionConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PropositionConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_PropositionConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PropositionConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.PropositionEdge) graphql.Marshaler {
 			return ec.marshalNPropositionEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPropositionEdgeᚄ(ctx, selections, v)
@@ -25912,8 +27047,13 @@ func (ec *executionContext) _PropositionConnection_edges(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PropositionConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PropositionConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PropositionConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PropositionConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PropositionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -25927,11 +27067,11 @@ func (ec *executionContext) fieldContext_PropositionConnection_edges(_ context.C
 
 func (ec *executionContext) _PropositionConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.PropositionConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_PropositionConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PropositionConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -25955,8 +27095,13 @@ func (ec *executionContext) _PropositionConnection_pageInfo(ctx context.Context,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PropositionConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PropositionConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PropositionConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PropositionConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PropositionConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -25996,11 +27141,11 @@ func (ec *executionContext) fieldContext_PropositionEdge_cursor(_ context.Contex
 
 func (ec *executionContext) _PropositionEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.PropositionEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_PropositionEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PropositionEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
 			return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
@@ -26024,8 +27169,13 @@ func (ec *executionContext) _PropositionEdge_node(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PropositionEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PropositionEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PropositionEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PropositionEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PropositionEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -26039,11 +27189,11 @@ func (ec *executionContext) fieldContext_PropositionEdge_node(_ context.Context,
 
 func (ec *executionContext) _PropositionPayload_proposition(ctx context.Context, field graphql.CollectedField, obj *model.PropositionPayload) (ret graphql.Marshaler) {
 	if v := obj.Proposition; v != nil {
-		fc, err := ec.fieldContext_PropositionPayload_proposition(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PropositionPayload_proposition)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Proposition) graphql.Marshaler {
 			return ec.marshalNProposition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐProposition(ctx, selections, v)
@@ -26067,8 +27217,13 @@ func (ec *executionContext) _PropositionPayload_proposition(ctx context.Context,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PropositionPayload_proposition(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PropositionPayload_proposition(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PropositionPayload_proposition(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PropositionPayload_proposition(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PropositionPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -26082,11 +27237,11 @@ func (ec *executionContext) fieldContext_PropositionPayload_proposition(_ contex
 
 func (ec *executionContext) _PropositionPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.PropositionPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_PropositionPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_PropositionPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -26110,8 +27265,13 @@ func (ec *executionContext) _PropositionPayload_changes(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_PropositionPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_PropositionPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_PropositionPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_PropositionPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "PropositionPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -26144,7 +27304,12 @@ func (ec *executionContext) _Query_node(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Query_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_node(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26188,7 +27353,12 @@ func (ec *executionContext) _Query_nodes(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_nodes(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26232,7 +27402,12 @@ func (ec *executionContext) _Query_actors(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query_actors(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_actors(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_actors(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26276,7 +27451,12 @@ func (ec *executionContext) _Query_sources(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_sources(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_sources(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_sources(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26320,7 +27500,12 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query_events(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_events(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_events(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26364,7 +27549,12 @@ func (ec *executionContext) _Query_issues(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query_issues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_issues(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_issues(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26408,7 +27598,12 @@ func (ec *executionContext) _Query_propositions(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext_Query_propositions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_propositions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_propositions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26452,7 +27647,12 @@ func (ec *executionContext) _Query_positions(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26496,7 +27696,12 @@ func (ec *executionContext) _Query_commitments(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_Query_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26540,7 +27745,12 @@ func (ec *executionContext) _Query_statements(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext_Query_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26584,7 +27794,12 @@ func (ec *executionContext) _Query_roles(ctx context.Context, field graphql.Coll
 	)
 }
 func (ec *executionContext) fieldContext_Query_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_roles(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_roles(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26628,7 +27843,12 @@ func (ec *executionContext) _Query_relations(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_relations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_relations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26672,7 +27892,12 @@ func (ec *executionContext) _Query_participations(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Query_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_participations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_participations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26716,7 +27941,12 @@ func (ec *executionContext) _Query_documents(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_documents(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26760,7 +27990,12 @@ func (ec *executionContext) _Query_conflicts(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_conflicts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_conflicts(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26804,7 +28039,12 @@ func (ec *executionContext) _Query_search(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_search(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_search(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26848,7 +28088,12 @@ func (ec *executionContext) _Query_changes(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext_Query_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_changes(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26890,8 +28135,13 @@ func (ec *executionContext) _Query_tokens(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query_tokens(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_tokens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Query_tokens(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_tokens(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26922,8 +28172,13 @@ func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.Col
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query_viewer(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Query_viewer(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_viewer(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -26956,7 +28211,12 @@ func (ec *executionContext) _Query_alignment(ctx context.Context, field graphql.
 	)
 }
 func (ec *executionContext) fieldContext_Query_alignment(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_alignment(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_alignment(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -27000,7 +28260,12 @@ func (ec *executionContext) _Query_path(ctx context.Context, field graphql.Colle
 	)
 }
 func (ec *executionContext) fieldContext_Query_path(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_path(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_path(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -27044,7 +28309,12 @@ func (ec *executionContext) _Query_neighbourhood(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Query_neighbourhood(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_neighbourhood(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_neighbourhood(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -27088,7 +28358,12 @@ func (ec *executionContext) _Query_claims(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -27132,7 +28407,12 @@ func (ec *executionContext) _Query___type(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext_Query___type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Query___type(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query___type(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -27174,8 +28454,13 @@ func (ec *executionContext) _Query___schema(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Query___schema(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Query___schema(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Query___schema(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Query",
 		Field:      field,
 		IsMethod:   true,
@@ -27222,11 +28507,11 @@ func (ec *executionContext) fieldContext_Relation_kind(_ context.Context, field 
 }
 
 func (ec *executionContext) _Relation_subject(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Relation_subject(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Relation_subject)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Relation().Subject(ctx, obj)
@@ -27245,8 +28530,13 @@ func (ec *executionContext) _Relation_subject(ctx context.Context, field graphql
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Relation_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Relation_subject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Relation_subject(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Relation_subject(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Relation",
 		Field:      field,
 		IsMethod:   true,
@@ -27259,11 +28549,11 @@ func (ec *executionContext) fieldContext_Relation_subject(_ context.Context, fie
 }
 
 func (ec *executionContext) _Relation_object(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Relation_object(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Relation_object)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Relation().Object(ctx, obj)
@@ -27282,8 +28572,13 @@ func (ec *executionContext) _Relation_object(ctx context.Context, field graphql.
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Relation_object(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Relation_object(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Relation_object(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Relation_object(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Relation",
 		Field:      field,
 		IsMethod:   true,
@@ -27315,11 +28610,11 @@ func (ec *executionContext) fieldContext_Relation_label(_ context.Context, field
 
 func (ec *executionContext) _Relation_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Relation_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Relation_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -27343,8 +28638,13 @@ func (ec *executionContext) _Relation_evidence(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Relation_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Relation_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Relation_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Relation_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Relation",
 		Field:      field,
 		IsMethod:   false,
@@ -27358,11 +28658,11 @@ func (ec *executionContext) fieldContext_Relation_evidence(_ context.Context, fi
 
 func (ec *executionContext) _Relation_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Relation_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Relation_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -27386,8 +28686,13 @@ func (ec *executionContext) _Relation_attribution(ctx context.Context, field gra
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Relation_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Relation_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Relation_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Relation_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Relation",
 		Field:      field,
 		IsMethod:   false,
@@ -27490,11 +28795,11 @@ func (ec *executionContext) fieldContext_Relation_rankReason(_ context.Context, 
 }
 
 func (ec *executionContext) _Relation_history(ctx context.Context, field graphql.CollectedField, obj *parley.Relation) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Relation_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Relation_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -27515,7 +28820,12 @@ func (ec *executionContext) _Relation_history(ctx context.Context, field graphql
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Relation_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Relation_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Relation_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Relation",
 		Field:      field,
 		IsMethod:   true,
@@ -27540,11 +28850,11 @@ func (ec *executionContext) fieldContext_Relation_history(ctx context.Context, f
 
 func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_RelationConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RelationConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.RelationEdge) graphql.Marshaler {
 			return ec.marshalNRelationEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRelationEdgeᚄ(ctx, selections, v)
@@ -27568,8 +28878,13 @@ func (ec *executionContext) _RelationConnection_edges(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RelationConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RelationConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RelationConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RelationConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -27583,11 +28898,11 @@ func (ec *executionContext) fieldContext_RelationConnection_edges(_ context.Cont
 
 func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RelationConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_RelationConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RelationConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -27611,8 +28926,13 @@ func (ec *executionContext) _RelationConnection_pageInfo(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RelationConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RelationConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RelationConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RelationConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -27652,11 +28972,11 @@ func (ec *executionContext) fieldContext_RelationEdge_cursor(_ context.Context, 
 
 func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RelationEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_RelationEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RelationEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Relation) graphql.Marshaler {
 			return ec.marshalNRelation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRelation(ctx, selections, v)
@@ -27680,8 +29000,13 @@ func (ec *executionContext) _RelationEdge_node(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RelationEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RelationEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RelationEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RelationEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -27695,11 +29020,11 @@ func (ec *executionContext) fieldContext_RelationEdge_node(_ context.Context, fi
 
 func (ec *executionContext) _RelationPayload_relation(ctx context.Context, field graphql.CollectedField, obj *model.RelationPayload) (ret graphql.Marshaler) {
 	if v := obj.Relation; v != nil {
-		fc, err := ec.fieldContext_RelationPayload_relation(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RelationPayload_relation)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Relation) graphql.Marshaler {
 			return ec.marshalNRelation2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRelation(ctx, selections, v)
@@ -27723,8 +29048,13 @@ func (ec *executionContext) _RelationPayload_relation(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationPayload_relation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RelationPayload_relation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RelationPayload_relation(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RelationPayload_relation(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RelationPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -27738,11 +29068,11 @@ func (ec *executionContext) fieldContext_RelationPayload_relation(_ context.Cont
 
 func (ec *executionContext) _RelationPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.RelationPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_RelationPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RelationPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -27766,8 +29096,13 @@ func (ec *executionContext) _RelationPayload_changes(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RelationPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RelationPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RelationPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RelationPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RelationPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -27796,11 +29131,11 @@ func (ec *executionContext) fieldContext_Requirement_version(_ context.Context, 
 }
 
 func (ec *executionContext) _Requirement_subject(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Requirement_subject(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Requirement_subject)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Requirement().Subject(ctx, obj)
@@ -27819,8 +29154,13 @@ func (ec *executionContext) _Requirement_subject(ctx context.Context, field grap
 	}
 	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Requirement_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Requirement_subject(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Requirement_subject(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Requirement_subject(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Requirement",
 		Field:      field,
 		IsMethod:   true,
@@ -27851,11 +29191,11 @@ func (ec *executionContext) fieldContext_Requirement_kind(_ context.Context, fie
 }
 
 func (ec *executionContext) _Requirement_actor(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Requirement_actor(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Requirement_actor)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Requirement().Actor(ctx, obj)
@@ -27874,8 +29214,13 @@ func (ec *executionContext) _Requirement_actor(ctx context.Context, field graphq
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Requirement_actor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Requirement_actor(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Requirement_actor(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Requirement_actor(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Requirement",
 		Field:      field,
 		IsMethod:   true,
@@ -27907,11 +29252,11 @@ func (ec *executionContext) fieldContext_Requirement_description(_ context.Conte
 
 func (ec *executionContext) _Requirement_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Requirement_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Requirement_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -27935,8 +29280,13 @@ func (ec *executionContext) _Requirement_evidence(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Requirement_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Requirement_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Requirement_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Requirement_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Requirement",
 		Field:      field,
 		IsMethod:   false,
@@ -27950,11 +29300,11 @@ func (ec *executionContext) fieldContext_Requirement_evidence(_ context.Context,
 
 func (ec *executionContext) _Requirement_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Requirement_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Requirement_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -27978,8 +29328,13 @@ func (ec *executionContext) _Requirement_attribution(ctx context.Context, field 
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Requirement_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Requirement_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Requirement_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Requirement_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Requirement",
 		Field:      field,
 		IsMethod:   false,
@@ -28082,11 +29437,11 @@ func (ec *executionContext) fieldContext_Requirement_rankReason(_ context.Contex
 }
 
 func (ec *executionContext) _Requirement_history(ctx context.Context, field graphql.CollectedField, obj *parley.Requirement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Requirement_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Requirement_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -28107,7 +29462,12 @@ func (ec *executionContext) _Requirement_history(ctx context.Context, field grap
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Requirement_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Requirement_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Requirement_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Requirement",
 		Field:      field,
 		IsMethod:   true,
@@ -28132,11 +29492,11 @@ func (ec *executionContext) fieldContext_Requirement_history(ctx context.Context
 
 func (ec *executionContext) _RequirementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RequirementConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_RequirementConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RequirementConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.RequirementEdge) graphql.Marshaler {
 			return ec.marshalNRequirementEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRequirementEdgeᚄ(ctx, selections, v)
@@ -28160,8 +29520,13 @@ func (ec *executionContext) _RequirementConnection_edges(ctx context.Context, fi
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RequirementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RequirementConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RequirementConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RequirementConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RequirementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -28175,11 +29540,11 @@ func (ec *executionContext) fieldContext_RequirementConnection_edges(_ context.C
 
 func (ec *executionContext) _RequirementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RequirementConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_RequirementConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RequirementConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -28203,8 +29568,13 @@ func (ec *executionContext) _RequirementConnection_pageInfo(ctx context.Context,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RequirementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RequirementConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RequirementConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RequirementConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RequirementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -28244,11 +29614,11 @@ func (ec *executionContext) fieldContext_RequirementEdge_cursor(_ context.Contex
 
 func (ec *executionContext) _RequirementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RequirementEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_RequirementEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RequirementEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Requirement) graphql.Marshaler {
 			return ec.marshalNRequirement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirement(ctx, selections, v)
@@ -28272,8 +29642,13 @@ func (ec *executionContext) _RequirementEdge_node(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RequirementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RequirementEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RequirementEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RequirementEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RequirementEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -28287,11 +29662,11 @@ func (ec *executionContext) fieldContext_RequirementEdge_node(_ context.Context,
 
 func (ec *executionContext) _RequirementPayload_requirement(ctx context.Context, field graphql.CollectedField, obj *model.RequirementPayload) (ret graphql.Marshaler) {
 	if v := obj.Requirement; v != nil {
-		fc, err := ec.fieldContext_RequirementPayload_requirement(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RequirementPayload_requirement)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Requirement) graphql.Marshaler {
 			return ec.marshalNRequirement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRequirement(ctx, selections, v)
@@ -28315,8 +29690,13 @@ func (ec *executionContext) _RequirementPayload_requirement(ctx context.Context,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RequirementPayload_requirement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RequirementPayload_requirement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RequirementPayload_requirement(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RequirementPayload_requirement(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RequirementPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -28330,11 +29710,11 @@ func (ec *executionContext) fieldContext_RequirementPayload_requirement(_ contex
 
 func (ec *executionContext) _RequirementPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.RequirementPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_RequirementPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RequirementPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -28358,8 +29738,13 @@ func (ec *executionContext) _RequirementPayload_changes(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RequirementPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RequirementPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RequirementPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RequirementPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RequirementPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -28373,11 +29758,11 @@ func (ec *executionContext) fieldContext_RequirementPayload_changes(_ context.Co
 
 func (ec *executionContext) _RevokeTokenPayload_info(ctx context.Context, field graphql.CollectedField, obj *model.RevokeTokenPayload) (ret graphql.Marshaler) {
 	if v := obj.Info; v != nil {
-		fc, err := ec.fieldContext_RevokeTokenPayload_info(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RevokeTokenPayload_info)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Token) graphql.Marshaler {
 			return ec.marshalNToken2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐToken(ctx, selections, v)
@@ -28401,8 +29786,13 @@ func (ec *executionContext) _RevokeTokenPayload_info(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RevokeTokenPayload_info(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RevokeTokenPayload_info(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RevokeTokenPayload_info(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RevokeTokenPayload_info(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RevokeTokenPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -28431,11 +29821,11 @@ func (ec *executionContext) fieldContext_Role_version(_ context.Context, field g
 }
 
 func (ec *executionContext) _Role_holder(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Role_holder(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Role_holder)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Role().Holder(ctx, obj)
@@ -28454,8 +29844,13 @@ func (ec *executionContext) _Role_holder(ctx context.Context, field graphql.Coll
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Role_holder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Role_holder(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Role_holder(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Role_holder(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Role",
 		Field:      field,
 		IsMethod:   true,
@@ -28486,11 +29881,11 @@ func (ec *executionContext) fieldContext_Role_post(_ context.Context, field grap
 }
 
 func (ec *executionContext) _Role_organization(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Role_organization(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Role_organization)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Role().Organization(ctx, obj)
@@ -28509,8 +29904,13 @@ func (ec *executionContext) _Role_organization(ctx context.Context, field graphq
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Role_organization(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Role_organization(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Role_organization(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Role_organization(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Role",
 		Field:      field,
 		IsMethod:   true,
@@ -28523,11 +29923,11 @@ func (ec *executionContext) fieldContext_Role_organization(_ context.Context, fi
 }
 
 func (ec *executionContext) _Role_onBehalfOf(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Role_onBehalfOf(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Role_onBehalfOf)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Role().OnBehalfOf(ctx, obj)
@@ -28546,8 +29946,13 @@ func (ec *executionContext) _Role_onBehalfOf(ctx context.Context, field graphql.
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Role_onBehalfOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Role_onBehalfOf(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Role_onBehalfOf(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Role_onBehalfOf(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Role",
 		Field:      field,
 		IsMethod:   true,
@@ -28561,11 +29966,11 @@ func (ec *executionContext) fieldContext_Role_onBehalfOf(_ context.Context, fiel
 
 func (ec *executionContext) _Role_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Role_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Role_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -28589,8 +29994,13 @@ func (ec *executionContext) _Role_evidence(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Role_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Role_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Role_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Role_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Role",
 		Field:      field,
 		IsMethod:   false,
@@ -28604,11 +30014,11 @@ func (ec *executionContext) fieldContext_Role_evidence(_ context.Context, field 
 
 func (ec *executionContext) _Role_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Role_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Role_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -28632,8 +30042,13 @@ func (ec *executionContext) _Role_attribution(ctx context.Context, field graphql
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Role_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Role_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Role_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Role_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Role",
 		Field:      field,
 		IsMethod:   false,
@@ -28736,11 +30151,11 @@ func (ec *executionContext) fieldContext_Role_rankReason(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Role_history(ctx context.Context, field graphql.CollectedField, obj *parley.Role) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Role_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Role_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -28761,7 +30176,12 @@ func (ec *executionContext) _Role_history(ctx context.Context, field graphql.Col
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Role_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Role_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Role_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Role",
 		Field:      field,
 		IsMethod:   true,
@@ -28786,11 +30206,11 @@ func (ec *executionContext) fieldContext_Role_history(ctx context.Context, field
 
 func (ec *executionContext) _RoleConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.RoleConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_RoleConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RoleConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.RoleEdge) graphql.Marshaler {
 			return ec.marshalNRoleEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐRoleEdgeᚄ(ctx, selections, v)
@@ -28814,8 +30234,13 @@ func (ec *executionContext) _RoleConnection_edges(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RoleConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RoleConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RoleConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RoleConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RoleConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -28829,11 +30254,11 @@ func (ec *executionContext) fieldContext_RoleConnection_edges(_ context.Context,
 
 func (ec *executionContext) _RoleConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.RoleConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_RoleConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RoleConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -28857,8 +30282,13 @@ func (ec *executionContext) _RoleConnection_pageInfo(ctx context.Context, field 
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RoleConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RoleConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RoleConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RoleConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RoleConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -28898,11 +30328,11 @@ func (ec *executionContext) fieldContext_RoleEdge_cursor(_ context.Context, fiel
 
 func (ec *executionContext) _RoleEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.RoleEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_RoleEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RoleEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Role) graphql.Marshaler {
 			return ec.marshalNRole2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRole(ctx, selections, v)
@@ -28926,8 +30356,13 @@ func (ec *executionContext) _RoleEdge_node(ctx context.Context, field graphql.Co
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RoleEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RoleEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RoleEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RoleEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RoleEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -28941,11 +30376,11 @@ func (ec *executionContext) fieldContext_RoleEdge_node(_ context.Context, field 
 
 func (ec *executionContext) _RolePayload_role(ctx context.Context, field graphql.CollectedField, obj *model.RolePayload) (ret graphql.Marshaler) {
 	if v := obj.Role; v != nil {
-		fc, err := ec.fieldContext_RolePayload_role(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RolePayload_role)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Role) graphql.Marshaler {
 			return ec.marshalNRole2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐRole(ctx, selections, v)
@@ -28969,8 +30404,13 @@ func (ec *executionContext) _RolePayload_role(ctx context.Context, field graphql
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RolePayload_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RolePayload_role(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RolePayload_role(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RolePayload_role(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RolePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -28984,11 +30424,11 @@ func (ec *executionContext) fieldContext_RolePayload_role(_ context.Context, fie
 
 func (ec *executionContext) _RolePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.RolePayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_RolePayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_RolePayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -29012,8 +30452,13 @@ func (ec *executionContext) _RolePayload_changes(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_RolePayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_RolePayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_RolePayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_RolePayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "RolePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -29027,11 +30472,11 @@ func (ec *executionContext) fieldContext_RolePayload_changes(_ context.Context, 
 
 func (ec *executionContext) _SearchConnection_hits(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	if v := obj.Hits; v != nil {
-		fc, err := ec.fieldContext_SearchConnection_hits(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SearchConnection_hits)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.SearchHit) graphql.Marshaler {
 			return ec.marshalNSearchHit2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHitᚄ(ctx, selections, v)
@@ -29055,8 +30500,13 @@ func (ec *executionContext) _SearchConnection_hits(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchConnection_hits(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SearchConnection_hits(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SearchConnection_hits(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SearchConnection_hits(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SearchConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -29070,11 +30520,11 @@ func (ec *executionContext) fieldContext_SearchConnection_hits(_ context.Context
 
 func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_SearchConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SearchConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.SearchEdge) graphql.Marshaler {
 			return ec.marshalNSearchEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSearchEdgeᚄ(ctx, selections, v)
@@ -29098,8 +30548,13 @@ func (ec *executionContext) _SearchConnection_edges(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SearchConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SearchConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SearchConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SearchConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -29113,11 +30568,11 @@ func (ec *executionContext) fieldContext_SearchConnection_edges(_ context.Contex
 
 func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SearchConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_SearchConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SearchConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -29141,8 +30596,13 @@ func (ec *executionContext) _SearchConnection_pageInfo(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SearchConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SearchConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SearchConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SearchConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -29182,11 +30642,11 @@ func (ec *executionContext) fieldContext_SearchEdge_cursor(_ context.Context, fi
 
 func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SearchEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_SearchEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SearchEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.SearchHit) graphql.Marshaler {
 			return ec.marshalNSearchHit2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSearchHit(ctx, selections, v)
@@ -29210,8 +30670,13 @@ func (ec *executionContext) _SearchEdge_node(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SearchEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SearchEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SearchEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SearchEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -29224,11 +30689,11 @@ func (ec *executionContext) fieldContext_SearchEdge_node(_ context.Context, fiel
 }
 
 func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchHit_node(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_SearchHit_node)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.SearchHit().Node(ctx, obj)
@@ -29247,8 +30712,13 @@ func (ec *executionContext) _SearchHit_node(ctx context.Context, field graphql.C
 	}
 	return resolvedOther[model.Node](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_SearchHit_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SearchHit_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SearchHit_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SearchHit_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SearchHit",
 		Field:      field,
 		IsMethod:   true,
@@ -29280,11 +30750,11 @@ func (ec *executionContext) fieldContext_SearchHit_field(_ context.Context, fiel
 
 func (ec *executionContext) _SearchHit_sentence(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
 	if v := obj.Sentence; v != nil {
-		fc, err := ec.fieldContext_SearchHit_sentence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SearchHit_sentence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Evidence) graphql.Marshaler {
 			return ec.marshalOEvidence2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidence(ctx, selections, v)
@@ -29308,8 +30778,13 @@ func (ec *executionContext) _SearchHit_sentence(ctx context.Context, field graph
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_SearchHit_sentence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SearchHit_sentence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SearchHit_sentence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SearchHit_sentence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SearchHit",
 		Field:      field,
 		IsMethod:   false,
@@ -29322,11 +30797,11 @@ func (ec *executionContext) fieldContext_SearchHit_sentence(_ context.Context, f
 }
 
 func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphql.CollectedField, obj *parley.SearchHit) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_SearchHit_snippet(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_SearchHit_snippet)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -29347,7 +30822,12 @@ func (ec *executionContext) _SearchHit_snippet(ctx context.Context, field graphq
 	return resolvedOther[string](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_SearchHit_snippet(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_SearchHit_snippet(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SearchHit_snippet(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SearchHit",
 		Field:      field,
 		IsMethod:   true,
@@ -29539,11 +31019,11 @@ func (ec *executionContext) fieldContext_Source_text(_ context.Context, field gr
 }
 
 func (ec *executionContext) _Source_mentions(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Source_mentions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Source_mentions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -29564,7 +31044,12 @@ func (ec *executionContext) _Source_mentions(ctx context.Context, field graphql.
 	return resolvedOther[*model.NodeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Source_mentions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Source_mentions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Source_mentions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Source",
 		Field:      field,
 		IsMethod:   true,
@@ -29588,11 +31073,11 @@ func (ec *executionContext) fieldContext_Source_mentions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _Source_history(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Source_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Source_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -29613,7 +31098,12 @@ func (ec *executionContext) _Source_history(ctx context.Context, field graphql.C
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Source_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Source_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Source_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Source",
 		Field:      field,
 		IsMethod:   true,
@@ -29638,11 +31128,11 @@ func (ec *executionContext) fieldContext_Source_history(ctx context.Context, fie
 
 func (ec *executionContext) _Source_leftOut(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
 	if v := obj.LeftOut; v != nil {
-		fc, err := ec.fieldContext_Source_leftOut(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Source_leftOut)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.LeftOut) graphql.Marshaler {
 			return ec.marshalNLeftOut2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLeftOutᚄ(ctx, selections, v)
@@ -29666,8 +31156,13 @@ func (ec *executionContext) _Source_leftOut(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Source_leftOut(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Source_leftOut(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Source_leftOut(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Source_leftOut(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Source",
 		Field:      field,
 		IsMethod:   false,
@@ -29680,11 +31175,11 @@ func (ec *executionContext) fieldContext_Source_leftOut(_ context.Context, field
 }
 
 func (ec *executionContext) _Source_coverage(ctx context.Context, field graphql.CollectedField, obj *parley.Source) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Source_coverage(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Source_coverage)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Source().Coverage(ctx, obj)
@@ -29703,8 +31198,13 @@ func (ec *executionContext) _Source_coverage(ctx context.Context, field graphql.
 	}
 	return resolvedOther[*parley.Coverage](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Source_coverage(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Source_coverage(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Source_coverage(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Source_coverage(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Source",
 		Field:      field,
 		IsMethod:   true,
@@ -29718,11 +31218,11 @@ func (ec *executionContext) fieldContext_Source_coverage(_ context.Context, fiel
 
 func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_SourceConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SourceConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceEdge) graphql.Marshaler {
 			return ec.marshalNSourceEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐSourceEdgeᚄ(ctx, selections, v)
@@ -29746,8 +31246,13 @@ func (ec *executionContext) _SourceConnection_edges(ctx context.Context, field g
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SourceConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SourceConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SourceConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SourceConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -29761,11 +31266,11 @@ func (ec *executionContext) fieldContext_SourceConnection_edges(_ context.Contex
 
 func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.SourceConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_SourceConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SourceConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -29789,8 +31294,13 @@ func (ec *executionContext) _SourceConnection_pageInfo(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SourceConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SourceConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SourceConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SourceConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SourceConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -29830,11 +31340,11 @@ func (ec *executionContext) fieldContext_SourceEdge_cursor(_ context.Context, fi
 
 func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.SourceEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_SourceEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SourceEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
 			return ec.marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx, selections, v)
@@ -29858,8 +31368,13 @@ func (ec *executionContext) _SourceEdge_node(ctx context.Context, field graphql.
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SourceEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SourceEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SourceEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SourceEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -29873,11 +31388,11 @@ func (ec *executionContext) fieldContext_SourceEdge_node(_ context.Context, fiel
 
 func (ec *executionContext) _SourcePayload_source(ctx context.Context, field graphql.CollectedField, obj *model.SourcePayload) (ret graphql.Marshaler) {
 	if v := obj.Source; v != nil {
-		fc, err := ec.fieldContext_SourcePayload_source(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SourcePayload_source)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Source) graphql.Marshaler {
 			return ec.marshalNSource2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐSource(ctx, selections, v)
@@ -29901,8 +31416,13 @@ func (ec *executionContext) _SourcePayload_source(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SourcePayload_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SourcePayload_source(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SourcePayload_source(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SourcePayload_source(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SourcePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -29916,11 +31436,11 @@ func (ec *executionContext) fieldContext_SourcePayload_source(_ context.Context,
 
 func (ec *executionContext) _SourcePayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.SourcePayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_SourcePayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SourcePayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -29944,8 +31464,13 @@ func (ec *executionContext) _SourcePayload_changes(ctx context.Context, field gr
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SourcePayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SourcePayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SourcePayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SourcePayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SourcePayload",
 		Field:      field,
 		IsMethod:   false,
@@ -29974,11 +31499,11 @@ func (ec *executionContext) fieldContext_StanceGroup_count(_ context.Context, fi
 }
 
 func (ec *executionContext) _StanceGroup_positions(ctx context.Context, field graphql.CollectedField, obj *model.StanceGroup) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_StanceGroup_positions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_StanceGroup_positions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -29999,7 +31524,12 @@ func (ec *executionContext) _StanceGroup_positions(ctx context.Context, field gr
 	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_StanceGroup_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_StanceGroup_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StanceGroup_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StanceGroup",
 		Field:      field,
 		IsMethod:   true,
@@ -30095,11 +31625,11 @@ func (ec *executionContext) fieldContext_State_description(_ context.Context, fi
 
 func (ec *executionContext) _State_evidence(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_State_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_State_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -30123,8 +31653,13 @@ func (ec *executionContext) _State_evidence(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_State_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_State_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_State_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   false,
@@ -30137,11 +31672,11 @@ func (ec *executionContext) fieldContext_State_evidence(_ context.Context, field
 }
 
 func (ec *executionContext) _State_roles(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_roles(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_roles)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30162,7 +31697,12 @@ func (ec *executionContext) _State_roles(ctx context.Context, field graphql.Coll
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_roles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_roles(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_roles(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30186,11 +31726,11 @@ func (ec *executionContext) fieldContext_State_roles(ctx context.Context, field 
 }
 
 func (ec *executionContext) _State_members(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_members(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_members)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30211,7 +31751,12 @@ func (ec *executionContext) _State_members(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.RoleConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_members(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_members(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_members(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30235,11 +31780,11 @@ func (ec *executionContext) fieldContext_State_members(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _State_affiliations(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_affiliations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_affiliations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30260,7 +31805,12 @@ func (ec *executionContext) _State_affiliations(ctx context.Context, field graph
 	return resolvedOther[[]*model.Affiliation](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_affiliations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_affiliations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_affiliations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30284,11 +31834,11 @@ func (ec *executionContext) fieldContext_State_affiliations(ctx context.Context,
 }
 
 func (ec *executionContext) _State_relations(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_relations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_relations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30309,7 +31859,12 @@ func (ec *executionContext) _State_relations(ctx context.Context, field graphql.
 	return resolvedOther[*model.RelationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_relations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_relations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_relations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30333,11 +31888,11 @@ func (ec *executionContext) fieldContext_State_relations(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_participations(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_participations(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_participations)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30358,7 +31913,12 @@ func (ec *executionContext) _State_participations(ctx context.Context, field gra
 	return resolvedOther[*model.ParticipationConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_participations(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_participations(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_participations(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30382,11 +31942,11 @@ func (ec *executionContext) fieldContext_State_participations(ctx context.Contex
 }
 
 func (ec *executionContext) _State_statements(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_statements(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_statements)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30407,7 +31967,12 @@ func (ec *executionContext) _State_statements(ctx context.Context, field graphql
 	return resolvedOther[*model.StatementConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_statements(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_statements(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_statements(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30431,11 +31996,11 @@ func (ec *executionContext) fieldContext_State_statements(ctx context.Context, f
 }
 
 func (ec *executionContext) _State_positions(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_positions(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_positions)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30456,7 +32021,12 @@ func (ec *executionContext) _State_positions(ctx context.Context, field graphql.
 	return resolvedOther[*model.PositionConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_positions(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_positions(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_positions(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30480,11 +32050,11 @@ func (ec *executionContext) fieldContext_State_positions(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_commitments(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_commitments(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_commitments)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30505,7 +32075,12 @@ func (ec *executionContext) _State_commitments(ctx context.Context, field graphq
 	return resolvedOther[*model.CommitmentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_commitments(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_commitments(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_commitments(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30529,11 +32104,11 @@ func (ec *executionContext) fieldContext_State_commitments(ctx context.Context, 
 }
 
 func (ec *executionContext) _State_documents(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_documents(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_documents)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30554,7 +32129,12 @@ func (ec *executionContext) _State_documents(ctx context.Context, field graphql.
 	return resolvedOther[*model.DocumentConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_documents(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_documents(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_documents(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30578,11 +32158,11 @@ func (ec *executionContext) fieldContext_State_documents(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_conflicts(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_conflicts(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_conflicts)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30603,7 +32183,12 @@ func (ec *executionContext) _State_conflicts(ctx context.Context, field graphql.
 	return resolvedOther[*model.ConflictConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_conflicts(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_conflicts(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_conflicts(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30627,11 +32212,11 @@ func (ec *executionContext) fieldContext_State_conflicts(ctx context.Context, fi
 }
 
 func (ec *executionContext) _State_history(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30652,7 +32237,12 @@ func (ec *executionContext) _State_history(ctx context.Context, field graphql.Co
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30676,11 +32266,11 @@ func (ec *executionContext) fieldContext_State_history(ctx context.Context, fiel
 }
 
 func (ec *executionContext) _State_claims(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_claims(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_claims)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30701,7 +32291,12 @@ func (ec *executionContext) _State_claims(ctx context.Context, field graphql.Col
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_claims(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_claims(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_claims(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30725,11 +32320,11 @@ func (ec *executionContext) fieldContext_State_claims(ctx context.Context, field
 }
 
 func (ec *executionContext) _State_claimsAbout(ctx context.Context, field graphql.CollectedField, obj *model.State) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_State_claimsAbout(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_State_claimsAbout)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30750,7 +32345,12 @@ func (ec *executionContext) _State_claimsAbout(ctx context.Context, field graphq
 	return resolvedOther[*model.ClaimConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_State_claimsAbout(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_State_claimsAbout(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_State_claimsAbout(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "State",
 		Field:      field,
 		IsMethod:   true,
@@ -30790,11 +32390,11 @@ func (ec *executionContext) fieldContext_Statement_version(_ context.Context, fi
 }
 
 func (ec *executionContext) _Statement_speaker(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Statement_speaker(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_speaker)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().Speaker(ctx, obj)
@@ -30813,8 +32413,13 @@ func (ec *executionContext) _Statement_speaker(ctx context.Context, field graphq
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Statement_speaker(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Statement_speaker(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Statement_speaker(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_speaker(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   true,
@@ -30881,11 +32486,11 @@ func (ec *executionContext) fieldContext_Statement_cueVerb(_ context.Context, fi
 }
 
 func (ec *executionContext) _Statement_event(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Statement_event(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_event)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().Event(ctx, obj)
@@ -30904,8 +32509,13 @@ func (ec *executionContext) _Statement_event(ctx context.Context, field graphql.
 	}
 	return resolvedOther[*parley.Event](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Statement_event(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Statement_event(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Statement_event(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_event(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   true,
@@ -30936,11 +32546,11 @@ func (ec *executionContext) fieldContext_Statement_venue(_ context.Context, fiel
 }
 
 func (ec *executionContext) _Statement_audience(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Statement_audience(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_audience)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().Audience(ctx, obj)
@@ -30959,8 +32569,13 @@ func (ec *executionContext) _Statement_audience(ctx context.Context, field graph
 	}
 	return resolvedOther[[]model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Statement_audience(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Statement_audience(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Statement_audience(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_audience(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   true,
@@ -30973,11 +32588,11 @@ func (ec *executionContext) fieldContext_Statement_audience(_ context.Context, f
 }
 
 func (ec *executionContext) _Statement_expresses(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Statement_expresses(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_expresses)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -30998,7 +32613,12 @@ func (ec *executionContext) _Statement_expresses(ctx context.Context, field grap
 	return resolvedOther[[]model.Node](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_expresses(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Statement_expresses(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_expresses(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   true,
@@ -31041,11 +32661,11 @@ func (ec *executionContext) fieldContext_Statement_expressesNothing(_ context.Co
 
 func (ec *executionContext) _Statement_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_Statement_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -31069,8 +32689,13 @@ func (ec *executionContext) _Statement_evidence(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Statement_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Statement_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Statement_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   false,
@@ -31084,11 +32709,11 @@ func (ec *executionContext) fieldContext_Statement_evidence(_ context.Context, f
 
 func (ec *executionContext) _Statement_attribution(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
 	if v := obj.Attribution; v != nil {
-		fc, err := ec.fieldContext_Statement_attribution(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_attribution)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Attribution) graphql.Marshaler {
 			return ec.marshalOAttribution2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐAttribution(ctx, selections, v)
@@ -31112,8 +32737,13 @@ func (ec *executionContext) _Statement_attribution(ctx context.Context, field gr
 		false,
 	)
 }
-func (ec *executionContext) fieldContext_Statement_attribution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Statement_attribution(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Statement_attribution(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_attribution(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   false,
@@ -31216,11 +32846,11 @@ func (ec *executionContext) fieldContext_Statement_rankReason(_ context.Context,
 }
 
 func (ec *executionContext) _Statement_reportedVia(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Statement_reportedVia(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_reportedVia)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.Statement().ReportedVia(ctx, obj)
@@ -31239,8 +32869,13 @@ func (ec *executionContext) _Statement_reportedVia(ctx context.Context, field gr
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_Statement_reportedVia(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Statement_reportedVia(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Statement_reportedVia(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_reportedVia(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   true,
@@ -31253,11 +32888,11 @@ func (ec *executionContext) fieldContext_Statement_reportedVia(_ context.Context
 }
 
 func (ec *executionContext) _Statement_speakerRoles(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Statement_speakerRoles(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_speakerRoles)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -31278,7 +32913,12 @@ func (ec *executionContext) _Statement_speakerRoles(ctx context.Context, field g
 	return resolvedOther[[]*parley.Role](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_speakerRoles(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Statement_speakerRoles(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_speakerRoles(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   true,
@@ -31302,11 +32942,11 @@ func (ec *executionContext) fieldContext_Statement_speakerRoles(ctx context.Cont
 }
 
 func (ec *executionContext) _Statement_history(ctx context.Context, field graphql.CollectedField, obj *parley.Statement) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_Statement_history(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_Statement_history)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		fc := graphql.GetFieldContext(ctx)
@@ -31327,7 +32967,12 @@ func (ec *executionContext) _Statement_history(ctx context.Context, field graphq
 	return resolvedOther[*model.ChangeConnection](rctx, ec.OperationContext, res)
 }
 func (ec *executionContext) fieldContext_Statement_history(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Statement_history(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Statement_history(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Statement",
 		Field:      field,
 		IsMethod:   true,
@@ -31352,11 +32997,11 @@ func (ec *executionContext) fieldContext_Statement_history(ctx context.Context, 
 
 func (ec *executionContext) _StatementConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
 	if v := obj.Edges; v != nil {
-		fc, err := ec.fieldContext_StatementConnection_edges(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_StatementConnection_edges)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*model.StatementEdge) graphql.Marshaler {
 			return ec.marshalNStatementEdge2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐStatementEdgeᚄ(ctx, selections, v)
@@ -31380,8 +33025,13 @@ func (ec *executionContext) _StatementConnection_edges(ctx context.Context, fiel
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_StatementConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_StatementConnection_edges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_StatementConnection_edges(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StatementConnection_edges(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StatementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -31395,11 +33045,11 @@ func (ec *executionContext) fieldContext_StatementConnection_edges(_ context.Con
 
 func (ec *executionContext) _StatementConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.StatementConnection) (ret graphql.Marshaler) {
 	if v := obj.PageInfo; v != nil {
-		fc, err := ec.fieldContext_StatementConnection_pageInfo(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_StatementConnection_pageInfo)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
 			return ec.marshalNPageInfo2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
@@ -31423,8 +33073,13 @@ func (ec *executionContext) _StatementConnection_pageInfo(ctx context.Context, f
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_StatementConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_StatementConnection_pageInfo(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_StatementConnection_pageInfo(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StatementConnection_pageInfo(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StatementConnection",
 		Field:      field,
 		IsMethod:   false,
@@ -31464,11 +33119,11 @@ func (ec *executionContext) fieldContext_StatementEdge_cursor(_ context.Context,
 
 func (ec *executionContext) _StatementEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.StatementEdge) (ret graphql.Marshaler) {
 	if v := obj.Node; v != nil {
-		fc, err := ec.fieldContext_StatementEdge_node(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_StatementEdge_node)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Statement) graphql.Marshaler {
 			return ec.marshalNStatement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatement(ctx, selections, v)
@@ -31492,8 +33147,13 @@ func (ec *executionContext) _StatementEdge_node(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_StatementEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_StatementEdge_node(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_StatementEdge_node(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StatementEdge_node(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StatementEdge",
 		Field:      field,
 		IsMethod:   false,
@@ -31507,11 +33167,11 @@ func (ec *executionContext) fieldContext_StatementEdge_node(_ context.Context, f
 
 func (ec *executionContext) _StatementPayload_statement(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayload) (ret graphql.Marshaler) {
 	if v := obj.Statement; v != nil {
-		fc, err := ec.fieldContext_StatementPayload_statement(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_StatementPayload_statement)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Statement) graphql.Marshaler {
 			return ec.marshalNStatement2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐStatement(ctx, selections, v)
@@ -31535,8 +33195,13 @@ func (ec *executionContext) _StatementPayload_statement(ctx context.Context, fie
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_StatementPayload_statement(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_StatementPayload_statement(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_StatementPayload_statement(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StatementPayload_statement(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StatementPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -31550,11 +33215,11 @@ func (ec *executionContext) fieldContext_StatementPayload_statement(_ context.Co
 
 func (ec *executionContext) _StatementPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.StatementPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_StatementPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_StatementPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -31578,8 +33243,13 @@ func (ec *executionContext) _StatementPayload_changes(ctx context.Context, field
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_StatementPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_StatementPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_StatementPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StatementPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StatementPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -31628,11 +33298,11 @@ func (ec *executionContext) fieldContext_StatusEntry_date(_ context.Context, fie
 }
 
 func (ec *executionContext) _StatusEntry_ratedBy(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
-	fc, err := ec.fieldContext_StatusEntry_ratedBy(ctx, field)
+	fc, fctx, err := withField(ctx, field, ec.fieldContextIn_StatusEntry_ratedBy)
 	if err != nil {
 		return graphql.Null
 	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	rctx := fctx
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (func(ctx context.Context) (any, error) {
 		return ec.Resolvers.StatusEntry().RatedBy(ctx, obj)
@@ -31651,8 +33321,13 @@ func (ec *executionContext) _StatusEntry_ratedBy(ctx context.Context, field grap
 	}
 	return resolvedOther[model.Actor](rctx, ec.OperationContext, res)
 }
-func (ec *executionContext) fieldContext_StatusEntry_ratedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_StatusEntry_ratedBy(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_StatusEntry_ratedBy(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StatusEntry_ratedBy(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StatusEntry",
 		Field:      field,
 		IsMethod:   true,
@@ -31702,11 +33377,11 @@ func (ec *executionContext) fieldContext_StatusEntry_note(_ context.Context, fie
 
 func (ec *executionContext) _StatusEntry_evidence(ctx context.Context, field graphql.CollectedField, obj *parley.StatusEntry) (ret graphql.Marshaler) {
 	if v := obj.Evidence; v != nil {
-		fc, err := ec.fieldContext_StatusEntry_evidence(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_StatusEntry_evidence)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Evidence) graphql.Marshaler {
 			return ec.marshalNEvidence2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐEvidenceᚄ(ctx, selections, v)
@@ -31730,8 +33405,13 @@ func (ec *executionContext) _StatusEntry_evidence(ctx context.Context, field gra
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_StatusEntry_evidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_StatusEntry_evidence(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_StatusEntry_evidence(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_StatusEntry_evidence(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "StatusEntry",
 		Field:      field,
 		IsMethod:   false,
@@ -31745,11 +33425,11 @@ func (ec *executionContext) fieldContext_StatusEntry_evidence(_ context.Context,
 
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	if v := obj.Nodes; v != nil {
-		fc, err := ec.fieldContext_Subgraph_nodes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Subgraph_nodes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []model.Node) graphql.Marshaler {
 			return ec.marshalNNode2ᚕgithubᚗcomᚋparleyᚑgraphᚋparleyᚋgraphᚋmodelᚐNodeᚄ(ctx, selections, v)
@@ -31773,8 +33453,13 @@ func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subgraph_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Subgraph_nodes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Subgraph_nodes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Subgraph_nodes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Subgraph",
 		Field:      field,
 		IsMethod:   false,
@@ -31788,11 +33473,11 @@ func (ec *executionContext) fieldContext_Subgraph_nodes(_ context.Context, field
 
 func (ec *executionContext) _Subgraph_links(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	if v := obj.Links; v != nil {
-		fc, err := ec.fieldContext_Subgraph_links(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_Subgraph_links)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Link) graphql.Marshaler {
 			return ec.marshalNLink2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐLinkᚄ(ctx, selections, v)
@@ -31816,8 +33501,13 @@ func (ec *executionContext) _Subgraph_links(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_Subgraph_links(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_Subgraph_links(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_Subgraph_links(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Subgraph_links(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Subgraph",
 		Field:      field,
 		IsMethod:   false,
@@ -31858,7 +33548,12 @@ func (ec *executionContext) _Subscription_changes(ctx context.Context, field gra
 	)
 }
 func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn_Subscription_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_Subscription_changes(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "Subscription",
 		Field:      field,
 		IsMethod:   true,
@@ -31883,11 +33578,11 @@ func (ec *executionContext) fieldContext_Subscription_changes(ctx context.Contex
 
 func (ec *executionContext) _SupersedePositionPayload_position(ctx context.Context, field graphql.CollectedField, obj *model.SupersedePositionPayload) (ret graphql.Marshaler) {
 	if v := obj.Position; v != nil {
-		fc, err := ec.fieldContext_SupersedePositionPayload_position(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SupersedePositionPayload_position)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
@@ -31911,8 +33606,13 @@ func (ec *executionContext) _SupersedePositionPayload_position(ctx context.Conte
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SupersedePositionPayload_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SupersedePositionPayload_position(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SupersedePositionPayload_position(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SupersedePositionPayload_position(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SupersedePositionPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -31926,11 +33626,11 @@ func (ec *executionContext) fieldContext_SupersedePositionPayload_position(_ con
 
 func (ec *executionContext) _SupersedePositionPayload_superseded(ctx context.Context, field graphql.CollectedField, obj *model.SupersedePositionPayload) (ret graphql.Marshaler) {
 	if v := obj.Superseded; v != nil {
-		fc, err := ec.fieldContext_SupersedePositionPayload_superseded(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SupersedePositionPayload_superseded)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v *parley.Position) graphql.Marshaler {
 			return ec.marshalNPosition2ᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐPosition(ctx, selections, v)
@@ -31954,8 +33654,13 @@ func (ec *executionContext) _SupersedePositionPayload_superseded(ctx context.Con
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SupersedePositionPayload_superseded(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SupersedePositionPayload_superseded(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SupersedePositionPayload_superseded(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SupersedePositionPayload_superseded(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SupersedePositionPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -31969,11 +33674,11 @@ func (ec *executionContext) fieldContext_SupersedePositionPayload_superseded(_ c
 
 func (ec *executionContext) _SupersedePositionPayload_changes(ctx context.Context, field graphql.CollectedField, obj *model.SupersedePositionPayload) (ret graphql.Marshaler) {
 	if v := obj.Changes; v != nil {
-		fc, err := ec.fieldContext_SupersedePositionPayload_changes(ctx, field)
+		_, fctx, err := withField(ctx, field, ec.fieldContextIn_SupersedePositionPayload_changes)
 		if err != nil {
 			return graphql.Null
 		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		ctx := fctx
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (func(ctx context.Context, selections ast.SelectionSet, v []*parley.Change) graphql.Marshaler {
 			return ec.marshalNChange2ᚕᚖgithubᚗcomᚋparleyᚑgraphᚋparleyᚋinternalᚋparleyᚐChangeᚄ(ctx, selections, v)
@@ -31997,8 +33702,13 @@ func (ec *executionContext) _SupersedePositionPayload_changes(ctx context.Contex
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_SupersedePositionPayload_changes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext_SupersedePositionPayload_changes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn_SupersedePositionPayload_changes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn_SupersedePositionPayload_changes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "SupersedePositionPayload",
 		Field:      field,
 		IsMethod:   false,
@@ -32231,7 +33941,12 @@ func (ec *executionContext) ___Directive_args(ctx context.Context, field graphql
 	)
 }
 func (ec *executionContext) fieldContext___Directive_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn___Directive_args(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Directive_args(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Directive",
 		Field:      field,
 		IsMethod:   true,
@@ -32413,7 +34128,12 @@ func (ec *executionContext) ___Field_args(ctx context.Context, field graphql.Col
 	)
 }
 func (ec *executionContext) fieldContext___Field_args(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn___Field_args(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Field_args(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Field",
 		Field:      field,
 		IsMethod:   true,
@@ -32455,8 +34175,13 @@ func (ec *executionContext) ___Field_type(ctx context.Context, field graphql.Col
 		true,
 	)
 }
-func (ec *executionContext) fieldContext___Field_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Field_type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Field_type(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Field_type(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Field",
 		Field:      field,
 		IsMethod:   false,
@@ -32579,8 +34304,13 @@ func (ec *executionContext) ___InputValue_type(ctx context.Context, field graphq
 		true,
 	)
 }
-func (ec *executionContext) fieldContext___InputValue_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___InputValue_type(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___InputValue_type(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___InputValue_type(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__InputValue",
 		Field:      field,
 		IsMethod:   false,
@@ -32703,8 +34433,13 @@ func (ec *executionContext) ___Schema_types(ctx context.Context, field graphql.C
 		true,
 	)
 }
-func (ec *executionContext) fieldContext___Schema_types(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_types(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Schema_types(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Schema_types(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -32735,8 +34470,13 @@ func (ec *executionContext) ___Schema_queryType(ctx context.Context, field graph
 		true,
 	)
 }
-func (ec *executionContext) fieldContext___Schema_queryType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_queryType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Schema_queryType(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Schema_queryType(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -32767,8 +34507,13 @@ func (ec *executionContext) ___Schema_mutationType(ctx context.Context, field gr
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Schema_mutationType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_mutationType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Schema_mutationType(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Schema_mutationType(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -32799,8 +34544,13 @@ func (ec *executionContext) ___Schema_subscriptionType(ctx context.Context, fiel
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Schema_subscriptionType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_subscriptionType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Schema_subscriptionType(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Schema_subscriptionType(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -32831,8 +34581,13 @@ func (ec *executionContext) ___Schema_directives(ctx context.Context, field grap
 		true,
 	)
 }
-func (ec *executionContext) fieldContext___Schema_directives(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Schema_directives(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Schema_directives(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Schema_directives(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Schema",
 		Field:      field,
 		IsMethod:   true,
@@ -32957,7 +34712,12 @@ func (ec *executionContext) ___Type_fields(ctx context.Context, field graphql.Co
 	)
 }
 func (ec *executionContext) fieldContext___Type_fields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn___Type_fields(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Type_fields(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -32999,8 +34759,13 @@ func (ec *executionContext) ___Type_interfaces(ctx context.Context, field graphq
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Type_interfaces(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_interfaces(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Type_interfaces(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Type_interfaces(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -33031,8 +34796,13 @@ func (ec *executionContext) ___Type_possibleTypes(ctx context.Context, field gra
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Type_possibleTypes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_possibleTypes(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Type_possibleTypes(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Type_possibleTypes(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -33065,7 +34835,12 @@ func (ec *executionContext) ___Type_enumValues(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext___Type_enumValues(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn___Type_enumValues(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Type_enumValues(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -33109,7 +34884,12 @@ func (ec *executionContext) ___Type_inputFields(ctx context.Context, field graph
 	)
 }
 func (ec *executionContext) fieldContext___Type_inputFields(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+	return ec.fieldContextIn___Type_inputFields(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Type_inputFields(ctx context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -33151,8 +34931,13 @@ func (ec *executionContext) ___Type_ofType(ctx context.Context, field graphql.Co
 		false,
 	)
 }
-func (ec *executionContext) fieldContext___Type_ofType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	fc = &graphql.FieldContext{
+func (ec *executionContext) fieldContext___Type_ofType(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return ec.fieldContextIn___Type_ofType(ctx, field, new(graphql.FieldContext))
+}
+
+func (ec *executionContext) fieldContextIn___Type_ofType(_ context.Context, field graphql.CollectedField, into *graphql.FieldContext) (fc *graphql.FieldContext, err error) {
+	fc = into
+	*fc = graphql.FieldContext{
 		Object:     "__Type",
 		Field:      field,
 		IsMethod:   true,
@@ -37678,22 +39463,34 @@ func (ec *executionContext) _Alignment(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "commitments":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Alignment_commitments(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Alignment_commitments(ctx, field, obj)
 				})
+			}
 		case "documents":
 			out.Values[i] = ec._Alignment_documents(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Alignment_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Alignment_claims(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37761,28 +39558,46 @@ func (ec *executionContext) _AlignmentItem(ctx context.Context, sel ast.Selectio
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AlignmentItem")
 		case "proposition":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._AlignmentItem_proposition(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._AlignmentItem_proposition(ctx, field, obj)
 				})
+			}
 		case "agreement":
 			out.Values[i] = ec._AlignmentItem_agreement(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "a":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._AlignmentItem_a(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._AlignmentItem_a(ctx, field, obj)
 				})
+			}
 		case "b":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._AlignmentItem_b(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._AlignmentItem_b(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37817,17 +39632,29 @@ func (ec *executionContext) _Attribution(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "by":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Attribution_by(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Attribution_by(ctx, field, obj)
 				})
+			}
 		case "via":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Attribution_via(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Attribution_via(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37872,17 +39699,29 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "nodeType":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Change_nodeType(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Change_nodeType(ctx, field, obj)
 				})
+			}
 		case "node":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Change_node(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Change_node(ctx, field, obj)
 				})
+			}
 		case "author":
 			out.Values[i] = ec._Change_author(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -37904,11 +39743,17 @@ func (ec *executionContext) _Change(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "version":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Change_version(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Change_version(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -37948,11 +39793,17 @@ func (ec *executionContext) _ChangeConnection(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "totalCount":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._ChangeConnection_totalCount(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._ChangeConnection_totalCount(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38040,29 +39891,53 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "claimant":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Claim_claimant(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_claimant(ctx, field, obj)
 				})
+			}
 		case "reportedVia":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Claim_reportedVia(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_reportedVia(ctx, field, obj)
 				})
+			}
 		case "about":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Claim_about(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_about(ctx, field, obj)
 				})
+			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Claim_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_statements(ctx, field, obj)
 				})
+			}
 		case "evidence":
 			out.Values[i] = ec._Claim_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38099,11 +39974,17 @@ func (ec *executionContext) _Claim(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Claim_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Claim_history(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38262,17 +40143,29 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "promisors":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_promisors(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_promisors(ctx, field, obj)
 				})
+			}
 		case "beneficiaries":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_beneficiaries(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_beneficiaries(ctx, field, obj)
 				})
+			}
 		case "obligation":
 			out.Values[i] = ec._Commitment_obligation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38294,29 +40187,53 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "document":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_document(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_document(ctx, field, obj)
 				})
+			}
 		case "issue":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_issue(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_issue(ctx, field, obj)
 				})
+			}
 		case "status":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_status(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_status(ctx, field, obj)
 				})
+			}
 		case "statusHistory":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_statusHistory(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_statusHistory(ctx, field, obj)
 				})
+			}
 		case "evidence":
 			out.Values[i] = ec._Commitment_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38353,29 +40270,53 @@ func (ec *executionContext) _Commitment(ctx context.Context, sel ast.SelectionSe
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "requirements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_requirements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_requirements(ctx, field, obj)
 				})
+			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_statements(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Commitment_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Commitment_claims(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -38524,11 +40465,17 @@ func (ec *executionContext) _Conflict(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Conflict")
 		case "proposition":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Conflict_proposition(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Conflict_proposition(ctx, field, obj)
 				})
+			}
 		case "a":
 			out.Values[i] = ec._Conflict_a(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -38813,46 +40760,82 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "drafters":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_drafters(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_drafters(ctx, field, obj)
 				})
+			}
 		case "backers":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_backers(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_backers(ctx, field, obj)
 				})
+			}
 		case "parties":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_parties(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_parties(ctx, field, obj)
 				})
+			}
 		case "package":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_package(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_package(ctx, field, obj)
 				})
+			}
 		case "packageSize":
 			out.Values[i] = ec._Document_packageSize(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "refines":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_refines(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_refines(ctx, field, obj)
 				})
+			}
 		case "issues":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_issues(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_issues(ctx, field, obj)
 				})
+			}
 		case "description":
 			out.Values[i] = ec._Document_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -38864,35 +40847,65 @@ func (ec *executionContext) _Document(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "commitments":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_commitments(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_commitments(ctx, field, obj)
 				})
+			}
 		case "requirements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_requirements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_requirements(ctx, field, obj)
 				})
+			}
 		case "documents":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_documents(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_documents(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Document_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Document_claims(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39071,11 +41084,17 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "partOf":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Event_partOf(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_partOf(ctx, field, obj)
 				})
+			}
 		case "description":
 			out.Values[i] = ec._Event_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -39087,35 +41106,65 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parts":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Event_parts(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_parts(ctx, field, obj)
 				})
+			}
 		case "participations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Event_participations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_participations(ctx, field, obj)
 				})
+			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Event_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_statements(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Event_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Event_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Event_claims(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39264,11 +41313,17 @@ func (ec *executionContext) _Evidence(ctx context.Context, sel ast.SelectionSet,
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Evidence")
 		case "source":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Evidence_source(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Evidence_source(ctx, field, obj)
 				})
+			}
 		case "quote":
 			out.Values[i] = ec._Evidence_quote(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39386,83 +41441,161 @@ func (ec *executionContext) _Group(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_roles(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_roles(ctx, field, obj)
 				})
+			}
 		case "members":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_members(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_members(ctx, field, obj)
 				})
+			}
 		case "affiliations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_affiliations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_affiliations(ctx, field, obj)
 				})
+			}
 		case "relations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_relations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_relations(ctx, field, obj)
 				})
+			}
 		case "participations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_participations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_participations(ctx, field, obj)
 				})
+			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_statements(ctx, field, obj)
 				})
+			}
 		case "positions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_positions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_positions(ctx, field, obj)
 				})
+			}
 		case "commitments":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_commitments(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_commitments(ctx, field, obj)
 				})
+			}
 		case "documents":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_documents(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_documents(ctx, field, obj)
 				})
+			}
 		case "conflicts":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_conflicts(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_conflicts(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_claims(ctx, field, obj)
 				})
+			}
 		case "claimsAbout":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Group_claimsAbout(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Group_claimsAbout(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39550,11 +41683,17 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "parent":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_parent(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_parent(ctx, field, obj)
 				})
+			}
 		case "description":
 			out.Values[i] = ec._Issue_description(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -39566,59 +41705,113 @@ func (ec *executionContext) _Issue(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subIssues":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_subIssues(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_subIssues(ctx, field, obj)
 				})
+			}
 		case "propositions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_propositions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_propositions(ctx, field, obj)
 				})
+			}
 		case "positions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_positions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_positions(ctx, field, obj)
 				})
+			}
 		case "positionsByStance":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_positionsByStance(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_positionsByStance(ctx, field, obj)
 				})
+			}
 		case "conflicts":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_conflicts(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_conflicts(ctx, field, obj)
 				})
+			}
 		case "commitments":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_commitments(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_commitments(ctx, field, obj)
 				})
+			}
 		case "documents":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_documents(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_documents(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Issue_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Issue_claims(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -39815,17 +42008,29 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("Link")
 		case "from":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Link_from(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_from(ctx, field, obj)
 				})
+			}
 		case "to":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Link_to(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_to(ctx, field, obj)
 				})
+			}
 		case "reversed":
 			out.Values[i] = ec._Link_reversed(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -39837,17 +42042,29 @@ func (ec *executionContext) _Link(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "via":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Link_via(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_via(ctx, field, obj)
 				})
+			}
 		case "evidence":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Link_evidence(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Link_evidence(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40281,83 +42498,161 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_roles(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_roles(ctx, field, obj)
 				})
+			}
 		case "members":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_members(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_members(ctx, field, obj)
 				})
+			}
 		case "affiliations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_affiliations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_affiliations(ctx, field, obj)
 				})
+			}
 		case "relations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_relations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_relations(ctx, field, obj)
 				})
+			}
 		case "participations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_participations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_participations(ctx, field, obj)
 				})
+			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_statements(ctx, field, obj)
 				})
+			}
 		case "positions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_positions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_positions(ctx, field, obj)
 				})
+			}
 		case "commitments":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_commitments(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_commitments(ctx, field, obj)
 				})
+			}
 		case "documents":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_documents(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_documents(ctx, field, obj)
 				})
+			}
 		case "conflicts":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_conflicts(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_conflicts(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_claims(ctx, field, obj)
 				})
+			}
 		case "claimsAbout":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Organization_claimsAbout(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Organization_claimsAbout(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40445,28 +42740,46 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "event":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Participation_event(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_event(ctx, field, obj)
 				})
+			}
 		case "actor":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Participation_actor(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_actor(ctx, field, obj)
 				})
+			}
 		case "role":
 			out.Values[i] = ec._Participation_role(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "onBehalfOf":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Participation_onBehalfOf(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_onBehalfOf(ctx, field, obj)
 				})
+			}
 		case "evidence":
 			out.Values[i] = ec._Participation_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40503,11 +42816,17 @@ func (ec *executionContext) _Participation(ctx context.Context, sel ast.Selectio
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Participation_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Participation_history(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40734,83 +43053,161 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_roles(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_roles(ctx, field, obj)
 				})
+			}
 		case "members":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_members(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_members(ctx, field, obj)
 				})
+			}
 		case "affiliations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_affiliations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_affiliations(ctx, field, obj)
 				})
+			}
 		case "relations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_relations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_relations(ctx, field, obj)
 				})
+			}
 		case "participations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_participations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_participations(ctx, field, obj)
 				})
+			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_statements(ctx, field, obj)
 				})
+			}
 		case "positions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_positions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_positions(ctx, field, obj)
 				})
+			}
 		case "commitments":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_commitments(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_commitments(ctx, field, obj)
 				})
+			}
 		case "documents":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_documents(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_documents(ctx, field, obj)
 				})
+			}
 		case "conflicts":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_conflicts(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_conflicts(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_claims(ctx, field, obj)
 				})
+			}
 		case "claimsAbout":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Person_claimsAbout(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_claimsAbout(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -40850,17 +43247,29 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "holder":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Position_holder(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_holder(ctx, field, obj)
 				})
+			}
 		case "proposition":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Position_proposition(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_proposition(ctx, field, obj)
 				})
+			}
 		case "stance":
 			out.Values[i] = ec._Position_stance(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40887,17 +43296,29 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "supersedes":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Position_supersedes(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_supersedes(ctx, field, obj)
 				})
+			}
 		case "supersededBy":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Position_supersededBy(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_supersededBy(ctx, field, obj)
 				})
+			}
 		case "evidence":
 			out.Values[i] = ec._Position_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -40934,17 +43355,29 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Position_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_statements(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Position_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Position_history(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41103,11 +43536,17 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "issue":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Proposition_issue(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_issue(ctx, field, obj)
 				})
+			}
 		case "text":
 			out.Values[i] = ec._Proposition_text(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41119,29 +43558,53 @@ func (ec *executionContext) _Proposition(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "positions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Proposition_positions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_positions(ctx, field, obj)
 				})
+			}
 		case "conflicts":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Proposition_conflicts(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_conflicts(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Proposition_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Proposition_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Proposition_claims(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41493,17 +43956,29 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subject":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Relation_subject(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_subject(ctx, field, obj)
 				})
+			}
 		case "object":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Relation_object(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_object(ctx, field, obj)
 				})
+			}
 		case "label":
 			out.Values[i] = ec._Relation_label(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -41545,11 +44020,17 @@ func (ec *executionContext) _Relation(ctx context.Context, sel ast.SelectionSet,
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Relation_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Relation_history(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41708,22 +44189,34 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "subject":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Requirement_subject(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_subject(ctx, field, obj)
 				})
+			}
 		case "kind":
 			out.Values[i] = ec._Requirement_kind(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "actor":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Requirement_actor(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_actor(ctx, field, obj)
 				})
+			}
 		case "description":
 			out.Values[i] = ec._Requirement_description(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -41765,11 +44258,17 @@ func (ec *executionContext) _Requirement(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Requirement_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Requirement_history(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -41961,28 +44460,46 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "holder":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Role_holder(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_holder(ctx, field, obj)
 				})
+			}
 		case "post":
 			out.Values[i] = ec._Role_post(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "organization":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Role_organization(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_organization(ctx, field, obj)
 				})
+			}
 		case "onBehalfOf":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Role_onBehalfOf(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_onBehalfOf(ctx, field, obj)
 				})
+			}
 		case "evidence":
 			out.Values[i] = ec._Role_evidence(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42019,11 +44536,17 @@ func (ec *executionContext) _Role(ctx context.Context, sel ast.SelectionSet, obj
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Role_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Role_history(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42258,11 +44781,17 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("SearchHit")
 		case "node":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._SearchHit_node(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_node(ctx, field, obj)
 				})
+			}
 		case "field":
 			out.Values[i] = ec._SearchHit_field(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42274,17 +44803,29 @@ func (ec *executionContext) _SearchHit(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "snippet":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._SearchHit_snippet(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_snippet(ctx, field, obj)
 				})
+			}
 		case "score":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._SearchHit_score(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._SearchHit_score(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42392,28 +44933,46 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "mentions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Source_mentions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_mentions(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Source_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_history(ctx, field, obj)
 				})
+			}
 		case "leftOut":
 			out.Values[i] = ec._Source_leftOut(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "coverage":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Source_coverage(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Source_coverage(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42572,11 +45131,17 @@ func (ec *executionContext) _StanceGroup(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "positions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._StanceGroup_positions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._StanceGroup_positions(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42641,83 +45206,161 @@ func (ec *executionContext) _State(ctx context.Context, sel ast.SelectionSet, ob
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "roles":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_roles(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_roles(ctx, field, obj)
 				})
+			}
 		case "members":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_members(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_members(ctx, field, obj)
 				})
+			}
 		case "affiliations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_affiliations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_affiliations(ctx, field, obj)
 				})
+			}
 		case "relations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_relations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_relations(ctx, field, obj)
 				})
+			}
 		case "participations":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_participations(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_participations(ctx, field, obj)
 				})
+			}
 		case "statements":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_statements(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_statements(ctx, field, obj)
 				})
+			}
 		case "positions":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_positions(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_positions(ctx, field, obj)
 				})
+			}
 		case "commitments":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_commitments(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_commitments(ctx, field, obj)
 				})
+			}
 		case "documents":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_documents(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_documents(ctx, field, obj)
 				})
+			}
 		case "conflicts":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_conflicts(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_conflicts(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_history(ctx, field, obj)
 				})
+			}
 		case "claims":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_claims(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_claims(ctx, field, obj)
 				})
+			}
 		case "claimsAbout":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._State_claimsAbout(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._State_claimsAbout(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -42757,11 +45400,17 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "speaker":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Statement_speaker(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_speaker(ctx, field, obj)
 				})
+			}
 		case "mode":
 			out.Values[i] = ec._Statement_mode(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -42778,28 +45427,46 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "event":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Statement_event(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_event(ctx, field, obj)
 				})
+			}
 		case "venue":
 			out.Values[i] = ec._Statement_venue(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "audience":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Statement_audience(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_audience(ctx, field, obj)
 				})
+			}
 		case "expresses":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Statement_expresses(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_expresses(ctx, field, obj)
 				})
+			}
 		case "expressesNothing":
 			out.Values[i] = ec._Statement_expressesNothing(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -42841,23 +45508,41 @@ func (ec *executionContext) _Statement(ctx context.Context, sel ast.SelectionSet
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "reportedVia":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Statement_reportedVia(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_reportedVia(ctx, field, obj)
 				})
+			}
 		case "speakerRoles":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Statement_speakerRoles(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_speakerRoles(ctx, field, obj)
 				})
+			}
 		case "history":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, true,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._Statement_history(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, true, func(ctx context.Context) graphql.Marshaler {
 					return ec._Statement_history(ctx, field, obj)
 				})
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -43016,11 +45701,17 @@ func (ec *executionContext) _StatusEntry(ctx context.Context, sel ast.SelectionS
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "ratedBy":
-			resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
+			if field.IsDeferred() {
+				resolveNow(ctx, out, field, ec.OperationContext, &deferred, i,
+					true, false,
+					func(ctx context.Context) graphql.Marshaler {
+						return ec._StatusEntry_ratedBy(ctx, field, obj)
+					})
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, true, false, func(ctx context.Context) graphql.Marshaler {
 					return ec._StatusEntry_ratedBy(ctx, field, obj)
 				})
+			}
 		case "recordedBy":
 			out.Values[i] = ec._StatusEntry_recordedBy(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {

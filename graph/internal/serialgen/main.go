@@ -118,7 +118,7 @@ var (
 // ResolveField, which allocates some ten times a field for closures and
 // boxing the value twice. There is no field middleware (the budget is
 // charged per object), so nothing else would run in between.
-func plainLeaves(src []byte) ([]byte, error) {
+func plainLeaves(src []byte, into map[string]bool) ([]byte, error) {
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "generated.go", src, 0)
 	if err != nil {
@@ -182,6 +182,25 @@ func plainLeaves(src []byte) ([]byte, error) {
 			continue // a middleware, or no panic guard
 		}
 		fieldCtx := "fieldContext" + fd.Name.Name
+		// enter makes the field's context, as ctxVar.
+		enter := func(fieldCtx, ctxVar string) string {
+			if into[fieldCtx] {
+				fc := "fc"
+				if ctxVar == "ctx" {
+					fc = "_" // an object's field: its context is all it needs
+				}
+				return fmt.Sprintf(`%s, fctx, err := withField(ctx, field, ec.%s)
+	if err != nil {
+		return graphql.Null
+	}
+	%s := fctx`, fc, "fieldContextIn_"+strings.TrimPrefix(fieldCtx, "fieldContext_"), ctxVar)
+			}
+			return fmt.Sprintf(`fc, err := ec.%s(ctx, field)
+	if err != nil {
+		return graphql.Null
+	}
+	%s := graphql.WithFieldContext(ctx, fc)`, fieldCtx, ctxVar)
+		}
 		init, ok := call.Args[3].(*ast.FuncLit)
 		if !ok || !strings.Contains(text(init.Body), "ec."+fieldCtx+"(ctx, field)") {
 			continue
@@ -217,11 +236,7 @@ func plainLeaves(src []byte) ([]byte, error) {
 			// reports them (graphql/resolve_field.go).
 			nonNull := text(call.Args[8])
 			body = fmt.Sprintf(`{
-	fc, err := ec.%s(ctx, field)
-	if err != nil {
-		return graphql.Null
-	}
-	rctx := graphql.WithFieldContext(ctx, fc)
+	%s
 	defer recoverLeaf(rctx, ec.OperationContext, &ret)
 	res, err := (%s)(rctx)
 	if err != nil {
@@ -235,7 +250,7 @@ func plainLeaves(src []byte) ([]byte, error) {
 		return (%s)(rctx, field.Selections, v)
 	}
 	return resolvedOther[%s](rctx, ec.OperationContext, res)
-}`, fieldCtx, text(resolve), nonNull, nonNull, vt, text(marshal), vt)
+}`, enter(fieldCtx, "rctx"), text(resolve), nonNull, nonNull, vt, text(marshal), vt)
 		case !plain:
 			continue
 		case args != "" && fastCall != "" && objPtr && fieldExpr.MatchString(text(rr.Results[0])) && leafAt(fastCall, vt) != "":
@@ -291,16 +306,12 @@ func plainLeaves(src []byte) ([]byte, error) {
 			// there; gqlgen's checks for a nil.
 			body = fmt.Sprintf(`{
 	if v := %s; v != nil {
-		fc, err := ec.%s(ctx, field)
-		if err != nil {
-			return graphql.Null
-		}
-		ctx = graphql.WithFieldContext(ctx, fc)
+		%s
 		defer recoverLeaf(ctx, ec.OperationContext, &ret)
 		return (%s)(ctx, field.Selections, v)
 	}
 	%s
-}`, text(rr.Results[0]), fieldCtx, text(marshal), text(ret))
+}`, text(rr.Results[0]), enter(fieldCtx, "ctx"), text(marshal), text(ret))
 		}
 		edits = append(edits, edit{fset.Position(fd.Body.Pos()).Offset, fset.Position(fd.Body.End()).Offset, body})
 	}
@@ -316,6 +327,66 @@ func plainLeaves(src []byte) ([]byte, error) {
 	}
 	b.Write(src[last:])
 	return b.Bytes(), nil
+}
+
+// resolveNowCall is an object's call of resolveNow for a resolver field.
+var resolveNowCall = regexp.MustCompile(`resolveNow\(ctx, out, field, ec\.OperationContext, &deferred, i,\s*(true|false), (true|false),\s*func\(ctx context\.Context\) graphql\.Marshaler \{\s*return (ec\._\w+\([^()]*\))\s*\}\)`)
+
+// fieldContextsInto gives every field context made as a new
+// graphql.FieldContext a form that fills one given (fieldContextIn_T_f),
+// which the direct bodies give inside a fieldCtx (withField): the field
+// context and the context that holds it in one allocation. It returns the
+// names of the fieldContext_T_f functions that have the form.
+func fieldContextsInto(src []byte) ([]byte, map[string]bool, error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "generated.go", src, 0)
+	if err != nil {
+		return nil, nil, err
+	}
+	off := func(p token.Pos) int { return fset.Position(p).Offset }
+	type edit struct {
+		start, end int
+		text       string
+	}
+	var edits []edit
+	into := map[string]bool{}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || !strings.HasPrefix(fd.Name.Name, "fieldContext_") || len(fd.Body.List) < 2 {
+			continue
+		}
+		first := string(src[off(fd.Body.List[0].Pos()):off(fd.Body.List[0].End())])
+		if !strings.HasPrefix(first, "fc = &graphql.FieldContext{") {
+			continue
+		}
+		results := string(src[off(fd.Type.Results.Pos()):off(fd.Type.Results.End())])
+		if results != "(fc *graphql.FieldContext, err error)" {
+			continue
+		}
+		params := string(src[off(fd.Type.Params.Opening+1):off(fd.Type.Params.Closing)])
+		name := fd.Name.Name
+		in := "fieldContextIn_" + strings.TrimPrefix(name, "fieldContext_")
+		// The old name keeps its callers (gqlgen's ResolveField, the
+		// dry runs) and makes the field context alone.
+		wrapper := fmt.Sprintf("func (ec *executionContext) %s(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {\n\treturn ec.%s(ctx, field, new(graphql.FieldContext))\n}\n\n", name, in)
+		head := fmt.Sprintf("func (ec *executionContext) %s(%s, into *graphql.FieldContext) %s ", in, params, results)
+		edits = append(edits,
+			edit{off(fd.Pos()), off(fd.Body.Lbrace), wrapper + head},
+			edit{off(fd.Body.List[0].Pos()), off(fd.Body.List[0].Pos()) + len("fc = &"), "fc = into\n\t*fc = "})
+		into[name] = true
+	}
+	if len(edits) == 0 {
+		return nil, nil, fmt.Errorf("found no field context made new: gqlgen's output changed, update serialgen")
+	}
+	var b bytes.Buffer
+	last := 0
+	for _, e := range edits {
+		b.Write(src[last:e.start])
+		b.WriteString(e.text)
+		last = e.end
+	}
+	b.Write(src[last:])
+	return b.Bytes(), into, nil
 }
 
 // fieldExpr is a field of the object (no method call): its address is
@@ -437,6 +508,28 @@ func rewrite(src []byte) ([]byte, error) {
 	if bytes.Contains(src, []byte("graphql.MarshalSliceConcurrently")) || bytes.Contains(src, []byte("out.ResolveConcurrently(")) {
 		return nil, fmt.Errorf("a concurrent call site of another shape is left: update serialgen")
 	}
+	// A resolver field not deferred resolves through resolveSerial, whose
+	// function literal does not escape (resolveNow's may be kept for
+	// @defer, so Go makes it on the heap for every field resolved).
+	n := 0
+	src = resolveNowCall.ReplaceAllFunc(src, func(m []byte) []byte {
+		n++
+		sub := resolveNowCall.FindSubmatch(m)
+		return []byte(fmt.Sprintf(`if field.IsDeferred() {
+				%s
+			} else {
+				resolveSerial(ctx, out, ec.OperationContext, i, %s, %s, func(ctx context.Context) graphql.Marshaler {
+					return %s
+				})
+			}`, m, sub[1], sub[2], sub[3]))
+	})
+	if n == 0 || bytes.Count(src, []byte("resolveNow(ctx")) != n {
+		return nil, fmt.Errorf("%d of %d resolver fields in the serial form: gqlgen's output changed, update serialgen", n, bytes.Count(src, []byte("resolveNow(ctx")))
+	}
+	src, into, err := fieldContextsInto(src)
+	if err != nil {
+		return nil, err
+	}
 
 	fset := token.NewFileSet()
 	f, err := parser.ParseFile(fset, "generated.go", src, 0)
@@ -495,7 +588,7 @@ func rewrite(src []byte) ([]byte, error) {
 		return entries[i].field < entries[j].field
 	})
 	// The direct bodies, once the dry runs have their resolvers.
-	if src, err = plainLeaves(src); err != nil {
+	if src, err = plainLeaves(src, into); err != nil {
 		return nil, err
 	}
 	var b bytes.Buffer
