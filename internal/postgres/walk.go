@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"slices"
 
@@ -23,10 +24,53 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 	return w.Conflicts(ctx, q)
 }
 
-// Path implements parley.Walker.
+// Path implements parley.Walker: the walk of sqlcommon.Walker.Path, step
+// for step (the same path), run in the server by parley_path (migration
+// 0006), one statement where the walker sends one a step.
 func (db *DB) Path(ctx context.Context, from, to string, maxHops int, kinds []string) (*parley.Path, error) {
-	w := db.walker()
-	return w.Path(ctx, from, to, maxHops, kinds)
+	return db.path(ctx, from, to, maxHops, kinds, sqlcommon.PathBetween)
+}
+
+// path is Path, a step looking up the links between its frontier and
+// what the other side reached first when their product is at most
+// between.
+func (db *DB) path(ctx context.Context, from, to string, maxHops int, kinds []string, between int) (*parley.Path, error) {
+	if maxHops < 1 || maxHops > parley.MaxPathHops {
+		return nil, parley.Errorf(parley.EInvalid, "maxHops must be between 1 and %d, got %d", parley.MaxPathHops, maxHops)
+	}
+	if from == to {
+		w := db.walker()
+		return w.Path(ctx, from, to, maxHops, kinds)
+	}
+	if kinds == nil {
+		kinds = []string{}
+	}
+	rows, err := db.query(ctx, `SELECT missing, node, src, dst, kind, via FROM parley_path(?, ?, ?, ?, ?) ORDER BY ord`, from, to, maxHops, kinds, between)
+	if err != nil {
+		return nil, fmt.Errorf("path: %w", err)
+	}
+	defer rows.Close()
+	var p parley.Path
+	for rows.Next() {
+		var missing, node, src, dst, kind, via sql.NullString
+		if err := rows.Scan(&missing, &node, &src, &dst, &kind, &via); err != nil {
+			return nil, fmt.Errorf("path: %w", err)
+		}
+		if missing.Valid {
+			return nil, parley.Errorf(parley.ENotFound, "no node with id %q", missing.String)
+		}
+		p.Nodes = append(p.Nodes, node.String)
+		if src.Valid {
+			p.Links = append(p.Links, parley.Link{From: src.String, To: dst.String, Kind: kind.String, Via: via.String})
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("path: %w", err)
+	}
+	if len(p.Nodes) == 0 {
+		return nil, nil
+	}
+	return &p, nil
 }
 
 // Neighbourhood implements parley.Walker.

@@ -427,6 +427,11 @@ func (w *Walker) ends(ctx context.Context, from, to string) ([2]int, error) {
 	return out, nil
 }
 
+// PathBetween is the largest product of a path step's frontier and what
+// the other side has reached for which the step first looks up only the
+// links between the two (see Path).
+const PathBetween = 4096
+
 // Path implements parley.Walker: a breadth-first search from both ends at
 // once, each step widening by one level (one query for the whole
 // frontier) the frontier with fewer links, until the two meet. Starting
@@ -481,7 +486,7 @@ func (w *Walker) Path(ctx context.Context, from, to string, maxHops int, kinds [
 		// search, the links to what the other side has reached. In id
 		// order, the first of them is the one the full step would meet
 		// by, so the path is the same.
-		if len(grow.frontier)*len(other.reached) <= 4096 {
+		if len(grow.frontier)*len(other.reached) <= PathBetween {
 			reached := make([]string, 0, len(other.reached))
 			for id := range other.reached {
 				reached = append(reached, id)
