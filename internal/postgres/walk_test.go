@@ -140,7 +140,19 @@ func TestWalksSameAsSQLite(t *testing.T) {
 	}
 
 	issue := ds.Issues[0].ID
-	for _, q := range []parley.ConflictQuery{{Issue: &issue, First: 20}, {Actor: &busy, First: 15}, {First: 30}} {
+	var inIssue, elsewhere string
+	for _, p := range ds.Propositions {
+		if p.Issue == issue && inIssue == "" {
+			inIssue = p.ID
+		}
+		if p.Issue != issue && elsewhere == "" {
+			elsewhere = p.ID
+		}
+	}
+	date := parley.Date("2025")
+	for _, q := range []parley.ConflictQuery{{Issue: &issue, First: 20}, {Actor: &busy, First: 15}, {First: 30},
+		{Issue: &issue, Actor: &busy, First: 10}, {Issue: &issue, Proposition: &inIssue, First: 10},
+		{Proposition: &elsewhere, First: 10}, {Issue: &issue, AsOf: &date, First: 10}, {Issue: &issue, Proposition: &elsewhere, First: 10}} {
 		got := map[string][]string{}
 		for name, s := range stores {
 			// Two pages, the second after the first's last pair.
@@ -162,8 +174,8 @@ func TestWalksSameAsSQLite(t *testing.T) {
 		if diff := cmp.Diff(got["sqlite"], got["postgres"]); diff != "" {
 			t.Errorf("conflicts %+v (-sqlite +postgres):\n%s", q, diff)
 		}
-		if len(got["sqlite"]) == 0 {
-			t.Errorf("conflicts %+v: none", q)
+		if outside := q.Proposition != nil && *q.Proposition == elsewhere && q.Issue != nil; outside != (len(got["sqlite"]) == 0) {
+			t.Errorf("conflicts %+v: %d, want some unless the proposition is outside the issue", q, len(got["sqlite"]))
 		}
 	}
 }
