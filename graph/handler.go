@@ -59,11 +59,12 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	srv.AddTransport(sse)
 	srv.AddTransport(post)
 	srv.AddTransport(ws)
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	parsed := lru.New[*ast.QueryDocument](1000)
+	srv.SetQueryCache(parsed)
 	srv.Use(extension.Introspection{})
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](1000)})
 	srv.SetParserTokenLimit(DefaultMaxTokens)
-	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats, MaxIntrospection: DefaultMaxIntrospection})
+	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats, MaxIntrospection: DefaultMaxIntrospection, Parsed: parsed})
 	cache := newNodeCache()
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		// Queries share decoded nodes across requests; a mutation reads

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
+	lru "github.com/hashicorp/golang-lru/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/parser"
@@ -75,9 +76,23 @@ type Limits struct {
 	MaxRepeats    int
 	// MaxIntrospection bounds the cost of the introspection fields.
 	MaxIntrospection int
+	// Parsed, when set, is the handler's cache of parsed and validated
+	// documents: a document found there passed the repeats check when it
+	// first came (the check runs before every parse), so it is not parsed
+	// again for it.
+	Parsed graphql.Cache[*ast.QueryDocument]
 
 	intro introStats
+	// passed holds the operations without variables that passed the
+	// depth, complexity and argument checks: their cost depends on the
+	// document alone, and the documents are cached (Parsed), so the same
+	// operation comes again as the same pointer.
+	passed *lru.Cache[*ast.OperationDefinition, struct{}]
 }
+
+// passedOperations is how many operations Limits remembers as within its
+// limits: as many as the handler's query cache holds documents.
+const passedOperations = 1000
 
 var _ interface {
 	graphql.HandlerExtension
@@ -92,6 +107,11 @@ func (*Limits) ExtensionName() string { return "Limits" }
 // for introspection's costs.
 func (l *Limits) Validate(es graphql.ExecutableSchema) error {
 	l.intro = measureSchema(es.Schema())
+	passed, err := lru.New[*ast.OperationDefinition, struct{}](passedOperations)
+	if err != nil {
+		return err
+	}
+	l.passed = passed
 	return nil
 }
 
@@ -103,6 +123,11 @@ func (l *Limits) Validate(es graphql.ExecutableSchema) error {
 func (l *Limits) MutateOperationParameters(ctx context.Context, p *graphql.RawParams) *gqlerror.Error {
 	if l.MaxRepeats <= 0 || p.Query == "" {
 		return nil
+	}
+	if l.Parsed != nil {
+		if _, ok := l.Parsed.Get(ctx, p.Query); ok {
+			return nil
+		}
 	}
 	limit := l.MaxTokens
 	if limit <= 0 {
@@ -175,6 +200,24 @@ func (l *Limits) MutateOperationContext(ctx context.Context, rc *graphql.Operati
 	if rc.Operation == nil {
 		return nil
 	}
+	// Without variables, the outcome is the document's: measured once.
+	constant := l.passed != nil && len(rc.Operation.VariableDefinitions) == 0
+	if constant {
+		if _, ok := l.passed.Get(rc.Operation); ok {
+			return nil
+		}
+	}
+	if err := l.measure(ctx, rc); err != nil {
+		return err
+	}
+	if constant {
+		l.passed.Add(rc.Operation, struct{}{})
+	}
+	return nil
+}
+
+// measure checks one operation's arguments, depth and complexity.
+func (l *Limits) measure(ctx context.Context, rc *graphql.OperationContext) *gqlerror.Error {
 	limit := l.MaxComplexity
 	if limit <= 0 {
 		limit = maxCost

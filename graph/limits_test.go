@@ -14,7 +14,9 @@ import (
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/parley-graph/parley/graph"
 	"github.com/parley-graph/parley/internal/web"
@@ -116,12 +118,15 @@ func TestLimits(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			data, errs := raw(t, h, tt.query)
-			if len(errs) != 1 || errs[0].Extensions["code"] != tt.code || (tt.message != "" && errs[0].Message != tt.message) {
-				t.Errorf("errors = %.500v, want %s %q", errs, tt.code, tt.message)
-			}
-			if string(data) != "null" && len(data) != 0 {
-				t.Errorf("data = %.300s, want none: a refused query must not run", data)
+			// Twice: a refusal is not remembered as a pass.
+			for range 2 {
+				data, errs := raw(t, h, tt.query)
+				if len(errs) != 1 || errs[0].Extensions["code"] != tt.code || (tt.message != "" && errs[0].Message != tt.message) {
+					t.Errorf("errors = %.500v, want %s %q", errs, tt.code, tt.message)
+				}
+				if string(data) != "null" && len(data) != 0 {
+					t.Errorf("data = %.300s, want none: a refused query must not run", data)
+				}
 			}
 		})
 	}
@@ -280,11 +285,74 @@ func TestLimitsRespectTheContext(t *testing.T) {
 	if err := l.MutateOperationContext(context.Background(), op); err != nil {
 		t.Fatalf("a live request: %v", err)
 	}
+	// The same document parsed again: an operation that passed is not
+	// measured again (see TestLimitsMeasureOnce).
+	doc, errs = gqlparser.LoadQuery(es.Schema(), aliases(1500, "actors { totalCount }"))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	err := l.MutateOperationContext(ctx, op)
+	err := l.MutateOperationContext(ctx, &graphql.OperationContext{Operation: doc.Operations[0]})
 	if err == nil || err.Extensions["code"] != "REQUEST_CANCELLED" {
 		t.Errorf("a cancelled request: %v, want REQUEST_CANCELLED", err)
+	}
+}
+
+// TestLimitsMeasureOnce checks what Limits remembers: an operation
+// without variables that passed passes again without a walk (a cancelled
+// context would stop one), one with variables is measured with each
+// request's values, and a document of the handler's query cache is not
+// parsed again for the repeats check.
+func TestLimitsMeasureOnce(t *testing.T) {
+	es := graph.NewExecutableSchema(graph.Config{})
+	parsed := lru.New[*ast.QueryDocument](10)
+	l := &graph.Limits{MaxDepth: graph.DefaultMaxDepth, MaxComplexity: graph.DefaultMaxComplexity, MaxTokens: graph.DefaultMaxTokens, MaxRepeats: graph.DefaultMaxRepeats, Parsed: parsed}
+	if err := l.Validate(es); err != nil {
+		t.Fatal(err)
+	}
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	load := func(q string) *ast.OperationDefinition {
+		t.Helper()
+		doc, errs := gqlparser.LoadQuery(es.Schema(), q)
+		if len(errs) > 0 {
+			t.Fatal(errs)
+		}
+		return doc.Operations[0]
+	}
+
+	plain := load(aliases(1500, "actors { totalCount }"))
+	if err := l.MutateOperationContext(context.Background(), &graphql.OperationContext{Operation: plain}); err != nil {
+		t.Fatalf("first time: %v", err)
+	}
+	if err := l.MutateOperationContext(cancelled, &graphql.OperationContext{Operation: plain}); err != nil {
+		t.Errorf("the same operation again: %v, want it known to pass", err)
+	}
+
+	withVars := load(`query($n: Int) { actors(first: $n) { edges { node { positions(first: $n) { edges { node { proposition { positions(first: $n) { totalCount } } } } } } } } }`)
+	for _, tt := range []struct {
+		n    int
+		code any
+	}{{10, nil}, {200, "COMPLEXITY_LIMIT_EXCEEDED"}, {10, nil}, {200, "COMPLEXITY_LIMIT_EXCEEDED"}} {
+		var code any
+		if err := l.MutateOperationContext(context.Background(), &graphql.OperationContext{Operation: withVars, Variables: map[string]any{"n": tt.n}}); err != nil {
+			code = err.Extensions["code"]
+		}
+		if code != tt.code {
+			t.Errorf("$n = %d: code %v, want %v", tt.n, code, tt.code)
+		}
+	}
+
+	repeated := "{ actors { edges { node { " + strings.Repeat("name ", 500) + "} } } }"
+	if err := l.MutateOperationParameters(context.Background(), &graphql.RawParams{Query: repeated}); err == nil || err.Extensions["code"] != "COMPLEXITY_LIMIT_EXCEEDED" {
+		t.Errorf("a field repeated 500 times: %v, want COMPLEXITY_LIMIT_EXCEEDED", err)
+	}
+	// Only a document that passed reaches the query cache; one there is
+	// taken as checked.
+	parsed.Add(context.Background(), repeated, &ast.QueryDocument{})
+	if err := l.MutateOperationParameters(context.Background(), &graphql.RawParams{Query: repeated}); err != nil {
+		t.Errorf("a document of the query cache: %v, want no second check", err)
 	}
 }
 

@@ -513,21 +513,25 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		defer stopDebug()
 	}
 
-	handler := web.NewHandler(web.Config{
-		GraphQL:      graph.Authenticate(observed, *requireToken, graph.Conform(graph.NewHandler(observed, logger, graph.WithMetrics(m), graph.WithLive(*requireToken, origins), graph.WithSubscriptionLimits(*maxSubConns, *maxSubsPerConn)))),
-		Metrics:      metricsHandler,
-		Ready:        store.Ping,
-		Logger:       logger,
-		CORSOrigins:  origins,
-		MaxBodyBytes: int64(*maxBody) << 20,
-		MaxInFlight:  *inFlight,
-		Timeout:      timeouts.request,
+	handler := serveHandler(serveConfig{
+		store:          store,
+		observed:       observed,
+		metrics:        m,
+		metricsHandler: metricsHandler,
+		logger:         logger,
+		requireToken:   *requireToken,
+		origins:        origins,
+		maxBody:        int64(*maxBody) << 20,
+		inFlight:       *inFlight,
+		timeout:        timeouts.request,
+		maxSubConns:    *maxSubConns,
+		maxSubsPerConn: *maxSubsPerConn,
 	})
 	// The timeouts cut clients that hold a connection without using it:
 	// headers or a body trickled in, an answer not read, an idle
 	// keep-alive.
 	srv := &http.Server{
-		Handler:           graph.Recover(logger, handler),
+		Handler:           handler,
 		ReadHeaderTimeout: min(10*time.Second, timeouts.read),
 		ReadTimeout:       timeouts.read,
 		WriteTimeout:      timeouts.write,
@@ -560,6 +564,39 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 	logger.Info("stopped")
 	return nil
+}
+
+// serveConfig is what serveHandler needs of serve's flags.
+type serveConfig struct {
+	store          store
+	observed       observedStore
+	metrics        *metrics.Metrics
+	metricsHandler http.Handler
+	logger         *slog.Logger
+	requireToken   bool
+	origins        []string
+	maxBody        int64
+	inFlight       int
+	timeout        time.Duration
+	maxSubConns    int
+	maxSubsPerConn int
+}
+
+// serveHandler is the whole handler serve puts behind its listener, every
+// middleware included (BenchmarkServeHTTP measures it).
+func serveHandler(c serveConfig) http.Handler {
+	gql := graph.NewHandler(c.observed, c.logger, graph.WithMetrics(c.metrics), graph.WithLive(c.requireToken, c.origins), graph.WithSubscriptionLimits(c.maxSubConns, c.maxSubsPerConn))
+	handler := web.NewHandler(web.Config{
+		GraphQL:      graph.Authenticate(c.observed, c.requireToken, graph.Conform(gql)),
+		Metrics:      c.metricsHandler,
+		Ready:        c.store.Ping,
+		Logger:       c.logger,
+		CORSOrigins:  c.origins,
+		MaxBodyBytes: c.maxBody,
+		MaxInFlight:  c.inFlight,
+		Timeout:      c.timeout,
+	})
+	return graph.Recover(c.logger, handler)
 }
 
 // side serves a side endpoint (metrics, pprof) on its own listener until
