@@ -30,6 +30,7 @@ fuzz:
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzBlockAsLibrary$$' -fuzztime $(FUZZTIME) ./internal/dataset
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzSearchQuery$$' -fuzztime $(FUZZTIME) ./internal/sqlite
 	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzGraphQLRequest$$' -fuzztime $(FUZZTIME) ./graph
+	$(GO) test -tags $(TAGS) -run '^$$' -fuzz '^FuzzFastParams$$' -fuzztime $(FUZZTIME) ./graph
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...

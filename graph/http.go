@@ -147,10 +147,16 @@ func missingQuery(r *http.Request) bool {
 		return false
 	}
 	body, err := io.ReadAll(r.Body)
-	r.Body = io.NopCloser(bytes.NewReader(body))
 	if err != nil {
+		r.Body = io.NopCloser(bytes.NewReader(body))
 		return false
 	}
+	if p, given, ok := fastParams(body); ok {
+		// Decoded once, here, for the transport too.
+		r.Body = &decodedBody{Reader: bytes.NewReader(body), params: p}
+		return !given.query && !given.persisted && !given.more
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
 	var params struct {
 		Query      *json.RawMessage
 		Extensions struct {

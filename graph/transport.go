@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/errcode"
@@ -49,16 +51,23 @@ func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Gra
 	contentType := responseType(r)
 	w.Header().Set("Content-Type", contentType)
 	start := graphql.Now()
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %+v", err)}))
-		return
-	}
 	params := &graphql.RawParams{}
-	if err := decodeJSON(bytes.NewReader(body), params); err != nil {
-		w.WriteHeader(http.StatusBadRequest)
-		writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("json request body could not be decoded: %+v body:%s", err, string(body))}))
-		return
+	if b, ok := r.Body.(*decodedBody); ok {
+		*params = b.params
+	} else {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("could not read request body: %+v", err)}))
+			return
+		}
+		p, _, ok := fastParams(body)
+		if ok {
+			*params = p
+		} else if err := decodeJSON(bytes.NewReader(body), params); err != nil {
+			w.WriteHeader(http.StatusBadRequest)
+			writeResponse(w, exec.DispatchError(ctx, gqlerror.List{gqlerror.Errorf("json request body could not be decoded: %+v body:%s", err, string(body))}))
+			return
+		}
 	}
 	params.Headers = r.Header
 	params.ReadTime = graphql.TraceTiming{Start: start, End: graphql.Now()}
@@ -209,4 +218,293 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 		panic(fmt.Errorf("unable to marshal %T: %w", v, err))
 	}
 	b.Write(out)
+}
+
+// decodedBody is a request body Conform has read and decoded (fastParams):
+// postTransport takes its params rather than reading it again.
+type decodedBody struct {
+	*bytes.Reader
+	params graphql.RawParams
+}
+
+func (*decodedBody) Close() error { return nil }
+
+// paramsGiven says what a request body named, as Conform asks it: a
+// query (a value other than null), a persisted query's hash
+// (extensions.persistedQuery other than null).
+type paramsGiven struct {
+	query, persisted bool
+	// more says the body goes on after its object (json.Decoder
+	// ignores it, json.Unmarshal refuses the body).
+	more bool
+}
+
+// fastParams decodes body as encoding/json (with UseNumber) decodes it
+// into a new graphql.RawParams, for the bodies clients send: one object
+// whose keys are among query, operationName, variables and extensions,
+// each at most once, the first two strings or null, the others objects or
+// null. On anything else (another key, a key in other letters, an escaped
+// key, a string with an invalid escape or invalid UTF-8) it returns ok
+// false, and the caller decodes with encoding/json, which says what is
+// wrong. As json.Decoder, it reads the first value and ignores what
+// follows it.
+func fastParams(body []byte) (p graphql.RawParams, given paramsGiven, ok bool) {
+	d := paramsDecoder{b: body}
+	d.space()
+	if !d.byte('{') {
+		return p, given, false
+	}
+	d.space()
+	var seen [4]bool
+	for !d.byte('}') {
+		key, ok := d.plainString()
+		if !ok {
+			return p, given, false
+		}
+		d.space()
+		if !d.byte(':') {
+			return p, given, false
+		}
+		d.space()
+		var k int
+		switch string(key) {
+		case "query":
+			k = 0
+		case "operationName":
+			k = 1
+		case "variables":
+			k = 2
+		case "extensions":
+			k = 3
+		default:
+			return p, given, false
+		}
+		if seen[k] {
+			return p, given, false // the last would win: left to encoding/json
+		}
+		seen[k] = true
+		if d.null() {
+			// null leaves the field as it is.
+		} else if k < 2 {
+			s, ok := d.string()
+			if !ok {
+				return p, given, false
+			}
+			if k == 0 {
+				p.Query, given.query = s, true
+			} else {
+				p.OperationName = s
+			}
+		} else {
+			m, ok := d.object()
+			if !ok {
+				return p, given, false
+			}
+			if k == 2 {
+				p.Variables = m
+			} else {
+				p.Extensions = m
+			}
+		}
+		d.space()
+		if d.byte(',') {
+			d.space()
+			if d.i < len(d.b) && d.b[d.i] == '}' {
+				return p, given, false // a trailing comma
+			}
+		} else if d.i >= len(d.b) || d.b[d.i] != '}' {
+			return p, given, false
+		}
+	}
+	d.space()
+	given.more = d.i < len(d.b)
+	if p.Extensions != nil {
+		for k, v := range p.Extensions {
+			if k == "persistedQuery" {
+				given.persisted = v != nil
+			} else if strings.EqualFold(k, "persistedQuery") {
+				return p, given, false // which one a struct field would take depends on their order
+			}
+		}
+	}
+	return p, given, true
+}
+
+type paramsDecoder struct {
+	b []byte
+	i int
+}
+
+func (d *paramsDecoder) space() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+func (d *paramsDecoder) byte(c byte) bool {
+	if d.i < len(d.b) && d.b[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+func (d *paramsDecoder) null() bool {
+	if bytes.HasPrefix(d.b[d.i:], []byte("null")) {
+		d.i += 4
+		return true
+	}
+	return false
+}
+
+// plainString reads a string of printable ASCII without escapes (a key),
+// not copied.
+func (d *paramsDecoder) plainString() ([]byte, bool) {
+	if !d.byte('"') {
+		return nil, false
+	}
+	start := d.i
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			return d.b[start : d.i-1], true
+		case c < 0x20 || c >= 0x80 || c == '\\':
+			return nil, false
+		}
+		d.i++
+	}
+	return nil, false
+}
+
+// string reads a JSON string: one copy when it has no escapes, escapes
+// decoded as encoding/json decodes them otherwise; false for a control
+// character, invalid UTF-8, a bad escape or a lone surrogate (which
+// encoding/json would replace with U+FFFD).
+func (d *paramsDecoder) string() (string, bool) {
+	if !d.byte('"') {
+		return "", false
+	}
+	start := d.i
+	var out []byte // only when there are escapes
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			d.i++
+			if out == nil {
+				return string(d.b[start : d.i-1]), true
+			}
+			return string(out), true
+		case c == '\\':
+			if out == nil {
+				out = make([]byte, 0, len(d.b)-start)
+				out = append(out, d.b[start:d.i]...)
+			}
+			if d.i+1 >= len(d.b) {
+				return "", false
+			}
+			d.i += 2
+			switch e := d.b[d.i-1]; e {
+			case '"', '\\', '/':
+				out = append(out, e)
+			case 'b':
+				out = append(out, '\b')
+			case 'f':
+				out = append(out, '\f')
+			case 'n':
+				out = append(out, '\n')
+			case 'r':
+				out = append(out, '\r')
+			case 't':
+				out = append(out, '\t')
+			case 'u':
+				r, ok := d.hex4()
+				if !ok {
+					return "", false
+				}
+				if utf16.IsSurrogate(r) {
+					if !bytes.HasPrefix(d.b[d.i:], []byte(`\u`)) {
+						return "", false
+					}
+					d.i += 2
+					r2, ok := d.hex4()
+					if !ok {
+						return "", false
+					}
+					if r = utf16.DecodeRune(r, r2); r == utf8.RuneError {
+						return "", false
+					}
+				}
+				out = utf8.AppendRune(out, r)
+			default:
+				return "", false
+			}
+		case c < 0x20:
+			return "", false
+		case c < utf8.RuneSelf:
+			if out != nil {
+				out = append(out, c)
+			}
+			d.i++
+		default:
+			r, size := utf8.DecodeRune(d.b[d.i:])
+			if r == utf8.RuneError && size == 1 {
+				return "", false
+			}
+			if out != nil {
+				out = append(out, d.b[d.i:d.i+size]...)
+			}
+			d.i += size
+		}
+	}
+	return "", false
+}
+
+func (d *paramsDecoder) hex4() (rune, bool) {
+	if d.i+4 > len(d.b) {
+		return 0, false
+	}
+	var r rune
+	for _, c := range d.b[d.i : d.i+4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r*16 + rune(c)
+	}
+	d.i += 4
+	return r, true
+}
+
+// object reads a JSON object into a map, by encoding/json (UseNumber):
+// variables and extensions are rare and may hold anything.
+func (d *paramsDecoder) object() (map[string]any, bool) {
+	if d.i >= len(d.b) || d.b[d.i] != '{' {
+		return nil, false
+	}
+	if bytes.HasPrefix(d.b[d.i:], []byte("{}")) {
+		d.i += 2
+		return map[string]any{}, true
+	}
+	dec := json.NewDecoder(bytes.NewReader(d.b[d.i:]))
+	dec.UseNumber()
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, false
+	}
+	d.i += int(dec.InputOffset())
+	return m, true
 }
