@@ -12,10 +12,10 @@ import (
 )
 
 // BenchmarkImportFile imports the data file named by PARLEY_BENCH_FILE
-// (made by `parley gen --format json|yaml`) into an empty database, as
-// `parley import` does: the file read an entry at a time. It is skipped
-// without the variable. With -cpuprofile it shows where an import's time
-// goes.
+// (made by `parley gen --format json|yaml`) into a new database file, as
+// `parley import` does (sqlite.ImportNew): the file read an entry at a
+// time. It is skipped without the variable. With -cpuprofile it shows
+// where an import's time goes.
 func BenchmarkImportFile(b *testing.B) {
 	name := os.Getenv("PARLEY_BENCH_FILE")
 	if name == "" {
@@ -24,16 +24,13 @@ func BenchmarkImportFile(b *testing.B) {
 	ctx := context.Background()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
-		db, err := sqlite.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
-		if err != nil {
-			b.Fatal(err)
-		}
+		path := filepath.Join(b.TempDir(), "bench.db")
 		f, err := dataset.Open(name)
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := db.ImportFrom(ctx, func(yield func(parley.Item) error) ([]parley.Problem, error) {
+		res, err := sqlite.ImportNew(ctx, path, nil, func(yield func(parley.Item) error) ([]parley.Problem, error) {
 			if err := f.Scan(yield); err != nil {
 				return nil, err
 			}
@@ -44,6 +41,5 @@ func BenchmarkImportFile(b *testing.B) {
 			b.Fatal(err)
 		}
 		b.ReportMetric(float64(res.Created), "nodes")
-		db.Close()
 	}
 }
