@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/parley-graph/parley/internal/berlin"
+	"github.com/parley-graph/parley/internal/dataset"
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/sqlite"
@@ -231,6 +232,37 @@ func TestImportNew(t *testing.T) {
 	}
 	if diff := cmp.Diff(dumpExcept(t, want, "schema_migrations"), dumpExcept(t, got, "schema_migrations")); diff != "" {
 		t.Errorf("an import into an empty database (-) and into a new file (+) differ:\n%s", diff)
+	}
+	// The same export, byte for byte.
+	exports := make([][]byte, 2)
+	for i, db := range []*sqlite.DB{want, got} {
+		x, err := db.Export(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b bytes.Buffer
+		if err := dataset.Encode(&b, x, dataset.JSON); err != nil {
+			t.Fatal(err)
+		}
+		exports[i] = b.Bytes()
+	}
+	if len(exports[0]) < 1000 || !bytes.Equal(exports[0], exports[1]) {
+		t.Errorf("exports differ (%d and %d bytes)", len(exports[0]), len(exports[1]))
+	}
+	// The file was built without evaluating its CHECK constraints (see
+	// ImportNew): every row meets them (integrity_check evaluates them
+	// all), and they hold again for every write to the file.
+	var integrity string
+	if err := got.SQL().QueryRow("PRAGMA integrity_check").Scan(&integrity); err != nil || integrity != "ok" {
+		t.Errorf("integrity_check of the new file: %q, %v", integrity, err)
+	}
+	for _, q := range []string{
+		"UPDATE positions SET stance = 'NOT_A_STANCE' WHERE id = (SELECT min(id) FROM positions)",
+		"UPDATE nodes SET data = 'not json' WHERE id = (SELECT min(id) FROM nodes)",
+	} {
+		if _, err := got.SQL().Exec(q); err == nil || !strings.Contains(err.Error(), "CHECK constraint failed") {
+			t.Errorf("%s on the new file: %v; want a failed CHECK", q, err)
+		}
 	}
 
 	// A failed import: nothing left, not even the temporary file.
