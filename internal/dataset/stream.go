@@ -24,6 +24,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -427,12 +428,36 @@ func unknownFields(n ast.Node, t reflect.Type, report func(line int, key string)
 }
 
 // fieldType returns the type of the field of struct t named name in the
-// file format (its json tag), looking into embedded structs.
+// file format (its json tag), looking into embedded structs. The answers
+// are kept: the block reader asks for every key of every entry (at 100k
+// assertions, looking them up each time was a quarter of its time).
 func fieldType(t reflect.Type, name string) (reflect.Type, bool) {
+	k := fieldKey{t, name}
+	if f, ok := fieldTypes.Load(k); ok {
+		return f.(reflect.Type), true
+	}
+	ft, ok := lookupField(t, name)
+	if ok {
+		fieldTypes.Store(k, ft)
+	}
+	return ft, ok
+}
+
+type fieldKey struct {
+	t    reflect.Type
+	name string
+}
+
+// fieldTypes holds the fields found by fieldType (not the names that are
+// no field, which a file spells as it likes): at most every field of the
+// format's types.
+var fieldTypes sync.Map
+
+func lookupField(t reflect.Type, name string) (reflect.Type, bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		if f.Anonymous && f.Type.Kind() == reflect.Struct {
-			if ft, ok := fieldType(f.Type, name); ok {
+			if ft, ok := lookupField(f.Type, name); ok {
 				return ft, true
 			}
 			continue
