@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -354,6 +355,14 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	}
 	if err := w.flush(); err != nil {
 		return nil, domainError(err, "import")
+	}
+	if w.bulk {
+		// What the reading and checking held (the ids seen, the entries'
+		// places) is garbage now; given back to the system before SQLite
+		// builds the indexes with its page cache full, the peak memory of
+		// a 1M import is that of the load (0.67 GB) rather than the load's
+		// heap plus the cache (0.79 GB).
+		debug.FreeOSMemory()
 	}
 	if err := finish(); err != nil {
 		return nil, fmt.Errorf("import: %w", err)
