@@ -25,8 +25,8 @@ func (db *DB) Conflicts(ctx context.Context, q parley.ConflictQuery) ([]parley.C
 }
 
 // Path implements parley.Walker: the walk of sqlcommon.Walker.Path, step
-// for step (the same path), run in the server by parley_path (migration
-// 0006), one statement where the walker sends one a step.
+// for step (the same path), run in the server by parley_path (migrations 0006 and
+// 0007), one statement where the walker sends one a step.
 func (db *DB) Path(ctx context.Context, from, to string, maxHops int, kinds []string) (*parley.Path, error) {
 	return db.path(ctx, from, to, maxHops, kinds, sqlcommon.PathBetween)
 }
