@@ -74,7 +74,8 @@ func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.Se
 	if l == nil {
 		return graphql.CollectFields(oc, sel, satisfies)
 	}
-	fields := l.collectFields(oc, sel, satisfies)
+	c := l.collect(oc, sel, satisfies)
+	fields := c.fields
 	if len(satisfies) > 0 && strings.HasPrefix(satisfies[0], "__") {
 		// Introspection answers from the schema, not the graph: Limits
 		// counts it exactly before it runs.
@@ -96,7 +97,7 @@ func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.Se
 		size += int64(8 + len(fields[i].Alias)) // the answer repeats the name for every item
 	}
 	if obj != nil {
-		size += textOf(obj, fields)
+		size += c.textOf(obj)
 	}
 	if b.fields.Add(n) > b.maxFields || b.bytes.Add(size) > b.maxBytes {
 		if !b.over.Swap(true) {
@@ -108,8 +109,9 @@ func collectFields(ctx context.Context, oc *graphql.OperationContext, sel ast.Se
 }
 
 // textOf is the length of the text obj holds in the selected fields: its
-// string and []string fields of the same name.
-func textOf(obj any, fields []graphql.CollectedField) int64 {
+// string and []string fields of the same name. Where its type keeps them
+// is found once an operation, at the first object (textFields).
+func (c *collected) textOf(obj any) int64 {
 	rv := reflect.ValueOf(obj)
 	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
 		if rv.IsNil() {
@@ -120,27 +122,56 @@ func textOf(obj any, fields []graphql.CollectedField) int64 {
 	if rv.Kind() != reflect.Struct {
 		return 0
 	}
+	c.textOnce.Do(func() {
+		c.textType = rv.Type()
+		c.text = textFields(c.textType, c.fields)
+	})
+	text := c.text
+	if rv.Type() != c.textType {
+		text = textFields(rv.Type(), c.fields) // another type selects the same fields
+	}
 	var size int64
+	for _, tf := range text {
+		fv, err := rv.FieldByIndexErr(tf.idx)
+		if err != nil {
+			continue
+		}
+		if !tf.strings {
+			size += int64(fv.Len())
+			continue
+		}
+		for i := 0; i < fv.Len(); i++ {
+			size += int64(fv.Index(i).Len()) + 4
+		}
+	}
+	return size
+}
+
+// textField is a Go field whose text the budget counts.
+type textField struct {
+	idx     []int
+	strings bool // a []string, else a string
+}
+
+// textFields are the Go fields of struct type t that hold the text of the
+// leaves among fields.
+func textFields(t reflect.Type, fields []graphql.CollectedField) []textField {
+	var out []textField
 	for i := range fields {
 		if len(fields[i].Selections) > 0 {
 			continue // an object: an id here, its own text counted with it
 		}
-		idx := goField(rv.Type(), fields[i].Name)
+		idx := goField(t, fields[i].Name)
 		if idx == nil {
 			continue
 		}
-		fv, err := rv.FieldByIndexErr(idx)
-		if err != nil {
-			continue
-		}
+		ft := t.FieldByIndex(idx).Type
 		switch {
-		case fv.Kind() == reflect.String:
-			size += int64(fv.Len())
-		case fv.Type() == stringsType:
-			for _, s := range fv.Interface().([]string) {
-				size += int64(len(s)) + 4
-			}
+		case ft.Kind() == reflect.String:
+			out = append(out, textField{idx: idx})
+		case ft == stringsType:
+			out = append(out, textField{idx: idx, strings: true})
 		}
 	}
-	return size
+	return out
 }

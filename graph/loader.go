@@ -2,6 +2,7 @@ package graph
 
 import (
 	"context"
+	"reflect"
 	"sync"
 	"unsafe"
 
@@ -28,8 +29,9 @@ type loaders struct {
 	// the fields an object selects (for a selection and a type), the
 	// arguments of a field.
 	mu     sync.RWMutex
-	fields map[fieldsKey][]graphql.CollectedField
+	fields map[fieldsKey]*collected
 	args   map[*ast.Field]map[string]any
+	plans  map[primePlanKey][]primeRef
 }
 
 type fieldsKey struct {
@@ -43,21 +45,39 @@ type fieldsKey struct {
 // The implementors' lists are the generated package's variables, so their
 // address names them.
 func (l *loaders) collectFields(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) []graphql.CollectedField {
+	return l.collect(oc, sel, satisfies).fields
+}
+
+// collected is a selection's fields for a type, and what the answer's
+// budget counts of an object that selects them (textOf): the Go fields
+// holding their text in the object's type, found at the first object.
+type collected struct {
+	fields   []graphql.CollectedField
+	textOnce sync.Once
+	textType reflect.Type
+	text     []textField
+}
+
+func (l *loaders) collect(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) *collected {
 	k := fieldsKey{unsafe.SliceData(sel), len(sel), unsafe.SliceData(satisfies)}
 	l.mu.RLock()
-	f, ok := l.fields[k]
+	c, ok := l.fields[k]
 	l.mu.RUnlock()
 	if ok {
-		return f
+		return c
 	}
-	f = graphql.CollectFields(oc, sel, satisfies)
+	c = &collected{fields: graphql.CollectFields(oc, sel, satisfies)}
 	l.mu.Lock()
 	if l.fields == nil {
-		l.fields = map[fieldsKey][]graphql.CollectedField{}
+		l.fields = map[fieldsKey]*collected{}
 	}
-	l.fields[k] = f
+	if had, ok := l.fields[k]; ok {
+		c = had
+	} else {
+		l.fields[k] = c
+	}
 	l.mu.Unlock()
-	return f
+	return c
 }
 
 // fieldArgs parses the arguments of a field once an operation (they are

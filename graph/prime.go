@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -154,31 +155,26 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 				return
 			}
 			sv := rv.Elem()
-			for _, f := range l.collectFields(op, t.sel, l.schema.satisfies[t.typeName]) {
-				composite, object := l.schema.composite(f)
-				var idx []int
-				if composite {
-					idx = goField(sv.Type(), f.Name)
-				}
-				if idx == nil {
-					// A field the struct does not hold: its resolver
-					// computes it (a list, a connection, a count).
-					if _, ok := dryFields[dryKey{t.typeName, f.Name}]; ok {
-						dry = append(dry, dryTarget{t.typeName, t.v, f})
-					}
+			fields := l.collectFields(op, t.sel, l.schema.satisfies[t.typeName])
+			for _, r := range l.primePlan(sv.Type(), t.typeName, fields) {
+				f := fields[r.field]
+				if r.kind == primeDry {
+					dry = append(dry, dryTarget{t.typeName, t.v, f})
 					continue
 				}
-				fv := sv.FieldByIndex(idx)
-				switch {
-				case fv.Kind() == reflect.String:
+				fv := sv.FieldByIndex(r.idx)
+				switch r.kind {
+				case primeID:
 					want(fv.String(), f.Selections)
-				case fv.Type() == stringsType:
-					for _, id := range fv.Interface().([]string) {
-						want(id, f.Selections)
+				case primeIDs:
+					for i := 0; i < fv.Len(); i++ {
+						want(fv.Index(i).String(), f.Selections)
 					}
-				case object && fv.Kind() == reflect.Pointer:
-					walk(target{v: fv.Interface(), typeName: f.Definition.Type.Name(), sel: f.Selections})
-				case object && fv.Kind() == reflect.Slice && fv.Type().Elem().Kind() == reflect.Pointer:
+				case primeObject:
+					if !fv.IsNil() {
+						walk(target{v: fv.Interface(), typeName: f.Definition.Type.Name(), sel: f.Selections})
+					}
+				case primeObjects:
 					for i := 0; i < fv.Len(); i++ {
 						walk(target{v: fv.Index(i).Interface(), typeName: f.Definition.Type.Name(), sel: f.Selections})
 					}
@@ -218,6 +214,78 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 		}
 		ts = next
 	}
+}
+
+// primeKind is what prime does with a selected field of a struct.
+type primeKind uint8
+
+const (
+	primeID      primeKind = iota // the struct names a node by id
+	primeIDs                      // … several, by their ids
+	primeObject                   // holds an object: looked into
+	primeObjects                  // holds a list of them
+	primeDry                      // a resolver computes it: run dry
+)
+
+// primeRef is a selected field prime reads, by its index in the fields.
+type primeRef struct {
+	field int
+	kind  primeKind
+	idx   []int // the Go field
+}
+
+type primePlanKey struct {
+	t        reflect.Type
+	typeName string
+	fields   *graphql.CollectedField
+	n        int
+}
+
+// primePlan is what prime reads of a struct of type t resolved as
+// typeName, for the fields collected for it: the fields that name nodes
+// by id or hold objects, and those a resolver computes. Kept for the
+// operation (the fields are, by collectFields).
+func (l *loaders) primePlan(t reflect.Type, typeName string, fields []graphql.CollectedField) []primeRef {
+	k := primePlanKey{t, typeName, unsafe.SliceData(fields), len(fields)}
+	l.mu.RLock()
+	plan, ok := l.plans[k]
+	l.mu.RUnlock()
+	if ok {
+		return plan
+	}
+	for i, f := range fields {
+		composite, object := l.schema.composite(f)
+		var idx []int
+		if composite {
+			idx = goField(t, f.Name)
+		}
+		if idx == nil {
+			// A field the struct does not hold: its resolver
+			// computes it (a list, a connection, a count).
+			if _, ok := dryFields[dryKey{typeName, f.Name}]; ok {
+				plan = append(plan, primeRef{field: i, kind: primeDry})
+			}
+			continue
+		}
+		ft := t.FieldByIndex(idx).Type
+		switch {
+		case ft.Kind() == reflect.String:
+			plan = append(plan, primeRef{i, primeID, idx})
+		case ft == stringsType:
+			plan = append(plan, primeRef{i, primeIDs, idx})
+		case object && ft.Kind() == reflect.Pointer:
+			plan = append(plan, primeRef{i, primeObject, idx})
+		case object && ft.Kind() == reflect.Slice && ft.Elem().Kind() == reflect.Pointer:
+			plan = append(plan, primeRef{i, primeObjects, idx})
+		}
+	}
+	l.mu.Lock()
+	if l.plans == nil {
+		l.plans = map[primePlanKey][]primeRef{}
+	}
+	l.plans[k] = plan
+	l.mu.Unlock()
+	return plan
 }
 
 // dryTarget is a resolver field of a value, to run dry.
