@@ -10,6 +10,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/parley-graph/parley/internal/parley"
 )
@@ -35,7 +36,8 @@ func Conform(next http.Handler) http.Handler {
 			writeRequestError(w, "the request has no query: send {\"query\": \"...\"} (or a persisted query's hash)")
 			return
 		}
-		rec := &recorder{header: http.Header{}, status: http.StatusOK, max: maxResponseBytes}
+		rec := newRecorder()
+		defer rec.release()
 		next.ServeHTTP(rec, r)
 		body := rec.body.Bytes()
 		status := rec.status
@@ -49,20 +51,21 @@ func Conform(next http.Handler) http.Handler {
 		if status >= 400 && status < 500 {
 			body, status = conformError(r, body, status)
 		}
+		h := w.Header()
 		for k, v := range rec.header {
-			w.Header()[k] = v
+			h[k] = v
 		}
 		if r.Method == http.MethodGet {
 			// The graph changes with every write: a cache may keep a GET
 			// answer but must ask again before using it; one given for a
 			// token is the token holder's alone.
 			if r.Header.Get("Authorization") != "" {
-				w.Header().Set("Cache-Control", "private, no-cache")
+				h["Cache-Control"] = privateNoCache
 			} else {
-				w.Header().Set("Cache-Control", "no-cache")
+				h["Cache-Control"] = noCache
 			}
 		}
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		h["Content-Length"] = []string{strconv.Itoa(len(body))}
 		w.WriteHeader(status)
 		w.Write(body)
 	})
@@ -153,7 +156,9 @@ func missingQuery(r *http.Request) bool {
 	}
 	if p, given, ok := fastParams(body); ok {
 		// Decoded once, here, for the transport too.
-		r.Body = &decodedBody{Reader: bytes.NewReader(body), params: p}
+		d := &decodedBody{params: p}
+		d.Reset(body)
+		r.Body = d
 		return !given.query && !given.persisted && !given.more
 	}
 	r.Body = io.NopCloser(bytes.NewReader(body))
@@ -199,6 +204,14 @@ func acceptsGraphQLResponse(r *http.Request) bool {
 // maxResponseBytes is the largest response body Conform passes on.
 const maxResponseBytes = 4 * DefaultMaxResultBytes
 
+// Header values set on every answer, shared: a header's values are only
+// ever replaced, never changed in place. (Header.Set makes a slice for
+// each.)
+var (
+	noCache        = []string{"no-cache"}
+	privateNoCache = []string{"private, no-cache"}
+)
+
 // recorder keeps a response to adjust it before it is sent, up to max
 // bytes; past that it keeps nothing more and says so.
 type recorder struct {
@@ -207,6 +220,31 @@ type recorder struct {
 	status int
 	max    int
 	over   bool
+}
+
+// recorders keep Conform's recorders, with their header map and buffer,
+// from one request to the next.
+var recorders = sync.Pool{New: func() any { return &recorder{header: http.Header{}} }}
+
+func newRecorder() *recorder {
+	rec := recorders.Get().(*recorder)
+	rec.status, rec.max, rec.over = http.StatusOK, maxResponseBytes, false
+	return rec
+}
+
+// maxPooledBody is the largest buffer a recorder keeps for the next
+// request: one large answer should not pin its memory.
+const maxPooledBody = 64 << 10
+
+// release returns rec to the pool once its answer is written (the header
+// values now belong to the response's header).
+func (r *recorder) release() {
+	clear(r.header)
+	if r.body.Cap() > maxPooledBody {
+		r.body = bytes.Buffer{}
+	}
+	r.body.Reset()
+	recorders.Put(r)
 }
 
 func (r *recorder) Header() http.Header { return r.header }

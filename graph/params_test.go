@@ -3,6 +3,7 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"mime"
 	"testing"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -105,5 +106,28 @@ func checkParams(t *testing.T, body []byte) {
 	}
 	if unmarshalled && (given.query != (named.Query != nil) || given.persisted != (named.Extensions.PersistedQuery != nil)) {
 		t.Errorf("%q: given %+v, want query %v, persisted %v", body, given, named.Query != nil, named.Extensions.PersistedQuery != nil)
+	}
+}
+
+// TestPlainMediaType checks the media types responseType takes as they
+// are: mime.ParseMediaType gives each back unchanged.
+func TestPlainMediaType(t *testing.T) {
+	for _, s := range []string{
+		"application/json", "application/graphql-response+json", "*/*", "application/*", "text/event-stream",
+		"application/vnd.api.v1+json", "Application/JSON", "application/json; charset=utf-8", "application", "application/",
+		"/json", "a/b/c", "*", "**/*", "*a/b", "a*/b", "application/ json", "", "é/x",
+	} {
+		if !plainMediaType(s) {
+			continue
+		}
+		mt, params, err := mime.ParseMediaType(s)
+		if err != nil || mt != s || len(params) > 0 {
+			t.Errorf("plainMediaType(%q), but mime.ParseMediaType gives %q, %v, %v", s, mt, params, err)
+		}
+	}
+	for _, s := range []string{"application/json", "application/graphql-response+json", "*/*", "application/*"} {
+		if !plainMediaType(s) {
+			t.Errorf("plainMediaType(%q) = false", s)
+		}
 	}
 }

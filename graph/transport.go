@@ -42,14 +42,21 @@ func (postTransport) Supports(r *http.Request) bool {
 	if r.Header.Get("Upgrade") != "" {
 		return false
 	}
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return err == nil && r.Method == http.MethodPost && mt == typeJSON
+	if r.Method != http.MethodPost {
+		return false
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == typeJSON {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && mt == typeJSON
 }
 
 func (postTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	ctx := r.Context()
 	contentType := responseType(r)
-	w.Header().Set("Content-Type", contentType)
+	w.Header()["Content-Type"] = contentTypeValue(contentType)
 	start := graphql.Now()
 	params := &graphql.RawParams{}
 	if b, ok := r.Body.(*decodedBody); ok {
@@ -93,7 +100,7 @@ func (getTransport) Do(w http.ResponseWriter, r *http.Request, exec graphql.Grap
 		return
 	}
 	contentType := responseType(r)
-	w.Header().Set("Content-Type", contentType)
+	w.Header()["Content-Type"] = contentTypeValue(contentType)
 	params := &graphql.RawParams{Query: query.Get("query"), OperationName: query.Get("operationName"), Headers: r.Header}
 	params.ReadTime.Start = graphql.Now()
 	if v := query.Get("variables"); v != "" {
@@ -135,9 +142,13 @@ func responseType(r *http.Request) string {
 		return typeJSON
 	}
 	for part := range strings.SplitSeq(accept, ",") {
-		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
-		if err != nil {
-			continue
+		part = strings.TrimSpace(part)
+		mt := part
+		if !plainMediaType(part) {
+			var err error
+			if mt, _, err = mime.ParseMediaType(part); err != nil {
+				continue
+			}
 		}
 		switch mt {
 		case "*/*", "application/*", typeJSON:
@@ -148,6 +159,38 @@ func responseType(r *http.Request) string {
 	}
 	return typeGraphQLResponse
 }
+
+// plainMediaType reports whether mime.ParseMediaType would give s itself:
+// a type/subtype in lower case without parameters or spaces, as clients
+// send application/json.
+func plainMediaType(s string) bool {
+	slash := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-', c == '+', c == '.':
+		case c == '/' && !slash && i > 0 && i < len(s)-1:
+			slash = true
+		case c == '*' && (i == len(s)-1 || s[i+1] == '/') && (i == 0 || s[i-1] == '/'):
+		default:
+			return false
+		}
+	}
+	return slash
+}
+
+// contentTypeValue is the header value of an answer's media type, shared
+// by every answer (see noCache).
+func contentTypeValue(mt string) []string {
+	if mt == typeGraphQLResponse {
+		return graphQLResponseValue
+	}
+	return jsonValue
+}
+
+var (
+	jsonValue            = []string{typeJSON}
+	graphQLResponseValue = []string{typeGraphQLResponse}
+)
 
 // operationErrorStatus is the status of a request refused before
 // execution: a protocol error is 400 (application/graphql-response+json)
@@ -223,7 +266,7 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 // decodedBody is a request body Conform has read and decoded (fastParams):
 // postTransport takes its params rather than reading it again.
 type decodedBody struct {
-	*bytes.Reader
+	bytes.Reader
 	params graphql.RawParams
 }
 

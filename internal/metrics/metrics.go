@@ -41,6 +41,20 @@ type Metrics struct {
 
 	mu    sync.Mutex
 	names map[string]bool
+	// observers are the series of each operation name, type and
+	// outcome, looked up once: prometheus's own lookup hashes the label
+	// values at every request.
+	observers map[requestKey]requestObservers
+}
+
+type requestKey struct {
+	name, opType string
+	failed       bool
+}
+
+type requestObservers struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
 }
 
 // New returns the metrics, registered with Go's runtime and process
@@ -83,7 +97,8 @@ func New() *Metrics {
 			Name: "parley_subscriptions_refused_total",
 			Help: "Subscription connections refused (TOO_MANY_CONNECTIONS), subscriptions refused (TOO_MANY_SUBSCRIPTIONS) and subscriptions dropped because their client did not take its changes (SLOW_CONSUMER), by code.",
 		}, []string{"code"}),
-		names: map[string]bool{},
+		names:     map[string]bool{},
+		observers: map[requestKey]requestObservers{},
 	}
 	m.reg.MustRegister(m.requests, m.latency, m.errors, m.db, m.batches, m.Subscriptions, m.SubscriptionConns, m.refusals,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
@@ -104,24 +119,36 @@ func (m *Metrics) Request(name, opType string, d time.Duration, codes []string) 
 	if m == nil {
 		return
 	}
-	outcome := "ok"
-	if len(codes) > 0 {
-		outcome = "error"
-	}
-	m.requests.WithLabelValues(m.name(name), opType, outcome).Inc()
-	m.latency.WithLabelValues(opType).Observe(d.Seconds())
+	o := m.observersOf(name, opType, len(codes) > 0)
+	o.count.Inc()
+	o.latency.Observe(d.Seconds())
 	for _, c := range codes {
 		m.errors.WithLabelValues(c).Inc()
 	}
 }
 
-// name bounds the operation names used as labels.
+// observersOf returns the series of an operation, made the first time.
+func (m *Metrics) observersOf(name, opType string, failed bool) requestObservers {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	key := requestKey{m.name(name), opType, failed}
+	o, ok := m.observers[key]
+	if !ok {
+		outcome := "ok"
+		if failed {
+			outcome = "error"
+		}
+		o = requestObservers{m.requests.WithLabelValues(key.name, opType, outcome), m.latency.WithLabelValues(opType)}
+		m.observers[key] = o
+	}
+	return o
+}
+
+// name bounds the operation names used as labels; m.mu is held.
 func (m *Metrics) name(n string) string {
 	if len(n) > maxNameLength {
 		return "other"
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
 	if m.names[n] {
 		return n
 	}
