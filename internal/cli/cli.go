@@ -519,6 +519,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		metrics:        m,
 		metricsHandler: metricsHandler,
 		logger:         logger,
+		requestLines:   logOut,
 		requireToken:   *requireToken,
 		origins:        origins,
 		maxBody:        int64(*maxBody) << 20,
@@ -573,6 +574,7 @@ type serveConfig struct {
 	metrics        *metrics.Metrics
 	metricsHandler http.Handler
 	logger         *slog.Logger
+	requestLines   io.Writer // the logger's text handler's writer
 	requireToken   bool
 	origins        []string
 	maxBody        int64
@@ -591,6 +593,7 @@ func serveHandler(c serveConfig) http.Handler {
 		Metrics:      c.metricsHandler,
 		Ready:        c.store.Ping,
 		Logger:       c.logger,
+		RequestLines: c.requestLines,
 		CORSOrigins:  c.origins,
 		MaxBodyBytes: c.maxBody,
 		MaxInFlight:  c.inFlight,

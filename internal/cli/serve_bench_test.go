@@ -40,7 +40,7 @@ func BenchmarkServeHTTP(b *testing.B) {
 	m.Pool(db.SQL())
 	observed := observedStore{store: db, m: m}
 	h := serveHandler(serveConfig{
-		store: db, observed: observed, metrics: m, metricsHandler: m.Handler(), logger: logger,
+		store: db, observed: observed, metrics: m, metricsHandler: m.Handler(), logger: logger, requestLines: logOut,
 		maxBody: 1 << 20, timeout: 30 * time.Second,
 		maxSubConns: 10, maxSubsPerConn: 10,
 	})

@@ -14,7 +14,9 @@ import (
 	"log/slog"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rs/cors"
@@ -48,6 +50,11 @@ type Config struct {
 	// (subscriptions aside); the others wait their turn, within their
 	// time limit. 0 means four per CPU Go may use (GOMAXPROCS).
 	MaxInFlight int
+	// RequestLines, when set, is the writer under Logger, whose handler
+	// is a slog.TextHandler with no options but the level: the request
+	// lines are then written to it directly, the bytes the handler would
+	// write, at a fraction of its cost (see logRequests).
+	RequestLines io.Writer
 }
 
 // NewHandler returns the HTTP handler of Parley's server.
@@ -120,7 +127,7 @@ func NewHandler(c Config) http.Handler {
 		}
 		w.Write([]byte("ready\n"))
 	})
-	return logRequests(c.Logger, mux)
+	return logRequests(c.Logger, c.RequestLines, mux)
 }
 
 // limit caps the body size and the time of a request, and how many run at
@@ -224,7 +231,13 @@ func (w *statusWriter) Write(b []byte) (int, error) {
 // look up the caller's frame for every line, which no handler here
 // prints): a third less of the line's cost, when a cheap request's line
 // cost about 8% of the server's CPU.
-func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+//
+// With lines (the text handler's writer), a line whose method and path
+// need no quoting is formatted here, byte for byte as the text handler
+// formats it (TestRequestLineAsSlog), and written at once: the handler's
+// generic walk over the record's attributes cost about 8% of a cheap
+// request's CPU in the server's handler, this a quarter of that.
+func logRequests(logger *slog.Logger, lines io.Writer, next http.Handler) http.Handler {
 	h := logger.Handler()
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -235,11 +248,63 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 			return
 		}
 		end := time.Now()
+		ms := float64(end.Sub(start).Microseconds()) / 1000
+		if lines != nil && plainText(r.Method) && plainText(r.URL.Path) {
+			bp := lineBuffers.Get().(*[]byte)
+			*bp = appendRequestLine((*bp)[:0], end, r.Method, r.URL.Path, sw.status, sw.bytes, ms)
+			lines.Write(*bp)
+			lineBuffers.Put(bp)
+			return
+		}
 		rec := slog.NewRecord(end, slog.LevelInfo, "request", 0)
 		rec.AddAttrs(slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status),
-			slog.Int("bytes", sw.bytes), slog.Float64("duration_ms", float64(end.Sub(start).Microseconds())/1000))
+			slog.Int("bytes", sw.bytes), slog.Float64("duration_ms", ms))
 		h.Handle(ctx, rec)
 	})
+}
+
+var lineBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 256); return &b }}
+
+// appendRequestLine appends the line slog.TextHandler writes for the
+// request record of logRequests, for a method and path that need no
+// quoting (plainText).
+func appendRequestLine(b []byte, t time.Time, method, path string, status, size int, ms float64) []byte {
+	b = append(b, "time="...)
+	// slog's appendRFC3339Millis: RFC 3339 with exactly three decimals.
+	const prefixLen = len("2006-01-02T15:04:05.000")
+	n := len(b)
+	t = t.Round(0).Truncate(time.Millisecond).Add(time.Millisecond / 10)
+	b = t.AppendFormat(b, time.RFC3339Nano)
+	b = append(b[:n+prefixLen], b[n+prefixLen+1:]...)
+	b = append(b, " level=INFO msg=request method="...)
+	b = append(b, method...)
+	b = append(b, " path="...)
+	b = append(b, path...)
+	b = append(b, " status="...)
+	b = strconv.AppendInt(b, int64(status), 10)
+	b = append(b, " bytes="...)
+	b = strconv.AppendInt(b, int64(size), 10)
+	b = append(b, " duration_ms="...)
+	b = strconv.AppendFloat(b, ms, 'g', -1, 64)
+	return append(b, '\n')
+}
+
+// plainText reports whether slog's text handler writes s as it is: not
+// empty, and only letters, digits and a few marks that need no quoting.
+// (The handler quotes less than this refuses; the rest goes through it.)
+func plainText(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case c == '/', c == '-', c == '_', c == '.', c == '~', c == ':', c == '@', c == '+', c == ',', c == ';', c == '!', c == '*', c == '(', c == ')', c == '\'', c == '%':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 // streaming reports whether r asks for a subscription's stream (a

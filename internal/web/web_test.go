@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -233,4 +234,67 @@ func TestInFlightBound(t *testing.T) {
 		t.Errorf("request %s ran after it was answered 503", n)
 	case <-time.After(50 * time.Millisecond):
 	}
+}
+
+// TestRequestLineAsSlog checks the request lines logRequests writes
+// itself: the same bytes as slog's text handler for the same record, and
+// through the handler for what it does not write itself.
+func TestRequestLineAsSlog(t *testing.T) {
+	times := []time.Time{
+		time.Date(2026, 12, 1, 3, 4, 5, 0, time.UTC),
+		time.Date(2026, 12, 1, 3, 4, 5, 999_999_999, time.UTC),
+		time.Date(2026, 1, 2, 23, 59, 59, 120_500_000, time.FixedZone("X", 5*3600+1800)),
+		time.Now(),
+	}
+	for _, tm := range times {
+		for _, ms := range []float64{0, 0.001, 0.123, 1, 12.5, 1234.567, 1e21, 123456789.125} {
+			for _, path := range []string{"/query", "/", "/assets/explore/app.js", "/a-b_c.d~e:f@g+h,i;j!k*l(m)n'o%20p"} {
+				want := slogLine(tm, "POST", path, 200, 31, ms)
+				got := string(appendRequestLine(nil, tm, "POST", path, 200, 31, ms))
+				if !plainText(path) {
+					t.Errorf("plainText(%q) = false", path)
+				}
+				if got != want {
+					t.Errorf("line:\n got %q\nwant %q", got, want)
+				}
+			}
+		}
+	}
+
+	// Through the whole handler: a plain path, and paths the text
+	// handler quotes, both as it writes them.
+	var lines bytes.Buffer
+	logger := slog.New(slog.NewTextHandler(&lines, nil))
+	h := NewHandler(Config{GraphQL: echo, Logger: logger, RequestLines: &lines})
+	line := regexp.MustCompile(`^time=\S+ level=INFO msg=request method=(\S+) path=("[^"]*"|\S+) status=(\d+) bytes=(\d+) duration_ms=\S+$`)
+	for _, tt := range []struct{ path, logged string }{
+		{"/query", "/query"},
+		{"/query%20x", `"/query x"`},
+		{"/h%C3%A9", "/hé"},
+		{"/a=b", `"/a=b"`},
+	} {
+		lines.Reset()
+		do(h, http.MethodPost, tt.path, "{}", map[string]string{"Content-Type": "application/json"})
+		m := line.FindStringSubmatch(strings.TrimSuffix(lines.String(), "\n"))
+		if m == nil || m[1] != "POST" || m[2] != tt.logged || strings.Count(lines.String(), "\n") != 1 {
+			t.Errorf("%s: logged %q, want one line with path=%s", tt.path, lines.String(), tt.logged)
+		}
+	}
+	// Below the level, nothing.
+	lines.Reset()
+	quietLogger := slog.New(slog.NewTextHandler(&lines, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	do(NewHandler(Config{GraphQL: echo, Logger: quietLogger, RequestLines: &lines}), http.MethodPost, "/query", "{}", nil)
+	if lines.Len() != 0 {
+		t.Errorf("at level warn: logged %q", lines.String())
+	}
+}
+
+// slogLine is the line slog's text handler writes for logRequests's record.
+func slogLine(tm time.Time, method, path string, status, size int, ms float64) string {
+	var b bytes.Buffer
+	rec := slog.NewRecord(tm, slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("method", method), slog.String("path", path), slog.Int("status", status),
+		slog.Int("bytes", size), slog.Float64("duration_ms", ms))
+	slog.NewTextHandler(&b, nil).Handle(context.Background(), rec)
+	return b.String()
 }
