@@ -22,9 +22,11 @@ import (
 	"os"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
@@ -659,35 +661,77 @@ func (s *scanner) inline(key string, line []byte, at int64) error {
 
 // entries reads the list of a section: each entry starts with a dash at
 // the list's indentation and runs to the next line indented as much or
-// less that is not blank or a comment.
+// less that is not blank or a comment. The entries are cut a batch at a
+// time and read by the block reader on every core (it depends on nothing
+// but the entry's text); then, in order, each entry the block reader did
+// not read goes to the YAML library, and each is handed on, so that the
+// entries, and any problems, come in the file's order as before.
 func (s *scanner) entries(c *cutter, key string, t parley.NodeType) error {
 	typ := reflect.TypeOf(parley.New(t))
+	var batch []cutEntry
+	var text []byte // the batch's entries, one after the other
 	var buf []byte
 	var start int64 = -1
 	listIndent := -1
+	// done decodes and hands on the entries cut so far.
+	done := func() error {
+		for i := range batch {
+			batch[i].b = text[batch[i].from:batch[i].to]
+		}
+		blockDecodeAll(batch, typ)
+		for _, e := range batch {
+			v := e.v
+			if !e.ok {
+				var err error
+				if v, err = s.decodeEntry(e.b, e.sp, typ); err != nil {
+					return err
+				}
+			}
+			if err := s.emit(key, v, e.sp); err != nil {
+				return err
+			}
+		}
+		clear(batch)
+		batch, text = batch[:0], text[:0]
+		return nil
+	}
+	// flush ends the entry being cut.
 	flush := func(end int64) error {
 		if start < 0 {
 			return nil
 		}
-		sp := span{start, end}
-		v, err := s.decodeEntry(buf, sp, typ)
-		if err != nil {
-			return err
-		}
+		batch = append(batch, cutEntry{sp: span{start, end}, from: len(text), to: len(text) + len(buf)})
+		text = append(text, buf...)
 		buf, start = buf[:0], -1
-		return s.emit(key, v, sp)
+		if len(batch) == entryBatch {
+			return done()
+		}
+		return nil
+	}
+	// finish hands on what is cut, then returns err: the entries before a
+	// style the cutter does not follow are read, as they were when each
+	// was handed on as it was cut (a file of a style it does not follow
+	// after the first entry is refused, see yaml).
+	finish := func(err error) error {
+		if e := done(); e != nil {
+			return e
+		}
+		return err
 	}
 	for {
 		line, at, ok, err := c.next()
 		if err != nil {
-			return readError(s.f.Name, err)
+			return finish(readError(s.f.Name, err))
 		}
 		if !ok {
-			return flush(c.off)
+			if err := flush(c.off); err != nil {
+				return err
+			}
+			return finish(nil)
 		}
 		n, spaces := indent(line)
 		if !spaces {
-			return errWhole
+			return finish(errWhole)
 		}
 		if blankOrComment(line) {
 			if start >= 0 {
@@ -716,18 +760,62 @@ func (s *scanner) entries(c *cutter, key string, t parley.NodeType) error {
 			buf = append(append(buf, line...), '\n')
 		case n == 0:
 			c.back()
-			return flush(at)
+			if err := flush(at); err != nil {
+				return err
+			}
+			return finish(nil)
 		default:
-			return errWhole
+			return finish(errWhole)
 		}
 	}
 }
 
-// decodeEntry decodes one entry's text (a list of one entry).
-func (s *scanner) decodeEntry(b []byte, sp span, typ reflect.Type) (any, error) {
-	if v, ok := blockDecode(b, typ); ok {
-		return v, nil
+// entryBatch is how many entries are cut before they are read.
+const entryBatch = 512
+
+// cutEntry is an entry cut from the file: its text (b, at from:to of the
+// batch's text), its place, and what the block reader read (ok) from it.
+type cutEntry struct {
+	b        []byte
+	from, to int
+	sp       span
+	v        any
+	ok       bool
+}
+
+// blockDecodeAll runs blockDecode on each entry, the entries shared out
+// between as many goroutines as there are cores.
+func blockDecodeAll(es []cutEntry, typ reflect.Type) {
+	workers := min(runtime.GOMAXPROCS(0), (len(es)+63)/64)
+	if workers <= 1 {
+		for i := range es {
+			es[i].v, es[i].ok = blockDecode(es[i].b, typ)
+		}
+		return
 	}
+	var wg sync.WaitGroup
+	var next atomic.Int64
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(16)) - 16
+				if i >= len(es) {
+					return
+				}
+				for j := i; j < min(i+16, len(es)); j++ {
+					es[j].v, es[j].ok = blockDecode(es[j].b, typ)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// decodeEntry decodes one entry's text (a list of one entry).
+// The block reader has not read it (see entries).
+func (s *scanner) decodeEntry(b []byte, sp span, typ reflect.Type) (any, error) {
 	list := reflect.New(reflect.SliceOf(typ))
 	if err := yamlUnmarshal(b, list.Interface(), yaml.DisallowUnknownField()); err != nil {
 		return s.slowEntry(sp, typ, false)

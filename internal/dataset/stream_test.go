@@ -118,7 +118,9 @@ func TestBigFileLines(t *testing.T) {
 // TestScanMatchesParse checks that reading an entry at a time gives the
 // same nodes as parsing the whole file at once, in both formats.
 func TestScanMatchesParse(t *testing.T) {
-	ds := gen.Generate(gen.Config{Actors: 20, Statements: 300, Seed: 3})
+	// Sections of more entries than the YAML reader reads at a time
+	// (entryBatch), so that the batches' seams are crossed.
+	ds := gen.Generate(gen.Config{Actors: 20, Statements: 1200, Seed: 3})
 	ds.DefaultSource = ds.Sources[0].ID
 	for _, format := range []dataset.Format{dataset.YAML, dataset.JSON} {
 		out, err := dataset.Write(ds, format)
