@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -368,7 +369,19 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	if emptyBefore {
-		if err := foreignKeyCheck(ctx, tx); err != nil {
+		// After a bulk load, the search rows and the edges are derived in
+		// SQL from rows whose own references are checked here (the search
+		// rows from the typed rows, the evidence and the sources; the
+		// edges from the typed rows' references and ids): they refer to
+		// nothing those rows do not, and are not checked again: they are
+		// half the check's work (at 300k assertions, 1.2 s of CPU became
+		// 0.6 s; 1M has 3.3M search rows, and 0.65M edges of three
+		// references each).
+		var derived []string
+		if w.bulk {
+			derived = []string{"search_docs", "edges"}
+		}
+		if err := foreignKeyCheck(ctx, tx, derived...); err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
 	}
@@ -378,9 +391,41 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	return w.res, nil
 }
 
-// foreignKeyCheck fails if any reference points nowhere.
-func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
-	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+// foreignKeyCheck fails if any reference points nowhere, in every table
+// but those named in skip.
+func foreignKeyCheck(ctx context.Context, tx *sql.Tx, skip ...string) error {
+	if len(skip) == 0 {
+		return foreignKeyCheckOf(ctx, tx, "PRAGMA foreign_key_check")
+	}
+	var tables []string
+	rows, err := tx.QueryContext(ctx, "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table' ORDER BY name")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			rows.Close()
+			return err
+		}
+		if !slices.Contains(skip, name) {
+			tables = append(tables, name)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if err := foreignKeyCheckOf(ctx, tx, "PRAGMA foreign_key_check("+quoteIdent(t)+")"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func foreignKeyCheckOf(ctx context.Context, tx *sql.Tx, pragma string) error {
+	rows, err := tx.QueryContext(ctx, pragma)
 	if err != nil {
 		return err
 	}
@@ -396,6 +441,9 @@ func foreignKeyCheck(ctx context.Context, tx *sql.Tx) error {
 	}
 	return rows.Err()
 }
+
+// quoteIdent quotes an SQL identifier.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
 
 // A batch of checked nodes to write; full if the batch read was full.
 type checkedBatch struct {

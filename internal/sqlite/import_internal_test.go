@@ -60,4 +60,23 @@ func TestBulkImportForeignKeys(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "positions") || !strings.Contains(err.Error(), "actors") {
 		t.Errorf("a position whose holder is not there: %v; want an error naming positions and actors", err)
 	}
+	// Table by table, as after a bulk load (which leaves out the tables
+	// it derives): the same.
+	err = foreignKeyCheck(ctx, tx, "search_docs", "edges")
+	if err == nil || !strings.Contains(err.Error(), "positions") || !strings.Contains(err.Error(), "actors") {
+		t.Errorf("a position whose holder is not there, checked table by table: %v; want an error naming positions and actors", err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE positions SET holder_id = ? WHERE id = ?", ds.Positions[0].Holder, ds.Positions[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := foreignKeyCheck(ctx, tx, "search_docs", "edges"); err != nil {
+		t.Errorf("the imported rows, checked table by table: %v", err)
+	}
+	if _, err := tx.ExecContext(ctx, "UPDATE statement_expresses SET node_id = 'nothing' WHERE rowid = (SELECT min(rowid) FROM statement_expresses)"); err != nil {
+		t.Fatal(err)
+	}
+	err = foreignKeyCheck(ctx, tx, "search_docs", "edges")
+	if err == nil || !strings.Contains(err.Error(), "statement_expresses") || !strings.Contains(err.Error(), "nodes") {
+		t.Errorf("a statement expressing nothing, checked table by table: %v; want an error naming statement_expresses and nodes", err)
+	}
 }
