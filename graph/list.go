@@ -162,8 +162,9 @@ func edges[N any, E any](p *pageData, mk func(cursor string, n N) E) ([]*E, *mod
 }
 
 func actorConn(p *pageData) *model.ActorConnection {
+	w := actorWrapper{n: len(p.items)}
 	e, pi := edges(p, func(c string, n *parley.Actor) model.ActorEdge {
-		return model.ActorEdge{Cursor: c, Node: model.WrapActor(n)}
+		return model.ActorEdge{Cursor: c, Node: w.wrap(n)}
 	})
 	return &model.ActorConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
@@ -247,7 +248,13 @@ func sourceConn(p *pageData) *model.SourceConnection {
 }
 
 func nodeConn(p *pageData) *model.NodeConnection {
-	e, pi := edges(p, func(c string, n any) model.NodeEdge { return model.NodeEdge{Cursor: c, Node: model.WrapNode(n)} })
+	w := actorWrapper{n: len(p.items)}
+	e, pi := edges(p, func(c string, n any) model.NodeEdge {
+		if a, ok := n.(*parley.Actor); ok {
+			return model.NodeEdge{Cursor: c, Node: w.wrap(a)}
+		}
+		return model.NodeEdge{Cursor: c, Node: model.WrapNode(n)}
+	})
 	return &model.NodeConnection{Edges: e, PageInfo: pi, TotalCount: p.total}
 }
 
@@ -327,4 +334,38 @@ func all[T any](r *Resolver, ctx context.Context, of parley.NodeType, via, paren
 		}
 	}
 	return out, nil
+}
+
+// actorWrapper wraps the actors of a page as their kinds' GraphQL types,
+// as model.WrapActor does, the wrappers of each kind in one allocation
+// for the page rather than one each.
+type actorWrapper struct {
+	n       int // the most actors to wrap
+	persons []model.Person
+	states  []model.State
+	orgs    []model.Organization
+	groups  []model.Group
+}
+
+func (w *actorWrapper) wrap(a *parley.Actor) model.Actor {
+	switch a.Kind {
+	case parley.Person:
+		return wrapIn(&w.persons, w.n, model.Person{Actor: a})
+	case parley.State:
+		return wrapIn(&w.states, w.n, model.State{Actor: a})
+	case parley.Organization:
+		return wrapIn(&w.orgs, w.n, model.Organization{Actor: a})
+	default:
+		return wrapIn(&w.groups, w.n, model.Group{Actor: a})
+	}
+}
+
+// wrapIn appends v to *s, made for n values at the first, and returns
+// where it is.
+func wrapIn[T any](s *[]T, n int, v T) *T {
+	if *s == nil || len(*s) == cap(*s) {
+		*s = make([]T, 0, max(n, 1))
+	}
+	*s = append(*s, v)
+	return &(*s)[len(*s)-1]
 }

@@ -214,12 +214,13 @@ func (r *Resolver) actors(ctx context.Context, ids []string) ([]model.Actor, err
 		return nil, err
 	}
 	out := make([]model.Actor, len(vs))
+	w := actorWrapper{n: len(vs)}
 	for i, v := range vs {
 		a, ok := v.(*parley.Actor)
 		if !ok {
 			return nil, parley.Errorf(parley.EInternal, "node %q is a %T, not an actor", ids[i], v)
 		}
-		out[i] = model.WrapActor(a)
+		out[i] = w.wrap(a)
 	}
 	return out, nil
 }

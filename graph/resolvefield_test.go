@@ -172,3 +172,23 @@ func TestFieldCtx(t *testing.T) {
 		t.Fatal("gqlgen's field context key not found")
 	}
 }
+
+// TestActorWrapper: a page's actors wrapped together are what
+// model.WrapActor makes of each, every kind and an unknown one, and each
+// wrapper stays its own when more actors than announced come.
+func TestActorWrapper(t *testing.T) {
+	var actors []*parley.Actor
+	for i, k := range []parley.ActorKind{parley.Person, parley.State, parley.Organization, parley.Group, "", parley.State, parley.Person} {
+		actors = append(actors, &parley.Actor{ID: "a" + string(rune('0'+i)), Kind: k})
+	}
+	w := actorWrapper{n: 3}
+	var got []model.Actor
+	for _, a := range actors {
+		got = append(got, w.wrap(a))
+	}
+	for i, a := range actors {
+		if want := model.WrapActor(a); !cmp.Equal(got[i], want) {
+			t.Errorf("%s (%q): wrapped %#v, WrapActor %#v", a.ID, a.Kind, got[i], want)
+		}
+	}
+}
