@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"os/user"
+	"runtime/debug"
 	"sort"
 	"strconv"
 	"strings"
@@ -457,6 +458,9 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		fmt.Fprintf(a.Stderr, "parley serve: --debug-addr %q: the debug endpoint serves only on a loopback address (localhost:6060, 127.0.0.1:6060)\n", *debugAddr)
 		return errUsage
 	}
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(serveGCPercent)
+	}
 	logOut := newLogBuffer(a.Stderr, 100*time.Millisecond)
 	defer logOut.Close()
 	logger := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: logLevel}))
@@ -566,6 +570,15 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	logger.Info("stopped")
 	return nil
 }
+
+// serveGCPercent is the heap growth between collections serve runs with
+// (GOGC), unless the environment sets GOGC. A server's live heap is small
+// (tens of MB: the node cache, the schema, the connections), so at Go's
+// default of 100 cheap requests at ten thousand a second set off a
+// collection every few hundred requests, about a fifth of their CPU; at
+// 200, __typename took 11-20% less CPU per request and point 8-20% less
+// (100k graph), for a peak of 78 MB instead of 62 under profile load at 1M.
+const serveGCPercent = 200
 
 // serveConfig is what serveHandler needs of serve's flags.
 type serveConfig struct {
