@@ -149,7 +149,7 @@ func missingQuery(r *http.Request) bool {
 	if strings.TrimSpace(mt) != "application/json" || r.Body == nil {
 		return false
 	}
-	body, err := io.ReadAll(r.Body)
+	body, err := readBody(r)
 	if err != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		return false
@@ -172,6 +172,26 @@ func missingQuery(r *http.Request) bool {
 		return false // the handler reports malformed JSON itself
 	}
 	return params.Query == nil && params.Extensions.PersistedQuery == nil
+}
+
+// readBody reads r's body as io.ReadAll does, into a buffer of the
+// announced length (up to 64 KiB: the length is the client's word) rather
+// than ReadAll's 512 bytes, grown as needed.
+func readBody(r *http.Request) ([]byte, error) {
+	b := make([]byte, 0, min(max(r.ContentLength, 0), 64<<10)+1)
+	for {
+		n, err := r.Body.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err != nil {
+			if err == io.EOF {
+				err = nil
+			}
+			return b, err
+		}
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+	}
 }
 
 // missingGetQuery reports whether a GET names neither a query nor a

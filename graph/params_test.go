@@ -3,8 +3,13 @@ package graph
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"io"
 	"mime"
+	"net/http"
+	"net/http/httptest"
 	"testing"
+	"testing/iotest"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/google/go-cmp/cmp"
@@ -130,4 +135,45 @@ func TestPlainMediaType(t *testing.T) {
 			t.Errorf("plainMediaType(%q) = false", s)
 		}
 	}
+}
+
+// TestReadBody checks readBody reads what io.ReadAll reads, whatever
+// length the request announces, in pieces of any size.
+func TestReadBody(t *testing.T) {
+	for _, size := range []int{0, 1, 27, 512, 513, 64 << 10, 64<<10 + 1, 300_000} {
+		body := bytes.Repeat([]byte("q"), size)
+		for _, announced := range []int64{-1, 0, int64(size), int64(size) / 2, int64(size) * 2, 1 << 40} {
+			for _, piece := range []int{1, 7, 4096, 1 << 20} {
+				if piece == 1 && size > 1000 {
+					continue
+				}
+				r := httptest.NewRequest(http.MethodPost, "/query", &pieces{data: body, n: piece})
+				r.ContentLength = announced
+				got, err := readBody(r)
+				if err != nil || !bytes.Equal(got, body) {
+					t.Errorf("size %d, announced %d, pieces of %d: got %d bytes, %v", size, announced, piece, len(got), err)
+				}
+			}
+		}
+	}
+	r := httptest.NewRequest(http.MethodPost, "/query", nil)
+	r.Body = io.NopCloser(iotest.ErrReader(errors.New("cut")))
+	if _, err := readBody(r); err == nil || err.Error() != "cut" {
+		t.Errorf("a failing body: %v, want its error", err)
+	}
+}
+
+// pieces reads data n bytes at a time.
+type pieces struct {
+	data []byte
+	n    int
+}
+
+func (p *pieces) Read(b []byte) (int, error) {
+	if len(p.data) == 0 {
+		return 0, io.EOF
+	}
+	k := copy(b[:min(len(b), p.n)], p.data)
+	p.data = p.data[k:]
+	return k, nil
 }
