@@ -135,14 +135,14 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 	ctx = withoutCollector(ctx)
 	for depth := 0; len(ts) > 0 && depth < 8; depth++ {
 		var ids []string
-		var wants []target // v holds the id until fetched
+		var wants []wanted
 		var dry []dryTarget
 		seen := map[string]bool{}
 		want := func(id string, sel ast.SelectionSet) {
 			if id == "" {
 				return
 			}
-			wants = append(wants, target{v: id, sel: sel})
+			wants = append(wants, wanted{id, sel})
 			if !seen[id] && !l.known(id) {
 				seen[id] = true
 				ids = append(ids, id)
@@ -207,8 +207,7 @@ func (l *loaders) prime(ctx context.Context, ts []target) {
 		// them (known ones too, whose own references may be new).
 		next := ts[:0:0]
 		for _, w := range wants {
-			id := w.v.(string)
-			if n, ok := l.primed(id); ok && len(w.sel) > 0 {
+			if n, ok := l.primed(w.id); ok && len(w.sel) > 0 {
 				next = append(next, target{v: n, typeName: typeName(n), sel: w.sel})
 			}
 		}
@@ -286,6 +285,12 @@ func (l *loaders) primePlan(t reflect.Type, typeName string, fields []graphql.Co
 	l.plans[k] = plan
 	l.mu.Unlock()
 	return plan
+}
+
+// wanted is a node a field names by id, and what the field asks of it.
+type wanted struct {
+	id  string
+	sel ast.SelectionSet
 }
 
 // dryTarget is a resolver field of a value, to run dry.
