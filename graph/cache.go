@@ -12,6 +12,11 @@ import (
 // age, which is simple and keeps memory flat (about 1 KB a node).
 const nodeCacheSize = 20000
 
+// listCacheSize bounds the ids of the list pages kept across requests
+// (about 40 bytes an id, the key and its strings besides): the profile
+// query keeps 21 pages, 220 ids. A full cache is emptied, as the nodes'.
+const listCacheSize = 100000
+
 // nodeCache keeps decoded nodes across requests, for one version of the
 // graph (parley.Versioner). A request asks the store for the version once,
 // then reads the cache only if it holds that version: when a write moved
@@ -20,14 +25,30 @@ const nodeCacheSize = 20000
 // that began before the write neither reads nor fills it any more.
 //
 // The nodes are shared between requests: nothing may change them.
+//
+// It keeps the pages of lists the same way (the ids of one parent's page
+// of a list, with its page info and total), so that a list asked again at
+// the same version costs no statement: the page was read after the
+// version was, so it is at least as new as the version says, exactly as
+// the nodes are.
 type nodeCache struct {
 	mu      sync.RWMutex
 	version int64
 	nodes   map[string]any
+	lists   map[listKey]*cachedPage
+	listIDs int // the ids the pages in lists hold
+}
+
+// cachedPage is one parent's page of a list as the store answered it.
+// Shared: nothing may change it.
+type cachedPage struct {
+	ids   []string
+	more  bool
+	total int
 }
 
 func newNodeCache() *nodeCache {
-	return &nodeCache{version: -1, nodes: map[string]any{}}
+	return &nodeCache{version: -1, nodes: map[string]any{}, lists: map[listKey]*cachedPage{}}
 }
 
 // sync moves the cache to version v if v is newer than what it holds, and
@@ -43,6 +64,7 @@ func (c *nodeCache) sync(v int64) bool {
 	defer c.mu.Unlock()
 	if v > c.version {
 		c.version, c.nodes = v, map[string]any{}
+		c.lists, c.listIDs = map[listKey]*cachedPage{}, 0
 	}
 	return c.version == v
 }
@@ -83,6 +105,52 @@ func (c *nodeCache) put(v int64, nodes map[string]any) {
 	}
 }
 
+// pages returns the pages of keys it holds at version v (nil for a key it
+// lacks), and how many it lacks.
+func (c *nodeCache) pages(v int64, keys []listKey, out []*cachedPage) (missing int) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	for i, k := range keys {
+		if c.version == v {
+			out[i] = c.lists[k]
+		}
+		if out[i] == nil {
+			missing++
+		}
+	}
+	return missing
+}
+
+// putPages keeps pages read at version v, unless the cache moved on.
+func (c *nodeCache) putPages(v int64, keys []listKey, pages []*cachedPage) {
+	n := 0
+	for _, p := range pages {
+		if p != nil {
+			n += len(p.ids) + 1
+		}
+	}
+	if n == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.version != v {
+		return
+	}
+	if c.listIDs+n > listCacheSize {
+		c.lists, c.listIDs = map[listKey]*cachedPage{}, 0
+	}
+	for i, k := range keys {
+		if pages[i] == nil {
+			continue
+		}
+		if _, had := c.lists[k]; !had {
+			c.lists[k] = pages[i]
+			c.listIDs += len(pages[i].ids) + 1
+		}
+	}
+}
+
 // nodeSource fetches nodes for one request: from the shared cache when the
 // store can say its version, else (and for what the cache lacks) from the
 // store, in one call.
@@ -95,9 +163,11 @@ type nodeSource struct {
 	ok      bool // the cache serves this request's version
 }
 
-func (s *nodeSource) fetch(ctx context.Context, ids []string) (map[string]any, error) {
+// shared reads the store's version, the first time in a request, and
+// reports whether the shared cache serves it.
+func (s *nodeSource) shared(ctx context.Context) bool {
 	if s.cache == nil {
-		return s.store.Nodes(ctx, ids)
+		return false
 	}
 	s.once.Do(func() {
 		v, err := s.store.(parley.Versioner).Version(ctx)
@@ -105,7 +175,11 @@ func (s *nodeSource) fetch(ctx context.Context, ids []string) (map[string]any, e
 			s.version, s.ok = v, s.cache.sync(v)
 		}
 	})
-	if !s.ok {
+	return s.ok
+}
+
+func (s *nodeSource) fetch(ctx context.Context, ids []string) (map[string]any, error) {
+	if !s.shared(ctx) {
 		return s.store.Nodes(ctx, ids)
 	}
 	out := make(map[string]any, len(ids))

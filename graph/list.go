@@ -37,37 +37,29 @@ func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys 
 		}
 		var ts []target
 		for spec, idx := range bySpec {
-			req := spec.request()
-			for _, i := range idx {
-				req.Parents = append(req.Parents, keys[i].parent)
-			}
+			pages, err := l.pages(ctx, store, spec, keys, idx)
 			// The store names each page's nodes; they come from the
 			// request's node source (the shared cache, then one store
 			// call for the rest).
-			req.IDsOnly = true
-			res, err := store.List(ctx, req)
 			var nodes map[string]any
 			if err == nil {
 				var ids []string
-				for _, page := range res.IDs {
-					ids = append(ids, page...)
+				for _, page := range pages {
+					ids = append(ids, page.ids...)
 				}
 				if len(ids) > 0 {
 					nodes, err = l.src.fetch(ctx, ids)
 				}
 			}
-			for _, i := range idx {
+			for j, i := range idx {
 				if err != nil {
 					errs[i] = err
 					continue
 				}
-				p := keys[i].parent
-				if req.Via == "" {
-					p = ""
-				}
-				d := &pageData{total: res.Total[p]}
-				d.items = make([]any, 0, len(res.IDs[p]))
-				for _, id := range res.IDs[p] {
+				page := pages[j]
+				d := &pageData{total: page.total}
+				d.items = make([]any, 0, len(page.ids))
+				for _, id := range page.ids {
 					if n, ok := nodes[id]; ok {
 						d.items = append(d.items, n)
 						if len(sel) > 0 {
@@ -75,11 +67,11 @@ func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys 
 						}
 					}
 				}
-				l.nodes.primeAll(res.IDs[p], nodes)
-				if req.Backward {
-					d.hasPrev, d.hasNext = res.More[p], req.Before != ""
+				l.nodes.primeAll(page.ids, nodes)
+				if spec.backward {
+					d.hasPrev, d.hasNext = page.more, spec.before != ""
 				} else {
-					d.hasNext, d.hasPrev = res.More[p], req.After != ""
+					d.hasNext, d.hasPrev = page.more, spec.after != ""
 				}
 				out[i] = d
 			}
@@ -87,6 +79,46 @@ func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys 
 		l.prime(ctx, ts)
 		return out, errs
 	}
+}
+
+// pages answers the keys[i] for i in idx, all of spec: from the shared
+// cache, at the request's version, and what it lacks from the store, in
+// one call (its ids only: the nodes come from the node source).
+func (l *loaders) pages(ctx context.Context, store parley.Store, spec listSpec, keys []listKey, idx []int) ([]*cachedPage, error) {
+	pages := make([]*cachedPage, len(idx))
+	ks := make([]listKey, len(idx))
+	for j, i := range idx {
+		ks[j] = keys[i]
+	}
+	shared := l.src.shared(ctx)
+	if shared && l.src.cache.pages(l.src.version, ks, pages) == 0 {
+		return pages, nil
+	}
+	req := spec.request()
+	req.IDsOnly = true
+	for j, k := range ks {
+		if pages[j] == nil {
+			req.Parents = append(req.Parents, k.parent)
+		}
+	}
+	res, err := store.List(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	for j, k := range ks {
+		if pages[j] != nil {
+			continue
+		}
+		p := k.parent
+		if req.Via == "" {
+			p = ""
+		}
+		pages[j] = &cachedPage{ids: res.IDs[p], more: res.More[p], total: res.Total[p]}
+	}
+	if shared {
+		l.src.cache.putPages(l.src.version, ks, pages)
+	}
+	return pages, nil
 }
 
 // list fetches one parent's page of a list, batched with the same list of

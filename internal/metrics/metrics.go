@@ -82,7 +82,7 @@ func New() *Metrics {
 		}, []string{"method"}),
 		batches: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "parley_loader_batch_size",
-			Help:    "Keys in each batch the request loaders send to the store, by loader: nodes (ids not in the node cache, one store call) and lists (parents whose lists one store call reads).",
+			Help:    "Keys in each batch the request loaders send to the store, by loader: nodes (ids not in the node cache, one store call) and lists (parents whose pages are not in the cache, one store call).",
 			Buckets: []float64{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000},
 		}, []string{"loader"}),
 		Subscriptions: prometheus.NewGauge(prometheus.GaugeOpts{
