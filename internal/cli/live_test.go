@@ -421,3 +421,66 @@ func freshAcrossProcesses(t *testing.T, path string) {
 		last = got.Seq
 	}
 }
+
+// TestSubscriptionOutlivesWriteTimeout: a subscription outlives the
+// server's read, write and idle timeouts (here cut to fractions of a
+// second, 40 s, 15 s and 30 s by default): after four times the write
+// timeout with nothing to send, a write still reaches the websocket and
+// the Server-Sent Events stream opened before it, and the websocket's
+// keep-alive was not what held it (the ping interval is 15 s). Three
+// things keep them alive, each enough alone: net/http clears a hijacked
+// websocket's deadlines, the handler clears a stream's deadlines
+// (internal/web), and the SSE writer sets its own before each write.
+func TestSubscriptionOutlivesWriteTimeout(t *testing.T) {
+	const write = 500 * time.Millisecond
+	db := filepath.Join(t.TempDir(), "live.db")
+	s := startServer(t, "--db", db, "--read-timeout", "300ms", "--request-timeout", "400ms", "--write-timeout", write.String(), "--idle-timeout", "300ms")
+	_, tok, _ := run(t, nil, "token", "create", "--db", db, "--name", "ed", "--role", "editor")
+	tok = strings.TrimSpace(tok)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+
+	c := wsSubscribe(t, ctx, s.base, nil, `subscription { changes(nodes: ["russia"]) { seq op nodeId nodeType } }`)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/query", strings.NewReader(`{"query":"subscription { changes(nodes: [\"russia\"]) { seq nodeId } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("SSE: %d", resp.StatusCode)
+	}
+
+	// Both wait, idle, past every timeout of the server.
+	time.Sleep(4 * write)
+	if code, body := s.post(tok, `{"query":"mutation { updateActor(input: {id: \"russia\", description: \"after the write timeout\"}) { actor { id } } }"}`); code != 200 || strings.Contains(body, "errors") {
+		t.Fatalf("update: %d %s", code, body)
+	}
+	m := nextChange(t, ctx, c)
+	got := m.Payload.Data.Changes
+	if got.Op != "UPDATE" || got.NodeID != "russia" || got.NodeType != "Actor" || len(m.Payload.Errors) > 0 {
+		t.Fatalf("the websocket after the write timeout: %+v", m)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	for sc.Scan() {
+		data, ok := strings.CutPrefix(sc.Text(), "data: ")
+		if !ok {
+			continue
+		}
+		var ev struct {
+			Data struct {
+				Changes struct {
+					Seq    int
+					NodeID string
+				}
+			}
+		}
+		if json.Unmarshal([]byte(data), &ev) != nil || ev.Data.Changes.Seq != got.Seq || ev.Data.Changes.NodeID != "russia" {
+			t.Fatalf("the SSE stream after the write timeout: %s (the websocket had seq %d)", data, got.Seq)
+		}
+		return
+	}
+	t.Fatalf("the SSE stream ended after the write timeout: %v", sc.Err())
+}
