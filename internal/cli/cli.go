@@ -583,7 +583,7 @@ const serveGCPercent = 200
 // serveConfig is what serveHandler needs of serve's flags.
 type serveConfig struct {
 	store          store
-	observed       observedStore
+	observed       store // observedStore; the bare store for BenchmarkServeHTTP's requests without metrics
 	metrics        *metrics.Metrics
 	metricsHandler http.Handler
 	logger         *slog.Logger

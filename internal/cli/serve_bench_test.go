@@ -45,16 +45,34 @@ func BenchmarkServeHTTP(b *testing.B) {
 		maxBody: 1 << 20, timeout: 30 * time.Second,
 		maxSubConns: 10, maxSubsPerConn: 10,
 	})
+	// The same handler without metrics: no response interceptor, the
+	// store not timed, no /metrics. What the metrics cost a request is
+	// the difference (BENCHMARKS.md).
+	bare := serveHandler(serveConfig{
+		store: db, observed: db, logger: logger, requestLines: logOut,
+		maxBody: 1 << 20, timeout: 30 * time.Second,
+		maxSubConns: 10, maxSubsPerConn: 10,
+	})
+	typename := `{"query":"{ __typename }"}`
+	point := `{"query":"{ node(id: \"pos-russia-demands-donbas\") { ... on Position { id stance speechAct summary redLine } } }"}`
 	for _, q := range []struct {
 		name, body, want string
 		level            slog.Level
+		bare             bool
 	}{
-		{"typename", `{"query":"{ __typename }"}`, `{"data":{"__typename":"Query"}}`, slog.LevelInfo},
-		{"point", `{"query":"{ node(id: \"pos-russia-demands-donbas\") { ... on Position { id stance speechAct summary redLine } } }"}`, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo},
+		{"typename", typename, `{"data":{"__typename":"Query"}}`, slog.LevelInfo, false},
+		{"point", point, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo, false},
 		// What the request line costs: --log-level warn logs none.
-		{"typename-unlogged", `{"query":"{ __typename }"}`, `{"data":{"__typename":"Query"}}`, slog.LevelWarn},
+		{"typename-unlogged", typename, `{"data":{"__typename":"Query"}}`, slog.LevelWarn, false},
+		// What the metrics cost.
+		{"typename-nometrics", typename, `{"data":{"__typename":"Query"}}`, slog.LevelInfo, true},
+		{"point-nometrics", point, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo, true},
 	} {
 		level.Set(q.level)
+		h := h
+		if q.bare {
+			h = bare
+		}
 		b.Run(q.name, func(b *testing.B) {
 			req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:8080/query", nil)
 			if err != nil {
