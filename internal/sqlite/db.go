@@ -44,6 +44,9 @@ type DB struct {
 	// writing holds a token while one of this process's write
 	// transactions runs (see write).
 	writing chan struct{}
+	// private is set by ImportNew: the file is being built, and nothing
+	// else uses it.
+	private bool
 }
 
 var _ parley.Store = (*DB)(nil)

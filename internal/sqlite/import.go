@@ -193,6 +193,9 @@ func ImportNew(ctx context.Context, path string, now func() time.Time,
 	}
 	sqldb.SetMaxOpenConns(1)
 	db.db = sqldb
+	// Nothing else uses the file: a bulk import may commit along the way
+	// and build its full-text index in a file beside it (ftsSide).
+	db.private = true
 	res, err := db.ImportFrom(ctx, read)
 	if cerr := sqldb.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("import: %w", cerr)
@@ -278,7 +281,17 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		existing = lookup
 	}
 	checker := parley.NewChecker(existing)
-	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}, gather: true}
+	w := &writer{ctx: ctx, tx: tx, now: db.Now().UTC().Format(time.RFC3339), res: &parley.ImportResult{}, gather: true,
+		trace: newImportTrace()}
+	// A bulk import into a private file commits along the way (bulkStart):
+	// w.tx is then the transaction of the moment, and the full-text index
+	// may be under way in a file beside it.
+	defer func() {
+		w.tx.Rollback()
+		if w.side != nil {
+			w.side.discard()
+		}
+	}()
 	author := parley.AuthorFrom(ctx)
 	// An import's history names what it created or replaced, with the
 	// record it replaced; the new record is the node itself, so it is not
@@ -325,7 +338,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 			started = true
 			if empty && full {
 				var err error
-				if finish, err = db.bulkStart(ctx, tx, w, author); err != nil {
+				if finish, err = db.bulkStart(ctx, conn, tx, w, author); err != nil {
 					return err
 				}
 			}
@@ -357,6 +370,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	if err := w.flush(); err != nil {
 		return nil, domainError(err, "import")
 	}
+	w.trace.step("load")
 	if w.bulk {
 		// What the reading and checking held (the ids seen, the entries'
 		// places) is garbage now; given back to the system before SQLite
@@ -365,6 +379,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		// heap plus the cache (0.79 GB).
 		debug.FreeOSMemory()
 	}
+	w.trace.step("free")
 	if err := finish(); err != nil {
 		return nil, fmt.Errorf("import: %w", err)
 	}
@@ -381,12 +396,20 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		if w.bulk {
 			derived = []string{"search_docs", "edges"}
 		}
-		if err := foreignKeyCheck(ctx, tx, derived...); err != nil {
+		if err := foreignKeyCheck(ctx, w.tx, derived...); err != nil {
 			return nil, fmt.Errorf("import: %w", err)
 		}
+		w.trace.step("foreign keys")
 	}
-	if err := tx.Commit(); err != nil {
+	if err := w.tx.Commit(); err != nil {
 		return nil, domainError(err, "import")
+	}
+	w.trace.step("commit")
+	if w.afterCommit != nil {
+		if err := w.afterCommit(); err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		w.trace.step("back to a rollback journal")
 	}
 	return w.res, nil
 }
@@ -623,7 +646,7 @@ const bulkThreshold = 5000
 // returns the function that builds them again over all the rows at once
 // (sorting once beats updating a B-tree a million times). A failed import
 // rolls all of it back. Other imports return a no-op.
-func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author string) (func() error, error) {
+func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writer, author string) (func() error, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT type, name, sql FROM sqlite_master
 		WHERE sql IS NOT NULL AND ((type = 'index' AND sql NOT LIKE '%UNIQUE%') OR (type = 'trigger' AND name = 'search_docs_insert'))`)
 	if err != nil {
@@ -654,17 +677,46 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 				return fmt.Errorf("search rows: %w", err)
 			}
 		}
+		w.trace.step("search rows")
+		var side *ftsSide
+		if db.private {
+			// The full-text index is built from the search rows in a file
+			// of its own, on a connection of its own, while this one goes
+			// on with the edges, the history, the indexes and the check:
+			// they are the two halves of the work after the load, and each
+			// keeps a core busy. The search rows are committed first, and
+			// the file goes to WAL mode, so that the other connection
+			// reads them while this one writes.
+			var err error
+			if tx, err = db.privateCheckpoint(ctx, conn, w); err != nil {
+				return err
+			}
+			if side, err = startFTSSide(ctx, db.path); err != nil {
+				return err
+			}
+			w.side = side
+			w.afterCommit = func() error { return side.copyIn(ctx, conn, w.trace) }
+		}
 		if _, err := tx.ExecContext(ctx, bulkEdges); err != nil {
 			return fmt.Errorf("edges: %w", err)
+		}
+		w.trace.step("edges")
+		if err := faultAt("edges"); err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO changes (node_id, node_type, op, author, at, version) SELECT id, type, 'IMPORT', ?, ?, version FROM nodes ORDER BY id",
 			author, w.now); err != nil {
 			return err
 		}
+		w.trace.step("changes")
 		for _, o := range objs {
 			if _, err := tx.ExecContext(ctx, o.sql); err != nil {
 				return err
 			}
+			w.trace.step("index " + o.name)
+		}
+		if side != nil {
+			return nil
 		}
 		// The full-text index, built over every row at once. FTS5 gathers
 		// the terms in memory and writes a segment each time they reach its
@@ -682,6 +734,7 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 				return err
 			}
 		}
+		w.trace.step("full-text index")
 		return nil
 	}, nil
 }
@@ -725,6 +778,12 @@ type writer struct {
 	// rec, if set, is the record of the node being written, made
 	// beforehand (see record).
 	rec *record
+	// trace reports each step's time if asked to (PARLEY_IMPORT_TRACE).
+	trace *importTrace
+	// afterCommit, if set, is run by ImportFrom once the import has
+	// committed (see bulkStart); side is the full-text index built beside.
+	afterCommit func() error
+	side        *ftsSide
 }
 
 // A record is a node with its stored form: its JSON and the hash of that.

@@ -2,8 +2,12 @@ package sqlite
 
 import (
 	"context"
+	"errors"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/parley-graph/parley/internal/gen"
@@ -78,5 +82,56 @@ func TestBulkImportForeignKeys(t *testing.T) {
 	err = foreignKeyCheck(ctx, tx, "search_docs", "edges")
 	if err == nil || !strings.Contains(err.Error(), "statement_expresses") || !strings.Contains(err.Error(), "nodes") {
 		t.Errorf("a statement expressing nothing, checked table by table: %v; want an error naming statement_expresses and nodes", err)
+	}
+}
+
+// TestImportNewSideFails: a bulk import into a new file builds its
+// full-text index in a file beside it while it goes on with the rest;
+// when either fails, the import fails with that error and leaves no file
+// behind, neither its own nor the index's.
+func TestImportNewSideFails(t *testing.T) {
+	ctx := context.Background()
+	ds := gen.Generate(gen.Config{Actors: 50, Statements: 4000, Seed: 3})
+	if n := len(ds.IDs()); n < bulkThreshold {
+		t.Fatalf("only %d nodes: below the bulk threshold", n)
+	}
+	read := func(yield func(parley.Item) error) ([]parley.Problem, error) {
+		var err error
+		ds.Each(func(it parley.Item) {
+			if err == nil {
+				err = yield(it)
+			}
+		})
+		return nil, err
+	}
+	for _, step := range []string{"edges", "full-text index"} {
+		t.Run(step, func(t *testing.T) {
+			failed := errors.New("failed at " + step)
+			var asked []string
+			var mu sync.Mutex
+			importFault = func(s string) error {
+				mu.Lock()
+				defer mu.Unlock()
+				asked = append(asked, s)
+				if s == step {
+					return failed
+				}
+				return nil
+			}
+			defer func() { importFault = nil }()
+			dir := t.TempDir()
+			_, err := ImportNew(ctx, filepath.Join(dir, "new.db"), nil, read)
+			if !errors.Is(err, failed) {
+				t.Errorf("import: %v; want %v", err, failed)
+			}
+			mu.Lock()
+			if !slices.Contains(asked, step) {
+				t.Errorf("the import never reached %q (asked at %v)", step, asked)
+			}
+			mu.Unlock()
+			if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
+				t.Errorf("the failed import left %v (%v)", es, err)
+			}
+		})
 	}
 }

@@ -1,0 +1,54 @@
+package sqlite
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"time"
+)
+
+// importTrace, when PARLEY_IMPORT_TRACE is set, writes to standard error
+// the wall time and the process's CPU time of each step of an import, and
+// the memory the process holds after it: where an import's time goes,
+// without a profiler. It costs nothing when unset.
+type importTrace struct {
+	on        bool
+	wall      time.Time
+	cpu       time.Duration
+	startWall time.Time
+	startCPU  time.Duration
+}
+
+func newImportTrace() *importTrace {
+	t := &importTrace{on: os.Getenv("PARLEY_IMPORT_TRACE") != ""}
+	if t.on {
+		t.wall, t.cpu = time.Now(), processCPU()
+		t.startWall, t.startCPU = t.wall, t.cpu
+	}
+	return t
+}
+
+// step reports the step that ended now.
+func (t *importTrace) step(name string) {
+	if t == nil || !t.on {
+		return
+	}
+	now, cpu := time.Now(), processCPU()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	fmt.Fprintf(os.Stderr, "import: %-28s wall %7.2fs cpu %7.2fs  (total wall %7.2fs cpu %7.2fs) rss %4d MB heap %4d MB\n",
+		name, now.Sub(t.wall).Seconds(), (cpu - t.cpu).Seconds(), now.Sub(t.startWall).Seconds(), (cpu - t.startCPU).Seconds(),
+		processRSS()>>20, ms.HeapInuse>>20)
+	t.wall, t.cpu = now, cpu
+}
+
+// importFault, if set (by tests), is asked at some steps of an import
+// whether it fails there.
+var importFault func(step string) error
+
+func faultAt(step string) error {
+	if importFault == nil {
+		return nil
+	}
+	return importFault(step)
+}
