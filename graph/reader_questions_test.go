@@ -312,6 +312,10 @@ func TestReaderQuestions(t *testing.T) {
 		got = append(got, e.Node.Proposition.Text+" ("+by+")")
 	}
 	if diff := cmp.Diff([]string{
+		// "Ukraine insists it will not reward aggression" is Ukraine's
+		// own voice; "not a single detail must become a reward" is
+		// Zelenskyy's.
+		"The settlement rewards Russia's aggression. (ON_RECORD Ukraine)",
 		"The settlement rewards Russia's aggression. (ON_RECORD Volodymyr Zelenskyy)",
 		"Ukraine cedes control of Donbas to Russia as a condition for a settlement. (ON_RECORD Volodymyr Zelenskyy)",
 		"Any agreement reflects Russia's territorial claims in eastern Ukraine. (JOURNALIST)",

@@ -468,6 +468,40 @@ func TestUnsupportedLinksStayFixed(t *testing.T) {
 			}
 		}
 	}
+	// "Ukraine says", "Ukraine insists", "Russia has restated": an actor
+	// named as the speaker of a span is that span's voice. Whatever rests
+	// on such a span is that actor's (its attribution's by, a statement's
+	// speaker), never another's: Zelenskyy's words and "Ukraine insists"
+	// are two positions.
+	voiceOf := map[string]string{}
+	for _, a := range ds.Actors {
+		for _, name := range append([]string{a.Name}, a.Aliases...) {
+			for _, verb := range []string{"says", "said", "insists", "has restated", "claims", "wrote", "told", "noted", "added"} {
+				voiceOf[name+" "+verb] = a.ID
+			}
+		}
+	}
+	spoken := func(id, by string, evs []*parley.Evidence) {
+		for _, e := range evs {
+			for cue, actor := range voiceOf {
+				if start, _, ok := parley.Locate(e.Quote, cue, nil); ok && start == 0 && by != actor {
+					t.Errorf("%s rests on %q, %s's own voice, as %q's", id, e.Quote, actor, by)
+				}
+			}
+		}
+	}
+	for _, p := range ds.Positions {
+		spoken(p.ID, p.Attribution.By, p.Evidence)
+	}
+	for _, c := range ds.Commitments {
+		spoken(c.ID, c.Attribution.By, c.Evidence)
+	}
+	for _, c := range ds.Claims {
+		spoken(c.ID, c.Attribution.By, c.Evidence)
+	}
+	for _, s := range ds.Statements {
+		spoken(s.ID, s.Speaker, s.Evidence)
+	}
 	if c := n["claim-many-remain-sceptical"].(*parley.Claim); c.Attribution.Basis != "JOURNALIST" || c.Attribution.By != "" {
 		t.Errorf("the heading's \"many remain sceptical\" is the journalist's: %+v", c.Attribution)
 	}

@@ -159,11 +159,11 @@ func TestImportExport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "a.db")
 	code, out, errOut := run(t, nil, "import", "--db", db, berlinFile)
-	if code != 0 || out != "imported into "+db+": 210 created, 0 updated, 0 unchanged\n" {
+	if code != 0 || out != "imported into "+db+": 212 created, 0 updated, 0 unchanged\n" {
 		t.Fatalf("import: exit %d\nstdout %s\nstderr %s", code, out, errOut)
 	}
 	code, out, _ = run(t, nil, "import", "--db", db, berlinFile)
-	if code != 0 || out != "imported into "+db+": 0 created, 0 updated, 210 unchanged\n" {
+	if code != 0 || out != "imported into "+db+": 0 created, 0 updated, 212 unchanged\n" {
 		t.Errorf("second import: exit %d, stdout %s", code, out)
 	}
 
