@@ -1,6 +1,8 @@
 package graph_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -32,6 +34,47 @@ func TestReaderQuestions(t *testing.T) {
 		t.Fatalf("no example %s", name)
 		return ""
 	}
+	// Every quote in each reader's answer is the article's words, the
+	// parts the checks below do not spell out included; each answer
+	// quotes some.
+	for _, name := range []string{"AnonymousClaims", "UsAndUkraine", "PutinToKushner", "WhoSpeaksForRussia", "RussiaRedLines",
+		"AnalystsOnCeasefire", "FreeEconomicZone", "UkraineRefuses", "SecurityGuarantees", "MerzToPutin"} {
+		data, errs := raw(t, h, example(name))
+		if len(errs) > 0 {
+			t.Errorf("%s: %v", name, errs)
+			continue
+		}
+		var answer any
+		if err := json.Unmarshal(data, &answer); err != nil {
+			t.Fatal(err)
+		}
+		quoted := 0
+		var walk func(any)
+		walk = func(v any) {
+			switch v := v.(type) {
+			case map[string]any:
+				for k, x := range v {
+					if q, ok := x.(string); ok && k == "quote" {
+						quoted++
+						if !strings.Contains(article, q) {
+							t.Errorf("%s: %q is not the article's words", name, q)
+						}
+						continue
+					}
+					walk(x)
+				}
+			case []any:
+				for _, x := range v {
+					walk(x)
+				}
+			}
+		}
+		walk(answer)
+		if quoted == 0 {
+			t.Errorf("%s: the answer quotes no evidence", name)
+		}
+	}
+
 	var got []string
 	var anon struct {
 		Claims struct {
@@ -111,16 +154,22 @@ func TestReaderQuestions(t *testing.T) {
 				Kind     string
 				Reversed bool
 				From, To struct{ Name string }
+				Evidence []struct{ Quote string }
 			}
 		}
 	}
 	query(t, h, example("PutinToKushner"), &path)
 	got = nil
 	for _, l := range path.Path.Links {
-		got = append(got, l.From.Name+" "+l.Kind+" "+l.To.Name)
+		got = append(got, fmt.Sprintf("%s %s %s reversed=%v [%s]", l.From.Name, l.Kind, l.To.Name, l.Reversed, quotes(l.Evidence)))
 	}
-	if diff := cmp.Diff([]string{"Vladimir Putin IN_CONTACT United States", "United States ACTS_FOR Jared Kushner"}, got); diff != "" {
-		t.Errorf("Putin to Kushner (-want +got):\n%s", diff)
+	// Both links are stored the other way (the US in touch with Putin;
+	// Kushner at the talks for the US, one of the "senior US envoys").
+	if diff := cmp.Diff([]string{
+		"Vladimir Putin IN_CONTACT United States reversed=true [the US had been in touch with Russian President Vladimir Putin]",
+		"United States ACTS_FOR Jared Kushner reversed=true [The talks in Berlin brought together Zelenskyy, Ukraine’s chief negotiator Rustem Umerov, US envoy Steve Witkoff, Trump’s son-in-law Jared Kushner, and German Chancellor Friedrich Merz | senior US envoys]",
+	}, got); diff != "" || path.Path.Length != 2 {
+		t.Errorf("Putin to Kushner, length %d (-want +got):\n%s", path.Path.Length, diff)
 	}
 
 	var speakers struct {
@@ -373,12 +422,16 @@ func TestReaderQuestions(t *testing.T) {
 				Kind     string
 				Reversed bool
 				From, To struct{ ID string }
+				Evidence []struct{ Quote string }
 			}
 		}
 	}
 	query(t, h, example("MerzToPutin"), &merz)
 	got = nil
 	for _, l := range merz.Path.Links {
+		if l.Reversed || len(l.Evidence) == 0 {
+			t.Errorf("Merz to Putin: %s %s %s reversed=%v with %d spans: every link is stored as it is walked, with evidence", l.From.ID, l.Kind, l.To.ID, l.Reversed, len(l.Evidence))
+		}
 		got = append(got, l.From.ID+" "+l.Kind+" "+l.To.ID)
 	}
 	// Merz said the US offer was "really considerable"; the US had been

@@ -202,6 +202,11 @@ func TestNothingInvented(t *testing.T) {
 	if pkg == nil || pkg.PackageSize == nil || *pkg.PackageSize != 5 {
 		t.Fatalf("package = %+v, want one of five documents", pkg)
 	}
+	// Its description says so, as the file's header does (issue 12: it
+	// once contradicted the header).
+	if !strings.Contains(pkg.Description, "names four of the five documents") {
+		t.Errorf("the package's description %q does not say the article names four of its five documents", pkg.Description)
+	}
 	sort.Strings(inPackage)
 	want := []string{"doc-economic-reconstruction", "doc-immobilised-assets", "doc-recovery-funding", "doc-security-guarantees"}
 	if diff := cmp.Diff(want, inPackage); diff != "" {
