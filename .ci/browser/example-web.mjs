@@ -4,7 +4,9 @@
 // positions, checks every position and its evidence against the API's own
 // answer, pages through them with "More", then writes one position through
 // the API with PARLEY_TOKEN (an editor's) and checks that the page shows it
-// within a second, through its subscription; saves a screenshot.
+// within a second, through its subscription, having read nothing for a write
+// to another actor's position made just before; moves that position to the
+// actor and checks the page counts it within a second; saves a screenshot.
 //   PARLEY_TOKEN=pk_... node example-web.mjs http://127.0.0.1:API_PORT WEB_PORT ARTIFACTS_DIR
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
@@ -113,8 +115,29 @@ try {
     .then(() => ok('the page is subscribed (its websocket is connected)'))
     .catch(async () => fail(`the page's subscription did not connect: "${await page.getByTestId('live').innerText()}"`));
   const token = process.env.PARLEY_TOKEN;
+  // The page's reads of its positions from here on (a read again of every
+  // page shown is one request per page).
+  const reads = [];
+  page.on('request', (req) => {
+    if ((req.url() + (req.postData() || '')).includes('ActorPositions')) reads.push(req.url());
+  });
   if (!token) fail('PARLEY_TOKEN is not set: no write to watch for');
   else {
+    // First a write to another actor's position: the page is told of it
+    // (its subscription is to every position) and lets it pass. It comes
+    // before the next write on the same websocket, so once the page shows
+    // that one, a read again for this one would have been sent already.
+    const other = (await gql(`{ positions(first: 100) { edges { node { id holder { id } } } } }`)).positions.edges
+      .map((e) => e.node).find((n) => n.holder.id !== actor);
+    const foreign = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      body: JSON.stringify({
+        query: 'mutation($input: PositionPatch!) { updatePosition(input: $input) { position { id version } } }',
+        variables: { input: { id: other.id, summary: `Another actor's position, edited by the browser test at ${new Date().toISOString()}.` } },
+      }),
+    }).then((r) => r.json());
+    if (foreign.errors) fail('the write to another actor\'s position failed: ' + JSON.stringify(foreign));
     const target = wantIds[pageSize + 1]; // on the second page
     const summary = `Edited by the browser test at ${new Date().toISOString()}.`;
     const card = page.locator(`.position[data-id="${target}"]`);
@@ -138,8 +161,25 @@ try {
       }, [target, summary, version], { timeout: 1000, polling: 20 }).then(() => Date.now()).catch(() => null);
       if (shown === null) fail(`${target}: the page did not show the write (version ${before} → ${version}) within a second of its answer`);
       else ok(`${target}: the page shows the write (version ${before} → ${version}) ${shown - written} ms after its answer (${shown - sent} ms after it was sent), without a reload`);
+      const pages = Math.ceil(wantIds.length / pageSize);
+      if (reads.length !== pages) fail(`the page read its positions ${reads.length} times for the two writes, want ${pages} (its ${pages} pages once, for its own position; none for ${other.id}, ${other.holder.id}'s)`);
+      else ok(`the page read its ${pages} pages once, for the write to its position, and not for the write to ${other.id} (${other.holder.id}'s)`);
     }
     if ((await shown()).length !== wantIds.length) fail('the pages lost positions when they were read again');
+    // The other actor's position moved to the actor shown: the page is
+    // told of it by its holder now (it showed no such id), and counts it.
+    const moved = await fetch(api, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
+      body: JSON.stringify({
+        query: 'mutation($input: PositionPatch!) { updatePosition(input: $input) { position { id holder { id } } } }',
+        variables: { input: { id: other.id, holder: actor } },
+      }),
+    }).then((r) => r.json());
+    if (moved.errors) fail('moving a position to the actor failed: ' + JSON.stringify(moved));
+    else await page.waitForFunction((n) => document.querySelector('[data-testid=total]')?.textContent === `${n} positions`, wantIds.length + 1, { timeout: 1000, polling: 20 })
+      .then(() => ok(`${other.id}, moved to ${actor}, is counted within a second: ${wantIds.length + 1} positions`))
+      .catch(async () => fail(`${other.id}, moved to ${actor}: the header still says "${await page.getByTestId('total').innerText()}"`));
   }
   await page.screenshot({ path: `${artifacts}/example-web.png`, fullPage: true });
   if (outside.length) fail('requests left the app and the API: ' + outside.join(', '));

@@ -1,7 +1,7 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { ActorPositionsQuery, ActorsQuery, PositionChangesSubscription } from './queries';
-import type { PositionItemFragment } from './gql/graphql';
+import type { PositionChangesSubscription as PositionChange, PositionItemFragment } from './gql/graphql';
 import type { LiveState } from './client';
 
 interface AppProps {
@@ -58,11 +58,22 @@ function ActorPicker({ current, onPick }: { current: string | null; onPick: (id:
 
 // The actor's positions, a page at a time: each page is its own query with
 // the cursor of the page before (Relay's first/after); "More" adds a page.
-// When a position changes anywhere (the subscription), every page shown is
-// read again from the server.
+// When a position the page shows changes, or one that is (now) the actor's
+// (the subscription), every page shown is read again from the server; a
+// change to another actor's position is let pass.
 function Positions({ actor, pageSize }: { actor: string; pageSize: number }) {
   const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const [{ data: last }] = useSubscription({ query: PositionChangesSubscription });
+  // The ids each page shows, by its cursor.
+  const shown = useRef(new Map<string, string[]>());
+  const onShown = useCallback((after: string | null, ids: string[]) => shown.current.set(after ?? '', ids), []);
+  const concerns = (c: PositionChange['changes']) =>
+    (c.node != null && 'holder' in c.node && c.node.holder.id === actor) ||
+    [...shown.current.values()].some((ids) => ids.includes(c.nodeId));
+  const [{ data: last }] = useSubscription(
+    { query: PositionChangesSubscription },
+    (prev: PositionChange | undefined, next: PositionChange) =>
+      concerns(next.changes) ? next : (prev ?? { changes: { ...next.changes, seq: 0 } }),
+  );
   const seq = last?.changes.seq ?? 0;
   return (
     <section className="positions" data-seq={seq}>
@@ -74,6 +85,7 @@ function Positions({ actor, pageSize }: { actor: string; pageSize: number }) {
           after={after}
           seq={seq}
           header={i === 0}
+          onShown={onShown}
           onMore={i === cursors.length - 1 ? (next) => setCursors([...cursors, next]) : undefined}
         />
       ))}
@@ -87,10 +99,11 @@ interface PageProps {
   after: string | null;
   seq: number;
   header: boolean;
+  onShown: (after: string | null, ids: string[]) => void;
   onMore?: (endCursor: string) => void;
 }
 
-function Page({ actor, first, after, seq, header, onMore }: PageProps) {
+function Page({ actor, first, after, seq, header, onShown, onMore }: PageProps) {
   const [{ data, fetching, error }, reread] = useQuery({
     query: ActorPositionsQuery,
     variables: { id: actor, first, after },
@@ -98,9 +111,12 @@ function Page({ actor, first, after, seq, header, onMore }: PageProps) {
   useEffect(() => {
     if (seq > 0) reread({ requestPolicy: 'network-only' });
   }, [seq, reread]);
+  const node = data?.node;
+  useEffect(() => {
+    if (node && 'positions' in node) onShown(after, node.positions.edges.map((e) => e.node.id));
+  }, [node, after, onShown]);
   if (error) return <p className="error">{error.message}</p>;
   if (!data) return fetching ? <p className="loading">Loading…</p> : null;
-  const node = data.node;
   if (!node) return <p className="error">No node with id {actor}.</p>;
   if (!('positions' in node)) return <p className="error">{actor} is a {node.__typename}, not an actor.</p>;
   const { positions } = node;

@@ -71,13 +71,22 @@ export const ActorsQuery = graphql(`
 `);
 
 // Every change to a position, as it is recorded (by this server, another
-// on the same database, or parley import): the page re-reads what it shows.
+// on the same database, or parley import), with the position's holder now:
+// the page re-reads what it shows when the position is one it shows or is
+// (now) the shown actor's; changes to other actors' positions pass by.
 export const PositionChangesSubscription = graphql(`
   subscription PositionChanges {
     changes(kinds: ["Position"]) {
       seq
       op
       nodeId
+      node {
+        ... on Position {
+          holder {
+            id
+          }
+        }
+      }
     }
   }
 `);

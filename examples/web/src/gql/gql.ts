@@ -17,13 +17,13 @@ type Documents = {
     "\n  query ActorPositions($id: ID!, $first: Int!, $after: String) {\n    node(id: $id) {\n      __typename\n      id\n      ... on Actor {\n        name\n        description\n        positions(first: $first, after: $after) {\n          totalCount\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          edges {\n            cursor\n            node {\n              ...PositionItem\n            }\n          }\n        }\n      }\n    }\n  }\n": typeof types.ActorPositionsDocument,
     "\n  fragment PositionItem on Position {\n    id\n    version\n    stance\n    speechAct\n    summary\n    redLine\n    conditions\n    proposition {\n      id\n      text\n    }\n    evidence {\n      quote\n      start\n      end\n      source {\n        id\n        title\n        publisher\n        url\n      }\n    }\n  }\n": typeof types.PositionItemFragmentDoc,
     "\n  query Actors($name: String, $first: Int!) {\n    actors(name: $name, first: $first) {\n      edges {\n        node {\n          __typename\n          id\n          name\n        }\n      }\n    }\n  }\n": typeof types.ActorsDocument,
-    "\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n    }\n  }\n": typeof types.PositionChangesDocument,
+    "\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n      node {\n        ... on Position {\n          holder {\n            id\n          }\n        }\n      }\n    }\n  }\n": typeof types.PositionChangesDocument,
 };
 const documents: Documents = {
     "\n  query ActorPositions($id: ID!, $first: Int!, $after: String) {\n    node(id: $id) {\n      __typename\n      id\n      ... on Actor {\n        name\n        description\n        positions(first: $first, after: $after) {\n          totalCount\n          pageInfo {\n            hasNextPage\n            endCursor\n          }\n          edges {\n            cursor\n            node {\n              ...PositionItem\n            }\n          }\n        }\n      }\n    }\n  }\n": types.ActorPositionsDocument,
     "\n  fragment PositionItem on Position {\n    id\n    version\n    stance\n    speechAct\n    summary\n    redLine\n    conditions\n    proposition {\n      id\n      text\n    }\n    evidence {\n      quote\n      start\n      end\n      source {\n        id\n        title\n        publisher\n        url\n      }\n    }\n  }\n": types.PositionItemFragmentDoc,
     "\n  query Actors($name: String, $first: Int!) {\n    actors(name: $name, first: $first) {\n      edges {\n        node {\n          __typename\n          id\n          name\n        }\n      }\n    }\n  }\n": types.ActorsDocument,
-    "\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n    }\n  }\n": types.PositionChangesDocument,
+    "\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n      node {\n        ... on Position {\n          holder {\n            id\n          }\n        }\n      }\n    }\n  }\n": types.PositionChangesDocument,
 };
 
 /**
@@ -55,7 +55,7 @@ export function graphql(source: "\n  query Actors($name: String, $first: Int!) {
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n    }\n  }\n"): (typeof documents)["\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n    }\n  }\n"];
+export function graphql(source: "\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n      node {\n        ... on Position {\n          holder {\n            id\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  subscription PositionChanges {\n    changes(kinds: [\"Position\"]) {\n      seq\n      op\n      nodeId\n      node {\n        ... on Position {\n          holder {\n            id\n          }\n        }\n      }\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};
