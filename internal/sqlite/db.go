@@ -346,6 +346,7 @@ func domainError(err error, what string) error {
 var migrationSteps = map[string]func(context.Context, *sql.Tx) error{
 	"0009_search_stemmed.sql":         indexSources,
 	"0010_sentences_across_lines.sql": indexSources,
+	"0011_search_quotes_once.sql":     quotesOnce,
 }
 
 // indexSources adds the sentences of each source stored before the search

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -10,21 +11,36 @@ import (
 	"github.com/parley-graph/parley/internal/parley"
 )
 
-// searchWhere is the match and the kinds of a search, on search joined to
-// search_docs d; match is the FTS5 query.
-func searchWhere(q parley.SearchQuery) (where string, args []any, match string, err error) {
+// searchWhere is the FTS5 query of a search, and its kinds as a JSON
+// array ("" for any kind).
+func searchWhere(q parley.SearchQuery) (match, kinds string, err error) {
 	match, err = parley.FTSQuery(q.Text)
 	if err != nil {
-		return "", nil, "", err
+		return "", "", err
 	}
-	conds := []string{"search MATCH ?"}
-	args = []any{match}
 	if len(q.Kinds) > 0 {
 		ks, _ := json.Marshal(q.Kinds)
-		conds = append(conds, "d.node_type IN (SELECT value FROM json_each(?))")
-		args = append(args, string(ks))
+		kinds = string(ks)
 	}
-	return strings.Join(conds, " AND "), args, match, nil
+	return match, kinds, nil
+}
+
+// searchHits is the search rows of the texts in the CTE texts (doc: the
+// text's rowid in the index, which is the id of the row that holds it;
+// score), as (text, score, id, node_id, node_type, field, start_pos,
+// end_pos, body): the row that holds the text, and each quote that refers
+// to it (migration 0011); with kinds (an SQL parameter holding a JSON
+// array of node types), only the rows of those kinds.
+func searchHits(kinds string) string {
+	cond := ""
+	if kinds != "" {
+		cond = " WHERE d.node_type IN (SELECT value FROM json_each(" + kinds + "))"
+	}
+	cols := "t.doc AS text, t.score, d.id, d.node_id, d.node_type, d.field, d.start_pos, d.end_pos, d.body"
+	// (CROSS JOIN keeps texts the outer loop: SQLite chose to scan every
+	// quote that refers to a sentence and look its text up in texts.)
+	return `SELECT ` + cols + ` FROM texts t CROSS JOIN search_docs d ON d.id = t.doc` + cond + `
+		UNION ALL SELECT ` + cols + ` FROM texts t CROSS JOIN search_docs d ON d.text_id = t.doc` + cond
 }
 
 // rankedMatches is how many matching texts a search ranks and groups by
@@ -45,44 +61,47 @@ var rankedMatches = 1000
 // the index even while another connection or process writes (two queries
 // did not: a hit could lose its snippet, or its document, in between).
 func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.SearchHit, bool, error) {
-	where, args, match, err := searchWhere(q)
+	match, kinds, err := searchWhere(q)
 	if err != nil {
 		return nil, false, err
 	}
+	// ?1 is the match, ?2 the kinds, ?3 the page's size, ?4 and ?5 the
+	// snippet's markers, from ?6 the cursor.
+	args := []any{match, kinds, q.First + 1, parley.SnippetStart, parley.SnippetEnd}
 	after := ""
 	if q.After != nil {
-		after = ` AND (start >= 0 > ? OR (start >= 0 = ? AND (rank > ? OR (rank = ? AND (node_id > ? OR (node_id = ? AND start > ?))))))`
+		after = ` AND (start >= 0 > ?6 OR (start >= 0 = ?6 AND (rank > ?7 OR (rank = ?7 AND (node_id > ?8 OR (node_id = ?8 AND start > ?9))))))`
+		args = append(args, q.After.Start >= 0, q.After.Rank, q.After.NodeID, q.After.Start)
 	}
 	// The best texts, found on the index alone; with kinds, among the
-	// texts of those kinds.
-	best := `SELECT search.rowid AS doc, bm25(search, 1.0, 0.5) AS score FROM search WHERE ` + where
-	if len(q.Kinds) > 0 {
-		best = `SELECT search.rowid AS doc, bm25(search, 1.0, 0.5) AS score FROM search JOIN search_docs d ON d.id = search.rowid WHERE ` + where
+	// texts held or quoted by nodes of those kinds.
+	best := `SELECT search.rowid AS doc, bm25(search, 1.0, 0.5) AS score FROM search WHERE search MATCH ?1`
+	kindsArg := ""
+	if kinds != "" {
+		kindsArg = "?2"
+		best += ` AND (EXISTS (SELECT 1 FROM search_docs d WHERE d.id = search.rowid AND d.node_type IN (SELECT value FROM json_each(?2)))
+			OR EXISTS (SELECT 1 FROM search_docs d WHERE d.text_id = search.rowid AND d.node_type IN (SELECT value FROM json_each(?2))))`
 	}
-	// The snippets are cut for the page's rows, each found by its rowid
-	// (CROSS JOIN keeps page the outer loop: SQLite chose to run the
-	// MATCH over the whole index again and look each match up in page).
-	query := `WITH best AS MATERIALIZED (
+	// The snippets are cut for the page's rows, each found by its text's
+	// rowid (CROSS JOIN keeps page the outer loop: SQLite chose to run
+	// the MATCH over the whole index again and look each match up in
+	// page).
+	query := `WITH texts AS MATERIALIZED (
 			` + best + ` ORDER BY score, doc LIMIT ` + strconv.Itoa(rankedMatches) + `
 		), hits AS MATERIALIZED (
-			SELECT d.id AS doc, d.node_id, d.node_type, d.field, coalesce(d.start_pos, -1) AS start, d.end_pos,
-				CASE WHEN d.start_pos IS NULL THEN '' ELSE d.body END AS sentence, best.score AS rank
-			FROM best JOIN search_docs d ON d.id = best.doc
+			SELECT text, id AS doc, node_id, node_type, field, coalesce(start_pos, -1) AS start, end_pos,
+				CASE WHEN start_pos IS NULL THEN '' ELSE body END AS sentence, score AS rank
+			FROM (` + searchHits(kindsArg) + `)
 		), page AS MATERIALIZED (
-			SELECT doc, node_id, node_type, field, start, end_pos, sentence, rank FROM (
+			SELECT text, node_id, node_type, field, start, end_pos, sentence, rank FROM (
 				SELECT *, row_number() OVER (PARTITION BY node_id, start ORDER BY rank, doc) AS rn FROM hits
 			) WHERE rn = 1` + after + `
-			ORDER BY start >= 0, rank, node_id, start LIMIT ?
+			ORDER BY start >= 0, rank, node_id, start LIMIT ?3
 		)
-		SELECT p.node_id, p.node_type, p.field, p.start, p.end_pos, p.sentence, p.rank, snippet(search, 0, ?, ?, '…', 16)
-		FROM page p CROSS JOIN search ON search.rowid = p.doc
-		WHERE search MATCH ?
+		SELECT p.node_id, p.node_type, p.field, p.start, p.end_pos, p.sentence, p.rank, snippet(search, 0, ?4, ?5, '…', 16)
+		FROM page p CROSS JOIN search ON search.rowid = p.text
+		WHERE search MATCH ?1
 		ORDER BY p.start >= 0, p.rank, p.node_id, p.start`
-	if q.After != nil {
-		sentence := q.After.Start >= 0
-		args = append(args, sentence, sentence, q.After.Rank, q.After.Rank, q.After.NodeID, q.After.NodeID, q.After.Start)
-	}
-	args = append(args, q.First+1, parley.SnippetStart, parley.SnippetEnd, match)
 	rows, err := db.query(ctx, query, args...)
 	if err != nil {
 		return nil, false, fmt.Errorf("search: %w", err)
@@ -119,17 +138,56 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 	return hits, more, nil
 }
 
-// SearchCount implements parley.SearchCounter.
+// SearchCount implements parley.SearchCounter: the hits of every page,
+// one for each node and each sentence of a source.
 func (db *DB) SearchCount(ctx context.Context, q parley.SearchQuery) (int, error) {
-	where, args, _, err := searchWhere(q)
+	match, kinds, err := searchWhere(q)
 	if err != nil {
 		return 0, err
 	}
+	kindsArg, args := "", []any{match}
+	if kinds != "" {
+		kindsArg, args = "?2", append(args, kinds)
+	}
 	var n int
-	err = db.queryRow(ctx, `SELECT count(*) FROM (SELECT DISTINCT d.node_id, coalesce(d.start_pos, -1)
-		FROM search JOIN search_docs d ON d.id = search.rowid WHERE `+where+`)`, args...).Scan(&n)
+	err = db.queryRow(ctx, `WITH texts AS MATERIALIZED (SELECT search.rowid AS doc, 0 AS score FROM search WHERE search MATCH ?1)
+		SELECT count(*) FROM (SELECT DISTINCT node_id, coalesce(start_pos, -1) FROM (`+searchHits(kindsArg)+`))`, args...).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("search count: %w", err)
 	}
 	return n, nil
+}
+
+// searchQuotes makes each quote that is, word for word, a sentence of its
+// source (the same source, span and text) refer to that sentence's search
+// row rather than hold its text in the index again, as the trigger
+// search_docs_insert does for a row written alone (migration 0011): run
+// over the rows stored when the migration runs, and after a bulk import
+// (which writes its rows without the trigger) before the index is built.
+// A statement's quotes are left out: their rows carry the speaker's names.
+// Of two sentences a node quotes with the same words, the first.
+const searchQuotes = `UPDATE search_docs SET text_id = (` + quotedSentence + `)
+	WHERE field = 'evidence' AND node_type <> 'Statement' AND context = '' AND text_id IS NULL`
+
+// quotedSentence is the search row of the sentence that the quote in the
+// search row search_docs is (the trigger search_docs_insert's, where the
+// row is new): found by its source and where it starts (the unique index
+// search_docs_sentence), for each piece of the node's evidence with
+// these words.
+const quotedSentence = `SELECT s.id FROM evidence e JOIN search_docs s
+		ON s.node_id = e.source_id AND s.start_pos = e.start_pos AND s.end_pos = e.end_pos
+	WHERE e.node_id = search_docs.node_id AND e.quote = search_docs.body
+		AND s.field = 'sentence' AND s.body = search_docs.body AND s.text_id IS NULL
+	ORDER BY s.id LIMIT 1`
+
+// quotesOnce is the step in Go of migration 0011: the quotes stored refer
+// to their sentences, then the index is built over the rows that hold
+// their own text.
+func quotesOnce(ctx context.Context, tx *sql.Tx) error {
+	for _, q := range []string{searchQuotes, "INSERT INTO search (search) VALUES ('rebuild')"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
 }

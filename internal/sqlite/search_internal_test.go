@@ -16,7 +16,8 @@ import (
 // TestSearchRanksTheBestMatches lowers the number of texts a search ranks
 // below what a common word matches in the Berlin graph, and pages through
 // the search: the hits are exactly the nodes and sentences of the best
-// texts by bm25 (a reference statement ranks every match), the graph's
+// texts by bm25, a text being a row of the index with the quotes that
+// refer to it (a reference statement ranks every match), the graph's
 // nodes first, in the same order as without the cap; the paging ends
 // there; and SearchCount still counts every hit. With kinds, the best
 // texts of those kinds.
@@ -65,16 +66,25 @@ func TestSearchRanksTheBestMatches(t *testing.T) {
 			}
 		}
 	}
-	// The nodes and sentences of the n best texts, from every match.
+	// The nodes and sentences of the n best texts, from every match: the
+	// rows that hold the texts, and the quotes that refer to them.
 	best := func(text string, kinds []string, n int) map[string]bool {
 		match, _ := parley.FTSQuery(text)
-		q := `SELECT d.node_id, d.start_pos FROM search JOIN search_docs d ON d.id = search.rowid WHERE search MATCH ?`
+		q := `WITH texts AS (SELECT search.rowid AS doc FROM search WHERE search MATCH ?`
 		args := []any{match}
+		of := "1"
 		if len(kinds) > 0 {
-			q += ` AND d.node_type IN (?, ?)`
+			of = `d.node_type IN (?, ?)`
+			q += ` AND EXISTS (SELECT 1 FROM search_docs d WHERE (d.id = search.rowid OR d.text_id = search.rowid) AND ` + of + `)`
 			args = append(args, kinds[0], kinds[1])
 		}
-		rows, err := db.db.QueryContext(ctx, q+` ORDER BY bm25(search, 1.0, 0.5), search.rowid LIMIT ?`, append(args, n)...)
+		q += ` ORDER BY bm25(search, 1.0, 0.5), search.rowid LIMIT ?)
+			SELECT d.node_id, d.start_pos FROM texts JOIN search_docs d ON d.id = texts.doc OR d.text_id = texts.doc WHERE ` + of
+		args = append(args, n)
+		if len(kinds) > 0 {
+			args = append(args, kinds[0], kinds[1])
+		}
+		rows, err := db.db.QueryContext(ctx, q, args...)
 		if err != nil {
 			t.Fatal(err)
 		}
