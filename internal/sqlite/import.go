@@ -677,6 +677,12 @@ func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writ
 				return fmt.Errorf("search rows: %w", err)
 			}
 		}
+		// The quotes that are sentences of their sources refer to the
+		// sentences' rows, so that the index holds each text once
+		// (searchQuotes, by indexes the load keeps).
+		if _, err := tx.ExecContext(ctx, searchQuotes); err != nil {
+			return fmt.Errorf("search quotes: %w", err)
+		}
 		w.trace.step("search rows")
 		var side *ftsSide
 		if db.private {

@@ -49,7 +49,8 @@ func (db *DB) privateCheckpoint(ctx context.Context, conn *sql.Conn, w *writer) 
 }
 
 // ftsTables are the tables FTS5 keeps the index named search in (the
-// content is search_docs'), copied from the side file.
+// content is the view search_texts, over search_docs), copied from the
+// side file.
 var ftsTables = []string{"search_config", "search_data", "search_docsize", "search_idx"}
 
 // ftsSide builds the index in a file beside the import's.
@@ -146,7 +147,7 @@ func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace
 	for _, q := range []string{
 		create,
 		"INSERT INTO search (search, rank) VALUES ('hashsize', 16777216)",
-		"INSERT INTO search (rowid, body, context) SELECT id, body, context FROM m.search_docs ORDER BY id",
+		"INSERT INTO search (rowid, body, context) SELECT id, body, context FROM m.search_texts ORDER BY id",
 		"INSERT INTO search (search, rank) VALUES ('hashsize', 1048576)",
 	} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
