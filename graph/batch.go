@@ -48,8 +48,15 @@ type collectGroup struct {
 	field *ast.Field
 }
 
-func newLoader[K comparable, V any](fetch func(ctx context.Context, keys []K) ([]V, []error)) *loader[K, V] {
-	return &loader[K, V]{fetch: fetch, results: map[K]*result[V]{}, collected: map[collectGroup]*batch[K]{}}
+// The maps of a loader are made at its first key: a request that asks
+// nothing of the store ({ __typename }) makes none.
+
+// set records r as the result of k; l.mu is held.
+func (l *loader[K, V]) set(k K, r *result[V]) {
+	if l.results == nil {
+		l.results = map[K]*result[V]{}
+	}
+	l.results[k] = r
 }
 
 // closed is the done channel of a result known from the start.
@@ -77,7 +84,7 @@ func (l *loader[K, V]) load(ctx context.Context, keys ...K) ([]V, []error) {
 		r := l.results[k]
 		if r == nil {
 			r = &result[V]{done: make(chan struct{})}
-			l.results[k] = r
+			l.set(k, r)
 			mine = append(mine, k)
 			pending = append(pending, r)
 		}
@@ -112,7 +119,7 @@ func (l *loader[K, V]) one(ctx context.Context, k K) (V, error) {
 	r := l.results[k]
 	if r == nil {
 		r = &result[V]{done: make(chan struct{})}
-		l.results[k] = r
+		l.set(k, r)
 		l.mu.Unlock()
 		l.deliver(ctx, []K{k}, []*result[V]{r})
 	} else {
@@ -182,6 +189,9 @@ func (l *loader[K, V]) collect(ctx context.Context, c *collector, keys []K) ([]V
 		b := l.collected[g]
 		if b == nil {
 			b = &batch[K]{ctx: ctx}
+			if l.collected == nil {
+				l.collected = map[collectGroup]*batch[K]{}
+			}
 			l.collected[g] = b
 			c.flushes = append(c.flushes, func() { l.flush(g) })
 		}
@@ -203,7 +213,7 @@ func (l *loader[K, V]) flush(g collectGroup) {
 				continue // asked twice, or fetched meanwhile
 			}
 			r := &result[V]{done: make(chan struct{})}
-			l.results[k] = r
+			l.set(k, r)
 			keys = append(keys, k)
 			pending = append(pending, r)
 		}
@@ -224,7 +234,7 @@ func (l *loader[K, V]) prime(k K, v V) {
 	if _, ok := l.results[k]; ok {
 		return
 	}
-	l.results[k] = &result[V]{done: closed, val: v}
+	l.set(k, &result[V]{done: closed, val: v})
 }
 
 // primeAll is prime for the keys found in vals, their results made in one
@@ -245,6 +255,6 @@ func (l *loader[K, V]) primeAll(keys []K, vals map[K]V) {
 			rs = make([]result[V], 0, len(keys))
 		}
 		rs = append(rs, result[V]{done: closed, val: v})
-		l.results[k] = &rs[len(rs)-1]
+		l.set(k, &rs[len(rs)-1])
 	}
 }

@@ -66,6 +66,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	srv.SetParserTokenLimit(DefaultMaxTokens)
 	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats, MaxIntrospection: DefaultMaxIntrospection, Parsed: parsed})
 	cache := newNodeCache()
+	docs := &docCaches{}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		// Queries share decoded nodes across requests; a mutation reads
 		// afresh what it may have just changed.
@@ -77,10 +78,10 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 			// A subscription answers one change at a time, for as long
 			// as it lives: no budget cancelling it after its first, and
 			// loaders of each change's own (see eachChangeAfresh).
-			return eachChangeAfresh(next(ctx), func(ctx context.Context) context.Context { return withLoaders(ctx, store, nil, schema, nil) })
+			return eachChangeAfresh(next(ctx), func(ctx context.Context) context.Context { return withLoaders(ctx, store, nil, schema, nil, docs) })
 		}
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
-		return b.wrap(next(withLoaders(ctx, store, c, schema, b)))
+		return b.wrap(next(withLoaders(ctx, store, c, schema, b, docs)))
 	})
 	srv.AroundOperations(introspectionOperations)
 	if o.metrics != nil {

@@ -21,70 +21,68 @@ type pageData struct {
 }
 
 // fetchLists answers a batch of list keys with one store call per spec.
-func (l *loaders) fetchLists(store parley.Store) func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
-	return func(ctx context.Context, keys []listKey) ([]*pageData, []error) {
-		out := make([]*pageData, len(keys))
-		errs := make([]error, len(keys))
-		bySpec := map[listSpec][]int{}
-		for i, k := range keys {
-			bySpec[k.spec] = append(bySpec[k.spec], i)
-		}
-		// What the calling field asks of each item, to prime their
-		// references.
-		var sel ast.SelectionSet
-		if f, ok := callerField(ctx); ok {
-			sel = itemSelection(ctx, f)
-		}
-		var ts []target
-		for spec, idx := range bySpec {
-			pages, err := l.pages(ctx, store, spec, keys, idx)
-			// The store names each page's nodes; they come from the
-			// request's node source (the shared cache, then one store
-			// call for the rest).
-			var nodes map[string]any
-			if err == nil {
-				var ids []string
-				for _, page := range pages {
-					ids = append(ids, page.ids...)
-				}
-				if len(ids) > 0 {
-					nodes, err = l.src.fetch(ctx, ids)
-				}
+func (l *loaders) fetchLists(ctx context.Context, keys []listKey) ([]*pageData, []error) {
+	out := make([]*pageData, len(keys))
+	errs := make([]error, len(keys))
+	bySpec := map[listSpec][]int{}
+	for i, k := range keys {
+		bySpec[k.spec] = append(bySpec[k.spec], i)
+	}
+	// What the calling field asks of each item, to prime their
+	// references.
+	var sel ast.SelectionSet
+	if f, ok := callerField(ctx); ok {
+		sel = itemSelection(ctx, f)
+	}
+	var ts []target
+	for spec, idx := range bySpec {
+		pages, err := l.pages(ctx, spec, keys, idx)
+		// The store names each page's nodes; they come from the
+		// request's node source (the shared cache, then one store
+		// call for the rest).
+		var nodes map[string]any
+		if err == nil {
+			var ids []string
+			for _, page := range pages {
+				ids = append(ids, page.ids...)
 			}
-			for j, i := range idx {
-				if err != nil {
-					errs[i] = err
-					continue
-				}
-				page := pages[j]
-				d := &pageData{total: page.total}
-				d.items = make([]any, 0, len(page.ids))
-				for _, id := range page.ids {
-					if n, ok := nodes[id]; ok {
-						d.items = append(d.items, n)
-						if len(sel) > 0 {
-							ts = append(ts, target{v: n, typeName: typeName(n), sel: sel})
-						}
+			if len(ids) > 0 {
+				nodes, err = l.src.fetch(ctx, ids)
+			}
+		}
+		for j, i := range idx {
+			if err != nil {
+				errs[i] = err
+				continue
+			}
+			page := pages[j]
+			d := &pageData{total: page.total}
+			d.items = make([]any, 0, len(page.ids))
+			for _, id := range page.ids {
+				if n, ok := nodes[id]; ok {
+					d.items = append(d.items, n)
+					if len(sel) > 0 {
+						ts = append(ts, target{v: n, typeName: typeName(n), sel: sel})
 					}
 				}
-				l.nodes.primeAll(page.ids, nodes)
-				if spec.backward {
-					d.hasPrev, d.hasNext = page.more, spec.before != ""
-				} else {
-					d.hasNext, d.hasPrev = page.more, spec.after != ""
-				}
-				out[i] = d
 			}
+			l.nodes.primeAll(page.ids, nodes)
+			if spec.backward {
+				d.hasPrev, d.hasNext = page.more, spec.before != ""
+			} else {
+				d.hasNext, d.hasPrev = page.more, spec.after != ""
+			}
+			out[i] = d
 		}
-		l.prime(ctx, ts)
-		return out, errs
 	}
+	l.prime(ctx, ts)
+	return out, errs
 }
 
 // pages answers the keys[i] for i in idx, all of spec: from the shared
 // cache, at the request's version, and what it lacks from the store, in
 // one call (its ids only: the nodes come from the node source).
-func (l *loaders) pages(ctx context.Context, store parley.Store, spec listSpec, keys []listKey, idx []int) ([]*cachedPage, error) {
+func (l *loaders) pages(ctx context.Context, spec listSpec, keys []listKey, idx []int) ([]*cachedPage, error) {
 	pages := make([]*cachedPage, len(idx))
 	ks := make([]listKey, len(idx))
 	for j, i := range idx {
@@ -101,7 +99,7 @@ func (l *loaders) pages(ctx context.Context, store parley.Store, spec listSpec, 
 			req.Parents = append(req.Parents, k.parent)
 		}
 	}
-	res, err := store.List(ctx, req)
+	res, err := l.store.List(ctx, req)
 	if err != nil {
 		return nil, err
 	}
@@ -149,10 +147,17 @@ func (r *Resolver) load(ctx context.Context, of parley.NodeType, via, parent str
 // wantsTotal reports whether the connection being resolved is asked for
 // its totalCount, which costs a count query.
 func wantsTotal(ctx context.Context) bool {
-	if graphql.GetFieldContext(ctx) == nil {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil {
 		return true
 	}
-	for _, f := range graphql.CollectFieldsCtx(ctx, nil) {
+	var fields []graphql.CollectedField
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok && graphql.HasOperationContext(ctx) {
+		fields = l.collectFields(graphql.GetOperationContext(ctx), fc.Field.Selections, nil)
+	} else {
+		fields = graphql.CollectFieldsCtx(ctx, nil)
+	}
+	for _, f := range fields {
 		if f.Name == "totalCount" {
 			return true
 		}

@@ -18,20 +18,148 @@ import (
 // (prime fetches them ahead, for the whole page; see loader and
 // prefetch.go).
 type loaders struct {
-	src    *nodeSource
+	store  parley.Store
+	src    nodeSource
 	schema *schemaInfo
-	nodes  *loader[string, any]
-	lists  *loader[listKey, *pageData]
+	nodes  loader[string, any]
+	lists  loader[listKey, *pageData]
 	// budget is the operation's answer budget (nil for a subscription).
 	budget *budget
 
-	// What one operation computes again and again, the same each time:
-	// the fields an object selects (for a selection and a type), the
-	// arguments of a field.
+	// op is what the operation computes again and again, the same each
+	// time (see opCache): the document's, shared by its requests, when
+	// the document allows it.
+	op *opCache
+	// varArgs are the arguments of the fields that name variables, when
+	// op is shared (they are this request's own).
+	varMu   sync.RWMutex
+	varArgs map[*ast.Field]map[string]any
+}
+
+// opCache is what one operation computes again and again, the same each
+// time: the fields an object selects (for a selection and a type), the
+// arguments of a field, what prime reads of a struct. None of it depends
+// on the graph. It depends on the request's variables only through
+// @include and @skip (the fields) and the arguments that name them: a
+// document whose directives name no variable shares one opCache between
+// all its requests (docCaches), keeping per request the arguments that
+// name variables; any other document has one per request.
+type opCache struct {
 	mu     sync.RWMutex
+	shared bool
 	fields map[fieldsKey]*collected
 	args   map[*ast.Field]map[string]any
 	plans  map[primePlanKey][]primeRef
+}
+
+// docCacheSize bounds the documents whose opCache is kept (the parsed
+// queries' cache holds 1000): when full, all are dropped.
+const docCacheSize = 1000
+
+// docCaches holds the opCache of each parsed document, for the requests
+// that ask it again (the parsed-query cache hands them the same
+// document). A document that cannot share one maps to nil.
+type docCaches struct {
+	mu sync.RWMutex
+	m  map[*ast.QueryDocument]*opCache
+}
+
+func (d *docCaches) get(doc *ast.QueryDocument) *opCache {
+	if d == nil || doc == nil {
+		return nil
+	}
+	d.mu.RLock()
+	c, ok := d.m[doc]
+	d.mu.RUnlock()
+	if ok {
+		return c
+	}
+	if !directivesNameVariables(doc) {
+		c = &opCache{shared: true}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if had, ok := d.m[doc]; ok {
+		return had
+	}
+	if d.m == nil || len(d.m) >= docCacheSize {
+		d.m = map[*ast.QueryDocument]*opCache{}
+	}
+	d.m[doc] = c
+	return c
+}
+
+// directivesNameVariables reports whether a directive in doc's selections
+// (@include, @skip, @defer, any other) has an argument that names a
+// variable: then which fields an object selects depends on the request.
+func directivesNameVariables(doc *ast.QueryDocument) bool {
+	var inSet func(ast.SelectionSet) bool
+	inDirectives := func(ds ast.DirectiveList) bool {
+		for _, d := range ds {
+			for _, a := range d.Arguments {
+				if namesVariable(a.Value) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	inSet = func(set ast.SelectionSet) bool {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if inDirectives(s.Directives) || inSet(s.SelectionSet) {
+					return true
+				}
+			case *ast.InlineFragment:
+				if inDirectives(s.Directives) || inSet(s.SelectionSet) {
+					return true
+				}
+			case *ast.FragmentSpread:
+				if inDirectives(s.Directives) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for _, op := range doc.Operations {
+		if inSet(op.SelectionSet) {
+			return true
+		}
+	}
+	for _, f := range doc.Fragments {
+		if inDirectives(f.Directives) || inSet(f.SelectionSet) {
+			return true
+		}
+	}
+	return false
+}
+
+// namesVariable reports whether v is or holds a variable.
+func namesVariable(v *ast.Value) bool {
+	if v == nil {
+		return false
+	}
+	if v.Kind == ast.Variable {
+		return true
+	}
+	for _, c := range v.Children {
+		if namesVariable(c.Value) {
+			return true
+		}
+	}
+	return false
+}
+
+// fieldNamesVariables reports whether an argument of f names a variable.
+func fieldNamesVariables(f *ast.Field) bool {
+	for _, a := range f.Arguments {
+		if namesVariable(a.Value) {
+			return true
+		}
+	}
+	return false
 }
 
 type fieldsKey struct {
@@ -60,23 +188,24 @@ type collected struct {
 
 func (l *loaders) collect(oc *graphql.OperationContext, sel ast.SelectionSet, satisfies []string) *collected {
 	k := fieldsKey{unsafe.SliceData(sel), len(sel), unsafe.SliceData(satisfies)}
-	l.mu.RLock()
-	c, ok := l.fields[k]
-	l.mu.RUnlock()
+	op := l.op
+	op.mu.RLock()
+	c, ok := op.fields[k]
+	op.mu.RUnlock()
 	if ok {
 		return c
 	}
 	c = &collected{fields: graphql.CollectFields(oc, sel, satisfies)}
-	l.mu.Lock()
-	if l.fields == nil {
-		l.fields = map[fieldsKey]*collected{}
+	op.mu.Lock()
+	if op.fields == nil {
+		op.fields = map[fieldsKey]*collected{}
 	}
-	if had, ok := l.fields[k]; ok {
+	if had, ok := op.fields[k]; ok {
 		c = had
 	} else {
-		l.fields[k] = c
+		op.fields[k] = c
 	}
-	l.mu.Unlock()
+	op.mu.Unlock()
 	return c
 }
 
@@ -88,37 +217,60 @@ func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[strin
 	if l == nil || field.Field == nil {
 		return parse(ctx, field.ArgumentMap(vars))
 	}
-	l.mu.RLock()
-	a, ok := l.args[field.Field]
-	l.mu.RUnlock()
+	op := l.op
+	op.mu.RLock()
+	a, ok := op.args[field.Field]
+	op.mu.RUnlock()
 	if ok {
 		return a, nil
+	}
+	own := op.shared && fieldNamesVariables(field.Field)
+	if own {
+		l.varMu.RLock()
+		a, ok := l.varArgs[field.Field]
+		l.varMu.RUnlock()
+		if ok {
+			return a, nil
+		}
 	}
 	a, err := parse(ctx, field.ArgumentMap(vars))
 	if err != nil {
 		return a, err
 	}
-	l.mu.Lock()
-	if l.args == nil {
-		l.args = map[*ast.Field]map[string]any{}
+	if own {
+		l.varMu.Lock()
+		if l.varArgs == nil {
+			l.varArgs = map[*ast.Field]map[string]any{}
+		}
+		l.varArgs[field.Field] = a
+		l.varMu.Unlock()
+		return a, nil
 	}
-	l.args[field.Field] = a
-	l.mu.Unlock()
+	op.mu.Lock()
+	if op.args == nil {
+		op.args = map[*ast.Field]map[string]any{}
+	}
+	op.args[field.Field] = a
+	op.mu.Unlock()
 	return a, nil
 }
 
 type loadersKey struct{}
 
 // newLoaders makes the loaders of one request. cache, if not nil, is the
-// node cache shared by requests (see nodeCache).
-func newLoaders(store parley.Store, cache *nodeCache, schema *schemaInfo, b *budget) *loaders {
-	src := &nodeSource{store: store}
+// node cache shared by requests (see nodeCache); op, if not nil, the
+// operation's shared opCache.
+func newLoaders(store parley.Store, cache *nodeCache, schema *schemaInfo, b *budget, op *opCache) *loaders {
+	l := &loaders{store: store, schema: schema, budget: b, op: op}
+	l.src.store = store
 	if _, ok := store.(parley.Versioner); ok {
-		src.cache = cache
+		l.src.cache = cache
 	}
-	l := &loaders{src: src, schema: schema, budget: b}
-	l.nodes = newLoader(l.fetchNodes)
-	l.lists = newLoader(l.fetchLists(store))
+	if l.op == nil {
+		l.op = &opCache{}
+	}
+	l.nodes.fetch = l.fetchNodes
+	l.lists.fetch = l.fetchLists
 	return l
 }
 
@@ -151,9 +303,18 @@ func (l *loaders) fetchNodes(ctx context.Context, ids []string) ([]any, []error)
 	return vals, errs
 }
 
-// withLoaders returns ctx with fresh loaders for one request.
-func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, schema *schemaInfo, b *budget) context.Context {
-	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, schema, b))
+// withLoaders returns ctx with fresh loaders for one request; docs, if
+// not nil, holds the shared opCache of the operation's document, used for
+// a query (a mutation's resolvers get arguments of their own, whatever
+// they do with them).
+func withLoaders(ctx context.Context, store parley.Store, cache *nodeCache, schema *schemaInfo, b *budget, docs *docCaches) context.Context {
+	var op *opCache
+	if docs != nil && graphql.HasOperationContext(ctx) {
+		if oc := graphql.GetOperationContext(ctx); oc.Operation != nil && oc.Operation.Operation == ast.Query {
+			op = docs.get(oc.Doc)
+		}
+	}
+	return context.WithValue(ctx, loadersKey{}, newLoaders(store, cache, schema, b, op))
 }
 
 func (r *Resolver) loaders(ctx context.Context) *loaders {
@@ -161,7 +322,7 @@ func (r *Resolver) loaders(ctx context.Context) *loaders {
 		return l
 	}
 	// Outside a request (a resolver called directly): no batching.
-	return newLoaders(r.Store, nil, nil, nil)
+	return newLoaders(r.Store, nil, nil, nil, nil)
 }
 
 // node loads the node id; a missing id is a NOT_FOUND error.

@@ -246,9 +246,10 @@ type primePlanKey struct {
 // operation (the fields are, by collectFields).
 func (l *loaders) primePlan(t reflect.Type, typeName string, fields []graphql.CollectedField) []primeRef {
 	k := primePlanKey{t, typeName, unsafe.SliceData(fields), len(fields)}
-	l.mu.RLock()
-	plan, ok := l.plans[k]
-	l.mu.RUnlock()
+	op := l.op
+	op.mu.RLock()
+	plan, ok := op.plans[k]
+	op.mu.RUnlock()
 	if ok {
 		return plan
 	}
@@ -278,12 +279,12 @@ func (l *loaders) primePlan(t reflect.Type, typeName string, fields []graphql.Co
 			plan = append(plan, primeRef{i, primeObjects, idx})
 		}
 	}
-	l.mu.Lock()
-	if l.plans == nil {
-		l.plans = map[primePlanKey][]primeRef{}
+	op.mu.Lock()
+	if op.plans == nil {
+		op.plans = map[primePlanKey][]primeRef{}
 	}
-	l.plans[k] = plan
-	l.mu.Unlock()
+	op.plans[k] = plan
+	op.mu.Unlock()
 	return plan
 }
 
@@ -334,8 +335,16 @@ func itemSelection(ctx context.Context, f graphql.CollectedField) ast.SelectionS
 		return f.Selections
 	}
 	op := graphql.GetOperationContext(ctx)
+	collect := func(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
+		return graphql.CollectFields(op, sel, []string{typeName})
+	}
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok && l.schema != nil {
+		collect = func(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
+			return l.collectFields(op, sel, l.schema.satisfies[typeName])
+		}
+	}
 	var out ast.SelectionSet
-	for _, c := range graphql.CollectFields(op, f.Selections, []string{f.Definition.Type.Name()}) {
+	for _, c := range collect(f.Selections, f.Definition.Type.Name()) {
 		switch c.Name {
 		case "nodes":
 			out = append(out, c.Selections...)
@@ -343,7 +352,7 @@ func itemSelection(ctx context.Context, f graphql.CollectedField) ast.SelectionS
 			if c.Definition == nil || c.Definition.Type == nil {
 				continue
 			}
-			for _, e := range graphql.CollectFields(op, c.Selections, []string{c.Definition.Type.Name()}) {
+			for _, e := range collect(c.Selections, c.Definition.Type.Name()) {
 				if e.Name == "node" {
 					out = append(out, e.Selections...)
 				}
