@@ -183,6 +183,84 @@ func TestSubscriptionAuth(t *testing.T) {
 	}
 }
 
+// TestSubscriptionTokens: with --require-token a subscription needs a
+// token as a query does, the same tokens and roles: over a websocket in
+// connection_init (none, or a revoked one, gets no connection_ack; a
+// reader's is acknowledged and its subscription told of an editor's
+// write), over Server-Sent Events in the Authorization header (none: 401
+// UNAUTHENTICATED; a reader's: the stream).
+func TestSubscriptionTokens(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "a.db")
+	s := startServer(t, "--db", db, "--require-token")
+	token := func(name, role string) string {
+		_, tok, _ := run(t, nil, "token", "create", "--db", db, "--name", name, "--role", role)
+		return strings.TrimSpace(tok)
+	}
+	reader, editor, gone := token("reader", "reader"), token("editor", "editor"), token("gone", "reader")
+	if code, _, errOut := run(t, nil, "token", "revoke", "--db", db, "--name", "gone"); code != 0 {
+		t.Fatal(errOut)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	url := "ws" + strings.TrimPrefix(s.base, "http") + "/query"
+	for _, payload := range []map[string]any{nil, {"Authorization": "Bearer " + gone}} {
+		c, _, err := websocket.Dial(ctx, url, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wsjson.Write(ctx, c, map[string]any{"type": "connection_init", "payload": payload})
+		var m map[string]any
+		if err := wsjson.Read(ctx, c, &m); err == nil || m["type"] == "connection_ack" {
+			t.Errorf("connection_init %v: %v %v, want the connection refused", payload, m, err)
+		}
+		c.CloseNow()
+	}
+
+	c := wsSubscribe(t, ctx, s.base, map[string]any{"Authorization": "Bearer " + reader}, `subscription { changes(nodes: ["russia"]) { seq op nodeId nodeType } }`)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/query", strings.NewReader(`{"query":"subscription { changes(nodes: [\"russia\"]) { seq nodeId } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(string(body), "UNAUTHENTICATED") {
+		t.Errorf("SSE without a token: %d %s", resp.StatusCode, body)
+	}
+	req, _ = http.NewRequestWithContext(ctx, http.MethodPost, s.base+"/query", strings.NewReader(`{"query":"subscription { changes(nodes: [\"russia\"]) { seq nodeId } }"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.Header.Set("Authorization", "Bearer "+reader)
+	sse, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sse.Body.Close()
+	if sse.StatusCode != 200 || !strings.HasPrefix(sse.Header.Get("Content-Type"), "text/event-stream") {
+		t.Fatalf("SSE with a reader's token: %d %s", sse.StatusCode, sse.Header.Get("Content-Type"))
+	}
+	time.Sleep(500 * time.Millisecond) // both subscriptions read where "now" is
+	if code, body := s.post(editor, `{"query":"mutation { updateActor(input: {id: \"russia\", description: \"told to a reader\"}) { actor { id } } }"}`); code != 200 || strings.Contains(body, "errors") {
+		t.Fatalf("update by the editor: %d %s", code, body)
+	}
+	m := nextChange(t, ctx, c)
+	if got := m.Payload.Data.Changes; got.Op != "UPDATE" || got.NodeID != "russia" || len(m.Payload.Errors) > 0 {
+		t.Fatalf("the reader's websocket: %+v", m)
+	}
+	sc := bufio.NewScanner(sse.Body)
+	for sc.Scan() {
+		if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+			if !strings.Contains(data, `"nodeId":"russia"`) || !strings.Contains(data, fmt.Sprintf(`"seq":%d`, m.Payload.Data.Changes.Seq)) {
+				t.Errorf("the reader's SSE stream: %s", data)
+			}
+			return
+		}
+	}
+	t.Errorf("the reader's SSE stream ended: %v", sc.Err())
+}
+
 // TestSubscriptionLimitFlags: --max-subscription-conns bounds the
 // subscription connections of a real server (WebSocket and Server-Sent
 // Events together), PARLEY_MAX_SUBSCRIPTIONS_PER_CONN the subscriptions
