@@ -30,7 +30,7 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	if logger == nil {
 		logger = slog.Default()
 	}
-	o := options{maxSubscriptionConns: DefaultMaxSubscriptionConns, maxSubscriptionsPerConn: DefaultMaxSubscriptionsPerConn, subscriptionBuffer: DefaultSubscriptionBuffer, slowClient: DefaultSlowClient, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
+	o := options{maxSubscriptionConns: DefaultMaxSubscriptionConns, maxSubscriptionsPerConn: DefaultMaxSubscriptionsPerConn, subscriptionBuffer: DefaultSubscriptionBuffer, slowClient: DefaultSlowClient, keepAlive: DefaultKeepAlive, maxFields: DefaultMaxResultFields, maxBytes: DefaultMaxResultBytes}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -113,6 +113,7 @@ type options struct {
 
 	maxSubscriptionConns, maxSubscriptionsPerConn, subscriptionBuffer int
 	slowClient                                                        time.Duration
+	keepAlive                                                         time.Duration
 
 	// gqlgenTransports serves GET and POST by gqlgen's own transports,
 	// which postTransport and getTransport replace (for tests that
@@ -142,6 +143,13 @@ func WithSignal(s Signal) Option { return func(o *options) { o.signal = s } }
 func WithSubscriptionLimits(conns, perConn int) Option {
 	return func(o *options) { o.maxSubscriptionConns, o.maxSubscriptionsPerConn = max(conns, 1), max(perConn, 1) }
 }
+
+// DefaultKeepAlive is how often a websocket is sent a keep-alive (a
+// graphql-transport-ws "ping", graphql-ws's "ka").
+const DefaultKeepAlive = 15 * time.Second
+
+// WithKeepAlive sets how often a websocket is sent a keep-alive.
+func WithKeepAlive(d time.Duration) Option { return func(o *options) { o.keepAlive = d } }
 
 // WithSubscriptionBuffer sets how many changes may wait for a client to
 // take them (DefaultSubscriptionBuffer), and how long a change may wait

@@ -1130,3 +1130,56 @@ func TestSubscriptionSinceBeyondNewest(t *testing.T) {
 		t.Errorf("%d writes: the changes were read %d times, want at most %d", writes, reads, writes)
 	}
 }
+
+// TestWebSocketKeepAlive: an idle websocket is sent a graphql-transport-ws
+// "ping" at each keep-alive interval (15 s in serve, 50 ms here); a
+// client that answers them still gets the change that comes after.
+func TestWebSocketKeepAlive(t *testing.T) {
+	s := newWriteServer(t, false)
+	srv := httptest.NewServer(graph.Authenticate(s.db, false, graph.Conform(graph.NewHandler(s.db, nil, graph.WithKeepAlive(50*time.Millisecond)))))
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(srv.URL, "http"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	read := func() wsMessage {
+		t.Helper()
+		var m wsMessage
+		if err := wsjson.Read(ctx, c, &m); err != nil {
+			t.Fatalf("reading the websocket: %v", err)
+		}
+		return m
+	}
+	write := func(m map[string]any) {
+		t.Helper()
+		if err := wsjson.Write(ctx, c, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write(map[string]any{"type": "connection_init"})
+	if m := read(); m.Type != "connection_ack" {
+		t.Fatalf("connection_init: %+v", m)
+	}
+	write(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": `subscription { changes(nodes: ["ukraine"]) { seq nodeId nodeType } }`}})
+	for pings := 0; pings < 3; pings++ {
+		if m := read(); m.Type != "ping" {
+			t.Fatalf("an idle subscription got %s %s, want a ping", m.Type, m.Payload)
+		}
+		write(map[string]any{"type": "pong"})
+	}
+	updateActor(t, srv, s.editor, "ukraine", "after the pings")
+	for {
+		m := read()
+		if m.Type == "ping" {
+			write(map[string]any{"type": "pong"})
+			continue
+		}
+		if got := m.change(t); got.NodeID != "ukraine" || got.NodeType != "Actor" {
+			t.Fatalf("after the pings: %+v", got)
+		}
+		return
+	}
+}

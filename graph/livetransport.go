@@ -267,8 +267,8 @@ func liveTransports(store parley.Tokens, o options) (graphql.Transport, graphql.
 			// graphql-ws's "ka" keep-alives; graphql-transport-ws's pings
 			// (a client's pong is not required: a dead client is cut by
 			// the slow-consumer rule and TCP).
-			KeepAlivePingInterval: 15 * time.Second,
-			PingPongInterval:      15 * time.Second,
+			KeepAlivePingInterval: o.keepAlive,
+			PingPongInterval:      o.keepAlive,
 			MissingPongOk:         true,
 			InitTimeout:           10 * time.Second,
 			InitFunc: func(ctx context.Context, p transport.InitPayload) (context.Context, *transport.InitPayload, error) {
