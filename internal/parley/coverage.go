@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // Sentence is a sentence of a source's text: its words and its offsets in
@@ -23,19 +24,40 @@ type Sentence struct {
 // line that does not go on in lower case. A sentence that runs on across a
 // line break (a line wrapped in the middle of it) is one sentence.
 func Sentences(text string) []Sentence {
+	if isASCII(text) {
+		// Bytes are characters: the text is read as it is, and each
+		// sentence is a piece of it.
+		return sentences([]byte(text), func(s, e int) string { return text[s:e] })
+	}
 	r := []rune(text)
+	return sentences(r, func(s, e int) string { return string(r[s:e]) })
+}
+
+// isASCII reports whether s is all ASCII.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// sentences is Sentences over the text's characters r; text gives the
+// characters [s, e) as a string.
+func sentences[C byte | rune](r []C, text func(s, e int) string) []Sentence {
 	var out []Sentence
 	start := 0
 	flush := func(end int) {
 		s, e := start, end
-		for s < e && unicode.IsSpace(r[s]) {
+		for s < e && unicode.IsSpace(rune(r[s])) {
 			s++
 		}
-		for e > s && unicode.IsSpace(r[e-1]) {
+		for e > s && unicode.IsSpace(rune(r[e-1])) {
 			e--
 		}
 		if e > s {
-			out = append(out, Sentence{Text: string(r[s:e]), Start: s, End: e})
+			out = append(out, Sentence{Text: text(s, e), Start: s, End: e})
 		}
 		start = end
 	}
@@ -49,10 +71,10 @@ func Sentences(text string) []Sentence {
 			lineStart = i + 1
 		case r[i] == '.' || r[i] == '?' || r[i] == '!':
 			j := i + 1
-			for j < len(r) && strings.ContainsRune("\"'”’)]", r[j]) {
+			for j < len(r) && strings.ContainsRune("\"'”’)]", rune(r[j])) {
 				j++
 			}
-			if j == len(r) || unicode.IsSpace(r[j]) {
+			if j == len(r) || unicode.IsSpace(rune(r[j])) {
 				flush(j)
 				i = j - 1
 			}
@@ -65,13 +87,13 @@ func Sentences(text string) []Sentence {
 // headingBreak tells whether the line break at i ends the sentence begun
 // at start, on the line that begins at lineStart: at a blank line, or
 // after a line that is a sentence of its own (see Sentences).
-func headingBreak(r []rune, start, lineStart, i int) bool {
+func headingBreak[C byte | rune](r []C, start, lineStart, i int) bool {
 	// The sentence so far, without the white space around it.
 	s, e := start, i
-	for s < e && unicode.IsSpace(r[s]) {
+	for s < e && unicode.IsSpace(rune(r[s])) {
 		s++
 	}
-	for e > s && unicode.IsSpace(r[e-1]) {
+	for e > s && unicode.IsSpace(rune(r[e-1])) {
 		e--
 	}
 	if s == e {
@@ -79,7 +101,7 @@ func headingBreak(r []rune, start, lineStart, i int) bool {
 	}
 	// The next line: blank (a paragraph break), or where it begins.
 	j := i + 1
-	for j < len(r) && r[j] != '\n' && unicode.IsSpace(r[j]) {
+	for j < len(r) && r[j] != '\n' && unicode.IsSpace(rune(r[j])) {
 		j++
 	}
 	if j == len(r) || r[j] == '\n' {
@@ -89,11 +111,11 @@ func headingBreak(r []rune, start, lineStart, i int) bool {
 		return false // begun on a line before: it runs on
 	}
 	for k := lineStart; k < s; k++ {
-		if !unicode.IsSpace(r[k]) {
+		if !unicode.IsSpace(rune(r[k])) {
 			return false // begun after another sentence on this line
 		}
 	}
-	if strings.ContainsRune(",;:-–—([{", r[e-1]) || unicode.IsLower(r[j]) {
+	if strings.ContainsRune(",;:-–—([{", rune(r[e-1])) || unicode.IsLower(rune(r[j])) {
 		return false
 	}
 	return true

@@ -49,18 +49,81 @@ func normalise(s string) ([]rune, []int) {
 	return out, pos
 }
 
+// normalised is normalise's text as a string, and its length in
+// characters. Most quotes are plain ASCII with single spaces, which
+// normalise leaves as they are (fold changes no ASCII character, and ASCII
+// white space is one of \t \n \v \f \r and the space): those are
+// returned as they are, without building the runes.
+func normalised(s string) (string, int) {
+	prevSpace := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf || (c >= '\t' && c <= '\r') || (c == ' ' && prevSpace) {
+			q, _ := normalise(s)
+			return string(q), len(q)
+		}
+		prevSpace = c == ' '
+	}
+	return s, len(s)
+}
+
 // SourceText is a source text prepared for repeated look-ups of quotes.
 type SourceText struct {
-	norm  string
+	norm string
+	// pos is the offset in the original of each character of norm; nil
+	// when it is the character's own offset.
 	pos   []int
 	ascii bool // norm is all ASCII: byte offsets are character offsets
 }
 
 // NewSourceText normalises text once for many calls of Locate.
 func NewSourceText(text string) *SourceText {
+	if norm, ok := normalisedInPlace(text); ok {
+		return &SourceText{norm: norm, ascii: true}
+	}
 	t, pos := normalise(text)
 	norm := string(t)
 	return &SourceText{norm: norm, pos: pos, ascii: len(norm) == len(t)}
+}
+
+// normalisedInPlace is normalise's text for an ASCII text whose white
+// space comes one character at a time (as most texts' does): each white
+// space character becomes a space, and every character keeps its offset.
+// ok is false for any other text.
+func normalisedInPlace(text string) (norm string, ok bool) {
+	spaces, prevSpace := 0, false
+	for i := 0; i < len(text); i++ {
+		c := text[i]
+		if c >= utf8.RuneSelf {
+			return "", false
+		}
+		space := c == ' ' || (c >= '\t' && c <= '\r')
+		if space && prevSpace {
+			return "", false
+		}
+		if space && c != ' ' {
+			spaces++
+		}
+		prevSpace = space
+	}
+	if spaces == 0 {
+		return text, true
+	}
+	b := []byte(text)
+	for i, c := range b {
+		if c >= '\t' && c <= '\r' {
+			b[i] = ' '
+		}
+	}
+	return string(b), true
+}
+
+// at is the offset in the original of character n of norm.
+func (t *SourceText) at(n int) int {
+	if t.pos == nil {
+		return n
+	}
+	return t.pos[n]
 }
 
 // Locate finds quote in the text, comparing whitespace-normalised and
@@ -69,11 +132,10 @@ func NewSourceText(text string) *SourceText {
 // start there; otherwise the first occurrence is taken. ok is false if
 // there is no such occurrence.
 func (t *SourceText) Locate(quote string, want *int) (start, end int, ok bool) {
-	q, _ := normalise(strings.TrimSpace(quote))
-	if len(q) == 0 {
+	qs, qn := normalised(strings.TrimSpace(quote))
+	if qn == 0 {
 		return 0, 0, false
 	}
-	qs := string(q)
 	from := 0
 	for {
 		i := strings.Index(t.norm[from:], qs)
@@ -85,8 +147,8 @@ func (t *SourceText) Locate(quote string, want *int) (start, end int, ok bool) {
 		if !t.ascii {
 			n = utf8.RuneCountInString(t.norm[:b])
 		}
-		start = t.pos[n]
-		end = t.pos[n+len(q)-1] + 1
+		start = t.at(n)
+		end = t.at(n+qn-1) + 1
 		if want == nil || *want == start {
 			return start, end, true
 		}

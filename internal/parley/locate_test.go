@@ -1,6 +1,11 @@
 package parley
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+	"unicode"
+)
 
 func TestLocate(t *testing.T) {
 	text := "He said: “We want peace,\n  we don’t want a truce.” Then he said “peace” again."
@@ -104,5 +109,74 @@ func TestLocateNonASCII(t *testing.T) {
 	}
 	if !Contains(text, "Zürich and") || Contains(text, "Zurich") {
 		t.Error("Contains")
+	}
+}
+
+// TestNormalised: the shortcut for plain quotes gives what normalise gives,
+// for plain quotes and for every kind of quote it leaves to normalise.
+func TestNormalised(t *testing.T) {
+	for _, s := range []string{"", "a", "He said", "He said: peace.", "a b", "a  b", "a\tb", "a\nb", "a\r\nb", "a\vb", "a\fb",
+		" a ", "a ", "don’t", "“quoted”", "a\u00a0b", "a\u2014b", "a\u0085b", "café", "a \u2003 b", "x\x00y", "~!@#$%^&*()_+{}|:<>?"} {
+		q, _ := normalise(s)
+		got, n := normalised(s)
+		if got != string(q) || n != len(q) {
+			t.Errorf("normalised(%q) = %q, %d; normalise gives %q, %d", s, got, n, string(q), len(q))
+		}
+	}
+}
+
+// TestNewSourceTextInPlace: a plain text prepared without its runes is
+// prepared as normalise prepares it, character by character, and any
+// other text is left to normalise.
+func TestNewSourceTextInPlace(t *testing.T) {
+	for _, text := range []string{"", "a", "He said. Then\nhe said\tit.", "a\r\nb", "a  b", " a", "a ", "\n", "caf\u00e9", "don\u2019t", "a\u00a0b", "a\vb\fc"} {
+		q, pos := normalise(text)
+		norm, ok := normalisedInPlace(text)
+		if !ok {
+			if plain := len(q) == len(text) && string(q) == strings.Map(func(r rune) rune {
+				if unicode.IsSpace(r) {
+					return ' '
+				}
+				return r
+			}, text) && isASCIIString(text); plain {
+				t.Errorf("normalisedInPlace(%q) refused a text normalise keeps in place", text)
+			}
+			continue
+		}
+		if norm != string(q) {
+			t.Errorf("normalisedInPlace(%q) = %q; normalise gives %q", text, norm, string(q))
+		}
+		st := NewSourceText(text)
+		for n := range pos {
+			if st.at(n) != pos[n] {
+				t.Errorf("NewSourceText(%q): character %d at %d, normalise says %d", text, n, st.at(n), pos[n])
+			}
+		}
+	}
+}
+
+func isASCIIString(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// TestSentencesASCII: an ASCII text split byte by byte gives the sentences
+// its characters give.
+func TestSentencesASCII(t *testing.T) {
+	for _, text := range []string{"", "One. Two? Three!", "A heading\nThe text goes on. And on\nacross a line.\n\nA paragraph.",
+		"He said \"so.\" Then (he left.) x", "Items:\n- one\n- two\nEnd", "  lead and trail  ", "no mark at all",
+		"Wrapped in the\nmiddle. Done.\r\nNext line", "A line ending in a comma,\nGoes on."} {
+		r := []rune(text)
+		want := sentences(r, func(s, e int) string { return string(r[s:e]) })
+		if got := Sentences(text); !slices.Equal(got, want) {
+			t.Errorf("Sentences(%q) = %v; by characters %v", text, got, want)
+		}
+		if len(want) == 0 && strings.TrimSpace(text) != "" {
+			t.Errorf("no sentences in %q", text)
+		}
 	}
 }

@@ -150,6 +150,9 @@ type validator struct {
 type prepared struct {
 	text  *SourceText
 	runes []rune
+	// ascii is set once the text is known to be all ASCII (its bytes are
+	// its characters, and runes is not needed).
+	ascii bool
 }
 
 type problemKey struct{ phase, seq int }
@@ -398,8 +401,18 @@ func (v *validator) resolveQuotes(evs []*Evidence) {
 		if !ok {
 			continue
 		}
-		if p.runes == nil {
-			p.runes = []rune(v.raw[ev.Source])
+		if p.runes == nil && !p.ascii {
+			if raw := v.raw[ev.Source]; isASCII(raw) {
+				p.ascii = true
+			} else {
+				p.runes = []rune(raw)
+			}
+		}
+		if p.ascii {
+			if raw := v.raw[ev.Source]; *ev.Start >= 0 && *ev.End <= len(raw) && *ev.Start <= *ev.End {
+				ev.Quote = raw[*ev.Start:*ev.End]
+			}
+			continue
 		}
 		r := p.runes
 		if *ev.Start >= 0 && *ev.End <= len(r) && *ev.Start <= *ev.End {

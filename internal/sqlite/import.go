@@ -354,7 +354,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	if empty {
 		// Nothing to look up in the store: reading and checking go on
 		// beside the writing, a batch ahead.
-		readProblems, err = pipeline(check, write, checker, read)
+		readProblems, err = pipeline(check, write, checker, read, w.trace)
 	} else {
 		readProblems, err = inTurn(check, write, checker, read)
 	}
@@ -525,14 +525,22 @@ func inTurn(check func([]parley.Item) ([]record, error), write func([]record, bo
 // one writes them, so that an import into an empty database keeps two
 // cores busy. A failed write stops the reading.
 func pipeline(check func([]parley.Item) ([]record, error), write func([]record, bool) error, checker *parley.Checker,
-	read func(yield func(parley.Item) error) ([]parley.Problem, error)) ([]parley.Problem, error) {
+	read func(yield func(parley.Item) error) ([]parley.Problem, error), trace *importTrace) ([]parley.Problem, error) {
 	batches := make(chan checkedBatch, 1)
 	stop := make(chan struct{})
 	var problems []parley.Problem
 	var readErr error
+	// With a trace, how long each side waited for the other: the one that
+	// waits less is the one that bounds the load.
+	var readerWaited, writerWaited time.Duration
 	go func() {
 		defer close(batches)
 		problems, readErr = readBatches(check, checker, read, func(b checkedBatch) error {
+			var t time.Time
+			if trace.on {
+				t = time.Now()
+				defer func() { readerWaited += time.Since(t) }()
+			}
 			select {
 			case batches <- b:
 				return nil
@@ -542,13 +550,26 @@ func pipeline(check func([]parley.Item) ([]record, error), write func([]record, 
 		})
 	}()
 	var writeErr error
-	for b := range batches {
+	for {
+		var t time.Time
+		if trace.on {
+			t = time.Now()
+		}
+		b, ok := <-batches
+		if trace.on {
+			writerWaited += time.Since(t)
+		}
+		if !ok {
+			break
+		}
 		if writeErr == nil {
 			if writeErr = write(b.nodes, b.full); writeErr != nil {
 				close(stop)
 			}
 		}
 	}
+	trace.note(fmt.Sprintf("load: the reader waited %.2fs for the writer, the writer %.2fs for the reader",
+		readerWaited.Seconds(), writerWaited.Seconds()))
 	if writeErr != nil {
 		return nil, writeErr
 	}

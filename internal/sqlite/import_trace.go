@@ -42,6 +42,13 @@ func (t *importTrace) step(name string) {
 	t.wall, t.cpu = now, cpu
 }
 
+// note reports something else.
+func (t *importTrace) note(s string) {
+	if t != nil && t.on {
+		fmt.Fprintf(os.Stderr, "import: %s\n", s)
+	}
+}
+
 // importFault, if set (by tests), is asked at some steps of an import
 // whether it fails there.
 var importFault func(step string) error
