@@ -291,6 +291,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		if w.side != nil {
 			w.side.discard()
 		}
+		w.trace.done()
 	}()
 	author := parley.AuthorFrom(ctx)
 	// An import's history names what it created or replaced, with the

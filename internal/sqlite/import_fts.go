@@ -73,7 +73,11 @@ func startFTSSide(ctx context.Context, mainPath string) (*ftsSide, error) {
 	f.Close()
 	ctx, cancel := context.WithCancel(ctx)
 	s := &ftsSide{path: f.Name(), done: make(chan error, 1), cancel: cancel}
-	go func() { s.done <- s.build(ctx, mainPath, newImportTrace()) }()
+	go func() {
+		trace := newImportTrace()
+		defer trace.done()
+		s.done <- s.build(ctx, mainPath, trace)
+	}()
 	return s, nil
 }
 

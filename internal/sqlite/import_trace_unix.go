@@ -4,6 +4,7 @@ package sqlite
 
 import (
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
 	"syscall"
@@ -15,6 +16,19 @@ func processCPU() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
 		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// threadCPU is the CPU time the calling thread has used, or -1 where the
+// system does not tell.
+func threadCPU() time.Duration {
+	if runtime.GOOS != "linux" {
+		return -1
+	}
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(1, &ru); err != nil { // RUSAGE_THREAD
+		return -1
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
