@@ -67,6 +67,9 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 	srv.Use(&Limits{MaxDepth: DefaultMaxDepth, MaxComplexity: DefaultMaxComplexity, MaxTokens: DefaultMaxTokens, MaxRepeats: DefaultMaxRepeats, MaxIntrospection: DefaultMaxIntrospection, Parsed: parsed})
 	cache := newNodeCache()
 	docs := &docCaches{}
+	if onDocCaches != nil {
+		onDocCaches(docs)
+	}
 	srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
 		// Queries share decoded nodes across requests; a mutation reads
 		// afresh what it may have just changed.

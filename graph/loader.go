@@ -44,12 +44,41 @@ type loaders struct {
 // document whose directives name no variable shares one opCache between
 // all its requests (docCaches), keeping per request the arguments that
 // name variables; any other document has one per request.
+//
+// Its keys are the document's own selections and fields (and slices made
+// from them once and kept here: itemSelection), never slices made anew
+// per request, so a shared opCache stops growing after the document's
+// first requests; maxOpEntries bounds each map whatever happens.
 type opCache struct {
 	mu     sync.RWMutex
 	shared bool
 	fields map[fieldsKey]*collected
 	args   map[*ast.Field]map[string]any
 	plans  map[primePlanKey][]primeRef
+	items  map[fieldsKey]ast.SelectionSet
+}
+
+// maxOpEntries bounds each map of an opCache: a map that would pass it is
+// emptied (a document selects far fewer fields than this).
+const maxOpEntries = 4096
+
+// onDocCaches, when set (by tests), is given each handler's docCaches.
+var onDocCaches func(*docCaches)
+
+// entries counts what the documents' opCaches hold.
+func (d *docCaches) entries() int {
+	d.mu.RLock()
+	defer d.mu.RUnlock()
+	n := 0
+	for _, c := range d.m {
+		if c == nil {
+			continue
+		}
+		c.mu.RLock()
+		n += len(c.fields) + len(c.args) + len(c.plans) + len(c.items)
+		c.mu.RUnlock()
+	}
+	return n
 }
 
 // docCacheSize bounds the documents whose opCache is kept (the parsed
@@ -197,7 +226,7 @@ func (l *loaders) collect(oc *graphql.OperationContext, sel ast.SelectionSet, sa
 	}
 	c = &collected{fields: graphql.CollectFields(oc, sel, satisfies)}
 	op.mu.Lock()
-	if op.fields == nil {
+	if op.fields == nil || len(op.fields) >= maxOpEntries {
 		op.fields = map[fieldsKey]*collected{}
 	}
 	if had, ok := op.fields[k]; ok {
@@ -247,7 +276,7 @@ func fieldArgs(ctx context.Context, field graphql.CollectedField, vars map[strin
 		return a, nil
 	}
 	op.mu.Lock()
-	if op.args == nil {
+	if op.args == nil || len(op.args) >= maxOpEntries {
 		op.args = map[*ast.Field]map[string]any{}
 	}
 	op.args[field.Field] = a

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/parley-graph/parley/graph"
 )
 
 // TestOperationCacheFollowsVariables asks the same documents again with
@@ -82,5 +84,37 @@ func TestOperationCacheFollowsVariables(t *testing.T) {
 				t.Errorf("round %d, %s with %v, asked after the others (-alone +after):\n%s", round, c.q, c.vars, diff)
 			}
 		}
+	}
+}
+
+// TestOperationCacheStopsGrowing: what a document's queries share (the
+// fields each object selects, arguments, the prefetch's plans and item
+// selections) is made by its first request; asked again, a query adds
+// nothing, whatever it lists within lists, fragments and connections
+// included.
+func TestOperationCacheStopsGrowing(t *testing.T) {
+	count := graph.CountOperationCaches()
+	h, _ := serve(t, berlinFile(t))
+	const q = `{ node(id: "russia") { ... on Actor { name positions(first: 20) { totalCount edges { node { stance
+		proposition { text issue { name } positions(first: 10) { edges { node { ...Held
+			evidence { quote source { title } } } } } } } } } } }
+		actors(first: 5) { edges { node { id name } } } }
+		fragment Held on Position { holder { name } }`
+	ask := func() {
+		t.Helper()
+		if _, errs := raw(t, h, q); len(errs) > 0 {
+			t.Fatalf("%+v", errs)
+		}
+	}
+	ask()
+	first := count()
+	if first == 0 {
+		t.Fatal("the query's document shares nothing")
+	}
+	for range 5 {
+		ask()
+	}
+	if n := count(); n != first {
+		t.Errorf("the shared operation cache holds %d entries after six requests, %d after the first", n, first)
 	}
 }

@@ -280,7 +280,7 @@ func (l *loaders) primePlan(t reflect.Type, typeName string, fields []graphql.Co
 		}
 	}
 	op.mu.Lock()
-	if op.plans == nil {
+	if op.plans == nil || len(op.plans) >= maxOpEntries {
 		op.plans = map[primePlanKey][]primeRef{}
 	}
 	op.plans[k] = plan
@@ -326,7 +326,10 @@ func (l *loaders) primed(id string) (any, bool) {
 }
 
 // itemSelection is what a list field asks of each item: a connection's
-// edges' node and its nodes, or a plain list's own selection.
+// edges' node and its nodes, or a plain list's own selection. Made once
+// for the field's selection and kept with the operation's fields (see
+// opCache): the same field gives the same slice, which keys what is
+// collected and planned for the items.
 func itemSelection(ctx context.Context, f graphql.CollectedField) ast.SelectionSet {
 	if f.Definition == nil || f.Definition.Type == nil || f.Definition.Type.Elem != nil {
 		return f.Selections
@@ -335,14 +338,39 @@ func itemSelection(ctx context.Context, f graphql.CollectedField) ast.SelectionS
 		return f.Selections
 	}
 	op := graphql.GetOperationContext(ctx)
-	collect := func(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
-		return graphql.CollectFields(op, sel, []string{typeName})
+	l, _ := ctx.Value(loadersKey{}).(*loaders)
+	if l == nil || l.schema == nil {
+		return connectionItems(f, func(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
+			return graphql.CollectFields(op, sel, []string{typeName})
+		})
 	}
-	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok && l.schema != nil {
-		collect = func(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
-			return l.collectFields(op, sel, l.schema.satisfies[typeName])
+	k := fieldsKey{sel: unsafe.SliceData(f.Selections), n: len(f.Selections)}
+	c := l.op
+	c.mu.RLock()
+	out, ok := c.items[k]
+	c.mu.RUnlock()
+	if ok {
+		return out
+	}
+	out = connectionItems(f, func(sel ast.SelectionSet, typeName string) []graphql.CollectedField {
+		return l.collectFields(op, sel, l.schema.satisfies[typeName])
+	})
+	c.mu.Lock()
+	if had, ok := c.items[k]; ok {
+		out = had
+	} else {
+		if c.items == nil || len(c.items) >= maxOpEntries {
+			c.items = map[fieldsKey]ast.SelectionSet{}
 		}
+		c.items[k] = out
 	}
+	c.mu.Unlock()
+	return out
+}
+
+// connectionItems is the selection of a connection field f's items: its
+// edges' node's and its nodes', collected by collect.
+func connectionItems(f graphql.CollectedField, collect func(ast.SelectionSet, string) []graphql.CollectedField) ast.SelectionSet {
 	var out ast.SelectionSet
 	for _, c := range collect(f.Selections, f.Definition.Type.Name()) {
 		switch c.Name {

@@ -29,9 +29,11 @@ func marshalSlice(ctx context.Context, length int, _ int64, omitPanicHandler boo
 	// One allocation for the items' contexts, field contexts and indexes.
 	items := make([]fieldCtx, length)
 	parent := graphql.GetFieldContext(ctx)
+	items[0].inherit(ctx)
 	for i := range length {
 		it := &items[i]
 		it.Context = ctx
+		it.l, it.coll = items[0].l, items[0].coll
 		it.index = i
 		it.fc.Index = &it.index
 		it.fc.Parent = parent
@@ -48,15 +50,45 @@ func marshalSlice(ctx context.Context, length int, _ int64, omitPanicHandler boo
 // graphql.WithFieldContext makes in two allocations (the field context,
 // and the context.WithValue that holds it) in one, or in one for all the
 // items of a list.
+//
+// It also answers, without walking the contexts below it, for the two
+// values every object and loader call asks for: the request's loaders and
+// the dry run's collector, found once where it is made (see inherit).
 type fieldCtx struct {
 	context.Context
 	fc    graphql.FieldContext
 	index int
+	l     *loaders
+	coll  *collector
+}
+
+// inherit records what parent holds of the loaders and the collector: a
+// field context's own, copied (nothing lies between them to change
+// them), else looked up once.
+func (c *fieldCtx) inherit(parent context.Context) {
+	if p, ok := parent.(*fieldCtx); ok {
+		c.l, c.coll = p.l, p.coll
+		return
+	}
+	c.l, _ = parent.Value(loadersKey{}).(*loaders)
+	c.coll, _ = parent.Value(collectorKey{}).(*collector)
 }
 
 func (c *fieldCtx) Value(key any) any {
 	if key == fieldContextKey {
 		return &c.fc
+	}
+	switch key.(type) {
+	case loadersKey:
+		if c.l == nil {
+			return nil
+		}
+		return c.l
+	case collectorKey:
+		if c.coll == nil {
+			return nil
+		}
+		return c.coll
 	}
 	return c.Context.Value(key)
 }
@@ -304,6 +336,7 @@ func writeQuoted(w io.Writer, s string) {
 // field context makes two.
 func withField(ctx context.Context, field graphql.CollectedField, fill func(context.Context, graphql.CollectedField, *graphql.FieldContext) (*graphql.FieldContext, error)) (*graphql.FieldContext, context.Context, error) {
 	c := &fieldCtx{Context: ctx}
+	c.inherit(ctx)
 	fc, err := fill(ctx, field, &c.fc)
 	if err != nil {
 		return nil, nil, err

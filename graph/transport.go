@@ -221,6 +221,14 @@ func writeResponse(w io.Writer, resp *graphql.Response) {
 	if resp == nil {
 		resp = &graphql.Response{}
 	}
+	if len(resp.Errors) == 0 && len(resp.Data) > 0 && resp.Label == "" && len(resp.Path) == 0 && resp.HasNext == nil && len(resp.Extensions) == 0 {
+		// The common answer, data alone: written as it is, not copied
+		// first (w buffers: the server's response, or Conform's).
+		io.WriteString(w, `{"data":`)
+		w.Write(resp.Data)
+		io.WriteString(w, "}")
+		return
+	}
 	var b bytes.Buffer
 	b.Grow(len(resp.Data) + 16)
 	b.WriteByte('{')
