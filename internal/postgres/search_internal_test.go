@@ -73,17 +73,17 @@ func TestSearchRanksTheBestMatches(t *testing.T) {
 	// The nodes and sentences of the n best texts, from every match.
 	best := func(text string, kinds []string, n int) map[string]bool {
 		t.Helper()
-		tsq, _, args, err := searchWhere(parley.SearchQuery{Text: text})
+		cte, _, args, err := searchWhere(parley.SearchQuery{Text: text})
 		if err != nil {
 			t.Fatal(err)
 		}
-		q := `SELECT d.node_id, d.start_pos FROM search_docs d WHERE d.words @@ (` + tsq + `)`
+		q := `WITH ` + cte + ` SELECT d.node_id, d.start_pos FROM search_docs d CROSS JOIN q WHERE d.words @@ q.q`
 		if len(kinds) > 0 {
 			q += ` AND d.node_type IN (?, ?)`
 			args = append(args, kinds[0], kinds[1])
 		}
-		rows, err := db.query(ctx, q+` ORDER BY ts_rank(`+rankWeights+`, d.words, `+tsq+`, `+rankNormalization+`) DESC, d.id LIMIT ?`,
-			append(append(args, args[:len(args)-len(kinds)]...), n)...)
+		rows, err := db.query(ctx, q+` ORDER BY ts_rank(`+rankWeights+`, d.words, q.q, `+rankNormalization+`) DESC, d.id LIMIT ?`,
+			append(args, n)...)
 		if err != nil {
 			t.Fatal(err)
 		}
