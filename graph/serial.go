@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -356,4 +357,19 @@ func resolveSerial(ctx context.Context, m *graphql.FieldSet, oc *graphql.Operati
 	if v == invalid {
 		atomic.AddUint32(&m.Invalids, 1)
 	}
+}
+
+// marshalAnswer writes a query's answer (gqlgen's Exec, rewritten by
+// serialgen), into a buffer made at about the answer's size: the budget
+// has counted the answer's fields and text as its objects resolved
+// (collectFields), so the buffer is not grown from 64 bytes by doubling,
+// copying what it holds at each step.
+func marshalAnswer(ctx context.Context, data graphql.Marshaler) []byte {
+	var buf bytes.Buffer
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok && l.budget != nil {
+		n := l.budget.bytes.Load()
+		buf.Grow(int(min(n+n/8+64, 4<<20)))
+	}
+	data.MarshalGQL(&buf)
+	return buf.Bytes()
 }

@@ -472,6 +472,9 @@ func fastMarshal(fd *ast.FuncDecl, text func(ast.Node) string) (string, bool) {
 	return "", false
 }
 
+// answerBuf is where gqlgen's Exec writes a query's answer.
+const answerBuf = "\t\t\tvar buf bytes.Buffer\n\t\t\tdata.MarshalGQL(&buf)\n\t\t\tresponse.Data = buf.Bytes()"
+
 func rewrite(src []byte) ([]byte, error) {
 	if bytes.Contains(src, []byte(marker)) {
 		return nil, fmt.Errorf("already post-processed: run gqlgen first")
@@ -483,6 +486,12 @@ func rewrite(src []byte) ([]byte, error) {
 	if n := bytes.Count(src, []byte(groupCall)); n == 0 {
 		return nil, fmt.Errorf("found no deferred group: gqlgen's output changed, update serialgen")
 	}
+	// A query's answer is written into a buffer made at about its size
+	// (marshalAnswer), not grown from 64 bytes by doubling.
+	if n := bytes.Count(src, []byte(answerBuf)); n != 1 {
+		return nil, fmt.Errorf("found %d query answers' buffers: gqlgen's output changed, update serialgen", n)
+	}
+	src = bytes.ReplaceAll(src, []byte(answerBuf), []byte("\t\t\tresponse.Data = marshalAnswer(ctx, data)"))
 	src = bytes.ReplaceAll(src, []byte(groupCall), []byte("deferred := newDeferredGroup(ctx, fields)"))
 	src = bytes.ReplaceAll(src, []byte(sliceCall), []byte("marshalSlice(ctx,"))
 	if n := bytes.Count(src, []byte(objectReturn)); n == 0 {
