@@ -5,8 +5,11 @@
 // answer, pages through them with "More", then writes one position through
 // the API with PARLEY_TOKEN (an editor's) and checks that the page shows it
 // within a second, through its subscription, having read nothing for a write
-// to another actor's position made just before; moves that position to the
-// actor and checks the page counts it within a second; saves a screenshot.
+// to another actor's position made just before; moves that position (one
+// whose id sorts into the first page, so every page boundary after it moves)
+// to the actor and checks that the page counts it within a second and shows
+// as many cards as it counts, each position once, in the API's order;
+// saves a screenshot.
 //   PARLEY_TOKEN=pk_... node example-web.mjs http://127.0.0.1:API_PORT WEB_PORT ARTIFACTS_DIR
 import { chromium } from 'playwright-core';
 import { createServer } from 'node:http';
@@ -92,6 +95,7 @@ try {
   if (clicks !== wantClicks) fail(`"More" was offered ${clicks} times, want ${wantClicks}`);
   if (JSON.stringify(ids) !== JSON.stringify(wantIds)) fail(`the pages show ${JSON.stringify(ids)}, want ${JSON.stringify(wantIds)}`);
   else ok(`${clicks + 1} pages of ${pageSize} show all ${ids.length} positions in the API's order`);
+  if (ids.length !== want.positions.totalCount) fail(`the page shows ${ids.length} cards, but counts ${want.positions.totalCount} positions`);
   // Each position with its proposition and every span of its evidence.
   let spans = 0;
   for (const { node: p } of want.positions.edges) {
@@ -127,8 +131,12 @@ try {
     // (its subscription is to every position) and lets it pass. It comes
     // before the next write on the same websocket, so once the page shows
     // that one, a read again for this one would have been sent already.
+    // Another actor's position whose id sorts before the end of the first
+    // page: moved to the actor (below), it lands in the first page and
+    // pushes a position across every page boundary after it.
     const other = (await gql(`{ positions(first: 100) { edges { node { id holder { id } } } } }`)).positions.edges
-      .map((e) => e.node).find((n) => n.holder.id !== actor);
+      .map((e) => e.node).find((n) => n.holder.id !== actor && n.id < wantIds[pageSize - 1]);
+    if (!other) throw new Error(`no other actor's position sorts before ${wantIds[pageSize - 1]}: the graph changed, pick another actor`);
     const foreign = await fetch(api, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: 'Bearer ' + token },
@@ -177,9 +185,31 @@ try {
       }),
     }).then((r) => r.json());
     if (moved.errors) fail('moving a position to the actor failed: ' + JSON.stringify(moved));
-    else await page.waitForFunction((n) => document.querySelector('[data-testid=total]')?.textContent === `${n} positions`, wantIds.length + 1, { timeout: 1000, polling: 20 })
-      .then(() => ok(`${other.id}, moved to ${actor}, is counted within a second: ${wantIds.length + 1} positions`))
-      .catch(async () => fail(`${other.id}, moved to ${actor}: the header still says "${await page.getByTestId('total').innerText()}"`));
+    else {
+      await page.waitForFunction((n) => document.querySelector('[data-testid=total]')?.textContent === `${n} positions`, wantIds.length + 1, { timeout: 1000, polling: 20 })
+        .then(() => ok(`${other.id}, moved to ${actor}, is counted within a second: ${wantIds.length + 1} positions`))
+        .catch(async () => fail(`${other.id}, moved to ${actor}: the header still says "${await page.getByTestId('total').innerText()}"`));
+      // Every position once, none lost at a page boundary and none shown
+      // twice: as many cards as the header counts, in the API's order (a
+      // "More" offered now is followed, as a reader would).
+      const after = (await gql(`query($id: ID!) { node(id: $id) { ... on Actor { positions(first: 100) { totalCount edges { node { id } } } } } }`, { id: actor })).node.positions;
+      const afterIds = after.edges.map((e) => e.node.id);
+      if (afterIds.indexOf(other.id) >= pageSize) fail(`${other.id} is at ${afterIds.indexOf(other.id)} in the API's order, not in the first page: the test does not cross a page boundary`);
+      const cards = () => page.$$eval('.position', (els) => els.map((el) => el.dataset.id));
+      const settled = await page.waitForFunction((n) => document.querySelectorAll('.position').length === n && !document.querySelector('.loading'), after.totalCount, { timeout: 2000, polling: 20 })
+        .then(() => true).catch(() => false);
+      for (let i = 0; !settled && i < afterIds.length && (await page.locator('button.more').count()); i++) {
+        const n = (await cards()).length;
+        await page.locator('button.more').click();
+        await page.waitForFunction((k) => document.querySelectorAll('.position').length > k, n, { timeout: 2000 }).catch(() => {});
+      }
+      const got = await cards();
+      const twice = got.filter((id, i) => got.indexOf(id) !== i);
+      const missing = afterIds.filter((id) => !got.includes(id));
+      if (got.length !== after.totalCount) fail(`after ${other.id} moved into the first page, the page shows ${got.length} cards but counts ${after.totalCount} positions (missing ${JSON.stringify(missing)}, twice ${JSON.stringify(twice)})`);
+      else if (JSON.stringify(got) !== JSON.stringify(afterIds)) fail(`after ${other.id} moved into the first page, the pages show ${JSON.stringify(got)}, want ${JSON.stringify(afterIds)}`);
+      else ok(`after ${other.id} moved into the first page, the pages show all ${got.length} positions once each, in the API's order`);
+    }
   }
   await page.screenshot({ path: `${artifacts}/example-web.png`, fullPage: true });
   if (outside.length) fail('requests left the app and the API: ' + outside.join(', '));

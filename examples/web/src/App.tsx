@@ -56,16 +56,30 @@ function ActorPicker({ current, onPick }: { current: string | null; onPick: (id:
   );
 }
 
-// The actor's positions, a page at a time: each page is its own query with
-// the cursor of the page before (Relay's first/after); "More" adds a page.
+// The actor's positions, a page at a time: each page is its own query
+// (Relay's first/after), the first from the start, each later one after the
+// endCursor the page before it has now; "More" adds a page. Pages are kept
+// by their index, not by the cursor they were opened with, so they stay
+// contiguous when a position is added or moved before a page's boundary
+// (the page before ends elsewhere, and the page after follows it).
 // When a position the page shows changes, or one that is (now) the actor's
 // (the subscription), every page shown is read again from the server; a
 // change to another actor's position is let pass.
 function Positions({ actor, pageSize }: { actor: string; pageSize: number }) {
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  // The ids each page shows, by its cursor.
-  const shown = useRef(new Map<string, string[]>());
-  const onShown = useCallback((after: string | null, ids: string[]) => shown.current.set(after ?? '', ids), []);
+  const [pages, setPages] = useState(1);
+  // Each page's endCursor as last read, by index (null: it is empty).
+  const [ends, setEnds] = useState<(string | null)[]>([]);
+  // The ids each page shows, by index.
+  const shown = useRef(new Map<number, string[]>());
+  const onShown = useCallback((index: number, ids: string[], end: string | null) => {
+    shown.current.set(index, ids);
+    setEnds((prev) => {
+      if (prev[index] === end) return prev;
+      const next = [...prev];
+      next[index] = end;
+      return next;
+    });
+  }, []);
   const concerns = (c: PositionChange['changes']) =>
     (c.node != null && 'holder' in c.node && c.node.holder.id === actor) ||
     [...shown.current.values()].some((ids) => ids.includes(c.nodeId));
@@ -75,46 +89,63 @@ function Positions({ actor, pageSize }: { actor: string; pageSize: number }) {
       concerns(next.changes) ? next : (prev ?? { changes: { ...next.changes, seq: 0 } }),
   );
   const seq = last?.changes.seq ?? 0;
+  const more = useCallback(() => setPages((n) => n + 1), []);
+  // A page is shown once the page before it has an end to follow; one after
+  // an empty page would start from the beginning again, so it waits.
+  const after = (i: number) => (i === 0 ? null : (ends[i - 1] ?? undefined));
   return (
     <section className="positions" data-seq={seq}>
-      {cursors.map((after, i) => (
-        <Page
-          key={after ?? ''}
-          actor={actor}
-          first={pageSize}
-          after={after}
-          seq={seq}
-          header={i === 0}
-          onShown={onShown}
-          onMore={i === cursors.length - 1 ? (next) => setCursors([...cursors, next]) : undefined}
-        />
-      ))}
+      {Array.from({ length: pages }, (_, i) => i).map((i) => {
+        const a = after(i);
+        return a === undefined ? null : (
+          <Page
+            key={i}
+            index={i}
+            actor={actor}
+            first={pageSize}
+            after={a}
+            seq={seq}
+            onShown={onShown}
+            onMore={i === pages - 1 ? more : undefined}
+          />
+        );
+      })}
     </section>
   );
 }
 
 interface PageProps {
+  index: number;
   actor: string;
   first: number;
   after: string | null;
   seq: number;
-  header: boolean;
-  onShown: (after: string | null, ids: string[]) => void;
-  onMore?: (endCursor: string) => void;
+  onShown: (index: number, ids: string[], endCursor: string | null) => void;
+  onMore?: () => void;
 }
 
-function Page({ actor, first, after, seq, header, onShown, onMore }: PageProps) {
+function Page({ index, actor, first, after, seq, onShown, onMore }: PageProps) {
+  // cache-and-network: when the page before now ends elsewhere, this page's
+  // cursor changes, and a page read earlier at that cursor may be out of date.
   const [{ data, fetching, error }, reread] = useQuery({
     query: ActorPositionsQuery,
     variables: { id: actor, first, after },
+    requestPolicy: 'cache-and-network',
   });
+  // Read again once for each change that concerns the pages (not again when
+  // only the cursor moved: that is a new query already).
+  const read = useRef(seq);
   useEffect(() => {
-    if (seq > 0) reread({ requestPolicy: 'network-only' });
+    if (seq > read.current) {
+      read.current = seq;
+      reread({ requestPolicy: 'network-only' });
+    }
   }, [seq, reread]);
   const node = data?.node;
   useEffect(() => {
-    if (node && 'positions' in node) onShown(after, node.positions.edges.map((e) => e.node.id));
-  }, [node, after, onShown]);
+    if (node && 'positions' in node)
+      onShown(index, node.positions.edges.map((e) => e.node.id), node.positions.pageInfo.endCursor ?? null);
+  }, [node, index, onShown]);
   if (error) return <p className="error">{error.message}</p>;
   if (!data) return fetching ? <p className="loading">Loading…</p> : null;
   if (!node) return <p className="error">No node with id {actor}.</p>;
@@ -122,7 +153,7 @@ function Page({ actor, first, after, seq, header, onShown, onMore }: PageProps) 
   const { positions } = node;
   return (
     <>
-      {header && (
+      {index === 0 && (
         <h2>
           {node.name} <small>({node.__typename})</small>{' '}
           <span className="count" data-testid="total">
@@ -135,9 +166,7 @@ function Page({ actor, first, after, seq, header, onShown, onMore }: PageProps) 
           <PositionCard key={p.id} p={p} />
         ))}
       </ol>
-      {onMore && positions.pageInfo.hasNextPage && positions.pageInfo.endCursor && (
-        <MoreButton onClick={() => onMore(positions.pageInfo.endCursor!)} />
-      )}
+      {onMore && positions.pageInfo.hasNextPage && positions.pageInfo.endCursor && <MoreButton onClick={onMore} />}
     </>
   );
 }
