@@ -170,6 +170,12 @@ func (s *nodeSource) shared(ctx context.Context) bool {
 		return false
 	}
 	s.once.Do(func() {
+		// A request the answer cache saw has read the version already:
+		// its answer is kept under that number.
+		if slot := answerSlotFrom(ctx); slot != nil {
+			s.version, s.ok = slot.version, s.cache.sync(slot.version)
+			return
+		}
 		v, err := s.store.(parley.Versioner).Version(ctx)
 		if err == nil {
 			s.version, s.ok = v, s.cache.sync(v)

@@ -74,8 +74,15 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 		// Queries share decoded nodes across requests; a mutation reads
 		// afresh what it may have just changed.
 		c := cache
-		if op := graphql.GetOperationContext(ctx).Operation; op == nil || op.Operation != ast.Query {
+		oc := graphql.GetOperationContext(ctx)
+		if op := oc.Operation; op == nil || op.Operation != ast.Query {
 			c = nil
+		}
+		// The answer cache (AnswerCache) is told what ran and how it
+		// ended, to keep the answer or not.
+		slot := answerSlotFrom(ctx)
+		if slot != nil {
+			slot.operation(oc)
 		}
 		if op := graphql.GetOperationContext(ctx).Operation; op != nil && op.Operation == ast.Subscription {
 			// A subscription answers one change at a time, for as long
@@ -84,7 +91,15 @@ func NewHandler(store parley.Store, logger *slog.Logger, opts ...Option) *handle
 			return eachChangeAfresh(next(ctx), func(ctx context.Context) context.Context { return withLoaders(ctx, store, nil, schema, nil, docs) })
 		}
 		ctx, b := withBudget(ctx, o.maxFields, o.maxBytes)
-		return b.wrap(next(withLoaders(ctx, store, c, schema, b, docs)))
+		answer := b.wrap(next(withLoaders(ctx, store, c, schema, b, docs)))
+		if slot == nil {
+			return answer
+		}
+		return func(ctx context.Context) *graphql.Response {
+			resp := answer(ctx)
+			slot.response(resp)
+			return resp
+		}
 	})
 	srv.AroundOperations(introspectionOperations)
 	if o.metrics != nil {

@@ -149,6 +149,10 @@ func missingQuery(r *http.Request) bool {
 	if strings.TrimSpace(mt) != "application/json" || r.Body == nil {
 		return false
 	}
+	if d, ok := r.Body.(*decodedBody); ok {
+		// Decoded already (by the answer cache).
+		return !d.given.query && !d.given.persisted && !d.given.more
+	}
 	body, err := readBody(r)
 	if err != nil {
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -156,7 +160,7 @@ func missingQuery(r *http.Request) bool {
 	}
 	if p, given, ok := fastParams(body); ok {
 		// Decoded once, here, for the transport too.
-		d := &decodedBody{params: p}
+		d := &decodedBody{params: p, given: given}
 		d.Reset(body)
 		r.Body = d
 		return !given.query && !given.persisted && !given.more

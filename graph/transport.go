@@ -276,6 +276,7 @@ func writeJSONValue(b *bytes.Buffer, v any) {
 type decodedBody struct {
 	bytes.Reader
 	params graphql.RawParams
+	given  paramsGiven
 }
 
 func (*decodedBody) Close() error { return nil }

@@ -413,6 +413,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	skipCheck := fs.Bool("skip-check", a.env("PARLEY_SKIP_CHECK", "") != "", "skip SQLite's quick check of the database file at start-up (it reads the whole file: minutes on a very large one) (env PARLEY_SKIP_CHECK=1)")
 	requireToken := fs.Bool("require-token", a.env("PARLEY_REQUIRE_TOKEN", "") != "", "refuse every request without a valid token, reads too (env PARLEY_REQUIRE_TOKEN=1)")
 	metricsAddr := fs.String("metrics-addr", a.env("PARLEY_METRICS_ADDR", ""), "serve /metrics on this `address` instead of on --addr (env PARLEY_METRICS_ADDR)")
+	answerMB := fs.Int("answer-cache-mb", envInt(a.env("PARLEY_ANSWER_CACHE_MB", strconv.Itoa(graph.DefaultAnswerCacheBytes>>20))), "keep whole answers of queries, up to this many `MiB`, for as long as the graph does not change (any write, by any process on the database, empties it); 0: off (env PARLEY_ANSWER_CACHE_MB)")
 	debugAddr := fs.String("debug-addr", a.env("PARLEY_DEBUG_ADDR", ""), "serve net/http/pprof at /debug/pprof/ on this loopback `address` (off by default; e.g. localhost:6060) (env PARLEY_DEBUG_ADDR)")
 	timeouts := a.timeoutFlags(fs)
 	var logLevel slog.Level
@@ -448,6 +449,16 @@ func (a *App) serve(ctx context.Context, args []string) error {
 	}
 	if err := timeouts.check(); err != nil {
 		fmt.Fprintf(a.Stderr, "parley serve: %v\n", err)
+		return errUsage
+	}
+	if env := a.env("PARLEY_ANSWER_CACHE_MB", ""); env != "" && !flagSet(fs, "answer-cache-mb") {
+		if _, err := strconv.Atoi(env); err != nil {
+			fmt.Fprintf(a.Stderr, "parley serve: PARLEY_ANSWER_CACHE_MB=%q: a whole number of MiB, 0 (off) or more\n", env)
+			return errUsage
+		}
+	}
+	if *answerMB < 0 {
+		fmt.Fprintln(a.Stderr, "parley serve: --answer-cache-mb must be a whole number of MiB, 0 (off) or more")
 		return errUsage
 	}
 	if *maxSubConns < 1 || *maxSubsPerConn < 1 {
@@ -531,6 +542,7 @@ func (a *App) serve(ctx context.Context, args []string) error {
 		timeout:        timeouts.request,
 		maxSubConns:    *maxSubConns,
 		maxSubsPerConn: *maxSubsPerConn,
+		answerBytes:    int64(*answerMB) << 20,
 	})
 	// The timeouts cut clients that hold a connection without using it:
 	// headers or a body trickled in, an answer not read, an idle
@@ -595,6 +607,7 @@ type serveConfig struct {
 	timeout        time.Duration
 	maxSubConns    int
 	maxSubsPerConn int
+	answerBytes    int64 // the answer cache's size; 0: none
 }
 
 // serveHandler is the whole handler serve puts behind its listener, every
@@ -602,7 +615,7 @@ type serveConfig struct {
 func serveHandler(c serveConfig) http.Handler {
 	gql := graph.NewHandler(c.observed, c.logger, graph.WithMetrics(c.metrics), graph.WithLive(c.requireToken, c.origins), graph.WithSubscriptionLimits(c.maxSubConns, c.maxSubsPerConn))
 	handler := web.NewHandler(web.Config{
-		GraphQL:      graph.Authenticate(c.observed, c.requireToken, graph.Conform(gql)),
+		GraphQL:      graph.Authenticate(c.observed, c.requireToken, graph.NewAnswerCache(c.observed, c.answerBytes, c.metrics).Handler(graph.Conform(gql))),
 		Metrics:      c.metricsHandler,
 		Ready:        c.store.Ping,
 		Logger:       c.logger,
@@ -902,4 +915,11 @@ func envInt(s string) int {
 		return 0
 	}
 	return n
+}
+
+// flagSet reports whether the flag name was given on the command line.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }

@@ -246,3 +246,42 @@ func TestServeStoreMetricsPostgres(t *testing.T) {
 	}
 	checkStoreMetrics(t, startServer(t, "--db", pgtest.Database(t)), "parley_db_pool_max_connections")
 }
+
+// TestServeAnswerCache: serve keeps answers by default (a query asked
+// twice is a hit in /metrics, with the bytes kept), and keeps none with
+// --answer-cache-mb 0 (no such series, each query run); a bad
+// PARLEY_ANSWER_CACHE_MB is refused.
+func TestServeAnswerCache(t *testing.T) {
+	const q = `{"query":"{ node(id: \"ukraine\") { id } }"}`
+	for _, c := range []struct {
+		args []string
+		on   bool
+	}{{nil, true}, {[]string{"--answer-cache-mb", "0"}, false}} {
+		s := startServer(t, append([]string{"--db", filepath.Join(t.TempDir(), "a.db")}, c.args...)...)
+		for range 2 {
+			if code, body := s.post("", q); code != 200 || body != `{"data":{"node":{"id":"ukraine"}}}` {
+				t.Fatalf("%v: %d %s", c.args, code, body)
+			}
+		}
+		_, text := s.get("/metrics")
+		hits, ok := metricValue(t, text, "parley_answer_cache_hits_total")
+		size, _ := metricValue(t, text, "parley_answer_cache_bytes")
+		max, _ := metricValue(t, text, "parley_answer_cache_max_bytes")
+		if c.on && (hits != 1 || size <= 0 || max != 64<<20) {
+			t.Errorf("default: hits %v, bytes %v, max %v; want 1 hit, bytes kept, 64 MiB", hits, size, max)
+		}
+		if !c.on && ok {
+			t.Errorf("--answer-cache-mb 0: the cache's series are served (hits %v)", hits)
+		}
+	}
+	var stderr strings.Builder
+	app := &App{Stdout: io.Discard, Stderr: &stderr, Getenv: func(k string) string {
+		if k == "PARLEY_ANSWER_CACHE_MB" {
+			return "lots"
+		}
+		return ""
+	}}
+	if code := app.Run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", filepath.Join(t.TempDir(), "b.db")}); code == 0 || !strings.Contains(stderr.String(), "PARLEY_ANSWER_CACHE_MB") {
+		t.Errorf("PARLEY_ANSWER_CACHE_MB=lots: exit %d, %s", code, stderr.String())
+	}
+}

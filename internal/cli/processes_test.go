@@ -356,6 +356,21 @@ func twoServers(t *testing.T, path string, extra ...string) {
 			t.Errorf("server 1 finds %d writes, server 2 %d", found, n)
 		}
 	}
+	// Both servers answered reads from their answer caches (warm when
+	// the writes came), and dropped what the writes made old.
+	for si, p := range servers {
+		resp, err := client.Get(p.base + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		hits, _ := metricValue(t, string(b), "parley_answer_cache_hits_total")
+		dropped, _ := metricValue(t, string(b), "parley_answer_cache_invalidated_total")
+		if hits == 0 || dropped == 0 {
+			t.Errorf("server %d: %v answers from its cache, %v dropped; want some of each", si+1, hits, dropped)
+		}
+	}
 	for _, p := range servers {
 		p.stop(t)
 	}

@@ -241,3 +241,31 @@ func (m *Metrics) SubscriptionRefused(code string) {
 		m.refusals.WithLabelValues(code).Inc()
 	}
 }
+
+// AnswerCacheStats are the answer cache's counters (graph.AnswerCache).
+type AnswerCacheStats struct {
+	Hits, Misses, Stored, Evicted, Dropped, Uncacheable int64
+	Bytes, Entries, MaxBytes                            int64
+}
+
+// AnswerCache exports the answer cache's counters, read from stats at
+// each scrape.
+func (m *Metrics) AnswerCache(stats func() AnswerCacheStats) {
+	counter := func(name, help string, f func(AnswerCacheStats) int64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "parley_answer_cache_" + name, Help: help}, func() float64 { return float64(f(stats())) })
+	}
+	gauge := func(name, help string, f func(AnswerCacheStats) int64) prometheus.Collector {
+		return prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "parley_answer_cache_" + name, Help: help}, func() float64 { return float64(f(stats())) })
+	}
+	m.reg.MustRegister(
+		counter("hits_total", "Queries answered from the answer cache, without execution.", func(s AnswerCacheStats) int64 { return s.Hits }),
+		counter("misses_total", "Requests the answer cache could have answered but did not hold (executed, or waiting for an identical request's execution).", func(s AnswerCacheStats) int64 { return s.Misses }),
+		counter("stored_total", "Answers kept by the answer cache.", func(s AnswerCacheStats) int64 { return s.Stored }),
+		counter("evictions_total", "Answers the answer cache dropped to make room (least recently used first).", func(s AnswerCacheStats) int64 { return s.Evicted }),
+		counter("invalidated_total", "Answers the answer cache dropped because the graph's version moved (a write, in any process sharing the database).", func(s AnswerCacheStats) int64 { return s.Dropped }),
+		counter("uncacheable_total", "Executed requests whose answer was not kept: a mutation, an error, a read the version does not cover, or too large.", func(s AnswerCacheStats) int64 { return s.Uncacheable }),
+		gauge("bytes", "Bytes the answers kept count for (key, body and a fixed overhead each).", func(s AnswerCacheStats) int64 { return s.Bytes }),
+		gauge("entries", "Answers kept.", func(s AnswerCacheStats) int64 { return s.Entries }),
+		gauge("max_bytes", "The answer cache's bound in bytes (--answer-cache-mb).", func(s AnswerCacheStats) int64 { return s.MaxBytes }),
+	)
+}
