@@ -3,6 +3,7 @@ package graph_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -31,6 +32,16 @@ import (
 //
 // Each query benchmark reports the median and 99th percentile latency of
 // the GraphQL handler (server-side, no network) as p50-ms and p99-ms.
+//
+// A kept graph is often shared (PARLEY_BENCH_DIR=/work/cache, or the
+// PostgreSQL databases parley_bench_<n>) by binaries of several versions.
+// Opening a store migrates it, so a graph whose schema is older than this
+// binary's is not opened in place: a private copy is migrated and used
+// (the file copied into a temp folder, or the database cloned with
+// CREATE DATABASE ... TEMPLATE), and removed when the benchmark ends. A
+// current graph is opened as it is (one read-only look at its migrations
+// first). PARLEY_BENCH_MIGRATE=inplace migrates the kept graph itself, for
+// one of your own, so that the copy is paid once.
 
 func benchSizes(b *testing.B) []int {
 	env := os.Getenv("PARLEY_BENCH_SIZES")
@@ -91,12 +102,77 @@ func benchDB(b *testing.B, n int) benchStore {
 			os.Rename(path+".tmp"+suffix, path+suffix)
 		}
 	}
+	if !fresh {
+		path = benchCurrentFile(b, path)
+	}
 	db, err := sqlite.Open(ctx, path)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { db.Close() })
 	return db
+}
+
+// benchInPlace says whether PARLEY_BENCH_MIGRATE asks to migrate a kept
+// graph in place.
+func benchInPlace(b *testing.B) bool {
+	switch m := os.Getenv("PARLEY_BENCH_MIGRATE"); m {
+	case "", "copy":
+		return false
+	case "inplace":
+		return true
+	default:
+		b.Fatalf("PARLEY_BENCH_MIGRATE=%q: want copy (the default) or inplace", m)
+		return false
+	}
+}
+
+// benchCurrentFile returns path if its schema is current (or
+// PARLEY_BENCH_MIGRATE=inplace), else a copy of it in a temp folder of
+// its own, removed at the end, that sqlite.Open will migrate.
+func benchCurrentFile(b *testing.B, path string) string {
+	b.Helper()
+	pending, err := sqlite.Pending(context.Background(), path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(pending) == 0 || benchInPlace(b) {
+		return path
+	}
+	dir, err := os.MkdirTemp("", "parley-bench-copy-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(dir) })
+	start := time.Now()
+	copied := filepath.Join(dir, filepath.Base(path))
+	for _, suffix := range []string{"", "-wal"} {
+		if err := copyFile(path+suffix, copied+suffix); err != nil && !(suffix != "" && os.IsNotExist(err)) {
+			b.Fatal(err)
+		}
+	}
+	b.Logf("%s has an older schema than this binary (%s not applied): it is left as it is, and a copy in %s is migrated and used (copied in %v; PARLEY_BENCH_MIGRATE=inplace migrates the file itself)",
+		path, strings.Join(pending, ", "), dir, time.Since(start).Round(time.Millisecond))
+	return copied
+}
+
+// copyFile copies the file from to the new file to (io.Copy between files
+// uses copy_file_range where the system has it).
+func copyFile(from, to string) error {
+	in, err := os.Open(from)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 // benchPostgres is benchDB on the PostgreSQL server at server: the graph
@@ -145,6 +221,30 @@ func benchPostgres(b *testing.B, server string, n int) benchStore {
 		}
 	}
 	u.Path = "/" + name
+	if have {
+		pending, err := postgres.Pending(ctx, u.String())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(pending) > 0 && !benchInPlace(b) {
+			// A clone to migrate; CREATE DATABASE ... TEMPLATE needs the
+			// template to have no other session.
+			clone := fmt.Sprintf("%s_copy_%d", name, os.Getpid())
+			start := time.Now()
+			if _, err := admin.Exec(ctx, "CREATE DATABASE "+clone+" TEMPLATE "+name); err != nil {
+				b.Fatalf("the database %s has an older schema than this binary (%s not applied), and opening it would migrate it in place; cloning it to migrate the clone failed (%v): wait until nobody is connected to it, or set PARLEY_BENCH_MIGRATE=inplace if it is yours alone", name, strings.Join(pending, ", "), err)
+			}
+			b.Logf("the database %s has an older schema than this binary (%s not applied): it is left as it is, and its clone %s is migrated and used (cloned in %v; PARLEY_BENCH_MIGRATE=inplace migrates it itself)",
+				name, strings.Join(pending, ", "), clone, time.Since(start).Round(time.Millisecond))
+			b.Cleanup(func() {
+				if admin, err := pgx.Connect(ctx, server); err == nil {
+					admin.Exec(ctx, "DROP DATABASE IF EXISTS "+clone+" WITH (FORCE)")
+					admin.Close(ctx)
+				}
+			})
+			u.Path = "/" + clone
+		}
+	}
 	db, err := postgres.Open(ctx, u.String(), postgres.Options{})
 	if err != nil {
 		b.Fatal(err)

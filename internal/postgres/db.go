@@ -244,6 +244,47 @@ var migrationSteps = map[string]func(context.Context, pgx.Tx) error{
 	"0004_sentences_across_lines.sql": indexSources,
 }
 
+// Pending lists, without writing anything, the migrations that Open would
+// apply to the database at url: nil when its schema is current. Tools that
+// share a database with older binaries (the benchmarks' generated graphs)
+// ask before opening it, since Open migrates it.
+func Pending(ctx context.Context, url string) ([]string, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	applied := map[int]bool{}
+	var table bool
+	if err := conn.QueryRow(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&table); err != nil {
+		return nil, err
+	}
+	if table {
+		rows, err := conn.Query(ctx, "SELECT version FROM schema_migrations")
+		if err != nil {
+			return nil, err
+		}
+		vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
+		if err != nil {
+			return nil, err
+		}
+		for _, v := range vs {
+			applied[v] = true
+		}
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range ms {
+		if !applied[m.version] {
+			out = append(out, m.name)
+		}
+	}
+	return out, nil
+}
+
 // Migrations returns the versions applied to the database, in order.
 func (db *DB) Migrations(ctx context.Context) ([]int, error) {
 	rows, err := db.db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")

@@ -4,7 +4,11 @@ import (
 	"bytes"
 	"context"
 	"path/filepath"
+	"slices"
 	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/jackc/pgx/v5"
 
 	"github.com/parley-graph/parley/internal/berlin"
 	"github.com/parley-graph/parley/internal/dataset"
@@ -111,5 +115,51 @@ func TestCountChangesSameAsSQLite(t *testing.T) {
 				t.Errorf("%T %+v: CountChanges = %d, Changes lists %d (%v)", s, q, n, len(list), err)
 			}
 		}
+	}
+}
+
+// TestPending lists the migrations a database lacks without writing to it:
+// every one on an empty database (which it leaves without even the
+// migrations table), none once Open has run, the one whose row is gone.
+func TestPending(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	ctx := context.Background()
+	url := pgtest.Database(t)
+	got, err := postgres.Pending(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 8 || got[0] != "0001_graph.sql" || !slices.Contains(got, "0008_edge_degrees_recount.sql") {
+		t.Fatalf("Pending on an empty database: %v, want every migration", got)
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var table bool
+	err = conn.QueryRow(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&table)
+	conn.Close(ctx)
+	if err != nil || table {
+		t.Fatalf("Pending on an empty database made schema_migrations (%v)", err)
+	}
+	db, err := postgres.Open(ctx, url, postgres.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got, err := postgres.Pending(ctx, url); err != nil || got != nil {
+		t.Fatalf("Pending on a current database: %v, %v; want none", got, err)
+	}
+	if _, err := db.SQL().ExecContext(ctx, "DELETE FROM schema_migrations WHERE version = 8"); err != nil {
+		t.Fatal(err)
+	}
+	got, err = postgres.Pending(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"0008_edge_degrees_recount.sql"}, got); diff != "" {
+		t.Fatalf("Pending with migration 8 unrecorded (-want +got):\n%s", diff)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"os"
 	"net/url"
 	"sort"
 	"strconv"
@@ -297,6 +298,54 @@ func (db *DB) migrated(ctx context.Context) error {
 			db.readOnly, strings.Join(missing, ", "))}
 	}
 	return nil
+}
+
+// Pending lists, without writing to the database (read-only, and without
+// locks or a -shm file when no -wal holds writes), the migrations that Open
+// would apply to the existing database at path: nil when its schema is
+// current. Tools that
+// share a database file with older binaries (the benchmarks' generated
+// graphs) ask before opening it, since Open migrates in place.
+func Pending(ctx context.Context, path string) ([]string, error) {
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("cannot read the database %s: %w", path, unwrapPathError(err))
+	}
+	// immutable: no locks and no -shm; right only when no -wal holds
+	// writes not yet in the file.
+	immutable := true
+	if st, err := os.Stat(path + "-wal"); err == nil && st.Size() > 0 {
+		immutable = false
+	}
+	sqldb, err := sql.Open("sqlite3", readOnlyDSN(path, immutable))
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	defer sqldb.Close()
+	applied := map[int]bool{}
+	var table int
+	if err := sqldb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&table); err != nil {
+		return nil, startupError(path, "read", err)
+	}
+	if table > 0 {
+		have, err := (&DB{db: sqldb}).Migrations(ctx)
+		if err != nil {
+			return nil, startupError(path, "read", err)
+		}
+		for _, v := range have {
+			applied[v] = true
+		}
+	}
+	ms, err := loadMigrations()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, m := range ms {
+		if !applied[m.version] {
+			out = append(out, m.name)
+		}
+	}
+	return out, nil
 }
 
 // Migrations returns the versions applied to the database, in order.

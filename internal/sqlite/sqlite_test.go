@@ -2,6 +2,8 @@ package sqlite_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -537,5 +539,76 @@ func TestExportRoundTrip(t *testing.T) {
 				t.Errorf("source text changed in the round trip:\n%s", cmp.Diff(string(want), got))
 			}
 		})
+	}
+}
+
+// TestPending lists the migrations an existing file lacks without writing
+// to it or beside it: none on a current file, the one whose row is gone,
+// and every one on a SQLite file without Parley's schema.
+func TestPending(t *testing.T) {
+	ctx := context.Background()
+	db, path := open(t)
+	db.Close()
+	files := func() map[string]string {
+		t.Helper()
+		out := map[string]string{}
+		entries, err := os.ReadDir(filepath.Dir(path))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range entries {
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(path), e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[e.Name()] = fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+		return out
+	}
+	pending := func() []string {
+		t.Helper()
+		before := files()
+		got, err := sqlite.Pending(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := cmp.Diff(before, files()); diff != "" {
+			t.Fatalf("Pending wrote to the folder (-before +after):\n%s", diff)
+		}
+		return got
+	}
+	if got := pending(); got != nil {
+		t.Fatalf("Pending on a current file: %v, want none", got)
+	}
+	raw, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("DELETE FROM schema_migrations WHERE version = 11"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	if diff := cmp.Diff([]string{"0011_search_quotes_once.sql"}, pending()); diff != "" {
+		t.Fatalf("Pending with migration 11 unrecorded (-want +got):\n%s", diff)
+	}
+
+	other := filepath.Join(t.TempDir(), "other.db")
+	raw, err = sql.Open("sqlite3", "file:"+other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("CREATE TABLE t (x)"); err != nil {
+		t.Fatal(err)
+	}
+	raw.Close()
+	got, err := sqlite.Pending(ctx, other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) < 11 || got[0] != "0001_graph.sql" || !slices.Contains(got, "0011_search_quotes_once.sql") {
+		t.Fatalf("Pending on a file without Parley's schema: %v, want every migration", got)
+	}
+	if _, err := sqlite.Pending(ctx, filepath.Join(t.TempDir(), "absent.db")); err == nil {
+		t.Fatal("Pending on a missing file: no error")
 	}
 }
