@@ -5,6 +5,11 @@
 //
 //	parley-load -url http://127.0.0.1:8080/query -size 100000 -c 16 -d 10s -q profile,typename -pid $PID
 //
+// With -actors N the queries that name the busiest actor (profile, path)
+// name each of the N busiest in turn, so that a server which keeps whole
+// answers executes most of them (N distinct answers to compute at each
+// change of the graph) rather than answering one from memory.
+//
 // -size says how many assertions the served graph was generated with
 // (parley gen), which fixes the ids the queries name. With -pid it reports
 // the server's peak resident memory (VmHWM) at the end. With -healthz it
@@ -30,6 +35,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/parley-graph/parley/internal/bench"
@@ -43,6 +49,7 @@ func main() {
 	queries := flag.String("q", "profile,typename", "comma-separated query names: "+names())
 	pid := flag.Int("pid", 0, "the server's process id, to report its peak memory")
 	health := flag.Bool("healthz", false, "also time GET /healthz every 50 ms during each run")
+	actors := flag.Int("actors", 1, "queries that name the busy actor name, request after request, each of the `N` busiest in turn (actor-000001 … actor-N): with N large, most requests are answered by execution, whatever a server keeps of answers")
 	control := flag.String("healthz-control", "", "with -healthz, also time GET /healthz of this idle server's `URL` (loopback only), for comparison")
 	flag.Parse()
 
@@ -64,6 +71,9 @@ func main() {
 	}
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: *conc}}
 	rps := map[string]float64{}
+	if *actors > 1 {
+		fmt.Printf("queries naming the busy actor name each of the %d busiest in turn\n", *actors)
+	}
 	fmt.Printf("%-14s %6s %10s %9s %9s %7s\n", "query", "conc", "req/s", "p50 ms", "p99 ms", "errors")
 	for _, name := range strings.Split(*queries, ",") {
 		q, err := bench.Text(name, *size)
@@ -71,7 +81,21 @@ func main() {
 			fmt.Fprintln(os.Stderr, "parley-load:", err)
 			os.Exit(2)
 		}
-		body, _ := json.Marshal(map[string]string{"query": q})
+		if *actors < 1 {
+			fmt.Fprintln(os.Stderr, "parley-load: -actors is at least 1")
+			os.Exit(2)
+		}
+		// One body per actor named (the same body for all when the
+		// query names none).
+		var bodies [][]byte
+		for a := 1; a <= *actors; a++ {
+			text := strings.ReplaceAll(q, "actor-000001", fmt.Sprintf("actor-%06d", a))
+			body, _ := json.Marshal(map[string]string{"query": text})
+			bodies = append(bodies, body)
+			if text == q && a == 1 && !strings.Contains(q, "actor-000001") {
+				break
+			}
+		}
 		var stop, stopControl func() result
 		if *health {
 			stop = probe(u.ResolveReference(&url.URL{Path: "/healthz"}).String(), 50*time.Millisecond)
@@ -80,7 +104,7 @@ func main() {
 			c, _ := url.Parse(*control)
 			stopControl = probe(c.ResolveReference(&url.URL{Path: "/healthz"}).String(), 50*time.Millisecond)
 		}
-		r := run(client, *target, body, *conc, *dur)
+		r := run(client, *target, bodies, *conc, *dur)
 		rps[name] = r.rps
 		fmt.Printf("%-14s %6d %10.0f %9.2f %9.2f %7d\n", name, *conc, r.rps, r.p50, r.p99, r.errors)
 		if stop != nil {
@@ -181,8 +205,10 @@ func summarize(lat []time.Duration, errors int, d time.Duration) result {
 	return r
 }
 
-// run sends body from conc clients for d, and measures.
-func run(client *http.Client, target string, body []byte, conc int, d time.Duration) result {
+// run sends the bodies, one after the other, from conc clients for d, and
+// measures.
+func run(client *http.Client, target string, bodies [][]byte, conc int, d time.Duration) result {
+	var next atomic.Int64
 	var mu sync.Mutex
 	var lat []time.Duration
 	errors := 0
@@ -196,6 +222,7 @@ func run(client *http.Client, target string, body []byte, conc int, d time.Durat
 			bad := 0
 			for time.Now().Before(deadline) {
 				start := time.Now()
+				body := bodies[int(next.Add(1)-1)%len(bodies)]
 				resp, err := client.Post(target, "application/json", bytes.NewReader(body))
 				if err != nil {
 					bad++
