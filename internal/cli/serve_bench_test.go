@@ -53,25 +53,41 @@ func BenchmarkServeHTTP(b *testing.B) {
 		maxBody: 1 << 20, timeout: 30 * time.Second,
 		maxSubConns: 10, maxSubsPerConn: 10,
 	})
+	// The same handler with the answer cache (serve's default): a
+	// query asked again at the same version is a hit.
+	cached := serveHandler(serveConfig{
+		store: db, observed: observed, metrics: metrics.New(), metricsHandler: m.Handler(), logger: logger, requestLines: logOut,
+		maxBody: 1 << 20, timeout: 30 * time.Second,
+		maxSubConns: 10, maxSubsPerConn: 10, answerBytes: 64 << 20,
+	})
 	typename := `{"query":"{ __typename }"}`
+	profile := `{"query":"{ node(id: \"ukraine\") { ... on Actor { name positions(first: 20) { edges { node { stance proposition { text positions(stance: OPPOSES, first: 10) { edges { node { holder { name } } } } } } } } } } }"}`
 	point := `{"query":"{ node(id: \"pos-russia-demands-donbas\") { ... on Position { id stance speechAct summary redLine } } }"}`
 	for _, q := range []struct {
 		name, body, want string
 		level            slog.Level
-		bare             bool
+		bare, cached     bool
 	}{
-		{"typename", typename, `{"data":{"__typename":"Query"}}`, slog.LevelInfo, false},
-		{"point", point, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo, false},
+		{"typename", typename, `{"data":{"__typename":"Query"}}`, slog.LevelInfo, false, false},
+		{"point", point, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo, false, false},
 		// What the request line costs: --log-level warn logs none.
-		{"typename-unlogged", typename, `{"data":{"__typename":"Query"}}`, slog.LevelWarn, false},
+		{"typename-unlogged", typename, `{"data":{"__typename":"Query"}}`, slog.LevelWarn, false, false},
 		// What the metrics cost.
-		{"typename-nometrics", typename, `{"data":{"__typename":"Query"}}`, slog.LevelInfo, true},
-		{"point-nometrics", point, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo, true},
+		{"typename-nometrics", typename, `{"data":{"__typename":"Query"}}`, slog.LevelInfo, true, false},
+		{"point-nometrics", point, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo, true, false},
+		// The profile query (the busiest Berlin actor's), executed, and
+		// answered from the answer cache; a point read from the cache.
+		{"profile", profile, `{"data":{"node":{"name":"Ukraine"`, slog.LevelInfo, false, false},
+		{"profile-cached", profile, `{"data":{"node":{"name":"Ukraine"`, slog.LevelInfo, false, true},
+		{"point-cached", point, `{"data":{"node":{"id":"pos-russia-demands-donbas","stance":"SUPPORTS"`, slog.LevelInfo, false, true},
 	} {
 		level.Set(q.level)
 		h := h
 		if q.bare {
 			h = bare
+		}
+		if q.cached {
+			h = cached
 		}
 		b.Run(q.name, func(b *testing.B) {
 			req, err := http.NewRequest(http.MethodPost, "http://127.0.0.1:8080/query", nil)
