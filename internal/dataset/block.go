@@ -17,6 +17,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"reflect"
+
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"strconv"
 	"unicode/utf8"
 )
@@ -73,9 +76,17 @@ func blockDecode(b []byte, typ reflect.Type) (v any, ok bool) {
 	var buf bytes.Buffer
 	writeJSON(&buf, entry)
 	pv := reflect.New(typ)
-	dec := json.NewDecoder(&buf)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(pv.Interface()); err != nil || pv.Elem().IsNil() {
+	// By json v2 (see the JSON reader in stream.go): the keys are checked
+	// already, exactly; what v2 refuses, encoding/json decides, as before.
+	if err := jsonv2.Unmarshal(buf.Bytes(), pv.Interface(), jsonStrict); err != nil {
+		pv = reflect.New(typ)
+		dec := json.NewDecoder(&buf)
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(pv.Interface()); err != nil {
+			return nil, false
+		}
+	}
+	if pv.Elem().IsNil() {
 		return nil, false
 	}
 	return pv.Elem().Interface(), true
@@ -270,7 +281,9 @@ func (r *blockReader) literal(header []byte, ind int) (*blockNode, bool) {
 }
 
 func strNode(s []byte) *blockNode {
-	q, _ := json.Marshal(string(s))
+	// s is valid UTF-8 (blockDecode checks it), which AppendQuote only
+	// needs to quote.
+	q, _ := jsontext.AppendQuote(nil, s)
 	return &blockNode{scalar: q, isStr: true}
 }
 

@@ -28,6 +28,8 @@ import (
 	"sync"
 	"sync/atomic"
 
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
 	"github.com/goccy/go-yaml"
 	"github.com/goccy/go-yaml/ast"
 	"github.com/goccy/go-yaml/parser"
@@ -72,8 +74,12 @@ func (s *scanner) problemAt(off int64, rel int, path, format string, args ...any
 	s.problems = append(s.problems, readProblem{parley.Problem{File: s.f.Name, Path: path, Code: parley.EInvalid, Message: fmt.Sprintf(format, args...)}, off, rel, ""})
 }
 
-// fatal is a problem that stops the reading of a file (bad syntax).
-type fatal struct{ rp readProblem }
+// fatal is a problem that stops the reading of a file (bad syntax). fast
+// is set when the fast JSON reader found it (see jsonAgain).
+type fatal struct {
+	rp   readProblem
+	fast bool
+}
 
 func (e *fatal) Error() string { return e.rp.p.Message }
 
@@ -147,8 +153,14 @@ func (f *File) Scan(fn func(parley.Item) error) error {
 	if err != nil {
 		return readError(f.Name, err)
 	}
-	if first == '{' {
+	if first == '{' && legacyJSON {
+		err = s.jsonLegacy(br)
+	} else if first == '{' {
 		err = s.json(br)
+		var ft *fatal
+		if errors.As(err, &ft) && ft.fast {
+			err = s.jsonAgain(ft)
+		}
 	} else {
 		err = s.yaml(br)
 	}
@@ -184,8 +196,214 @@ func firstByte(br *bufio.Reader) (byte, error) {
 	}
 }
 
-// json reads a JSON file: an object of sections.
+// The JSON reader. A file is read by the tokenizer and decoder of the Go
+// team's json v2 module (github.com/go-json-experiment/json), which
+// decodes an entry into its Go type in about a third of the instructions
+// of encoding/json. What it accepts strictly (field names exactly as the
+// format spells them, no unknown field, every value of its field's type)
+// it reads as encoding/json does; anything else goes to encoding/json as
+// before, so that every problem is found, placed and worded as it was:
+// an entry v2 refuses is decoded again by encoding/json (which, unlike v2,
+// matches field names whatever their case), and then, if that refuses it
+// too, read by slowEntry; a file whose syntax v2 refuses is read again
+// from the start by jsonLegacy, the encoding/json reader, for its
+// problems (jsonAgain). TestJSONReadersAgree compares the two readers.
+var (
+	// jsonSyntax is what v1 accepts and v2 does not by default: the same
+	// name twice in an object (the last one wins), and invalid UTF-8 in a
+	// string (each bad byte read as U+FFFD).
+	jsonSyntax = jsonv2.JoinOptions(jsontext.AllowDuplicateNames(true), jsontext.AllowInvalidUTF8(true))
+	jsonStrict = jsonv2.JoinOptions(jsonSyntax, jsonv2.RejectUnknownMembers(true))
+)
+
+// legacyJSON makes Scan read JSON with jsonLegacy alone (for tests).
+var legacyJSON bool
+
+// isSyntaxError tells a v2 error of syntax (which stops the reading) from
+// one of decoding.
+func isSyntaxError(err error) bool {
+	var se *jsontext.SyntacticError
+	return errors.As(err, &se) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
+}
+
+// json reads a JSON file, an object of sections, with json v2.
 func (s *scanner) json(r io.Reader) error {
+	dec := jsontext.NewDecoder(r, jsonSyntax)
+	syntax := func(err error) error {
+		off := dec.InputOffset()
+		var se *jsontext.SyntacticError
+		if errors.As(err, &se) {
+			off = se.ByteOffset
+		}
+		msg := err.Error()
+		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+			msg = "unexpected end of file"
+		}
+		return &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: strings.TrimPrefix(msg, "jsontext: ")}, off, 1, ""}, true}
+	}
+	// peek returns the kind of the next token, or the error that stops
+	// there.
+	peek := func() (jsontext.Kind, error) {
+		if k := dec.PeekKind(); k != 0 {
+			return k, nil
+		}
+		_, err := dec.ReadToken()
+		if err == nil {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, syntax(err)
+	}
+	if _, err := dec.ReadToken(); err != nil { // {
+		return syntax(err)
+	}
+	for {
+		k, err := peek()
+		if err != nil {
+			return err
+		}
+		if k == '}' {
+			break
+		}
+		off := dec.InputOffset()
+		tok, err := dec.ReadToken()
+		if err != nil {
+			return syntax(err)
+		}
+		key := tok.String()
+		s.f.keys[key] = off
+		t, isSection := sectionTypes[key]
+		switch {
+		case key == "defaultSource":
+			raw, err := dec.ReadValue()
+			if err != nil {
+				return syntax(err)
+			}
+			var v string
+			if err := json.Unmarshal(raw, &v); err != nil {
+				s.problemAt(off, 1, "defaultSource", "defaultSource must be a string")
+				continue
+			}
+			if err := s.fn(parley.Item{File: s.f.Name, Path: "defaultSource", Node: v}); err != nil {
+				return err
+			}
+		case isSection:
+			k, err := peek()
+			if err != nil {
+				return err
+			}
+			if k == 'n' {
+				dec.ReadToken()
+				continue // null: no entries
+			}
+			if k != '[' {
+				s.problemAt(off, 1, key, "%s must be a list", key)
+				if err := dec.SkipValue(); err != nil {
+					return syntax(err)
+				}
+				continue
+			}
+			dec.ReadToken() // [
+			depth := dec.StackDepth()
+			typ := reflect.TypeOf(parley.New(t))
+			for {
+				k, err := peek()
+				if err != nil {
+					return err
+				}
+				if k == ']' {
+					break
+				}
+				start := dec.InputOffset()
+				pv := reflect.New(typ)
+				if err = jsonv2.UnmarshalDecode(dec, pv.Interface(), jsonStrict); err != nil {
+					if isSyntaxError(err) {
+						return syntax(err)
+					}
+					// The rest of the entry, up to the list.
+					for dec.StackDepth() > depth {
+						if _, err := dec.ReadToken(); err != nil {
+							return syntax(err)
+						}
+					}
+				}
+				sp := span{start, dec.InputOffset()}
+				var v any
+				if err != nil {
+					if v, err = s.entryAgain(sp, typ); err != nil {
+						return err
+					}
+				} else if !pv.Elem().IsNil() {
+					v = pv.Elem().Interface()
+				}
+				if err := s.emit(key, v, sp); err != nil {
+					return err
+				}
+			}
+			dec.ReadToken() // ]
+		default:
+			s.problemAt(off, 1, "", "unknown field %q", key)
+			if err := dec.SkipValue(); err != nil {
+				return syntax(err)
+			}
+		}
+	}
+	if _, err := dec.ReadToken(); err != nil { // }
+		return syntax(err)
+	}
+	return nil
+}
+
+// entryAgain decodes an entry that json v2 refused with encoding/json,
+// which reads it as the reader always did (field names in any case); if
+// that refuses it too, slowEntry reports why.
+func (s *scanner) entryAgain(sp span, typ reflect.Type) (any, error) {
+	b, _, err := s.f.chunk(sp)
+	if err != nil {
+		return nil, readError(s.f.Name, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	pv := reflect.New(typ)
+	if err := dec.Decode(pv.Interface()); err != nil {
+		return s.slowEntry(sp, typ, true)
+	}
+	if pv.Elem().IsNil() {
+		return nil, nil
+	}
+	return pv.Elem().Interface(), nil
+}
+
+// jsonAgain reads a JSON file whose syntax json v2 refused (ft) again
+// from the start, with jsonLegacy, for the problems encoding/json finds
+// in it, worded and placed as they always were. The entries before the
+// fault were handed on already and are not again.
+func (s *scanner) jsonAgain(ft *fatal) error {
+	var r io.Reader
+	if s.f.data != nil {
+		r = bytes.NewReader(s.f.data)
+	} else {
+		file, err := os.Open(s.f.path)
+		if err != nil {
+			return readError(s.f.Name, err)
+		}
+		defer file.Close()
+		r = file
+	}
+	s.f.spans = map[string][]span{}
+	s.f.keys = map[string]int64{}
+	s.problems, s.counts = nil, map[string]int{}
+	s.fn = func(parley.Item) error { return nil }
+	err := s.jsonLegacy(bufio.NewReaderSize(r, 1<<20))
+	if err == nil {
+		// encoding/json saw nothing wrong: v2's word, then.
+		return ft
+	}
+	return err
+}
+
+// jsonLegacy reads a JSON file, an object of sections, with encoding/json
+// (see json).
+func (s *scanner) jsonLegacy(r io.Reader) error {
 	dec := json.NewDecoder(r)
 	dec.DisallowUnknownFields()
 	syntax := func(err error) error {
@@ -198,7 +416,7 @@ func (s *scanner) json(r io.Reader) error {
 		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 			msg = "unexpected end of file"
 		}
-		return &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: strings.TrimPrefix(msg, "json: ")}, off, 1, ""}}
+		return &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: strings.TrimPrefix(msg, "json: ")}, off, 1, ""}, false}
 	}
 	if _, err := dec.Token(); err != nil { // {
 		return syntax(err)
@@ -345,7 +563,7 @@ func (s *scanner) slowEntry(sp span, typ reflect.Type, isJSON bool) (any, error)
 	}
 	file, err := parser.ParseBytes(b, 0)
 	if err != nil {
-		return nil, &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: errorMessage(err)}, off, errorLine(err), ""}}
+		return nil, &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: errorMessage(err)}, off, errorLine(err), ""}, false}
 	}
 	var root ast.Node
 	if len(file.Docs) > 0 {
@@ -502,7 +720,7 @@ func (s *scanner) yaml(br *bufio.Reader) error {
 		s.f.data = b
 	}
 	if len(s.counts) > 0 {
-		return &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: "cannot read this YAML style: write each section as a block list"}, 0, 1, ""}}
+		return &fatal{readProblem{parley.Problem{File: s.f.Name, Code: parley.EInvalid, Message: "cannot read this YAML style: write each section as a block list"}, 0, 1, ""}, false}
 	}
 	return s.whole()
 }
@@ -832,13 +1050,13 @@ func (s *scanner) whole() error {
 	data := s.f.data
 	tree, err := parser.ParseBytes(data, 0)
 	if err != nil {
-		return &fatal{readProblem{parley.Problem{File: s.f.Name, Line: errorLine(err), Code: parley.EInvalid, Message: errorMessage(err)}, -1, 0, ""}}
+		return &fatal{readProblem{parley.Problem{File: s.f.Name, Line: errorLine(err), Code: parley.EInvalid, Message: errorMessage(err)}, -1, 0, ""}, false}
 	}
 	s.f.tree = tree
 	ds := &parley.Dataset{}
 	if len(bytes.TrimSpace(data)) > 0 {
 		if err := yamlUnmarshal(data, ds, yaml.DisallowUnknownField()); err != nil {
-			return &fatal{readProblem{parley.Problem{File: s.f.Name, Line: errorLine(err), Code: parley.EInvalid, Message: errorMessage(err)}, -1, 0, ""}}
+			return &fatal{readProblem{parley.Problem{File: s.f.Name, Line: errorLine(err), Code: parley.EInvalid, Message: errorMessage(err)}, -1, 0, ""}, false}
 		}
 	}
 	if ds.DefaultSource != "" {
