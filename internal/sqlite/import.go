@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/parley-graph/parley/internal/parley"
@@ -824,13 +825,20 @@ type record struct {
 }
 
 func newRecord(x any) (record, error) {
-	data, err := json.Marshal(x)
+	bp := recordBufs.Get().(*[]byte)
+	defer recordBufs.Put(bp)
+	// The bytes of json.Marshal, written without reflection.
+	data, err := parley.AppendRecord((*bp)[:0], x)
 	if err != nil {
 		return record{}, err
 	}
+	*bp = data
 	sum := sha256.Sum256(data)
 	return record{x, string(data), hex.EncodeToString(sum[:])}, nil
 }
+
+// recordBufs holds the buffers newRecord writes records in.
+var recordBufs = sync.Pool{New: func() any { return new([]byte) }}
 
 // record writes a node whose record is made.
 func (w *writer) record(r record) error {
