@@ -70,7 +70,8 @@ type benchStore interface {
 // benchDB opens the generated graph of about n assertions, making it the
 // first time: a SQLite file, or, when PARLEY_BENCH_POSTGRES names a
 // PostgreSQL server (postgres://user@host:port/db, a user that may create
-// databases), the database parley_bench_<n> on it.
+// databases), the database parley_bench_<n> on it (or as
+// PARLEY_BENCH_POSTGRES_NAME names it).
 func benchDB(b *testing.B, n int) benchStore {
 	b.Helper()
 	if server := os.Getenv("PARLEY_BENCH_POSTGRES"); server != "" {
@@ -184,7 +185,13 @@ func benchPostgres(b *testing.B, server string, n int) benchStore {
 	if err != nil {
 		b.Fatalf("PARLEY_BENCH_POSTGRES: %v", err)
 	}
-	name := fmt.Sprintf("parley_bench_%d", n)
+	// PARLEY_BENCH_POSTGRES_NAME names the database another way (a
+	// pattern with %d for n): a copy to migrate, beside the shared one.
+	pattern := "parley_bench_%d"
+	if p := os.Getenv("PARLEY_BENCH_POSTGRES_NAME"); p != "" {
+		pattern = p
+	}
+	name := fmt.Sprintf(pattern, n)
 	admin, err := pgx.Connect(ctx, server)
 	if err != nil {
 		b.Fatal(err)

@@ -242,6 +242,7 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 var migrationSteps = map[string]func(context.Context, pgx.Tx) error{
 	"0002_search_stemmed.sql":         indexSources,
 	"0004_sentences_across_lines.sql": indexSources,
+	"0009_search_texts_once.sql":      searchTextsOnce,
 }
 
 // Pending lists, without writing anything, the migrations that Open would

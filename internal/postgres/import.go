@@ -345,6 +345,12 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			return nil, err
 		}
 	}
+	// Each search row would look for the row holding its text, in an
+	// index just dropped: the references are set after the rows
+	// (searchBackfill, migration 0009).
+	if _, err := tx.ExecContext(ctx, "ALTER TABLE search_docs DISABLE TRIGGER search_docs_text"); err != nil {
+		return nil, err
+	}
 	w.bulk = true
 	return func() error {
 
@@ -367,6 +373,9 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			if _, err := tx.ExecContext(ctx, x.def); err != nil {
 				return fmt.Errorf("index %s: %w", x.name, err)
 			}
+		}
+		if _, err := tx.ExecContext(ctx, "ALTER TABLE search_docs ENABLE TRIGGER search_docs_text"); err != nil {
+			return err
 		}
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" ADD CONSTRAINT "`+k.name+`" `+k.def); err != nil {

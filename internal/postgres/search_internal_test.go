@@ -70,20 +70,34 @@ func TestSearchRanksTheBestMatches(t *testing.T) {
 			}
 		}
 	}
-	// The nodes and sentences of the n best texts, from every match.
+	// The nodes and sentences of the n best texts, from every match: each
+	// row of the kinds is found by the text its row holds or refers to
+	// (ranked by the text's words), or else by its speaker's names (a
+	// text of its own, ranked by the text's words and the names); the n
+	// best texts that a row of the kinds is found by, and their rows.
 	best := func(text string, kinds []string, n int) map[string]bool {
 		t.Helper()
-		cte, _, args, err := searchWhere(parley.SearchQuery{Text: text})
+		sq, err := newSearchQuery(parley.SearchQuery{Text: text})
 		if err != nil {
 			t.Fatal(err)
 		}
-		q := `WITH ` + cte + ` SELECT d.node_id, d.start_pos FROM search_docs d CROSS JOIN q WHERE d.words @@ q.q`
+		args := sq.args
+		kind := "true"
 		if len(kinds) > 0 {
-			q += ` AND d.node_type IN (?, ?)`
+			kind = "d.node_type IN (?, ?)"
 			args = append(args, kinds[0], kinds[1])
 		}
-		rows, err := db.query(ctx, q+` ORDER BY ts_rank(`+rankWeights+`, d.words, q.q, `+rankNormalization+`) DESC, d.id LIMIT ?`,
-			append(args, n)...)
+		q := `WITH ` + sq.cte + `, found AS (
+				SELECT d.node_id, d.start_pos, CASE WHEN h.words @@ q.q THEN h.id ELSE d.id END AS unit,
+					CASE WHEN h.words @@ q.q THEN ts_rank(` + rankWeights + `, h.words, q.q, ` + rankNormalization + `)
+						ELSE ts_rank(` + rankWeights + `, h.words || d.context_words, q.q, ` + rankNormalization + `) END AS rank
+				FROM search_docs d JOIN search_docs h ON h.id = coalesce(d.text_id, d.id) CROSS JOIN q
+				WHERE (h.words @@ q.q OR d.context_words @@ q.q) AND ` + kind + `
+			), units AS (
+				SELECT unit FROM found GROUP BY unit, rank ORDER BY rank DESC, unit LIMIT ?
+			)
+			SELECT node_id, start_pos FROM found WHERE unit IN (SELECT unit FROM units)`
+		rows, err := db.query(ctx, q, append(args, n)...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -3,9 +3,12 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"sort"
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -172,5 +175,151 @@ func TestSentencesResplitByMigration(t *testing.T) {
 			t.Errorf("sentences after migration 0004: %q, want %q", got, want)
 			break
 		}
+	}
+}
+
+// TestSearchTextsOnceByMigration: a database made before migration 0009
+// holds the same words in several search rows (a quote that is a
+// sentence of its source, two statements of two speakers with the same
+// words); after it, each text is held by one row, the others refer to
+// it, and a search finds every row as before: by its text, by its
+// speaker's names, or by both together. A row written afterwards refers
+// to the row holding its text; when that row goes, the rows that
+// referred to it hold the text themselves and are still found.
+func TestSearchTextsOnceByMigration(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, pgtest.Database(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := &DB{db: sql.OpenDB(connector{stdlib.GetPoolConnector(pool)}), pool: pool, Now: time.Now}
+	defer db.Close()
+	ms, err := loadMigrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) < 9 || ms[8].name != "0009_search_texts_once.sql" {
+		t.Fatalf("migrations: %v", ms)
+	}
+	for _, m := range ms[:8] {
+		if err := db.apply(ctx, m); err != nil {
+			t.Fatal(err)
+		}
+	}
+	exec := func(qs ...string) {
+		t.Helper()
+		for _, q := range qs {
+			if _, err := pool.Exec(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
+	exec(`INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES ('art', 'Source', '{}', 'h', 'now'),
+			('peskov', 'Actor', '{}', 'h', 'now'), ('lavrov', 'Actor', '{}', 'h', 'now'),
+			('st1', 'Statement', '{}', 'h', 'now'), ('st2', 'Statement', '{}', 'h', 'now'),
+			('pos', 'Position', '{}', 'h', 'now'), ('pos2', 'Position', '{}', 'h', 'now')`,
+		`INSERT INTO actors (id, kind, name) VALUES ('peskov', 'PERSON', 'Dmitry Peskov'), ('lavrov', 'PERSON', 'Sergei Lavrov')`,
+		`INSERT INTO actor_names (actor_id, name, is_alias) VALUES ('peskov', 'Dmitry Peskov', 0), ('peskov', 'Kremlin spokesman', 1),
+			('lavrov', 'Sergei Lavrov', 0)`,
+		`INSERT INTO assertions (id, rank) VALUES ('st1', 'NORMAL'), ('st2', 'NORMAL')`,
+		`INSERT INTO statements (id, speaker_id, mode, words) VALUES ('st1', 'peskov', 'DIRECT', 'We doubt it'), ('st2', 'lavrov', 'DIRECT', 'We doubt it')`,
+		// As a database of before migration 0009 holds them.
+		`INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES
+			('art', 'Source', 'title', 'Envoys meet', NULL, NULL),
+			('art', 'Source', 'sentence', 'The envoy was doubtful.', 17, 40),
+			('pos', 'Position', 'evidence', 'The envoy was doubtful.', NULL, NULL),
+			('st1', 'Statement', 'words', 'We doubt it', NULL, NULL),
+			('st2', 'Statement', 'words', 'We doubt it', NULL, NULL),
+			('st2', 'Statement', 'evidence', 'The envoy was doubtful.', NULL, NULL)`)
+	if err := db.migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Which row each row's text is held by: itself, or the first row with
+	// the same words.
+	holders := func() map[string]string {
+		t.Helper()
+		rows, err := pool.Query(ctx, `SELECT d.node_id || ' ' || d.field, coalesce(h.node_id || ' ' || h.field, ''), d.words IS NOT NULL
+			FROM search_docs d LEFT JOIN search_docs h ON h.id = d.text_id ORDER BY d.id`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		out := map[string]string{}
+		for rows.Next() {
+			var row, holder string
+			var words bool
+			if err := rows.Scan(&row, &holder, &words); err != nil {
+				t.Fatal(err)
+			}
+			if words != (holder == "") {
+				t.Errorf("%s: words %v, refers to %q", row, words, holder)
+			}
+			out[row] = holder
+		}
+		return out
+	}
+	want := map[string]string{"art title": "", "art sentence": "", "pos evidence": "art sentence", "st1 words": "", "st2 words": "st1 words",
+		"st2 evidence": "art sentence"}
+	if diff := cmp.Diff(want, holders()); diff != "" {
+		t.Errorf("the rows after migration 0009 (-want +got):\n%s", diff)
+	}
+	search := func(text string, kinds ...parley.NodeType) []string {
+		t.Helper()
+		q := parley.SearchQuery{Text: text, Kinds: kinds, First: 10}
+		hits, _, err := db.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, h := range hits {
+			s := h.NodeID + " " + h.Field
+			if h.Sentence != nil {
+				s += fmt.Sprintf("@%d", *h.Sentence.Start)
+			}
+			out = append(out, s)
+		}
+		sort.Strings(out)
+		if n, err := db.SearchCount(ctx, q); err != nil || n != len(out) {
+			t.Errorf("%q: SearchCount %d (%v), %d hits", text, n, err, len(out))
+		}
+		return out
+	}
+	for _, c := range []struct {
+		query string
+		kinds []parley.NodeType
+		want  []string
+	}{
+		{"doubt", nil, []string{"art sentence@17", "pos evidence", "st1 words", "st2 words"}},
+		{"envoy", []parley.NodeType{parley.TypePosition, parley.TypeStatement}, []string{"pos evidence", "st2 evidence"}},
+		{"spokesman", []parley.NodeType{parley.TypeStatement}, []string{"st1 speaker"}},
+		// A word of the text and a word of the speaker's names.
+		{"Lavrov doubt", nil, []string{"st2 words"}},
+		{"Lavrov envoy", nil, []string{"st2 evidence"}},
+		{"Peskov envoy", nil, nil},
+		{"Lavrov", []parley.NodeType{parley.TypePosition}, nil},
+	} {
+		if diff := cmp.Diff(c.want, search(c.query, c.kinds...)); diff != "" {
+			t.Errorf("%q %v (-want +got):\n%s", c.query, c.kinds, diff)
+		}
+	}
+	// A row written alone refers to the row that holds its text.
+	exec(`INSERT INTO search_docs (node_id, node_type, field, body) VALUES ('pos2', 'Position', 'summary', 'We doubt it')`)
+	want["pos2 summary"] = "st1 words"
+	if diff := cmp.Diff(want, holders()); diff != "" {
+		t.Errorf("after a row written alone (-want +got):\n%s", diff)
+	}
+	// The row that holds the text goes: the rows that referred to it hold
+	// it, and are found.
+	exec(`DELETE FROM nodes WHERE id = 'st1'`)
+	delete(want, "st1 words")
+	want["st2 words"], want["pos2 summary"] = "", ""
+	if diff := cmp.Diff(want, holders()); diff != "" {
+		t.Errorf("after the holding row's node is deleted (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"art sentence@17", "pos evidence", "pos2 summary", "st2 words"}, search("doubt")); diff != "" {
+		t.Errorf("doubt, after st1 is deleted (-want +got):\n%s", diff)
 	}
 }

@@ -22,6 +22,7 @@ func (db *DB) loadReferrers(ctx context.Context) (err error) {
 		FROM pg_constraint c
 		JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
 		WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+			AND c.confrelid <> c.conrelid -- a search row's reference to the row holding its text (0009) names no node
 		ORDER BY 1, c.conname`)
 	return err
 }
