@@ -256,7 +256,10 @@ func (db *DB) Search(ctx context.Context, q parley.SearchQuery) ([]parley.Search
 // SearchCount implements parley.SearchCounter: the hits of every page,
 // one for each node and each sentence of a source: the rows that hold a
 // matching text, the rows that refer to one, and the rows found by their
-// speaker's names.
+// speaker's names. The rows that refer to a text are looked up by the
+// index of references, text by text (OFFSET 0 keeps the subquery apart:
+// joined, PostgreSQL hashed the whole table, 3.3 million rows at 1M, to
+// find the 111,000 that refer to one of "ceasefire"'s 103,000 texts).
 func (db *DB) SearchCount(ctx context.Context, q parley.SearchQuery) (int, error) {
 	sq, err := newSearchQuery(q)
 	if err != nil {
@@ -270,7 +273,9 @@ func (db *DB) SearchCount(ctx context.Context, q parley.SearchQuery) (int, error
 		)
 		SELECT count(*) FROM (SELECT DISTINCT node_id, start FROM (
 			SELECT node_id, start FROM texts d WHERE ` + sq.ofKinds("d.node_type", &args) + `
-			UNION ALL SELECT d.node_id, coalesce(d.start_pos, -1) FROM texts x JOIN search_docs d ON d.text_id = x.id
+			UNION ALL SELECT d.node_id, coalesce(d.start_pos, -1) FROM texts x CROSS JOIN LATERAL (
+				SELECT node_id, node_type, start_pos FROM search_docs WHERE text_id = x.id OFFSET 0
+			) d
 			WHERE ` + sq.ofKinds("d.node_type", &args) + `
 			UNION ALL SELECT d.node_id, coalesce(d.start_pos, -1)
 			FROM search_docs d JOIN search_docs t ON t.id = coalesce(d.text_id, d.id) CROSS JOIN q
