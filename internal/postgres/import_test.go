@@ -159,3 +159,46 @@ func dump(t *testing.T, db *postgres.DB, q string) []string {
 	}
 	return out
 }
+
+// TestBulkImportFailureLeavesNothing makes the server refuse a row late in
+// a bulk import (a CHECK on the last statement, which validation knows
+// nothing of): the rows go by COPY from a goroutine of their own while
+// the file is read, and its error must still fail the import with nothing
+// written, the indexes, keys and search triggers as they were.
+func TestBulkImportFailureLeavesNothing(t *testing.T) {
+	ctx := context.Background()
+	generated := gen.Generate(gen.Config{Actors: 60, Statements: 4000, Seed: 11})
+	if n := len(generated.IDs()); n < 5000 {
+		t.Fatalf("only %d nodes: below the bulk threshold", n)
+	}
+	db := open(t)
+	schema := func() []string {
+		return append(append(dump(t, db, "SELECT indexname || ' ' || indexdef FROM pg_indexes WHERE schemaname = current_schema()"),
+			dump(t, db, "SELECT conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = current_schema()::regnamespace")...),
+			dump(t, db, "SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal")...)
+	}
+	last := generated.Statements[len(generated.Statements)-1].ID
+	if _, err := db.SQL().ExecContext(ctx, "ALTER TABLE statements ADD CONSTRAINT refuse_last CHECK (id <> '"+last+"')"); err != nil {
+		t.Fatal(err)
+	}
+	before := schema()
+	_, err := db.Import(ctx, []*parley.Dataset{generated})
+	if err == nil {
+		t.Fatal("import with a refused row: no error")
+	}
+	for _, table := range []string{"nodes", "statements", "search_docs", "edges", "changes"} {
+		if rows := dump(t, db, "SELECT x::text FROM "+table+" x"); len(rows) != 0 {
+			t.Errorf("%s: %d rows after a failed import", table, len(rows))
+		}
+	}
+	if diff := cmp.Diff(before, schema()); diff != "" {
+		t.Errorf("the failed import changed the schema (-before +after):\n%s", diff)
+	}
+	// And the database takes the import once the refusal is gone.
+	if _, err := db.SQL().ExecContext(ctx, "ALTER TABLE statements DROP CONSTRAINT refuse_last"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Import(ctx, []*parley.Dataset{generated}); err != nil {
+		t.Fatal(err)
+	}
+}
