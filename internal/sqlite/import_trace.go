@@ -1,10 +1,10 @@
 package sqlite
 
 import (
-	"fmt"
-	"os"
 	"runtime"
 	"time"
+
+	"github.com/parley-graph/parley/internal/store/importtrace"
 )
 
 // importTrace, when PARLEY_IMPORT_TRACE is set, writes to standard error
@@ -25,10 +25,10 @@ type importTrace struct {
 }
 
 func newImportTrace() *importTrace {
-	t := &importTrace{on: os.Getenv("PARLEY_IMPORT_TRACE") != ""}
+	t := &importTrace{on: importtrace.On()}
 	if t.on {
 		runtime.LockOSThread()
-		t.wall, t.cpu, t.own = time.Now(), processCPU(), threadCPU()
+		t.wall, t.cpu, t.own = time.Now(), importtrace.CPU(), importtrace.ThreadCPU()
 		t.startWall, t.startCPU = t.wall, t.cpu
 	}
 	return t
@@ -46,19 +46,17 @@ func (t *importTrace) step(name string) {
 	if t == nil || !t.on {
 		return
 	}
-	now, cpu, own := time.Now(), processCPU(), threadCPU()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	fmt.Fprintf(os.Stderr, "import: %-28s wall %7.2fs cpu %7.2fs own %7.2fs (total wall %7.2fs cpu %7.2fs) rss %4d MB heap %4d MB\n",
+	now, cpu, own := time.Now(), importtrace.CPU(), importtrace.ThreadCPU()
+	importtrace.Printf("%-28s wall %7.2fs cpu %7.2fs own %7.2fs (total wall %7.2fs cpu %7.2fs) %s",
 		name, now.Sub(t.wall).Seconds(), (cpu - t.cpu).Seconds(), (own - t.own).Seconds(), now.Sub(t.startWall).Seconds(),
-		(cpu - t.startCPU).Seconds(), processRSS()>>20, ms.HeapInuse>>20)
+		(cpu - t.startCPU).Seconds(), importtrace.Memory())
 	t.wall, t.cpu, t.own = now, cpu, own
 }
 
 // note reports something else.
 func (t *importTrace) note(s string) {
 	if t != nil && t.on {
-		fmt.Fprintf(os.Stderr, "import: %s\n", s)
+		importtrace.Printf("%s", s)
 	}
 }
 
