@@ -16,12 +16,12 @@ import (
 	"github.com/parley-graph/parley/internal/postgres/pgtest"
 )
 
-// TestSearchMigrationIndexesWhatIsStored stores a source and a statement
-// in a database of the first migration's schema, as a database made
-// before stemmed search holds them, then brings it up to date: the
-// source's title and sentences are found, the statement by its speaker's
-// name and by a stemmed word.
-func TestSearchMigrationIndexesWhatIsStored(t *testing.T) {
+// before opens a new database with the migrations before the one named
+// applied, and checks that the migrations up to that one are numbered
+// from 1 without gaps: the test then writes what a database of before that
+// migration held, and migrates it.
+func before(t *testing.T, name string) (*DB, *pgxpool.Pool) {
+	t.Helper()
 	if pgtest.Server() == "" {
 		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
 	}
@@ -31,31 +31,53 @@ func TestSearchMigrationIndexesWhatIsStored(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := &DB{db: sql.OpenDB(connector{stdlib.GetPoolConnector(pool)}), pool: pool, Now: time.Now}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	ms, err := loadMigrations()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ms[0].version != 1 || ms[1].name != "0002_search_stemmed.sql" {
-		t.Fatalf("migrations: %v, %v", ms[0].name, ms[1].name)
+	for i, m := range ms {
+		if m.version != i+1 {
+			t.Fatalf("migration %s is number %d of the list", m.name, i+1)
+		}
+		if m.name == name {
+			return db, pool
+		}
+		if err := db.apply(ctx, m); err != nil {
+			t.Fatalf("%s: %v", m.name, err)
+		}
 	}
-	if err := db.apply(ctx, ms[0]); err != nil {
-		t.Fatal(err)
+	t.Fatalf("no migration %s", name)
+	return nil, nil
+}
+
+// mustExec runs each statement on the database, or fails the test.
+func mustExec(t *testing.T, pool *pgxpool.Pool, qs ...string) {
+	t.Helper()
+	for _, q := range qs {
+		if _, err := pool.Exec(context.Background(), q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
 	}
+}
+
+// TestSearchMigrationIndexesWhatIsStored stores a source and a statement
+// in a database of the first migration's schema, as a database made
+// before stemmed search holds them, then brings it up to date: the
+// source's title and sentences are found, the statement by its speaker's
+// name and by a stemmed word.
+func TestSearchMigrationIndexesWhatIsStored(t *testing.T) {
+	ctx := context.Background()
+	db, pool := before(t, "0002_search_stemmed.sql")
 	text := "Talks in Berlin.\nThe envoy was doubtful. Nothing was signed!"
-	for _, q := range []string{
+	mustExec(t, pool,
 		`INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES ('art', 'Source', '{}', 'h', 'now'), ('peskov', 'Actor', '{}', 'h', 'now'), ('st', 'Statement', '{}', 'h', 'now')`,
-		`INSERT INTO sources (id, title, text) VALUES ('art', 'Envoys meet', '` + text + `')`,
+		`INSERT INTO sources (id, title, text) VALUES ('art', 'Envoys meet', '`+text+`')`,
 		`INSERT INTO actors (id, kind, name) VALUES ('peskov', 'PERSON', 'Dmitry Peskov')`,
 		`INSERT INTO actor_names (actor_id, name, is_alias) VALUES ('peskov', 'Dmitry Peskov', 0), ('peskov', 'Kremlin spokesman', 1)`,
 		`INSERT INTO assertions (id, rank) VALUES ('st', 'NORMAL')`,
 		`INSERT INTO statements (id, speaker_id, mode, words) VALUES ('st', 'peskov', 'DIRECT', 'We doubt it')`,
-		`INSERT INTO search_docs (node_id, node_type, field, body) VALUES ('peskov', 'Actor', 'name', 'Dmitry Peskov'), ('st', 'Statement', 'words', 'We doubt it')`,
-	} {
-		if _, err := pool.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+		`INSERT INTO search_docs (node_id, node_type, field, body) VALUES ('peskov', 'Actor', 'name', 'Dmitry Peskov'), ('st', 'Statement', 'words', 'We doubt it')`)
 	if err := db.migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -85,16 +107,8 @@ func TestSearchMigrationIndexesWhatIsStored(t *testing.T) {
 		{"spokesman", []parley.NodeType{parley.TypeStatement}, []string{"st speaker"}},
 		{"signed", nil, []string{"art sentence Nothing was signed!"}},
 	} {
-		got := search(c.query, c.kinds...)
-		if len(got) != len(c.want) {
-			t.Errorf("%s: %q, want %q", c.query, got, c.want)
-			continue
-		}
-		for i := range got {
-			if got[i] != c.want[i] {
-				t.Errorf("%s: %q, want %q", c.query, got, c.want)
-				break
-			}
+		if diff := cmp.Diff(c.want, search(c.query, c.kinds...)); diff != "" {
+			t.Errorf("%q %v (-want +got):\n%s", c.query, c.kinds, diff)
 		}
 	}
 	// The sentence's span is where it stands in the text.
@@ -112,44 +126,19 @@ func TestSearchMigrationIndexesWhatIsStored(t *testing.T) {
 // were split at every line break (before migration 0004) has them split
 // anew: a sentence that runs on across a line break is one search row.
 func TestSentencesResplitByMigration(t *testing.T) {
-	if pgtest.Server() == "" {
-		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pgtest.Database(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := &DB{db: sql.OpenDB(connector{stdlib.GetPoolConnector(pool)}), pool: pool, Now: time.Now}
-	defer db.Close()
-	ms, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) < 4 || ms[3].name != "0004_sentences_across_lines.sql" {
-		t.Fatalf("migrations: %v", ms)
-	}
-	for _, m := range ms[:3] {
-		if err := db.apply(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-	}
+	db, pool := before(t, "0004_sentences_across_lines.sql")
 	// As a database of before migration 0004 holds them: split at every
 	// line break.
 	text := "Talks began. A new round brought together the President\nVolodymyr Zelenskyy and others.\nA Heading\nThe end."
-	for _, q := range []string{
+	mustExec(t, pool,
 		`INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES ('s', 'Source', '{}', 'h', 'now')`,
-		`INSERT INTO sources (id, title, text) VALUES ('s', 'T', '` + text + `')`,
+		`INSERT INTO sources (id, title, text) VALUES ('s', 'T', '`+text+`')`,
 		`INSERT INTO search_docs (node_id, node_type, field, body, start_pos, end_pos) VALUES
 			('s', 'Source', 'sentence', 'Talks began.', 0, 12),
 			('s', 'Source', 'sentence', 'A new round brought together the President', 13, 55),
 			('s', 'Source', 'sentence', 'Volodymyr Zelenskyy and others.', 56, 87),
-			('s', 'Source', 'sentence', 'A Heading', 88, 97), ('s', 'Source', 'sentence', 'The end.', 98, 106)`,
-	} {
-		if _, err := pool.Exec(ctx, q); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	}
+			('s', 'Source', 'sentence', 'A Heading', 88, 97), ('s', 'Source', 'sentence', 'The end.', 98, 106)`)
 	if err := db.migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -167,14 +156,8 @@ func TestSentencesResplitByMigration(t *testing.T) {
 	}
 	rows.Close()
 	want := []string{"Talks began. 0-12", "A new round brought together the President\nVolodymyr Zelenskyy and others. 13-87", "A Heading 88-97", "The end. 98-106"}
-	if len(got) != len(want) {
-		t.Fatalf("sentences after migration 0004: %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Errorf("sentences after migration 0004: %q, want %q", got, want)
-			break
-		}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sentences after migration 0004 (-want +got):\n%s", diff)
 	}
 }
 
@@ -187,37 +170,9 @@ func TestSentencesResplitByMigration(t *testing.T) {
 // to the row holding its text; when that row goes, the rows that
 // referred to it hold the text themselves and are still found.
 func TestSearchTextsOnceByMigration(t *testing.T) {
-	if pgtest.Server() == "" {
-		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, pgtest.Database(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	db := &DB{db: sql.OpenDB(connector{stdlib.GetPoolConnector(pool)}), pool: pool, Now: time.Now}
-	defer db.Close()
-	ms, err := loadMigrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(ms) < 9 || ms[8].name != "0009_search_texts_once.sql" {
-		t.Fatalf("migrations: %v", ms)
-	}
-	for _, m := range ms[:8] {
-		if err := db.apply(ctx, m); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec := func(qs ...string) {
-		t.Helper()
-		for _, q := range qs {
-			if _, err := pool.Exec(ctx, q); err != nil {
-				t.Fatalf("%s: %v", q, err)
-			}
-		}
-	}
-	exec(`INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES ('art', 'Source', '{}', 'h', 'now'),
+	db, pool := before(t, "0009_search_texts_once.sql")
+	mustExec(t, pool, `INSERT INTO nodes (id, type, data, hash, recorded_at) VALUES ('art', 'Source', '{}', 'h', 'now'),
 			('peskov', 'Actor', '{}', 'h', 'now'), ('lavrov', 'Actor', '{}', 'h', 'now'),
 			('st1', 'Statement', '{}', 'h', 'now'), ('st2', 'Statement', '{}', 'h', 'now'),
 			('pos', 'Position', '{}', 'h', 'now'), ('pos2', 'Position', '{}', 'h', 'now')`,
@@ -306,14 +261,14 @@ func TestSearchTextsOnceByMigration(t *testing.T) {
 		}
 	}
 	// A row written alone refers to the row that holds its text.
-	exec(`INSERT INTO search_docs (node_id, node_type, field, body) VALUES ('pos2', 'Position', 'summary', 'We doubt it')`)
+	mustExec(t, pool, `INSERT INTO search_docs (node_id, node_type, field, body) VALUES ('pos2', 'Position', 'summary', 'We doubt it')`)
 	want["pos2 summary"] = "st1 words"
 	if diff := cmp.Diff(want, holders()); diff != "" {
 		t.Errorf("after a row written alone (-want +got):\n%s", diff)
 	}
 	// The row that holds the text goes: the rows that referred to it hold
 	// it, and are found.
-	exec(`DELETE FROM nodes WHERE id = 'st1'`)
+	mustExec(t, pool, `DELETE FROM nodes WHERE id = 'st1'`)
 	delete(want, "st1 words")
 	want["st2 words"], want["pos2 summary"] = "", ""
 	if diff := cmp.Diff(want, holders()); diff != "" {
