@@ -36,23 +36,26 @@ func newAnswerServer(t *testing.T, db testDB, maxBytes int64) *answerServer {
 // post sends a query with variables (nil: none) and a token ("" none).
 func (s *answerServer) post(t *testing.T, token, query string, vars map[string]any, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if token != "" {
-		req.Header.Set("Authorization", "Bearer "+token)
-	}
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	w := httptest.NewRecorder()
-	s.h.ServeHTTP(w, req)
-	return w
+	return postTo(s.h, token, query, vars, header...)
 }
 
 func (s *answerServer) get(t *testing.T, token, query string, header ...string) *httptest.ResponseRecorder {
 	t.Helper()
-	req := httptest.NewRequest(http.MethodGet, "/query?query="+url.QueryEscape(query), nil)
+	return send(s.h, httptest.NewRequest(http.MethodGet, "/query?query="+url.QueryEscape(query), nil), token, header)
+}
+
+// postTo posts a query with variables (nil: none) and a token ("" none) to
+// the handler h, with the header's name and value pairs.
+func postTo(h http.Handler, token, query string, vars map[string]any, header ...string) *httptest.ResponseRecorder {
+	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
+	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	return send(h, req, token, header)
+}
+
+// send serves the request on h, with a token ("" none) and the header's
+// name and value pairs.
+func send(h http.Handler, req *http.Request, token string, header []string) *httptest.ResponseRecorder {
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)
 	}
@@ -60,8 +63,35 @@ func (s *answerServer) get(t *testing.T, token, query string, header ...string) 
 		req.Header.Set(header[i], header[i+1])
 	}
 	w := httptest.NewRecorder()
-	s.h.ServeHTTP(w, req)
+	h.ServeHTTP(w, req)
 	return w
+}
+
+// berlinDB is a new store holding the Berlin graph.
+func berlinDB(t *testing.T) testDB {
+	t.Helper()
+	db := openTestDB(t)
+	if _, err := db.Import(context.Background(), []*parley.Dataset{berlinFile(t)}); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// renameActor renames an actor through the store alone, as another
+// process with no server would, and returns the new name.
+func renameActor(t *testing.T, db parley.Store, id, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	n, err := db.Node(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := n.(*parley.Actor)
+	a.Name = name
+	if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: a}}); err != nil {
+		t.Fatal(err)
+	}
+	return name
 }
 
 // stats returns the cache's counters less those of before.
@@ -81,11 +111,7 @@ const answerQuery = `query Profile($id: ID!) { node(id: $id) { ... on Actor { na
 // statement (the version); other variables, another operation name or
 // another response type are answers of their own.
 func TestAnswerCacheHit(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
-		t.Fatal(err)
-	}
+	db := berlinDB(t)
 	s := newAnswerServer(t, db, graph.DefaultAnswerCacheBytes)
 	plain := graph.Authenticate(db, false, graph.Conform(graph.NewHandler(db, nil)))
 	vars := map[string]any{"id": "ukraine"}
@@ -102,11 +128,7 @@ func TestAnswerCacheHit(t *testing.T) {
 	if d := s.since(before); d.Hits != 1 || d.Misses != 0 {
 		t.Errorf("repeated query: %+v, want one hit", d)
 	}
-	body, _ := json.Marshal(map[string]any{"query": answerQuery, "variables": vars})
-	req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	uncached := httptest.NewRecorder()
-	plain.ServeHTTP(uncached, req)
+	uncached := postTo(plain, "", answerQuery, vars)
 	for _, w := range []*httptest.ResponseRecorder{second, uncached} {
 		if w.Code != first.Code || w.Body.String() != first.Body.String() || fmt.Sprint(w.Header()) != fmt.Sprint(first.Header()) {
 			t.Errorf("answers differ:\n%d %v %s\n%d %v %s", first.Code, first.Header(), first.Body, w.Code, w.Header(), w.Body)
@@ -198,17 +220,9 @@ func TestAnswerCacheSeesWrites(t *testing.T) {
 	}
 	// A write through the second store alone (another process with no
 	// server): both see it.
-	n, err := b.Node(ctx, "ukraine")
-	if err != nil {
-		t.Fatal(err)
-	}
-	actor := n.(*parley.Actor)
-	actor.Name = "Ukraine (renamed elsewhere)"
-	if _, err := b.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: actor}}); err != nil {
-		t.Fatal(err)
-	}
+	elsewhere := renameActor(t, b, "ukraine", "Ukraine (renamed elsewhere)")
 	for j, s := range servers {
-		if got := name(s); got != actor.Name {
+		if got := name(s); got != elsewhere {
 			t.Errorf("after a write elsewhere, server %d answers %q", j+1, got)
 		}
 		if s.cache.Stats().Dropped == 0 {
@@ -223,10 +237,7 @@ func TestAnswerCacheSeesWrites(t *testing.T) {
 // cache: each request runs.
 func TestAnswerCacheKeepsNoErrorOrMutation(t *testing.T) {
 	ctx := context.Background()
-	db := openTestDB(t)
-	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
-		t.Fatal(err)
-	}
+	db := berlinDB(t)
 	editor, _ := db.CreateToken(ctx, "editor", parley.RoleEditor)
 	admin, _ := db.CreateToken(ctx, "admin", parley.RoleAdmin)
 	s := newAnswerServer(t, db, graph.DefaultAnswerCacheBytes)
@@ -269,10 +280,7 @@ func TestAnswerCacheKeepsNoErrorOrMutation(t *testing.T) {
 // Cache-Control of the caller it was made for.
 func TestAnswerCachePerCaller(t *testing.T) {
 	ctx := context.Background()
-	db := openTestDB(t)
-	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
-		t.Fatal(err)
-	}
+	db := berlinDB(t)
 	reader, _ := db.CreateToken(ctx, "reader", parley.RoleReader)
 	editor, _ := db.CreateToken(ctx, "editor", parley.RoleEditor)
 	s := newAnswerServer(t, db, graph.DefaultAnswerCacheBytes)
@@ -302,11 +310,7 @@ func TestAnswerCachePerCaller(t *testing.T) {
 // the bound (each its key, its body and a fixed overhead); past it the
 // least recently used go, and what is kept is still answered.
 func TestAnswerCacheBound(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
-		t.Fatal(err)
-	}
+	db := berlinDB(t)
 	const max = 64 << 10
 	s := newAnswerServer(t, db, max)
 	ids := []string{"ukraine", "russia", "united-states", "europe", "pos-russia-demands-donbas", "pos-ukraine-refuses-to-give-up-donbas", "com-us-ceasefire-monitoring"}
@@ -380,21 +384,13 @@ func TestAnswerCacheOff(t *testing.T) {
 // write made after the first answer was kept.
 func TestAnswerCacheArguments(t *testing.T) {
 	ctx := context.Background()
-	db := openTestDB(t)
-	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
-		t.Fatal(err)
-	}
+	db := berlinDB(t)
 	s := newAnswerServer(t, db, graph.DefaultAnswerCacheBytes)
 	plain := graph.Conform(graph.NewHandler(db, nil))
 	q := `query($d: PartialDate) { positions(asOf: $d, first: 50) { totalCount edges { node { id } } } }`
 	for round := range 2 {
 		for _, d := range []any{nil, "2023-06", "2024-02-10", "2026-12"} {
-			got := s.post(t, "", q, map[string]any{"d": d})
-			body, _ := json.Marshal(map[string]any{"query": q, "variables": map[string]any{"d": d}})
-			req := httptest.NewRequest(http.MethodPost, "/query", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			want := httptest.NewRecorder()
-			plain.ServeHTTP(want, req)
+			got, want := s.post(t, "", q, map[string]any{"d": d}), postTo(plain, "", q, map[string]any{"d": d})
 			if got.Body.String() != want.Body.String() || strings.Contains(got.Body.String(), "errors") {
 				t.Errorf("round %d, asOf %v: %s, want %s", round, d, got.Body, want.Body)
 			}
@@ -411,11 +407,7 @@ func TestAnswerCacheArguments(t *testing.T) {
 	if w := s.post(t, "", changes, map[string]any{"s": v}); w.Body.String() != `{"data":{"changes":{"edges":[]}}}` {
 		t.Fatalf("changes since now: %s", w.Body)
 	}
-	n, _ := db.Node(ctx, "ukraine")
-	n.(*parley.Actor).Name = "Ukraine (renamed)"
-	if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: n}}); err != nil {
-		t.Fatal(err)
-	}
+	renameActor(t, db, "ukraine", "Ukraine (renamed)")
 	if w := s.post(t, "", changes, map[string]any{"s": v}); !strings.Contains(w.Body.String(), `"nodeId":"ukraine"`) {
 		t.Errorf("changes since the kept answer, after a write: %s", w.Body)
 	}
@@ -425,11 +417,7 @@ func TestAnswerCacheArguments(t *testing.T) {
 // it in If-None-Match, the answer is 304 Not Modified with no body; after
 // a write that changes it, the answer is new, with another ETag.
 func TestAnswerCacheETag(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
-		t.Fatal(err)
-	}
+	db := berlinDB(t)
 	s := newAnswerServer(t, db, graph.DefaultAnswerCacheBytes)
 	const q = `{ node(id: "ukraine") { ... on Actor { name } } }`
 	first := s.get(t, "", q)
@@ -447,11 +435,7 @@ func TestAnswerCacheETag(t *testing.T) {
 	if w := s.post(t, "", q, nil); w.Header().Get("ETag") != "" {
 		t.Errorf("a POST answer has an ETag")
 	}
-	n, _ := db.Node(ctx, "ukraine")
-	n.(*parley.Actor).Name = "Ukraine (renamed)"
-	if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: n}}); err != nil {
-		t.Fatal(err)
-	}
+	renameActor(t, db, "ukraine", "Ukraine (renamed)")
 	w := s.get(t, "", q, "If-None-Match", tag)
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "renamed") || w.Header().Get("ETag") == tag || w.Header().Get("ETag") == "" {
 		t.Errorf("after a write: %d %v %s", w.Code, w.Header(), w.Body)
@@ -462,11 +446,7 @@ func TestAnswerCacheETag(t *testing.T) {
 // graph just changed under a document whose answers are kept) are
 // answered by one execution.
 func TestAnswerCacheOneExecution(t *testing.T) {
-	ctx := context.Background()
-	db := openTestDB(t)
-	if _, err := db.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
-		t.Fatal(err)
-	}
+	db := berlinDB(t)
 	// The executions, counted, wait for the gate.
 	var executions atomic.Int64
 	gate := make(chan struct{})
@@ -484,11 +464,7 @@ func TestAnswerCacheOneExecution(t *testing.T) {
 	}))}
 	vars := map[string]any{"id": "ukraine"}
 	s.post(t, "", answerQuery, vars) // the document is known
-	n, _ := db.Node(ctx, "ukraine")
-	n.(*parley.Actor).Name = "Ukraine (renamed)"
-	if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: n}}); err != nil {
-		t.Fatal(err)
-	}
+	renameActor(t, db, "ukraine", "Ukraine (renamed)")
 	gateMu.Lock()
 	gate = make(chan struct{})
 	gateMu.Unlock()

@@ -61,6 +61,25 @@ func mustExec(t *testing.T, pool *pgxpool.Pool, qs ...string) {
 	}
 }
 
+// hits searches db and gives each hit as "node field", and what sentence
+// says of its sentence, if any.
+func hits(t *testing.T, db *DB, q parley.SearchQuery, sentence func(*parley.Evidence) string) []string {
+	t.Helper()
+	found, _, err := db.Search(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, h := range found {
+		s := h.NodeID + " " + h.Field
+		if h.Sentence != nil {
+			s += sentence(h.Sentence)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 // TestSearchMigrationIndexesWhatIsStored stores a source and a statement
 // in a database of the first migration's schema, as a database made
 // before stemmed search holds them, then brings it up to date: the
@@ -83,19 +102,7 @@ func TestSearchMigrationIndexesWhatIsStored(t *testing.T) {
 	}
 	search := func(text string, kinds ...parley.NodeType) []string {
 		t.Helper()
-		hits, _, err := db.Search(ctx, parley.SearchQuery{Text: text, Kinds: kinds, First: 10})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, h := range hits {
-			s := h.NodeID + " " + h.Field
-			if h.Sentence != nil {
-				s += " " + h.Sentence.Quote
-			}
-			out = append(out, s)
-		}
-		return out
+		return hits(t, db, parley.SearchQuery{Text: text, Kinds: kinds, First: 10}, func(s *parley.Evidence) string { return " " + s.Quote })
 	}
 	for _, c := range []struct {
 		query string
@@ -224,18 +231,7 @@ func TestSearchTextsOnceByMigration(t *testing.T) {
 	search := func(text string, kinds ...parley.NodeType) []string {
 		t.Helper()
 		q := parley.SearchQuery{Text: text, Kinds: kinds, First: 10}
-		hits, _, err := db.Search(ctx, q)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var out []string
-		for _, h := range hits {
-			s := h.NodeID + " " + h.Field
-			if h.Sentence != nil {
-				s += fmt.Sprintf("@%d", *h.Sentence.Start)
-			}
-			out = append(out, s)
-		}
+		out := hits(t, db, q, func(s *parley.Evidence) string { return fmt.Sprintf("@%d", *s.Start) })
 		sort.Strings(out)
 		if n, err := db.SearchCount(ctx, q); err != nil || n != len(out) {
 			t.Errorf("%q: SearchCount %d (%v), %d hits", text, n, err, len(out))
