@@ -77,23 +77,6 @@ func berlinDB(t *testing.T) testDB {
 	return db
 }
 
-// renameActor renames an actor through the store alone, as another
-// process with no server would, and returns the new name.
-func renameActor(t *testing.T, db parley.Store, id, name string) string {
-	t.Helper()
-	ctx := context.Background()
-	n, err := db.Node(ctx, id)
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := n.(*parley.Actor)
-	a.Name = name
-	if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: a}}); err != nil {
-		t.Fatal(err)
-	}
-	return name
-}
-
 // stats returns the cache's counters less those of before.
 func (s *answerServer) since(before metrics.AnswerCacheStats) metrics.AnswerCacheStats {
 	now := s.cache.Stats()

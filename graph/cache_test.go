@@ -50,18 +50,6 @@ func TestNodeCacheSeesWrites(t *testing.T) {
 		}
 		return got
 	}
-	rename := func(db testDB, id, name string) {
-		t.Helper()
-		n, err := db.Node(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		actor := n.(*parley.Actor)
-		actor.Name = name
-		if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: actor}}); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	first := ask()
 	if first.Node.Name != "Ukraine" || len(first.Actors.Edges) != 3 {
@@ -79,15 +67,15 @@ func TestNodeCacheSeesWrites(t *testing.T) {
 
 	// Another process renames Ukraine and the first actor listed.
 	listed := first.Actors.Edges[0].Node.ID
-	rename(b, "ukraine", "Ukraine (renamed elsewhere)")
-	rename(b, listed, "Listed (renamed elsewhere)")
+	renameActor(t, b, "ukraine", "Ukraine (renamed elsewhere)")
+	renameActor(t, b, listed, "Listed (renamed elsewhere)")
 	got := ask()
 	if got.Node.Name != "Ukraine (renamed elsewhere)" || got.Actors.Edges[0].Node.Name != "Listed (renamed elsewhere)" {
 		t.Errorf("after another process wrote, got %+v", got)
 	}
 
 	// This process writes through its own store.
-	rename(a, "ukraine", "Ukraine (renamed here)")
+	renameActor(t, a, "ukraine", "Ukraine (renamed here)")
 	if got := ask(); got.Node.Name != "Ukraine (renamed here)" {
 		t.Errorf("after this process wrote, got %+v", got)
 	}

@@ -89,6 +89,23 @@ func openTestDB(t testing.TB) testDB {
 	return db
 }
 
+// renameActor renames an actor through the store alone, as another
+// process with no server would, and returns the new name.
+func renameActor(t *testing.T, db parley.Store, id, name string) string {
+	t.Helper()
+	ctx := context.Background()
+	n, err := db.Node(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := n.(*parley.Actor)
+	a.Name = name
+	if _, err := db.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: a}}); err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
 // serve imports the datasets into a new database file and returns the
 // GraphQL handler over it, and the database.
 func serve(t *testing.T, files ...*parley.Dataset) (http.Handler, testDB) {
