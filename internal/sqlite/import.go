@@ -623,15 +623,28 @@ const (
 	bulkStatementWords = bulkNames + `INSERT INTO search_docs (node_id, node_type, field, body, context)
 	SELECT s.id, 'Statement', 'words', s.words, coalesce(n.names, '') FROM statements s LEFT JOIN names n ON n.actor_id = s.speaker_id
 	ORDER BY s.rowid`
-	bulkEvidence = bulkNames + `INSERT INTO search_docs (node_id, node_type, field, body, context)
+	bulkEvidence = bulkNames + `INSERT INTO search_docs (node_id, node_type, field, body, context, text_id)
 	SELECT e.node_id, n.type, 'evidence', e.quote, CASE WHEN n.type = 'Statement' THEN coalesce((
-		SELECT names.names FROM statements s JOIN names ON names.actor_id = s.speaker_id WHERE s.id = e.node_id), '') ELSE '' END
+		SELECT names.names FROM statements s JOIN names ON names.actor_id = s.speaker_id WHERE s.id = e.node_id), '') ELSE '' END,
+		CASE WHEN n.type <> 'Statement' THEN (` + bulkQuotedSentence + `) END
 	FROM evidence e JOIN nodes n ON n.id = e.node_id ORDER BY e.rowid`
+	// bulkQuotedSentence is quotedSentence for the quote of the evidence
+	// row e, which is about to be written: a bulk import sets each quote's
+	// reference to its sentence as it writes the row, rather than by
+	// searchQuotes over every row after (an UPDATE that rewrote half a
+	// million rows at 1M assertions). The sentences are there already:
+	// they are written with their sources, during the load.
+	bulkQuotedSentence = `SELECT s.id FROM evidence q JOIN search_docs s
+		ON s.node_id = q.source_id AND s.start_pos = q.start_pos AND s.end_pos = q.end_pos
+	WHERE q.node_id = e.node_id AND q.quote = e.quote
+		AND s.field = 'sentence' AND s.body = e.quote AND s.text_id IS NULL
+	ORDER BY s.id LIMIT 1`
 )
 
 // bulkSearchRows is the statements that make the search rows of a bulk
 // import: searchBackfill, with the two above in place of the migrations'
-// and no UPDATE of the context.
+// (the evidence's with each quote's reference to its sentence) and no
+// UPDATE of the context.
 var bulkSearchRows = func() []string {
 	replace := map[string]string{}
 	replace["INSERT INTO search_docs (node_id, node_type, field, body)\n    SELECT id, 'Statement', 'words', words FROM statements"] = bulkStatementWords
@@ -699,12 +712,6 @@ func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writ
 			if _, err := tx.ExecContext(ctx, q); err != nil {
 				return fmt.Errorf("search rows: %w", err)
 			}
-		}
-		// The quotes that are sentences of their sources refer to the
-		// sentences' rows, so that the index holds each text once
-		// (searchQuotes, by indexes the load keeps).
-		if _, err := tx.ExecContext(ctx, searchQuotes); err != nil {
-			return fmt.Errorf("search quotes: %w", err)
 		}
 		w.trace.step("search rows")
 		var side *ftsSide

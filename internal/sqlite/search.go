@@ -172,8 +172,9 @@ func (db *DB) SearchCount(ctx context.Context, q parley.SearchQuery) (int, error
 // source (the same source, span and text) refer to that sentence's search
 // row rather than hold its text in the index again, as the trigger
 // search_docs_insert does for a row written alone (migration 0011): run
-// over the rows stored when the migration runs, and after a bulk import
-// (which writes its rows without the trigger) before the index is built.
+// over the rows stored when the migration runs. (A bulk import, which
+// writes its rows without the trigger, sets the references as it writes
+// the quotes' rows: bulkQuotedSentence.)
 // A statement's quotes are left out: their rows carry the speaker's names.
 // Of two sentences a node quotes with the same words, the first.
 const searchQuotes = `UPDATE search_docs SET text_id = (` + quotedSentence + `)
