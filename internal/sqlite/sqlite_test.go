@@ -112,7 +112,7 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, got); diff != "" {
+	if diff := cmp.Diff([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, got); diff != "" {
 		t.Fatalf("migrations on a new database (-want +got):\n%s", diff)
 	}
 	f := parse(t, "talks.yaml", talks(t))
@@ -133,7 +133,7 @@ func TestMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}, got); diff != "" {
+	if diff := cmp.Diff([]int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, got); diff != "" {
 		t.Fatalf("migrations after reopening (-want +got):\n%s", diff)
 	}
 	if after := dump(t, db2); after != before {
