@@ -706,6 +706,35 @@ func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writ
 	}
 	w.bulk = true
 	return func() error {
+		// The search rows the load wrote (the sources' sentences: the
+		// other rows are derived below) end at split. The full-text index
+		// takes them first, then the rows derived, in two statements
+		// (FTS5 writes what it gathered at the end of each), so that the
+		// index built beside and the one built in place are the same.
+		var split int64
+		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM search_docs").Scan(&split); err != nil {
+			return fmt.Errorf("search rows: %w", err)
+		}
+		var side *ftsSide
+		if db.private {
+			// The full-text index is built from the search rows in a file
+			// of its own, on a connection of its own, while this one goes
+			// on with the search rows, the edges, the history, the indexes
+			// and the check: they are the two halves of the work after the
+			// load, and each keeps a core busy. What the load wrote is
+			// committed first, and the file goes to WAL mode, so that the
+			// other connection indexes the sentences while this one
+			// derives the other rows, then those once they are committed.
+			var err error
+			if tx, err = db.privateCheckpoint(ctx, conn, w); err != nil {
+				return err
+			}
+			if side, err = startFTSSide(ctx, db.path, split); err != nil {
+				return err
+			}
+			w.side = side
+			w.afterCommit = func() error { return side.copyIn(ctx, conn, w.trace) }
+		}
 		// The search rows, as the migration that made the index fills it
 		// from what is stored; then the history, a row per node.
 		for _, q := range bulkSearchRows {
@@ -714,24 +743,19 @@ func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writ
 			}
 		}
 		w.trace.step("search rows")
-		var side *ftsSide
-		if db.private {
-			// The full-text index is built from the search rows in a file
-			// of its own, on a connection of its own, while this one goes
-			// on with the edges, the history, the indexes and the check:
-			// they are the two halves of the work after the load, and each
-			// keeps a core busy. The search rows are committed first, and
-			// the file goes to WAL mode, so that the other connection
-			// reads them while this one writes.
+		if err := faultAt("search rows"); err != nil {
+			return err
+		}
+		if side != nil {
+			if err := tx.Commit(); err != nil {
+				return err
+			}
 			var err error
-			if tx, err = db.privateCheckpoint(ctx, conn, w); err != nil {
+			if tx, err = conn.BeginTx(ctx, nil); err != nil {
 				return err
 			}
-			if side, err = startFTSSide(ctx, db.path); err != nil {
-				return err
-			}
-			w.side = side
-			w.afterCommit = func() error { return side.copyIn(ctx, conn, w.trace) }
+			w.tx = tx
+			side.derived()
 		}
 		if _, err := tx.ExecContext(ctx, bulkEdges); err != nil {
 			return fmt.Errorf("edges: %w", err)
@@ -754,19 +778,9 @@ func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writ
 		if side != nil {
 			return nil
 		}
-		// The full-text index, built over every row at once. FTS5 gathers
-		// the terms in memory and writes a segment each time they reach its
-		// hashsize (1 MiB by default), and merges the segments as they
-		// pile up: with 16 MiB it writes and merges a sixteenth as often
-		// (measured: the rebuild of the 100k graph took 0.7-0.8 s of CPU
-		// instead of 1.0-1.4 s). The setting is stored with the index, so
-		// it is put back to the default after.
-		for _, q := range []string{
-			"INSERT INTO search (search, rank) VALUES ('hashsize', 16777216)",
-			"INSERT INTO search (search) VALUES ('rebuild')",
-			"INSERT INTO search (search, rank) VALUES ('hashsize', 1048576)",
-		} {
-			if _, err := tx.ExecContext(ctx, q); err != nil {
+		// The full-text index, built over every row at once (ftsBuild).
+		for _, q := range ftsBuild("search_texts") {
+			if _, err := tx.ExecContext(ctx, q, ftsArgs(q, split)...); err != nil {
 				return err
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // A bulk import into a new file (ImportNew) builds its full-text index
@@ -16,9 +17,12 @@ import (
 // the search rows in a file of its own, by a connection of its own (SQLite
 // runs one statement at a time on a connection, and writes one transaction
 // at a time on a file), and its tables are copied into the new file at the
-// end. The index is the same as a rebuild in place makes it: the same rows
-// inserted in the same order with the same settings
-// (TestImportFullTextSide compares the tables).
+// end. It starts as soon as the load is committed, on the rows the load
+// wrote (the sources' sentences), while the first connection derives the
+// other search rows, and goes on with those once they are committed. The
+// index is the same as the one built in place (ftsBuild): the same rows
+// inserted in the same order, by the same statements, with the same
+// settings (TestImportNew compares the tables).
 
 // privateCheckpoint commits what a private import has written so far and
 // puts the file in WAL mode, so that another connection can read it while
@@ -53,9 +57,39 @@ func (db *DB) privateCheckpoint(ctx context.Context, conn *sql.Conn, w *writer) 
 // side file.
 var ftsTables = []string{"search_config", "search_data", "search_docsize", "search_idx"}
 
+// ftsBuild is the statements that build the full-text index of a bulk
+// import from the search rows in table (search_texts, or m.search_texts
+// from beside), the rows up to ?1 (those the load wrote) in one and the
+// others in another, in id order; the first two statements are for the
+// rows up to ?1, the last two for the others (ftsSide runs them apart).
+// FTS5 gathers the terms in memory and writes a segment each time they
+// reach its hashsize (1 MiB by default), and merges the segments as they
+// pile up: with 16 MiB it writes and merges a sixteenth as often
+// (measured: the rebuild of the 100k graph took 0.7-0.8 s of CPU instead
+// of 1.0-1.4 s). The setting is stored with the index, so it is put back
+// to the default after.
+func ftsBuild(table string) []string {
+	return []string{
+		"INSERT INTO search (search, rank) VALUES ('hashsize', 16777216)",
+		"INSERT INTO search (rowid, body, context) SELECT id, body, context FROM " + table + " WHERE id <= ?1 ORDER BY id",
+		"INSERT INTO search (rowid, body, context) SELECT id, body, context FROM " + table + " WHERE id > ?1 ORDER BY id",
+		"INSERT INTO search (search, rank) VALUES ('hashsize', 1048576)",
+	}
+}
+
+// ftsArgs is the arguments of a statement of ftsBuild.
+func ftsArgs(q string, split int64) []any {
+	if strings.Contains(q, "?1") {
+		return []any{split}
+	}
+	return nil
+}
+
 // ftsSide builds the index in a file beside the import's.
 type ftsSide struct {
 	path   string
+	split  int64
+	rest   chan struct{}
 	done   chan error
 	cancel context.CancelFunc
 	err    error
@@ -63,16 +97,17 @@ type ftsSide struct {
 }
 
 // startFTSSide starts building the index of the search rows committed in
-// the file at mainPath, in a new file beside it. The caller calls discard
-// once it is done with it, whatever happened.
-func startFTSSide(ctx context.Context, mainPath string) (*ftsSide, error) {
+// the file at mainPath, in a new file beside it: the rows up to split
+// now, the others once derived is called (they are committed then). The
+// caller calls discard once it is done with it, whatever happened.
+func startFTSSide(ctx context.Context, mainPath string, split int64) (*ftsSide, error) {
 	f, err := os.CreateTemp(dirOf(mainPath), "."+filepath.Base(mainPath)+".search-*")
 	if err != nil {
 		return nil, err
 	}
 	f.Close()
 	ctx, cancel := context.WithCancel(ctx)
-	s := &ftsSide{path: f.Name(), done: make(chan error, 1), cancel: cancel}
+	s := &ftsSide{path: f.Name(), split: split, rest: make(chan struct{}), done: make(chan error, 1), cancel: cancel}
 	go func() {
 		trace := newImportTrace()
 		defer trace.done()
@@ -80,6 +115,10 @@ func startFTSSide(ctx context.Context, mainPath string) (*ftsSide, error) {
 	}()
 	return s, nil
 }
+
+// derived tells the building that the search rows after split are
+// committed.
+func (s *ftsSide) derived() { close(s.rest) }
 
 // wait waits for the index to be built.
 func (s *ftsSide) wait() error {
@@ -137,34 +176,38 @@ func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace
 	if err := conn.QueryRowContext(ctx, "SELECT sql FROM m.sqlite_master WHERE type = 'table' AND name = 'search'").Scan(&create); err != nil {
 		return fmt.Errorf("the full-text index's definition: %w", err)
 	}
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	// As the rebuild in place did: FTS5 gathers the terms in memory and
-	// writes a segment each time they reach its hashsize (1 MiB by
-	// default), and merges the segments as they pile up: with 16 MiB it
-	// writes and merges a sixteenth as often (measured: the rebuild of the
-	// 100k graph took 0.7-0.8 s of CPU instead of 1.0-1.4 s). The setting
-	// is stored with the index, so it is put back to the default after.
-	for _, q := range []string{
-		create,
-		"INSERT INTO search (search, rank) VALUES ('hashsize', 16777216)",
-		"INSERT INTO search (rowid, body, context) SELECT id, body, context FROM m.search_texts ORDER BY id",
-		"INSERT INTO search (search, rank) VALUES ('hashsize', 1048576)",
-	} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("%.40s: %w", q, err)
+	// The rows up to split, then, once they are committed, the others,
+	// each in a transaction of its own: a transaction reads what was
+	// committed when it began.
+	build := ftsBuild("m.search_texts")
+	for i, qs := range [][]string{append([]string{create}, build[:2]...), build[2:]} {
+		if i == 1 {
+			select {
+			case <-s.rest:
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		}
+		tx, err := conn.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		for _, q := range qs {
+			if _, err := tx.ExecContext(ctx, q, ftsArgs(q, s.split)...); err != nil {
+				return fmt.Errorf("%.40s: %w", q, err)
+			}
+		}
+		if i == 1 {
+			if err := faultAt("full-text index"); err != nil {
+				return err
+			}
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+		trace.step([]string{"full-text index: load's rows", "full-text index: the rest"}[i] + " (beside)")
 	}
-	if err := faultAt("full-text index"); err != nil {
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return err
-	}
-	trace.step("full-text index (beside)")
 	_, err = conn.ExecContext(ctx, "DETACH DATABASE m")
 	return err
 }
