@@ -182,6 +182,13 @@ func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace
 	build := ftsBuild("m.search_texts")
 	for i, qs := range [][]string{append([]string{create}, build[:2]...), build[2:]} {
 		if i == 1 {
+			// Meanwhile, the foreign keys of the rows the load wrote, as
+			// ImportFrom checks them after a bulk load in place: the rows
+			// derived after the load are not changed by it.
+			if err := foreignKeyCheck(ctx, conn, "m", bulkDerived...); err != nil {
+				return err
+			}
+			trace.step("foreign keys (beside)")
 			select {
 			case <-s.rest:
 			case <-ctx.Done():
@@ -195,7 +202,7 @@ func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace
 		defer tx.Rollback()
 		for _, q := range qs {
 			if _, err := tx.ExecContext(ctx, q, ftsArgs(q, s.split)...); err != nil {
-				return fmt.Errorf("%.40s: %w", q, err)
+				return fmt.Errorf("full-text index: %.40s: %w", q, err)
 			}
 		}
 		if i == 1 {
@@ -218,7 +225,7 @@ func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace
 // the log holds into it.
 func (s *ftsSide) copyIn(ctx context.Context, conn *sql.Conn, trace *importTrace) (err error) {
 	if err := s.wait(); err != nil {
-		return fmt.Errorf("full-text index: %w", err)
+		return err
 	}
 	trace.step("full-text index waited for")
 	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS fts", s.path); err != nil {

@@ -2,6 +2,7 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -54,32 +55,32 @@ func TestBulkImportForeignKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Rollback()
-	if err := foreignKeyCheck(ctx, tx); err != nil {
+	if err := foreignKeyCheck(ctx, tx, "main"); err != nil {
 		t.Fatalf("the imported rows: %v", err)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE positions SET holder_id = 'nobody' WHERE id = ?", ds.Positions[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	err = foreignKeyCheck(ctx, tx)
+	err = foreignKeyCheck(ctx, tx, "main")
 	if err == nil || !strings.Contains(err.Error(), "positions") || !strings.Contains(err.Error(), "actors") {
 		t.Errorf("a position whose holder is not there: %v; want an error naming positions and actors", err)
 	}
 	// Table by table, as after a bulk load (which leaves out the tables
 	// it derives): the same.
-	err = foreignKeyCheck(ctx, tx, "search_docs", "edges")
+	err = foreignKeyCheck(ctx, tx, "main", "search_docs", "edges")
 	if err == nil || !strings.Contains(err.Error(), "positions") || !strings.Contains(err.Error(), "actors") {
 		t.Errorf("a position whose holder is not there, checked table by table: %v; want an error naming positions and actors", err)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE positions SET holder_id = ? WHERE id = ?", ds.Positions[0].Holder, ds.Positions[0].ID); err != nil {
 		t.Fatal(err)
 	}
-	if err := foreignKeyCheck(ctx, tx, "search_docs", "edges"); err != nil {
+	if err := foreignKeyCheck(ctx, tx, "main", "search_docs", "edges"); err != nil {
 		t.Errorf("the imported rows, checked table by table: %v", err)
 	}
 	if _, err := tx.ExecContext(ctx, "UPDATE statement_expresses SET node_id = 'nothing' WHERE rowid = (SELECT min(rowid) FROM statement_expresses)"); err != nil {
 		t.Fatal(err)
 	}
-	err = foreignKeyCheck(ctx, tx, "search_docs", "edges")
+	err = foreignKeyCheck(ctx, tx, "main", "search_docs", "edges")
 	if err == nil || !strings.Contains(err.Error(), "statement_expresses") || !strings.Contains(err.Error(), "nodes") {
 		t.Errorf("a statement expressing nothing, checked table by table: %v; want an error naming statement_expresses and nodes", err)
 	}
@@ -135,5 +136,37 @@ func TestImportNewSideFails(t *testing.T) {
 				t.Errorf("the failed import left %v (%v)", es, err)
 			}
 		})
+	}
+}
+
+// TestImportNewChecksKeysBeside: a bulk import into a new file checks its
+// foreign keys on the connection that builds the full-text index beside;
+// a reference that points nowhere (made here after the load, as no valid
+// file can make one) fails the import, naming the table, and leaves no
+// file behind.
+func TestImportNewChecksKeysBeside(t *testing.T) {
+	ctx := context.Background()
+	ds := gen.Generate(gen.Config{Actors: 50, Statements: 4000, Seed: 3})
+	read := func(yield func(parley.Item) error) ([]parley.Problem, error) {
+		var err error
+		ds.Each(func(it parley.Item) {
+			if err == nil {
+				err = yield(it)
+			}
+		})
+		return nil, err
+	}
+	importTamper = func(ctx context.Context, tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, "UPDATE positions SET holder_id = 'nobody' WHERE rowid = (SELECT max(rowid) FROM positions)")
+		return err
+	}
+	defer func() { importTamper = nil }()
+	dir := t.TempDir()
+	_, err := ImportNew(ctx, filepath.Join(dir, "new.db"), nil, read)
+	if err == nil || !strings.Contains(err.Error(), "a row of positions refers to a row of actors") {
+		t.Errorf("import with a position whose holder is not there: %v; want an error naming positions and actors", err)
+	}
+	if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
+		t.Errorf("the failed import left %v (%v)", es, err)
 	}
 }

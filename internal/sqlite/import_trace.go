@@ -1,6 +1,8 @@
 package sqlite
 
 import (
+	"context"
+	"database/sql"
 	"runtime"
 	"time"
 
@@ -63,6 +65,10 @@ func (t *importTrace) note(s string) {
 // importFault, if set (by tests), is asked at some steps of an import
 // whether it fails there.
 var importFault func(step string) error
+
+// importTamper, if set (by tests), may change the rows of a private bulk
+// import once they are loaded, before they are committed.
+var importTamper func(ctx context.Context, tx *sql.Tx) error
 
 func faultAt(step string) error {
 	if importFault == nil {
