@@ -720,40 +720,33 @@ func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writ
 		}
 	}
 	w.bulk = true
+	var side *ftsSide
+	if db.private {
+		// The full-text index is built beside, from the load on (see
+		// import_fts.go): the sentences as they are written.
+		var create string
+		if err := tx.QueryRowContext(ctx, "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'search'").Scan(&create); err != nil {
+			return nil, fmt.Errorf("the full-text index's definition: %w", err)
+		}
+		var err error
+		if side, err = startFTSSide(ctx, db.path, create); err != nil {
+			return nil, err
+		}
+		w.side = side
+		w.afterCommit = func() error { return side.copyIn(ctx, conn, w.trace) }
+	}
 	return func() error {
 		// The search rows the load wrote (the sources' sentences: the
 		// other rows are derived below) end at split. The full-text index
 		// takes them first, then the rows derived, in two statements
 		// (FTS5 writes what it gathered at the end of each), so that the
 		// index built beside and the one built in place are the same.
+		if side != nil {
+			side.feed.close()
+		}
 		var split int64
 		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM search_docs").Scan(&split); err != nil {
 			return fmt.Errorf("search rows: %w", err)
-		}
-		var side *ftsSide
-		if db.private {
-			// The full-text index is built from the search rows in a file
-			// of its own, on a connection of its own, while this one goes
-			// on with the search rows, the edges, the history, the indexes
-			// and the check: they are the two halves of the work after the
-			// load, and each keeps a core busy. What the load wrote is
-			// committed first, and the file goes to WAL mode, so that the
-			// other connection indexes the sentences while this one
-			// derives the other rows, then those once they are committed.
-			if importTamper != nil {
-				if err := importTamper(ctx, tx); err != nil {
-					return err
-				}
-			}
-			var err error
-			if tx, err = db.privateCheckpoint(ctx, conn, w); err != nil {
-				return err
-			}
-			if side, err = startFTSSide(ctx, db.path, split); err != nil {
-				return err
-			}
-			w.side = side
-			w.afterCommit = func() error { return side.copyIn(ctx, conn, w.trace) }
 		}
 		// The search rows, as the migration that made the index fills it
 		// from what is stored; then the history, a row per node.
@@ -767,15 +760,21 @@ func (db *DB) bulkStart(ctx context.Context, conn *sql.Conn, tx *sql.Tx, w *writ
 			return err
 		}
 		if side != nil {
-			if err := tx.Commit(); err != nil {
-				return err
+			// The other search rows are committed, and the file goes to
+			// WAL mode, so that the connection beside indexes them while
+			// this one goes on with the edges, the history and the
+			// indexes: they are the two halves of the work after the load,
+			// and each keeps a core busy.
+			if importTamper != nil {
+				if err := importTamper(ctx, tx); err != nil {
+					return err
+				}
 			}
 			var err error
-			if tx, err = conn.BeginTx(ctx, nil); err != nil {
+			if tx, err = db.privateCheckpoint(ctx, conn, w); err != nil {
 				return err
 			}
-			w.tx = tx
-			side.derived()
+			side.derived(split)
 		}
 		if _, err := tx.ExecContext(ctx, bulkEdges); err != nil {
 			return fmt.Errorf("edges: %w", err)
@@ -1228,7 +1227,21 @@ func (w *writer) source(x *parley.Source) error {
 		},
 		func() error { return w.index(x.ID, parley.TypeSource, "title", x.Title) },
 		// Even in bulk: the migrations' statements cannot split sentences.
-		func() error { return indexSentences(w.exec, x.ID, x.Text) },
+		func() error {
+			if w.side == nil {
+				return indexSentences(w.exec, x.ID, x.Text)
+			}
+			// Each sentence is also handed to the full-text index beside
+			// (sentenceFeed), in the order of the rows.
+			return indexSentences(func(q string, args ...any) error {
+				text, ok := args[1].(string)
+				if !ok {
+					return fmt.Errorf("a sentence's search row binds %T where its text was expected", args[1])
+				}
+				w.side.feed.add(text)
+				return w.exec(q, args...)
+			}, x.ID, x.Text)
+		},
 	)
 }
 

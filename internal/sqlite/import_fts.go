@@ -10,18 +10,24 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"github.com/mattn/go-sqlite3"
 )
 
 // A bulk import into a new file (ImportNew) builds its full-text index
-// beside the rest of the work after the load: the FTS5 index is built from
-// the search rows in a file of its own, by a connection of its own (SQLite
-// runs one statement at a time on a connection, and writes one transaction
-// at a time on a file), and its tables are copied into the new file at the
-// end. It starts as soon as the load is committed, on the rows the load
-// wrote (the sources' sentences), while the first connection derives the
-// other search rows, and goes on with those once they are committed. The
-// index is the same as the one built in place (ftsBuild): the same rows
-// inserted in the same order, by the same statements, with the same
+// beside the rest of the work: the FTS5 index is built in a file of its
+// own, by a connection of its own (SQLite runs one statement at a time on
+// a connection, and writes one transaction at a time on a file), and its
+// tables are copied into the new file at the end. It starts with the load:
+// the sources' sentences, the search rows the load writes (a third of the
+// rows, and most of the text), are handed to it as they are written
+// (sentenceFeed), so that it indexes them on the core the reading leaves
+// idle; once the load is over and the other search rows are derived and
+// committed, it indexes those, reading them from the new file, while the
+// first connection goes on with the edges, the history and the indexes.
+// The index is the same as the one built in place (ftsBuild): the same
+// rows inserted in the same order, by the same statements, with the same
 // settings (TestImportNew compares the tables).
 
 // privateCheckpoint commits what a private import has written so far and
@@ -88,6 +94,8 @@ func ftsArgs(q string, split int64) []any {
 // ftsSide builds the index in a file beside the import's.
 type ftsSide struct {
 	path   string
+	create string
+	feed   *sentenceFeed
 	split  int64
 	rest   chan struct{}
 	done   chan error
@@ -96,18 +104,20 @@ type ftsSide struct {
 	waited bool
 }
 
-// startFTSSide starts building the index of the search rows committed in
-// the file at mainPath, in a new file beside it: the rows up to split
-// now, the others once derived is called (they are committed then). The
+// startFTSSide starts building the full-text index (whose definition is
+// create) of a private bulk import into the file at mainPath, in a new
+// file beside it: the sentences handed to its feed first, then, once
+// derived is called, the other search rows, read from the file. The
 // caller calls discard once it is done with it, whatever happened.
-func startFTSSide(ctx context.Context, mainPath string, split int64) (*ftsSide, error) {
+func startFTSSide(ctx context.Context, mainPath, create string) (*ftsSide, error) {
 	f, err := os.CreateTemp(dirOf(mainPath), "."+filepath.Base(mainPath)+".search-*")
 	if err != nil {
 		return nil, err
 	}
 	f.Close()
 	ctx, cancel := context.WithCancel(ctx)
-	s := &ftsSide{path: f.Name(), split: split, rest: make(chan struct{}), done: make(chan error, 1), cancel: cancel}
+	s := &ftsSide{path: f.Name(), create: create, feed: newSentenceFeed(ctx), rest: make(chan struct{}),
+		done: make(chan error, 1), cancel: cancel}
 	go func() {
 		trace := newImportTrace()
 		defer trace.done()
@@ -116,9 +126,12 @@ func startFTSSide(ctx context.Context, mainPath string, split int64) (*ftsSide, 
 	return s, nil
 }
 
-// derived tells the building that the search rows after split are
-// committed.
-func (s *ftsSide) derived() { close(s.rest) }
+// derived tells the building that the load wrote the search rows up to
+// split (the sentences, all fed), and that the others are committed.
+func (s *ftsSide) derived(split int64) {
+	s.split = split
+	close(s.rest)
+}
 
 // wait waits for the index to be built.
 func (s *ftsSide) wait() error {
@@ -146,6 +159,78 @@ func dirOf(path string) string {
 	return "."
 }
 
+// sentenceFeed hands the sentences the load writes, in the order it
+// writes them (the order of their ids), to the connection that indexes
+// them, which takes them one by one through the SQL function
+// parley_sentence (NULL once the load is over). It holds what the index
+// has not taken yet: most sentences are pieces of their source's text,
+// which the import holds anyway.
+type sentenceFeed struct {
+	mu      sync.Mutex
+	more    *sync.Cond
+	queue   []string
+	next    int
+	closed  bool
+	stopped bool
+	// taken counts the sentences taken.
+	taken int64
+}
+
+func newSentenceFeed(ctx context.Context) *sentenceFeed {
+	f := &sentenceFeed{}
+	f.more = sync.NewCond(&f.mu)
+	context.AfterFunc(ctx, func() {
+		f.mu.Lock()
+		f.stopped = true
+		f.mu.Unlock()
+		f.more.Broadcast()
+	})
+	return f
+}
+
+// add hands on a sentence.
+func (f *sentenceFeed) add(s string) {
+	f.mu.Lock()
+	f.queue = append(f.queue, s)
+	f.mu.Unlock()
+	f.more.Signal()
+}
+
+// close says that the load is over.
+func (f *sentenceFeed) close() {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	f.more.Broadcast()
+}
+
+// take returns the next sentence, waiting for it, or nil once the load is
+// over (or the import stopped: the statement then fails on its context).
+func (f *sentenceFeed) take() any {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for f.next == len(f.queue) && !f.closed && !f.stopped {
+		f.more.Wait()
+	}
+	if f.next == len(f.queue) || f.stopped {
+		return nil
+	}
+	s := f.queue[f.next]
+	f.queue[f.next] = ""
+	if f.next++; f.next == len(f.queue) {
+		f.queue, f.next = f.queue[:0], 0
+	}
+	f.taken++
+	return s
+}
+
+// feedSentences is the statement that indexes the sentences fed, the k-th
+// as the row k: the first statement of ftsBuild, on the rows as the load
+// writes them (search_docs is empty when it starts: its ids count from 1).
+const feedSentences = `WITH RECURSIVE fed (id, body) AS (
+		SELECT 1, parley_sentence() UNION ALL SELECT id + 1, parley_sentence() FROM fed WHERE body IS NOT NULL)
+	INSERT INTO search (rowid, body, context) SELECT id, body, '' FROM fed WHERE body IS NOT NULL`
+
 func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace) (err error) {
 	q := url.Values{}
 	q.Set("_journal_mode", "OFF")
@@ -169,54 +254,60 @@ func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace
 		return err
 	}
 	defer conn.Close()
+	if err := conn.Raw(func(dc any) error {
+		return dc.(*sqlite3.SQLiteConn).RegisterFunc("parley_sentence", s.feed.take, false)
+	}); err != nil {
+		return err
+	}
+	build := ftsBuild("m.search_texts")
+	// The sentences, as the load writes them.
+	if err := s.run(ctx, conn, s.create, build[0], feedSentences); err != nil {
+		return err
+	}
+	trace.step("full-text index: sentences (beside)")
+	select {
+	case <-s.rest:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	if s.feed.taken != s.split {
+		return fmt.Errorf("full-text index: %d sentences fed, but the load wrote %d search rows", s.feed.taken, s.split)
+	}
 	if _, err := conn.ExecContext(ctx, "ATTACH DATABASE ? AS m", mainPath); err != nil {
 		return err
 	}
-	var create string
-	if err := conn.QueryRowContext(ctx, "SELECT sql FROM m.sqlite_master WHERE type = 'table' AND name = 'search'").Scan(&create); err != nil {
-		return fmt.Errorf("the full-text index's definition: %w", err)
+	// The foreign keys of the rows the load wrote, as ImportFrom checks
+	// them after a bulk load in place (the rows derived after the load
+	// are left out there too).
+	if err := foreignKeyCheck(ctx, conn, "m", bulkDerived...); err != nil {
+		return err
 	}
-	// The rows up to split, then, once they are committed, the others,
-	// each in a transaction of its own: a transaction reads what was
-	// committed when it began.
-	build := ftsBuild("m.search_texts")
-	for i, qs := range [][]string{append([]string{create}, build[:2]...), build[2:]} {
-		if i == 1 {
-			// Meanwhile, the foreign keys of the rows the load wrote, as
-			// ImportFrom checks them after a bulk load in place: the rows
-			// derived after the load are not changed by it.
-			if err := foreignKeyCheck(ctx, conn, "m", bulkDerived...); err != nil {
-				return err
-			}
-			trace.step("foreign keys (beside)")
-			select {
-			case <-s.rest:
-			case <-ctx.Done():
-				return ctx.Err()
-			}
-		}
-		tx, err := conn.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer tx.Rollback()
-		for _, q := range qs {
-			if _, err := tx.ExecContext(ctx, q, ftsArgs(q, s.split)...); err != nil {
-				return fmt.Errorf("full-text index: %.40s: %w", q, err)
-			}
-		}
-		if i == 1 {
-			if err := faultAt("full-text index"); err != nil {
-				return err
-			}
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-		trace.step([]string{"full-text index: load's rows", "full-text index: the rest"}[i] + " (beside)")
+	trace.step("foreign keys (beside)")
+	// Then the other search rows.
+	if err := s.run(ctx, conn, build[2:]...); err != nil {
+		return err
 	}
+	trace.step("full-text index: the rest (beside)")
 	_, err = conn.ExecContext(ctx, "DETACH DATABASE m")
 	return err
+}
+
+// run runs statements of ftsBuild in a transaction of their own.
+func (s *ftsSide) run(ctx context.Context, conn *sql.Conn, qs ...string) error {
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, q := range qs {
+		if _, err := tx.ExecContext(ctx, q, ftsArgs(q, s.split)...); err != nil {
+			return fmt.Errorf("full-text index: %.40s: %w", q, err)
+		}
+	}
+	if err := faultAt("full-text index"); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // copyIn waits for the index and copies its tables into the database of
