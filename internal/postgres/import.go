@@ -295,42 +295,71 @@ var searchBackfill = func() []string {
 // for a statement it spoke (the search rows' context), for all at once.
 const speakerNames = `(SELECT actor_id, string_agg(name, ' ' ORDER BY is_alias, name) AS names FROM actor_names GROUP BY actor_id)`
 
+// bulkSearch is the temporary table (dropped at the commit, never in the
+// WAL) where a bulk import gathers the search rows it writes by COPY
+// during the load (positions' summaries, sources' sentences), to be
+// written to search_docs with all the others in one statement
+// (bulkSearchRows).
+const bulkSearch = "parley_bulk_search"
+
 // bulkSearchRows is searchBackfill for a bulk import, which turns the
-// search triggers off (bulkSearchTriggers): the rows of statements (their
-// words, and their evidence) get their speaker's names (context) from one
-// join over all of them, not from the trigger's query for each row (at
-// 100k: 2.6 s of the server's CPU instead of 6.0); the positions' summaries
-// are written during the load.
-var bulkSearchRows = func() []string {
-	out := make([]string, len(searchBackfill))
+// search triggers off (bulkSearchTriggers): one INSERT of every search
+// row, each row's reference to the row holding its text (text_id, the
+// migration 0009's backfill) set as it is written, so that each distinct
+// text is tokenized once (its holder's words; the rows that repeat it
+// have none) and no row is written twice (inserted, then updated with
+// its reference). Its rows are those of the migrations' statements but
+// for three: the rows of statements (their words, and their evidence) get
+// their speaker's names (context) from one join over all of them, not
+// from the trigger's query for each row; the positions' summaries and the
+// sources' sentences are the rows gathered by COPY in bulkSearch. The
+// first row of a text (by id) holds it, as when rows are written one by
+// one.
+var bulkSearchRows = func() string {
+	const cols = "node_id, node_type, field, body, context, start_pos, end_pos"
+	parts := []string{"SELECT " + cols + " FROM " + bulkSearch}
 	replaced := 0
-	for i, q := range searchBackfill {
+	for _, q := range searchBackfill {
 		switch {
 		case strings.Contains(q, "'Statement', 'words'"):
-			out[i] = `INSERT INTO search_docs (node_id, node_type, field, body, context)
-				SELECT s.id, 'Statement', 'words', s.words, coalesce(sn.names, '')
-				FROM statements s LEFT JOIN ` + speakerNames + ` sn ON sn.actor_id = s.speaker_id`
+			parts = append(parts, `SELECT s.id, 'Statement', 'words', s.words, coalesce(sn.names, ''), NULL::integer, NULL::integer
+				FROM statements s LEFT JOIN `+speakerNames+` sn ON sn.actor_id = s.speaker_id`)
 			replaced++
 		case strings.Contains(q, "'Position', 'summary'"):
 			// Written by COPY during the load (writer.index), from the
 			// summary in hand, not read back out of every position's JSON.
-			out[i] = ""
 			replaced++
 		case strings.Contains(q, "'evidence'"):
-			out[i] = `INSERT INTO search_docs (node_id, node_type, field, body, context)
-				SELECT e.node_id, n.type, 'evidence', e.quote, CASE WHEN n.type = 'Statement' THEN coalesce(sn.names, '') ELSE '' END
+			parts = append(parts, `SELECT e.node_id, n.type, 'evidence', e.quote, CASE WHEN n.type = 'Statement' THEN coalesce(sn.names, '') ELSE '' END, NULL::integer, NULL::integer
 				FROM evidence e JOIN nodes n ON n.id = e.node_id
 				LEFT JOIN statements s ON n.type = 'Statement' AND s.id = e.node_id
-				LEFT JOIN ` + speakerNames + ` sn ON sn.actor_id = s.speaker_id`
+				LEFT JOIN `+speakerNames+` sn ON sn.actor_id = s.speaker_id`)
+			replaced++
+		case strings.HasPrefix(q, "UPDATE search_docs d SET text_id"):
+			// Set as the rows are written, below.
 			replaced++
 		default:
-			out[i] = q
+			// INSERT INTO search_docs (node_id, node_type, field, body)
+			// SELECT …, after comments.
+			const insert = "INSERT INTO search_docs (node_id, node_type, field, body)"
+			_, sel, ok := strings.Cut(q, insert)
+			if ok {
+				_, sel, ok = strings.Cut(sel, "SELECT")
+			}
+			if !ok {
+				panic("a search migration's backfill bulkSearchRows does not know: " + q)
+			}
+			parts = append(parts, "SELECT x.node_id, x.node_type, x.field, x.body, '', NULL::integer, NULL::integer FROM (SELECT"+
+				sel+") AS x (node_id, node_type, field, body)")
 		}
 	}
-	if replaced != 3 {
-		panic("the search migrations' backfill of statements' words and evidence changed: bulkSearchRows must follow")
+	if replaced != 4 {
+		panic("the search migrations' backfill of statements' words, evidence, summaries or references changed: bulkSearchRows must follow")
 	}
-	return out
+	return `INSERT INTO search_docs (id, ` + cols + `, text_id)
+		SELECT id, ` + cols + `, nullif(min(id) OVER (PARTITION BY body COLLATE "C"), id)
+		FROM (SELECT nextval('search_docs_id_seq') AS id, r.* FROM (
+			` + strings.Join(parts, "\n\t\t\tUNION ALL ") + `) r) s`
 }()
 
 // bulkSearchTriggers are the search triggers that work row by row (the
@@ -346,6 +375,12 @@ var bulkSearchTriggers = [][2]string{
 	{"statements", "statements_context"},
 	{"actor_names", "actor_names_context"},
 }
+
+// bulkKeptKeys are the tables whose primary keys a bulk import keeps
+// during the load: their rows are written with ON CONFLICT (an actor's
+// alias that repeats its name; the edges derived from the rows; the
+// edges' counts, by the edges' trigger), which needs the key.
+var bulkKeptKeys = []string{"actor_names", "edges", "edge_degrees"}
 
 // btreeMemory is the least maintenance_work_mem (bytes) a bulk import's
 // B-tree indexes are built with, for their transaction only.
@@ -374,30 +409,48 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 	// for each row inserted and runs them one by one at the commit.
 	// Validation has checked every reference already; this is the check
 	// behind it.
-	fks, err := tx.QueryContext(ctx, `SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
-		FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
-		WHERE n.nspname = current_schema() AND c.contype = 'f'
-		ORDER BY t.relname, c.conname`)
-	if err != nil {
-		return nil, err
-	}
-	type foreignKey struct{ table, name, def string }
-	var keys []foreignKey
-	for fks.Next() {
-		var k foreignKey
-		if err := fks.Scan(&k.table, &k.name, &k.def); err != nil {
-			fks.Close()
+	// The primary keys go too (after the foreign keys that need them),
+	// but for the tables written with ON CONFLICT, which needs them
+	// (bulkKeptKeys): a B-tree built by one sort costs a fraction of one
+	// kept up row by row (search_docs at 100k: 0.2 s of the server's CPU
+	// against 1.7 s, its rows written in the order of their texts). A
+	// duplicate that validation let through fails the import when its key
+	// is made again, with nothing written, as it would have failed the
+	// COPY.
+	type constraint struct{ table, name, def string }
+	constraints := func(kind string, kept []string) ([]constraint, error) {
+		rows, err := tx.QueryContext(ctx, `SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
+			FROM pg_constraint c JOIN pg_class t ON t.oid = c.conrelid JOIN pg_namespace n ON n.oid = t.relnamespace
+			WHERE n.nspname = current_schema() AND c.contype = ? AND NOT t.relname::text = ANY (string_to_array(?, ','))
+			ORDER BY t.relname, c.conname`, kind, strings.Join(kept, ","))
+		if err != nil {
 			return nil, err
 		}
-		keys = append(keys, k)
+		defer rows.Close()
+		var out []constraint
+		for rows.Next() {
+			var k constraint
+			if err := rows.Scan(&k.table, &k.name, &k.def); err != nil {
+				return nil, err
+			}
+			out = append(out, k)
+		}
+		return out, rows.Err()
 	}
-	fks.Close()
-	if err := fks.Err(); err != nil {
-		return nil, err
-	}
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" DROP CONSTRAINT "`+k.name+`"`); err != nil {
+	var keys, primary []constraint
+	var err error
+	for _, c := range []struct {
+		kind string
+		kept []string
+		to   *[]constraint
+	}{{"f", nil, &keys}, {"p", bulkKeptKeys, &primary}} {
+		if *c.to, err = constraints(c.kind, c.kept); err != nil {
 			return nil, err
+		}
+		for _, k := range *c.to {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" DROP CONSTRAINT "`+k.name+`"`); err != nil {
+				return nil, err
+			}
 		}
 	}
 	rows, err := tx.QueryContext(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid)
@@ -431,21 +484,20 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			return nil, err
 		}
 	}
+	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE `+bulkSearch+` (node_id text, node_type text, field text,
+		body text, context text NOT NULL DEFAULT '', start_pos integer, end_pos integer) ON COMMIT DROP`); err != nil {
+		return nil, err
+	}
 	w.bulk = true
 	w.startPipe()
 	return func() error {
 
 		// The search rows, as the migration that made the index fills it
 		// from what is stored; then the history, a row per node.
-		for i, q := range bulkSearchRows {
-			if q == "" {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, q); err != nil {
-				return fmt.Errorf("search rows: %w", err)
-			}
-			w.trace.step(fmt.Sprintf("search rows %d", i+1))
+		if _, err := tx.ExecContext(ctx, bulkSearchRows); err != nil {
+			return fmt.Errorf("search rows: %w", err)
 		}
+		w.trace.step("search rows")
 		for _, t := range bulkSearchTriggers {
 			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+t[0]+`" ENABLE TRIGGER "`+t[1]+`"`); err != nil {
 				return err
@@ -481,6 +533,12 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 				return fmt.Errorf("index %s: %w", x.name, err)
 			}
 			w.trace.step("index " + x.name)
+		}
+		for _, k := range primary {
+			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" ADD CONSTRAINT "`+k.name+`" `+k.def); err != nil {
+				return fmt.Errorf("primary key %s of %s: %w", k.name, k.table, err)
+			}
+			w.trace.step("primary key " + k.name)
 		}
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" ADD CONSTRAINT "`+k.name+`" `+k.def); err != nil {
@@ -523,6 +581,9 @@ type writer struct {
 	batchers map[string]*batcher
 	order    []*batcher
 	rows     int
+	// searchQueries maps the INSERTs of search rows to those of a bulk
+	// import (into bulkSearch).
+	searchQueries map[string]string
 	// conn is the transaction's connection, for the COPYs of a bulk
 	// import.
 	conn *sql.Conn
@@ -825,7 +886,24 @@ func (w *writer) index(id string, t parley.NodeType, field, body string) error {
 	if body == "" || w.bulk && !(t == parley.TypePosition && field == "summary") {
 		return nil
 	}
-	return w.exec("INSERT INTO search_docs (node_id, node_type, field, body) VALUES (?, ?, ?, ?)", id, string(t), field, body)
+	return w.search("INSERT INTO search_docs (node_id, node_type, field, body) VALUES (?, ?, ?, ?)", id, string(t), field, body)
+}
+
+// search runs an INSERT of search rows; a bulk import gathers them in
+// bulkSearch instead, to be written with the others after the load.
+func (w *writer) search(query string, args ...any) error {
+	if w.bulk {
+		q, ok := w.searchQueries[query]
+		if !ok {
+			q = strings.Replace(query, "INSERT INTO search_docs ", "INSERT INTO "+bulkSearch+" ", 1)
+			if w.searchQueries == nil {
+				w.searchQueries = map[string]string{}
+			}
+			w.searchQueries[query] = q
+		}
+		query = q
+	}
+	return w.exec(query, args...)
 }
 
 // null turns "" into SQL NULL.
@@ -1053,7 +1131,7 @@ func (w *writer) source(x *parley.Source) error {
 		},
 		func() error { return w.index(x.ID, parley.TypeSource, "title", x.Title) },
 		// Even in bulk: the migrations' statements cannot split sentences.
-		func() error { return indexSentences(w.exec, x.ID, x.Text) },
+		func() error { return indexSentences(w.search, x.ID, x.Text) },
 	)
 }
 
