@@ -44,6 +44,15 @@ import (
 // (the tokens, for an admin) marks its answer as not to be kept
 // (noStore).
 //
+// An operation that reads nothing from the store (its root selections are
+// only __typename, __schema and __type, in fragments too: storeFree) gives
+// the same answer at every version, the schema being fixed while the
+// process runs: its answer is kept under a key without a version, which
+// the version's moves leave alone, and a request that finds it there is
+// answered without reading the version at all. Which operations those are
+// is read from the document the execution ran, so only the first request
+// of such a document reads the version.
+//
 // Only answers of queries with data and no error (nor extensions, nor an
 // incremental delivery) are kept; mutations, subscriptions, refused and
 // failed requests pass through. Requests that name a persisted query by
@@ -64,6 +73,7 @@ type AnswerCache struct {
 	entries map[string]*list.Element // of *answerEntry
 	lru     list.List                // most recently used first
 	bytes   int64
+	free    atomic.Int64 // entries of store-free answers (kept across versions); changed under mu
 	// known holds the operations (operation name and document) whose
 	// answers have been kept: concurrent misses of those wait for one
 	// execution. Others (a mutation, a document seen for the first time)
@@ -121,6 +131,7 @@ type answerEntry struct {
 	etag   string
 	name   string // the operation's name, for the metrics of a hit
 	size   int64
+	free   bool // the answer reads nothing from the store: no version in its key
 }
 
 // answerSlot is what the GraphQL handler tells the cache of the request
@@ -135,6 +146,7 @@ type answerSlot struct {
 	answers int  // responses given
 	clean   bool // the (only) response has data and nothing else
 	noStore bool // a resolver read what the version does not cover
+	free    bool // the operation reads nothing from the store (storeFree)
 }
 
 type answerSlotKey struct{}
@@ -150,6 +162,7 @@ func (s *answerSlot) operation(oc *graphql.OperationContext) {
 	defer s.mu.Unlock()
 	if op := oc.Operation; op != nil {
 		s.query = op.Operation == ast.Query
+		s.free = storeFree(oc.Doc, op)
 		s.name = oc.OperationName
 		if s.name == "" {
 			s.name = op.Name
@@ -166,11 +179,69 @@ func (s *answerSlot) response(resp *graphql.Response) {
 		resp.HasNext == nil && resp.Label == "" && len(resp.Path) == 0
 }
 
-// keep reports whether the answer may be kept.
-func (s *answerSlot) keep() bool {
+// keep reports whether the answer may be kept, and whether it reads
+// nothing from the store.
+func (s *answerSlot) keep() (keep, free bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.query && s.answers == 1 && s.clean && !s.noStore
+	keep = s.query && s.answers == 1 && s.clean && !s.noStore
+	return keep, keep && s.free
+}
+
+// storeFree reports whether op, a query of doc, reads nothing from the
+// store: every root selection, through inline fragments and fragment
+// spreads, is __typename, __schema or __type (answered from the schema
+// alone), with no directive but @skip and @include (which only leave
+// those out). Anything else, a directive on the operation among it,
+// counts as reading the store.
+func storeFree(doc *ast.QueryDocument, op *ast.OperationDefinition) bool {
+	if op == nil || op.Operation != ast.Query || len(op.Directives) > 0 {
+		return false
+	}
+	return storeFreeSet(doc, op.SelectionSet, 0)
+}
+
+func storeFreeSet(doc *ast.QueryDocument, set ast.SelectionSet, depth int) bool {
+	if depth > 10 {
+		return false
+	}
+	for _, sel := range set {
+		switch s := sel.(type) {
+		case *ast.Field:
+			if !onlySkipInclude(s.Directives) {
+				return false
+			}
+			switch s.Name {
+			case "__typename", "__schema", "__type":
+			default:
+				return false
+			}
+		case *ast.InlineFragment:
+			if !onlySkipInclude(s.Directives) || !storeFreeSet(doc, s.SelectionSet, depth+1) {
+				return false
+			}
+		case *ast.FragmentSpread:
+			if doc == nil || !onlySkipInclude(s.Directives) {
+				return false
+			}
+			f := doc.Fragments.ForName(s.Name)
+			if f == nil || len(f.Directives) > 0 || !storeFreeSet(doc, f.SelectionSet, depth+1) {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func onlySkipInclude(ds ast.DirectiveList) bool {
+	for _, d := range ds {
+		if d.Name != "skip" && d.Name != "include" {
+			return false
+		}
+	}
+	return true
 }
 
 // noStore marks the request's answer as not to be kept: it depends on
@@ -206,12 +277,22 @@ func (c *AnswerCache) Handler(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
+		parts := answerKeyParts(parley.PrincipalFrom(r.Context()), req)
+		if e := c.getFree(parts); e != nil {
+			// A store-free answer: no version to read.
+			c.hits.Add(1)
+			if c.metrics != nil {
+				c.metrics.Request(e.name, string(ast.Query), time.Since(start), nil)
+			}
+			writeAnswer(w, r, e)
+			return
+		}
 		v, err := c.store.Version(r.Context())
 		if err != nil {
 			next.ServeHTTP(w, r)
 			return
 		}
-		key := answerKey(v, parley.PrincipalFrom(r.Context()), req)
+		key := versionKey(parts, v)
 		if e := c.get(v, key); e != nil {
 			c.hits.Add(1)
 			if c.metrics != nil {
@@ -223,14 +304,14 @@ func (c *AnswerCache) Handler(next http.Handler) http.Handler {
 		c.misses.Add(1)
 		op := req.operation + "\x00" + req.query
 		if !c.isKnown(op) {
-			a := c.compute(next, r, v, key, op)
+			a := c.compute(next, r, v, parts, key, op)
 			a.write(w, r)
 			return
 		}
 		leader := false
 		res, _, _ := c.flight.Do(key, func() (any, error) {
 			leader = true
-			return c.compute(next, r, v, key, op), nil
+			return c.compute(next, r, v, parts, key, op), nil
 		})
 		a := res.(*computed)
 		if leader || a.entry != nil {
@@ -262,18 +343,24 @@ func (a *computed) write(w http.ResponseWriter, r *http.Request) {
 	w.Write(a.rec.body.Bytes())
 }
 
-// compute runs the request and keeps its answer if it may.
-func (c *AnswerCache) compute(next http.Handler, r *http.Request, v int64, key, op string) *computed {
+// compute runs the request and keeps its answer if it may: under key (of
+// version v), or under the key without a version (of parts) when the
+// operation reads nothing from the store.
+func (c *AnswerCache) compute(next http.Handler, r *http.Request, v int64, parts []byte, key, op string) *computed {
 	slot := &answerSlot{version: v}
 	rec := &capture{header: http.Header{}, status: http.StatusOK}
 	next.ServeHTTP(rec, r.WithContext(context.WithValue(r.Context(), answerSlotKey{}, slot)))
 	body := rec.body.Bytes()
-	if rec.status != http.StatusOK || !slot.keep() || !bytes.HasPrefix(body, []byte(`{"data":`)) {
+	keep, free := slot.keep()
+	if rec.status != http.StatusOK || !keep || !bytes.HasPrefix(body, []byte(`{"data":`)) {
 		c.uncacheable.Add(1)
 		return &computed{rec: rec}
 	}
+	if free {
+		key = freeKey(parts)
+	}
 	sum := sha256.Sum256(body)
-	e := &answerEntry{key: key, header: rec.header, body: body, name: slot.name,
+	e := &answerEntry{key: key, header: rec.header, body: body, name: slot.name, free: free,
 		etag: `"` + base64.RawURLEncoding.EncodeToString(sum[:18]) + `"`}
 	e.size = int64(len(key)+len(body)) + answerEntryOverhead
 	c.put(v, e, op)
@@ -294,18 +381,56 @@ func (c *AnswerCache) get(v int64, key string) *answerEntry {
 	return el.Value.(*answerEntry)
 }
 
-// sync drops every answer kept when v is newer than their version.
+// getFree returns the store-free answer kept under the key of parts.
+func (c *AnswerCache) getFree(parts []byte) *answerEntry {
+	if c.free.Load() == 0 {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	el, ok := c.entries[string(append(parts, keyFree))]
+	if !ok {
+		return nil
+	}
+	c.lru.MoveToFront(el)
+	return el.Value.(*answerEntry)
+}
+
+// sync drops every answer kept when v is newer than their version, but
+// the store-free ones.
 func (c *AnswerCache) sync(v int64) {
 	if v <= c.version {
 		return
 	}
-	c.dropped.Add(int64(len(c.entries)))
 	c.version = v
-	clear(c.entries)
-	c.lru.Init()
-	c.bytes = 0
-	c.size.Store(0)
-	c.count.Store(0)
+	if c.free.Load() == 0 {
+		c.dropped.Add(int64(len(c.entries)))
+		clear(c.entries)
+		c.lru.Init()
+		c.bytes = 0
+	} else {
+		for el := c.lru.Front(); el != nil; {
+			e, after := el.Value.(*answerEntry), el.Next()
+			if !e.free {
+				c.remove(el)
+				c.dropped.Add(1)
+			}
+			el = after
+		}
+	}
+	c.size.Store(c.bytes)
+	c.count.Store(int64(len(c.entries)))
+}
+
+// remove takes the entry of el out of the cache.
+func (c *AnswerCache) remove(el *list.Element) {
+	e := el.Value.(*answerEntry)
+	c.lru.Remove(el)
+	delete(c.entries, e.key)
+	c.bytes -= e.size
+	if e.free {
+		c.free.Add(-1)
+	}
 }
 
 // put keeps e, read at version v, unless the cache has moved on or e is
@@ -319,7 +444,7 @@ func (c *AnswerCache) put(v int64, e *answerEntry, op string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.sync(v)
-	if v != c.version {
+	if v != c.version && !e.free {
 		return
 	}
 	if _, ok := c.known[op]; !ok {
@@ -334,15 +459,14 @@ func (c *AnswerCache) put(v int64, e *answerEntry, op string) {
 		return
 	}
 	for c.bytes+e.size > c.max {
-		last := c.lru.Back()
-		old := last.Value.(*answerEntry)
-		c.lru.Remove(last)
-		delete(c.entries, old.key)
-		c.bytes -= old.size
+		c.remove(c.lru.Back())
 		c.evicted.Add(1)
 	}
 	c.entries[e.key] = c.lru.PushFront(e)
 	c.bytes += e.size
+	if e.free {
+		c.free.Add(1)
+	}
 	c.stored.Add(1)
 	c.size.Store(c.bytes)
 	c.count.Store(int64(len(c.entries)))
@@ -476,17 +600,33 @@ func canonicalMap(m map[string]any) (string, bool) {
 	return string(b), true
 }
 
-// answerKey is the key of an answer: every part of what the answer's
-// bytes depend on, each part's length first.
-func answerKey(v int64, p *parley.Principal, req answerRequest) string {
+// The key of an answer is every part of what the answer's bytes depend on
+// (answerKeyParts), then keyFree for an answer that reads nothing from the
+// store, or keyVersion and the version the request read.
+const (
+	keyFree    = 'f'
+	keyVersion = 'v'
+)
+
+// freeKey is the key of a store-free answer.
+func freeKey(parts []byte) string { return string(append(parts, keyFree)) }
+
+// versionKey is the key of an answer read at version v.
+func versionKey(parts []byte, v int64) string {
+	return string(binary.AppendVarint(append(parts, keyVersion), v))
+}
+
+// answerKeyParts is what an answer's key is made of but the version: every
+// part of what the answer's bytes depend on, each part's length first,
+// with room left for the rest of the key.
+func answerKeyParts(p *parley.Principal, req answerRequest) []byte {
 	n := 32 + len(req.query) + len(req.operation) + len(req.variables) + len(req.extensions)
 	var name, role string
 	if p != nil {
 		name, role = p.Name, p.Role
 		n += len(name) + len(role)
 	}
-	b := make([]byte, 0, n+5*binary.MaxVarintLen64)
-	b = binary.AppendVarint(b, v)
+	b := make([]byte, 0, n+6*binary.MaxVarintLen64)
 	var flags byte
 	if req.get {
 		flags |= 1
@@ -502,7 +642,7 @@ func answerKey(v int64, p *parley.Principal, req answerRequest) string {
 		b = binary.AppendUvarint(b, uint64(len(s)))
 		b = append(b, s...)
 	}
-	return string(b)
+	return b
 }
 
 // capture records a response.

@@ -484,3 +484,112 @@ func TestAnswerCacheOneExecution(t *testing.T) {
 		t.Errorf("%d identical misses: %+v, %d executions, want one", clients, d, executions.Load())
 	}
 }
+
+// versionCounter counts the versions read through it; the store's own
+// counter (Queries) counts every statement besides.
+type versionCounter struct {
+	testDB
+	versions atomic.Int64
+}
+
+func (s *versionCounter) Version(ctx context.Context) (int64, error) {
+	s.versions.Add(1)
+	return s.testDB.Version(ctx)
+}
+
+// TestAnswerCacheStoreFree: a query that reads nothing from the store
+// (__typename, __schema, __type at its root, through fragments, under
+// @skip or @include) is answered again without any call to the store, not
+// even the version's, and keeps its answer when the graph changes; a
+// document with any other root field (beside __typename, in a fragment,
+// under @include) still reads the version at each request and sees a
+// write made through another store at once.
+func TestAnswerCacheStoreFree(t *testing.T) {
+	ctx := context.Background()
+	a, b := twoStores(t)
+	if _, err := a.Import(ctx, []*parley.Dataset{berlinFile(t)}); err != nil {
+		t.Fatal(err)
+	}
+	counted := &versionCounter{testDB: a}
+	s := newAnswerServer(t, counted, graph.DefaultAnswerCacheBytes)
+	calls := func() int64 { return counted.versions.Load() + a.Queries() }
+
+	free := []string{
+		`{ __typename }`,
+		`query Named { __typename }`,
+		`{ ... on Query { __typename } }`,
+		`query { ...F } fragment F on Query { __typename t: __type(name: "Actor") { name } }`,
+		`{ __typename @skip(if: false) __schema @include(if: true) { queryType { name } } }`,
+		`{ ... @include(if: true) { __schema { mutationType { name } } } }`,
+	}
+	mixed := []string{
+		`{ __typename actors(first: 1) { edges { node { id name } } } }`,
+		`{ ... on Query { __typename } actors(first: 1) { edges { node { id name } } } }`,
+		`query { ...F } fragment F on Query { __typename actors(first: 1) { edges { node { id name } } } }`,
+		`{ __typename ... @include(if: true) { actors(first: 1) { edges { node { id name } } } } }`,
+		`{ __typename ... @skip(if: true) { __typename } actors(first: 1) @skip(if: false) { edges { node { id name } } } }`,
+	}
+	answers := map[string]string{}
+	for _, q := range append(append([]string{}, free...), mixed...) {
+		w := s.post(t, "", q, nil)
+		if w.Code != 200 || !strings.HasPrefix(w.Body.String(), `{"data":`) || strings.Contains(w.Body.String(), `"errors"`) {
+			t.Fatalf("%s: %d %s", q, w.Code, w.Body)
+		}
+		answers[q] = w.Body.String()
+	}
+	for _, q := range free {
+		before, n := s.cache.Stats(), calls()
+		w := s.post(t, "", q, nil)
+		if got := calls() - n; got != 0 {
+			t.Errorf("%s: asked again, %d calls to the store, want none", q, got)
+		}
+		if d := s.since(before); d.Hits != 1 || w.Body.String() != answers[q] {
+			t.Errorf("%s: %+v %s, want a hit with %s", q, d, w.Body, answers[q])
+		}
+	}
+	for _, q := range mixed {
+		before, v := s.cache.Stats(), counted.versions.Load()
+		w := s.post(t, "", q, nil)
+		if got := counted.versions.Load() - v; got != 1 {
+			t.Errorf("%s: asked again, %d reads of the version, want 1", q, got)
+		}
+		if d := s.since(before); d.Hits != 1 || w.Body.String() != answers[q] {
+			t.Errorf("%s: %+v %s, want a hit", q, d, w.Body)
+		}
+	}
+
+	// Rename the first actor through the other store (another process).
+	var first struct {
+		Data struct {
+			Actors struct {
+				Edges []struct{ Node struct{ ID, Name string } }
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(answers[mixed[0]]), &first); err != nil || len(first.Data.Actors.Edges) != 1 {
+		t.Fatalf("%v: %s", err, answers[mixed[0]])
+	}
+	old := first.Data.Actors.Edges[0].Node.Name
+	n, err := b.Node(ctx, first.Data.Actors.Edges[0].Node.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed := n.(*parley.Actor)
+	renamed.Name = old + " (renamed elsewhere)"
+	if _, err := b.Apply(ctx, []parley.Mutation{{Op: parley.OpUpdate, Put: renamed}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range mixed {
+		w := s.post(t, "", q, nil)
+		if want := strings.Replace(answers[q], old, renamed.Name, 1); w.Body.String() != want {
+			t.Errorf("%s after a write elsewhere:\n got %s\nwant %s", q, w.Body, want)
+		}
+	}
+	for _, q := range free {
+		before, n := s.cache.Stats(), calls()
+		w := s.post(t, "", q, nil)
+		if got := calls() - n; got != 0 || s.since(before).Hits != 1 || w.Body.String() != answers[q] {
+			t.Errorf("%s after a write: %d calls to the store, %+v, %s", q, got, s.since(before), w.Body)
+		}
+	}
+}
