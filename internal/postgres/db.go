@@ -42,6 +42,8 @@ type DB struct {
 	// listen is the connection that LISTENs for change notices, while
 	// anyone watches (notify.go).
 	listen listener
+	// versions shares the reads of the version (version.go).
+	versions versionReads
 }
 
 var _ parley.Store = (*DB)(nil)

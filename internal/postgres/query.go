@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/store/sqlcommon"
@@ -29,16 +28,4 @@ func (db *DB) Nodes(ctx context.Context, ids []string) (map[string]any, error) {
 // Counts implements parley.Store.
 func (db *DB) Counts(ctx context.Context) (map[parley.NodeType]int, error) {
 	return sqlcommon.Counts(ctx, db.query)
-}
-
-// Version implements parley.Versioner: the one row of graph_version,
-// which every statement recording changes (Apply, Import) moves on in the
-// same transaction, whichever process made it; it never goes back.
-func (db *DB) Version(ctx context.Context) (int64, error) {
-	var v int64
-	err := db.queryRow(ctx, "SELECT version FROM graph_version").Scan(&v)
-	if err != nil {
-		return 0, fmt.Errorf("version: %w", err)
-	}
-	return v, nil
 }
