@@ -138,9 +138,13 @@ func (db *DB) Close() error {
 func (db *DB) SQL() *sql.DB { return db.db }
 
 // Ping implements parley.StorageFaults' reachability check: whether the
-// server answers.
+// server answers. It goes through database/sql, as the reads and writes
+// do: database/sql keeps the connections it has opened (up to the pool's
+// size) acquired from pgxpool while idle, so a ping of pgxpool itself
+// waits for a connection that may never come back after a burst of
+// requests (TestPingAfterBurst).
 func (db *DB) Ping(ctx context.Context) error {
-	if err := db.pool.Ping(ctx); err != nil {
+	if err := db.db.PingContext(ctx); err != nil {
 		return &parley.Error{Code: parley.EStorageIO, Message: fmt.Sprintf("PostgreSQL does not answer: %v", err)}
 	}
 	return nil
