@@ -464,11 +464,43 @@ func TestPathAndNeighbourhood(t *testing.T) {
 		{`{ path(from: "ukraine", to: "atlantis") { length } }`, "NOT_FOUND"},
 		{`{ neighbourhood(id: "ukraine", hops: 4) { truncated } }`, "BAD_USER_INPUT"},
 		{`{ neighbourhood(id: "ukraine", limit: 501) { truncated } }`, "BAD_USER_INPUT"},
+		{`{ neighbourhood(id: "atlantis") { truncated } }`, "NOT_FOUND"},
+		{`{ neighbourhood(id: "atlantis", hops: 0) { truncated } }`, "NOT_FOUND"},
+		{`{ neighbourhood(id: "atlantis", hops: 2, kinds: [FAMILY]) { truncated } }`, "NOT_FOUND"},
 		{`{ path(from: "ukraine", to: "russia", kinds: [FRIENDS]) { length } }`, "GRAPHQL_VALIDATION_FAILED"},
 	} {
 		_, errs := raw(t, h, tt.q)
 		if len(errs) != 1 || errs[0].Extensions["code"] != tt.code {
 			t.Errorf("%s: %+v, want %s", tt.q, errs, tt.code)
+		}
+	}
+}
+
+// TestNeighbourhoodStatements: a neighbourhood reads a statement a level
+// (and the version); whether its node exists is looked up only when no
+// link touches it, which a node with no links of the kinds asked for is
+// still answered with.
+func TestNeighbourhoodStatements(t *testing.T) {
+	h, db := serve(t, berlinFile(t))
+	for _, tt := range []struct {
+		q     string
+		want  string
+		stmts int64
+	}{
+		{`{ neighbourhood(id: "rustem-umerov", hops: 2) { nodes { ... on Node { id } } } }`, "", 4},
+		{`{ neighbourhood(id: "rustem-umerov", hops: 0) { nodes { ... on Node { id } } } }`, `{"neighbourhood":{"nodes":[{"id":"rustem-umerov"}]}}`, 2},
+		{`{ neighbourhood(id: "rustem-umerov", hops: 2, kinds: [FAMILY]) { nodes { ... on Node { id } } links { kind } } }`, `{"neighbourhood":{"nodes":[{"id":"rustem-umerov"}],"links":[]}}`, 3},
+	} {
+		before := db.Queries()
+		data, errs := raw(t, h, tt.q)
+		if len(errs) > 0 {
+			t.Fatalf("%s: %+v", tt.q, errs)
+		}
+		if tt.want != "" && string(data) != tt.want {
+			t.Errorf("%s: got %s, want %s", tt.q, data, tt.want)
+		}
+		if n := db.Queries() - before; n != tt.stmts {
+			t.Errorf("%s: %d statements, want %d", tt.q, n, tt.stmts)
 		}
 	}
 }

@@ -35,6 +35,7 @@ func TestNeighboursUpToCutsLikeOneSortedUnion(t *testing.T) {
 		t.Fatal("the PostgreSQL walker does not pass its lists as arrays")
 	}
 	walktest.NeighboursCutLikeOneSortedUnion(t, &w, db.query, ds)
+	walktest.NeighbourhoodFindsItsNode(t, &w, ds)
 }
 
 // TestWalksWhileDatabaseSQLHoldsThePool walks with every connection of

@@ -27,6 +27,7 @@ func TestNeighboursUpToCutsLikeOneSortedUnion(t *testing.T) {
 		t.Fatal(err)
 	}
 	walktest.NeighboursCutLikeOneSortedUnion(t, walk(db), db.query, ds)
+	walktest.NeighbourhoodFindsItsNode(t, walk(db), ds)
 }
 
 // walk is db's walker, addressable.

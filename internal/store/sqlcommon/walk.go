@@ -569,8 +569,13 @@ func (w *Walker) Neighbourhood(ctx context.Context, id string, hops, limit int, 
 	if limit < 1 {
 		return nil, parley.Errorf(parley.EInvalid, "limit must be at least 1, got %d", limit)
 	}
-	if err := w.exists(ctx, id); err != nil {
-		return nil, err
+	// A link touching the node says it exists (links name nodes by
+	// foreign key): it is looked up only when its first level has none,
+	// or there is no level (a round trip fewer on PostgreSQL).
+	if hops == 0 {
+		if err := w.exists(ctx, id); err != nil {
+			return nil, err
+		}
 	}
 	g := &parley.Subgraph{Nodes: []string{id}}
 	in := map[string]bool{id: true}
@@ -584,6 +589,11 @@ func (w *Walker) Neighbourhood(ctx context.Context, id string, hops, limit int, 
 		links, err := w.NeighboursUpTo(ctx, frontier, kinds, budget)
 		if err != nil {
 			return nil, err
+		}
+		if hop == 0 && len(links) == 0 {
+			if err := w.exists(ctx, id); err != nil {
+				return nil, err
+			}
 		}
 		if len(links) == budget {
 			g.Truncated = true

@@ -7,6 +7,7 @@ package walktest
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -159,4 +160,36 @@ func orEmpty(ls []parley.Link) []parley.Link {
 		return []parley.Link{}
 	}
 	return ls
+}
+
+// NeighbourhoodFindsItsNode checks, on a store holding Graph(), that
+// w.Neighbourhood of a missing node is ENotFound whatever its hops and
+// kinds (the node is looked up only when no link touches it), and that a
+// node without links of the kinds asked for is its own neighbourhood.
+func NeighbourhoodFindsItsNode(t *testing.T, w *sqlcommon.Walker, ds *parley.Dataset) {
+	t.Helper()
+	ctx := context.Background()
+	for _, hops := range []int{0, 1, 2} {
+		for _, kinds := range [][]string{nil, {"FAMILY"}} {
+			_, err := w.Neighbourhood(ctx, "atlantis", hops, 100, kinds)
+			var pe *parley.Error
+			if !errors.As(err, &pe) || pe.Code != parley.ENotFound || pe.Message != `no node with id "atlantis"` {
+				t.Errorf("Neighbourhood(atlantis, %d, %v): %v, want %s", hops, kinds, err, parley.ENotFound)
+			}
+		}
+	}
+	busy := ds.Actors[0].ID
+	for _, tt := range []struct {
+		hops  int
+		kinds []string
+		alone bool
+	}{{0, nil, true}, {1, []string{"FAMILY"}, true}, {2, []string{"FAMILY"}, true}, {1, nil, false}} {
+		g, err := w.Neighbourhood(ctx, busy, tt.hops, 100, tt.kinds)
+		if err != nil {
+			t.Fatalf("Neighbourhood(%s, %d, %v): %v", busy, tt.hops, tt.kinds, err)
+		}
+		if len(g.Nodes) == 0 || g.Nodes[0] != busy || (len(g.Nodes) == 1) != tt.alone || (len(g.Links) == 0) != tt.alone {
+			t.Errorf("Neighbourhood(%s, %d, %v) = %d nodes from %v, %d links; alone: %v", busy, tt.hops, tt.kinds, len(g.Nodes), g.Nodes[:min(1, len(g.Nodes))], len(g.Links), tt.alone)
+		}
+	}
 }
