@@ -96,15 +96,7 @@ func TestImportNewSideFails(t *testing.T) {
 	if n := len(ds.IDs()); n < bulkThreshold {
 		t.Fatalf("only %d nodes: below the bulk threshold", n)
 	}
-	read := func(yield func(parley.Item) error) ([]parley.Problem, error) {
-		var err error
-		ds.Each(func(it parley.Item) {
-			if err == nil {
-				err = yield(it)
-			}
-		})
-		return nil, err
-	}
+	read := datasetReader(ds)
 	// ("search rows": the index beside has taken the load's rows and waits
 	// for the others, which never come.)
 	for _, step := range []string{"search rows", "edges", "full-text index"} {
@@ -147,15 +139,7 @@ func TestImportNewSideFails(t *testing.T) {
 func TestImportNewChecksKeysBeside(t *testing.T) {
 	ctx := context.Background()
 	ds := gen.Generate(gen.Config{Actors: 50, Statements: 4000, Seed: 3})
-	read := func(yield func(parley.Item) error) ([]parley.Problem, error) {
-		var err error
-		ds.Each(func(it parley.Item) {
-			if err == nil {
-				err = yield(it)
-			}
-		})
-		return nil, err
-	}
+	read := datasetReader(ds)
 	importTamper = func(ctx context.Context, tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, "UPDATE positions SET holder_id = 'nobody' WHERE rowid = (SELECT max(rowid) FROM positions)")
 		return err
@@ -168,5 +152,19 @@ func TestImportNewChecksKeysBeside(t *testing.T) {
 	}
 	if es, err := os.ReadDir(dir); err != nil || len(es) != 0 {
 		t.Errorf("the failed import left %v (%v)", es, err)
+	}
+}
+
+// datasetReader reads a generated dataset's items as an import reads a
+// file's, stopping at the first error the import returns.
+func datasetReader(ds *parley.Dataset) func(yield func(parley.Item) error) ([]parley.Problem, error) {
+	return func(yield func(parley.Item) error) ([]parley.Problem, error) {
+		var err error
+		ds.Each(func(it parley.Item) {
+			if err == nil {
+				err = yield(it)
+			}
+		})
+		return nil, err
 	}
 }
