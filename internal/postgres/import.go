@@ -245,6 +245,11 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	if problems := append(readProblems, checker.Problems()...); len(problems) > 0 {
 		return nil, InvalidError(problems)
 	}
+	if w.search != nil {
+		if err := w.search.flushWaiting(w); err != nil {
+			return nil, domainError(err, "import")
+		}
+	}
 	if err := w.flush(); err != nil {
 		return nil, domainError(err, "import")
 	}
@@ -265,111 +270,13 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	return w.res, nil
 }
 
-// searchBackfill is the statements of the migrations that fill the search
-// rows from what is stored (each after the line "-- What is stored
-// already."), one for each kind of text.
-var searchBackfill = func() []string {
-	ms, err := loadMigrations()
-	if err != nil {
-		panic(err)
-	}
-	var out []string
-	for _, m := range ms {
-		_, fill, ok := strings.Cut(m.sql, "-- What is stored already.")
-		if !ok {
-			continue
-		}
-		for _, q := range strings.Split(fill, ";") {
-			if q = strings.TrimSpace(q); q != "" {
-				out = append(out, q)
-			}
-		}
-	}
-	if len(out) == 0 {
-		panic("the search migration lost its backfill")
-	}
-	return out
-}()
-
-// speakerNames is each actor's names as parley_speaker_names gives them
-// for a statement it spoke (the search rows' context), for all at once.
-const speakerNames = `(SELECT actor_id, string_agg(name, ' ' ORDER BY is_alias, name) AS names FROM actor_names GROUP BY actor_id)`
-
-// bulkSearch is the temporary table (dropped at the commit, never in the
-// WAL) where a bulk import gathers the search rows it writes by COPY
-// during the load (positions' summaries, sources' sentences), to be
-// written to search_docs with all the others in one statement
-// (bulkSearchRows).
-const bulkSearch = "parley_bulk_search"
-
-// bulkSearchRows is searchBackfill for a bulk import, which turns the
-// search triggers off (bulkSearchTriggers): one INSERT of every search
-// row, each row's reference to the row holding its text (text_id, the
-// migration 0009's backfill) set as it is written, so that each distinct
-// text is tokenized once (its holder's words; the rows that repeat it
-// have none) and no row is written twice (inserted, then updated with
-// its reference). Its rows are those of the migrations' statements but
-// for three: the rows of statements (their words, and their evidence) get
-// their speaker's names (context) from one join over all of them, not
-// from the trigger's query for each row; the positions' summaries and the
-// sources' sentences are the rows gathered by COPY in bulkSearch. The
-// first row of a text (by id) holds it, as when rows are written one by
-// one.
-var bulkSearchRows = func() string {
-	const cols = "node_id, node_type, field, body, context, start_pos, end_pos"
-	parts := []string{"SELECT " + cols + " FROM " + bulkSearch}
-	replaced := 0
-	for _, q := range searchBackfill {
-		switch {
-		case strings.Contains(q, "'Statement', 'words'"):
-			parts = append(parts, `SELECT s.id, 'Statement', 'words', s.words, coalesce(sn.names, ''), NULL::integer, NULL::integer
-				FROM statements s LEFT JOIN `+speakerNames+` sn ON sn.actor_id = s.speaker_id`)
-			replaced++
-		case strings.Contains(q, "'Position', 'summary'"):
-			// Written by COPY during the load (writer.index), from the
-			// summary in hand, not read back out of every position's JSON.
-			replaced++
-		case strings.Contains(q, "'evidence'"):
-			parts = append(parts, `SELECT e.node_id, n.type, 'evidence', e.quote, CASE WHEN n.type = 'Statement' THEN coalesce(sn.names, '') ELSE '' END, NULL::integer, NULL::integer
-				FROM evidence e JOIN nodes n ON n.id = e.node_id
-				LEFT JOIN statements s ON n.type = 'Statement' AND s.id = e.node_id
-				LEFT JOIN `+speakerNames+` sn ON sn.actor_id = s.speaker_id`)
-			replaced++
-		case strings.HasPrefix(q, "UPDATE search_docs d SET text_id"):
-			// Set as the rows are written, below.
-			replaced++
-		default:
-			// INSERT INTO search_docs (node_id, node_type, field, body)
-			// SELECT …, after comments.
-			const insert = "INSERT INTO search_docs (node_id, node_type, field, body)"
-			_, sel, ok := strings.Cut(q, insert)
-			if ok {
-				_, sel, ok = strings.Cut(sel, "SELECT")
-			}
-			if !ok {
-				panic("a search migration's backfill bulkSearchRows does not know: " + q)
-			}
-			parts = append(parts, "SELECT x.node_id, x.node_type, x.field, x.body, '', NULL::integer, NULL::integer FROM (SELECT"+
-				sel+") AS x (node_id, node_type, field, body)")
-		}
-	}
-	if replaced != 4 {
-		panic("the search migrations' backfill of statements' words, evidence, summaries or references changed: bulkSearchRows must follow")
-	}
-	return `INSERT INTO search_docs (id, ` + cols + `, text_id)
-		SELECT id, ` + cols + `, nullif(min(id) OVER (PARTITION BY body COLLATE "C"), id)
-		FROM (SELECT nextval('search_docs_id_seq') AS id, r.* FROM (
-			` + strings.Join(parts, "\n\t\t\tUNION ALL ") + `) r) s`
-}()
-
 // bulkSearchTriggers are the search triggers that work row by row (the
 // reference to the row holding the same text; statements' speakers' names
-// as context), off while a bulk import loads (bulkSearchRows does their
-// work in one pass each), as table and name.
+// as context), off while a bulk import loads (bulkSearch does their work
+// as it writes the rows), as table and name.
 var bulkSearchTriggers = [][2]string{
 	// Each search row would look for the row holding its text, in an
-	// index just dropped: the references are set after the rows
-	// (searchBackfill, migration 0009).
+	// index just dropped.
 	{"search_docs", "search_docs_text"},
 	{"search_docs", "search_docs_context"},
 	{"statements", "statements_context"},
@@ -400,8 +307,8 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 	// The secondary indexes of this schema go, to be built again after the
 	// rows: the full-text GIN index above all, which otherwise takes every
 	// search row's words one at a time. The triggers that keep statements'
-	// search rows' context are off until the search rows are written, in
-	// one pass (bulkSearchRows). DROP INDEX and ALTER TABLE lock their
+	// search rows' context are off until the load is written: bulkSearch
+	// does their work as it writes the search rows. DROP INDEX and ALTER TABLE lock their
 	// table until the commit: reads of the empty database wait for the
 	// import.
 	// The foreign keys go too, and come back after the rows: adding one
@@ -484,20 +391,16 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			return nil, err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `CREATE TEMPORARY TABLE `+bulkSearch+` (node_id text, node_type text, field text,
-		body text, context text NOT NULL DEFAULT '', start_pos integer, end_pos integer) ON COMMIT DROP`); err != nil {
+	if w.search, err = startBulkSearch(ctx, tx); err != nil {
 		return nil, err
 	}
 	w.bulk = true
 	w.startPipe()
 	return func() error {
-
-		// The search rows, as the migration that made the index fills it
-		// from what is stored; then the history, a row per node.
-		if _, err := tx.ExecContext(ctx, bulkSearchRows); err != nil {
+		// The search rows were written with the load (bulkSearch).
+		if err := w.search.setSequence(ctx, tx); err != nil {
 			return fmt.Errorf("search rows: %w", err)
 		}
-		w.trace.step("search rows")
 		for _, t := range bulkSearchTriggers {
 			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+t[0]+`" ENABLE TRIGGER "`+t[1]+`"`); err != nil {
 				return err
@@ -581,9 +484,10 @@ type writer struct {
 	batchers map[string]*batcher
 	order    []*batcher
 	rows     int
-	// searchQueries maps the INSERTs of search rows to those of a bulk
-	// import (into bulkSearch).
-	searchQueries map[string]string
+	// search derives a bulk import's search rows (nil otherwise); cur is
+	// the node being written, whose rows they are.
+	search *bulkSearch
+	cur    searchNode
 	// conn is the transaction's connection, for the COPYs of a bulk
 	// import.
 	conn *sql.Conn
@@ -883,27 +787,25 @@ func copyValue(v any) any {
 
 // index adds a searchable text of a node.
 func (w *writer) index(id string, t parley.NodeType, field, body string) error {
-	if body == "" || w.bulk && !(t == parley.TypePosition && field == "summary") {
+	if body == "" {
 		return nil
 	}
-	return w.search("INSERT INTO search_docs (node_id, node_type, field, body) VALUES (?, ?, ?, ?)", id, string(t), field, body)
+	if w.bulk {
+		return w.searchRow(id, field, body, nil, nil)
+	}
+	return w.exec("INSERT INTO search_docs (node_id, node_type, field, body) VALUES (?, ?, ?, ?)", id, string(t), field, body)
 }
 
-// search runs an INSERT of search rows; a bulk import gathers them in
-// bulkSearch instead, to be written with the others after the load.
-func (w *writer) search(query string, args ...any) error {
-	if w.bulk {
-		q, ok := w.searchQueries[query]
-		if !ok {
-			q = strings.Replace(query, "INSERT INTO search_docs ", "INSERT INTO "+bulkSearch+" ", 1)
-			if w.searchQueries == nil {
-				w.searchQueries = map[string]string{}
-			}
-			w.searchQueries[query] = q
-		}
-		query = q
+// searchRow, in a bulk import, writes a search row of the node being
+// written (w.cur), with its speaker's names for context if it is a
+// statement, as the triggers would.
+func (w *writer) searchRow(id, field, body string, start, end any) error {
+	speaker := ""
+	if w.cur.nodeType == parley.TypeStatement {
+		speaker = w.cur.speaker
 	}
-	return w.exec(query, args...)
+	return w.search.row(w, searchRow{node: id, nodeType: string(w.cur.nodeType), field: field, body: body,
+		speaker: speaker, start: start, end: end})
 }
 
 // null turns "" into SQL NULL.
@@ -983,6 +885,9 @@ func (w *writer) evidence(id, part string, evs []*parley.Evidence) error {
 			return err
 		}
 		if w.bulk {
+			if err := w.searchRow(id, "evidence", ev.Quote, nil, nil); err != nil {
+				return err
+			}
 			continue
 		}
 		if err := w.exec("INSERT INTO search_docs (node_id, node_type, field, body) SELECT id, type, 'evidence', ? FROM nodes WHERE id = ?", ev.Quote, id); err != nil {
@@ -1028,6 +933,10 @@ func each(steps ...func() error) error {
 // changed, its typed rows.
 func store[T any](w *writer, xs []T, t parley.NodeType, id func(T) string, rows func(T) error) error {
 	for _, x := range xs {
+		w.cur = searchNode{nodeType: t}
+		if s, ok := any(x).(*parley.Statement); ok {
+			w.cur.speaker = s.Speaker
+		}
 		changed, err := w.put(id(x), t, x)
 		if err != nil {
 			return err
@@ -1130,8 +1039,17 @@ func (w *writer) source(x *parley.Source) error {
 			return w.exec("INSERT INTO sources (id, title, text) VALUES (?, ?, ?)", x.ID, x.Title, x.Text)
 		},
 		func() error { return w.index(x.ID, parley.TypeSource, "title", x.Title) },
-		// Even in bulk: the migrations' statements cannot split sentences.
-		func() error { return indexSentences(w.search, x.ID, x.Text) },
+		func() error {
+			if !w.bulk {
+				return indexSentences(w.exec, x.ID, x.Text)
+			}
+			for _, s := range parley.Sentences(x.Text) {
+				if err := w.searchRow(x.ID, "sentence", s.Text, s.Start, s.End); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
 	)
 }
 
@@ -1145,7 +1063,12 @@ func (w *writer) actor(x *parley.Actor) error {
 		},
 		func() error { return w.index(x.ID, parley.TypeActor, "name", x.Name) },
 		func() error {
-			for _, a := range x.Aliases {
+			aliases := x.Aliases
+			if w.bulk {
+				// A search row for each alias actor_names keeps.
+				aliases = w.search.actorNames(x.ID, x.Name, x.Aliases)
+			}
+			for _, a := range aliases {
 				if err := w.exec("INSERT INTO actor_names (actor_id, name, is_alias) VALUES (?, ?, 1) ON CONFLICT DO NOTHING", x.ID, a); err != nil {
 					return err
 				}

@@ -98,14 +98,7 @@ func TestBulkImport(t *testing.T) {
 			t.Errorf("%s: row-by-row (-) and bulk (+) imports differ:\n%s", table, diff)
 		}
 	}
-	// Each row with the words of its text (held by the first row with
-	// that body: which row is first differs between the two), and the
-	// number of rows that hold a text: one for each distinct body.
-	search := `SELECT concat_ws(' | ', d.node_id, d.node_type, d.field, d.body, d.context, d.start_pos, d.end_pos,
-			coalesce(d.words, h.words), d.context_words, d.text_id IS NULL OR h.body = d.body AND h.text_id IS NULL)
-		FROM search_docs d LEFT JOIN search_docs h ON h.id = d.text_id
-		UNION ALL SELECT 'texts ' || count(*) FILTER (WHERE text_id IS NULL) || ' of ' || count(DISTINCT body) FROM search_docs`
-	if diff := cmp.Diff(dump(t, inTurn, search), dump(t, bulk, search)); diff != "" {
+	if diff := cmp.Diff(dump(t, inTurn, searchRows), dump(t, bulk, searchRows)); diff != "" {
 		t.Errorf("search rows: row-by-row (-) and bulk (+) imports differ:\n%s", diff)
 	}
 	schema := []string{
@@ -135,6 +128,67 @@ func TestBulkImport(t *testing.T) {
 	}
 	if want := hits(inTurn); len(want) == 0 || !cmp.Equal(want, hits(bulk)) {
 		t.Errorf("search %q: row by row %v, bulk %v", word, want, hits(bulk))
+	}
+}
+
+// searchRows is each search row with the words of its text (held by the
+// first row with that body: which row is first differs between imports),
+// and the number of rows that hold a text: one for each distinct body.
+const searchRows = `SELECT concat_ws(' | ', d.node_id, d.node_type, d.field, d.body, d.context, d.start_pos, d.end_pos,
+		coalesce(d.words, h.words), d.context_words, d.text_id IS NULL OR h.body = d.body AND h.text_id IS NULL AND h.id < d.id)
+	FROM search_docs d LEFT JOIN search_docs h ON h.id = d.text_id
+	UNION ALL SELECT 'texts ' || count(*) FILTER (WHERE text_id IS NULL) || ' of ' || count(DISTINCT body) FROM search_docs`
+
+// TestBulkImportSpeakerAfterStatements gives a bulk import statements
+// before the actors who spoke them (in the same batch, so that they are
+// written first): their search rows, whose context is their speaker's
+// names, wait for those names. The search rows are the same as those of
+// the same graph in the usual order (sources, actors, …, statements), and
+// the rows written after the import take ids after the import's.
+func TestBulkImportSpeakerAfterStatements(t *testing.T) {
+	ctx := context.Background()
+	generated := gen.Generate(gen.Config{Actors: 60, Statements: 4000, Seed: 11})
+	early := map[any]bool{}
+	for _, s := range generated.Statements[:10] {
+		early[s] = true
+	}
+	usual, reordered := open(t), open(t)
+	if _, err := usual.Import(ctx, []*parley.Dataset{generated}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := reordered.ImportFrom(ctx, func(yield func(parley.Item) error) ([]parley.Problem, error) {
+		var items []parley.Item
+		generated.Each(func(it parley.Item) { items = append(items, it) })
+		for _, pass := range []bool{true, false} {
+			for _, it := range items {
+				if early[it.Node] == pass {
+					if err := yield(it); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+		return nil, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := dump(t, usual, searchRows)
+	if len(want) < 5000 {
+		t.Fatalf("only %d search rows", len(want))
+	}
+	if diff := cmp.Diff(want, dump(t, reordered, searchRows)); diff != "" {
+		t.Errorf("search rows: usual order (-) and statements first (+) differ:\n%s", diff)
+	}
+	f, err := berlin.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := reordered.Import(ctx, []*parley.Dataset{f.Dataset}); err != nil {
+		t.Fatalf("an import after the bulk import: %v", err)
+	}
+	if got := dump(t, reordered, "SELECT count(*)::text FROM search_docs WHERE node_id = '"+f.Dataset.Actors[0].ID+"'"); got[0] == "0" {
+		t.Errorf("no search rows for %s, imported after", f.Dataset.Actors[0].ID)
 	}
 }
 
