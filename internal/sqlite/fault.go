@@ -36,6 +36,9 @@ type fileAccess struct {
 	// immutable is set when SQLite cannot create its -shm file beside
 	// the database either, so it must read the file as it is.
 	immutable bool
+	// empty is set when there is no database yet: no file, or an empty
+	// one (and no log beside it).
+	empty bool
 }
 
 // inspect looks at path before SQLite opens it, so that start-up can say
@@ -53,7 +56,7 @@ func inspect(path string) (fileAccess, error) {
 		if why := notWritable(dir); why != "" {
 			return fileAccess{}, fmt.Errorf("cannot create the database %s: %s", path, why)
 		}
-		return fileAccess{}, nil
+		return fileAccess{empty: !exists(path + "-wal")}, nil
 	case err != nil:
 		return fileAccess{}, fmt.Errorf("cannot read the database %s: %w", path, err)
 	case st.IsDir():
@@ -73,7 +76,7 @@ func inspect(path string) (fileAccess, error) {
 		return fileAccess{}, &parley.Error{Code: parley.EStorageCorrupt,
 			Message: fmt.Sprintf("%s is not a SQLite database: it does not begin with SQLite's header", path)}
 	}
-	var acc fileAccess
+	acc := fileAccess{empty: n == 0 && !exists(path+"-wal")}
 	if why := notWritable(path); why != "" {
 		acc.readOnly = why
 	} else if why := notWritable(dir); why != "" && !exists(path+"-wal") {

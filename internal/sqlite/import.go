@@ -159,8 +159,9 @@ func ImportNew(ctx context.Context, path string, now func() time.Time,
 			}
 		}
 	}()
-	// The schema, as Open makes it; then the handle is swapped for one
-	// with the settings of a private build.
+	// The schema, as Open makes it (in a file of newFilePageSize pages);
+	// then the handle is swapped for one with the settings of a private
+	// build.
 	db, err := Open(ctx, tmp)
 	if err != nil {
 		return nil, err

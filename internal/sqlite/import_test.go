@@ -230,6 +230,10 @@ func TestImportNew(t *testing.T) {
 	if err := got.SQL().QueryRow("PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
 		t.Errorf("journal mode of the new file: %q, %v; want wal", mode, err)
 	}
+	var size int
+	if err := got.SQL().QueryRow("PRAGMA page_size").Scan(&size); err != nil || size != 8192 {
+		t.Errorf("page size of the new file: %d, %v; want 8192", size, err)
+	}
 	if diff := cmp.Diff(dumpExcept(t, want, "schema_migrations"), dumpExcept(t, got, "schema_migrations")); diff != "" {
 		t.Errorf("an import into an empty database (-) and into a new file (+) differ:\n%s", diff)
 	}

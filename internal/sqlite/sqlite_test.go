@@ -172,6 +172,51 @@ func TestDSNSettings(t *testing.T) {
 	}
 }
 
+// TestNewFilePageSize: a file Open creates (no file, or an empty one) has
+// pages of 8 KiB; a file made with other pages keeps its own.
+func TestNewFilePageSize(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	empty := filepath.Join(dir, "empty.db")
+	if err := os.WriteFile(empty, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	old := filepath.Join(dir, "old.db")
+	if _, err := sqlOpen(t, old).Exec("CREATE TABLE t (x); DROP TABLE t"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		path string
+		want int
+	}{{filepath.Join(dir, "new.db"), 8192}, {empty, 8192}, {old, 4096}} {
+		db, err := sqlite.Open(ctx, c.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var size int
+		var mode string
+		if err := db.SQL().QueryRow("SELECT page_size, journal_mode FROM pragma_page_size, pragma_journal_mode").Scan(&size, &mode); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if size != c.want || mode != "wal" {
+			t.Errorf("%s: page size %d, journal mode %s; want %d, wal", filepath.Base(c.path), size, mode, c.want)
+		}
+	}
+}
+
+// sqlOpen opens path with SQLite's defaults (4 KiB pages), closed at the
+// end of the test.
+func sqlOpen(t *testing.T, path string) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func TestFTS5(t *testing.T) {
 	db, _ := open(t)
 	if !sqlite.FTS5(context.Background(), db) {
