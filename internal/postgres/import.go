@@ -176,8 +176,16 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		return w.exec("INSERT INTO changes (node_id, node_type, op, author, at, before, after, version) VALUES (?, ?, 'IMPORT', ?, ?, ?, NULL, ?)",
 			id, string(t), author, w.now, null(before), version)
 	}
-	// The bulk import's writing goroutine ends before the transaction does
+	// The side ends after the transaction (whose locks its cleanup may
+	// wait for), which ends after the bulk import's writing goroutine
 	// (deferred calls run last first).
+	committed := false
+	defer func() {
+		if w.side != nil {
+			tx.Rollback()
+			w.side.close(committed)
+		}
+	}()
 	defer func() { w.pipe.stop() }()
 	finish := func() error { return nil }
 	started := false
@@ -246,7 +254,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 		return nil, InvalidError(problems)
 	}
 	if w.search != nil {
-		if err := w.search.flushWaiting(w); err != nil {
+		if err := w.search.flushWaiting(); err != nil {
 			return nil, domainError(err, "import")
 		}
 	}
@@ -266,6 +274,7 @@ func (db *DB) ImportFrom(ctx context.Context, read func(yield func(parley.Item) 
 	if err := tx.Commit(); err != nil {
 		return nil, domainError(err, "import")
 	}
+	committed = true
 	trace.step("commit")
 	return w.res, nil
 }
@@ -324,6 +333,12 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 	// duplicate that validation let through fails the import when its key
 	// is made again, with nothing written, as it would have failed the
 	// COPY.
+	// The side first: it reads search_docs, which the drops below lock.
+	side, err := openSide(ctx, db.db, searchColumns)
+	if err != nil {
+		return nil, fmt.Errorf("search rows: %w", err)
+	}
+	w.side = side
 	type constraint struct{ table, name, def string }
 	constraints := func(kind string, kept []string) ([]constraint, error) {
 		rows, err := tx.QueryContext(ctx, `SELECT t.relname, c.conname, pg_get_constraintdef(c.oid)
@@ -345,7 +360,6 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 		return out, rows.Err()
 	}
 	var keys, primary []constraint
-	var err error
 	for _, c := range []struct {
 		kind string
 		kept []string
@@ -360,18 +374,19 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			}
 		}
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid)
-		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+	rows, err := tx.QueryContext(ctx, `SELECT c.relname, pg_get_indexdef(i.indexrelid), t.relname
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_class t ON t.oid = i.indrelid
+		JOIN pg_namespace n ON n.oid = c.relnamespace
 		WHERE n.nspname = current_schema() AND NOT i.indisunique AND NOT i.indisprimary
 		ORDER BY c.relname`)
 	if err != nil {
 		return nil, err
 	}
-	type index struct{ name, def string }
+	type index struct{ name, def, table string }
 	var indexes []index
 	for rows.Next() {
 		var x index
-		if err := rows.Scan(&x.name, &x.def); err != nil {
+		if err := rows.Scan(&x.name, &x.def, &x.table); err != nil {
 			rows.Close()
 			return nil, err
 		}
@@ -391,13 +406,64 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			return nil, err
 		}
 	}
-	if w.search, err = startBulkSearch(ctx, tx); err != nil {
+	if w.search, err = startBulkSearch(ctx, tx, side); err != nil {
 		return nil, err
 	}
 	w.bulk = true
 	w.startPipe()
+	// The GIN index first, with the server's maintenance_work_mem (at 1M
+	// a larger one made it slower: 38.5 s of CPU with 1 GB against 26.8 s
+	// with 64 MB); then the B-trees, whose sorts are faster in memory
+	// (nodes_type at 1M: 1.3 s with 1 GB, 2.4 s with 64 MB), with at least
+	// btreeMemory (for their transaction only).
+	sort.SliceStable(indexes, func(i, j int) bool {
+		return strings.Contains(indexes[i].def, "USING gin") && !strings.Contains(indexes[j].def, "USING gin")
+	})
+	const raiseMemory = `SELECT set_config('maintenance_work_mem', greatest(setting::bigint, ` +
+		"%d" + `)::text, true) FROM pg_settings WHERE name = 'maintenance_work_mem'`
+	// What the side builds on its table, under side names: search_docs'
+	// indexes, its primary key and its reference to itself; the
+	// import's transaction the rest, and search_docs' other keys after
+	// the swap.
+	var sideBuild, sideIndexes, sideKeys []string
+	var mainIndexes []index
+	for _, x := range indexes {
+		if x.table != "search_docs" {
+			mainIndexes = append(mainIndexes, x)
+			continue
+		}
+		if len(sideIndexes) == len(sideBuild) && !strings.Contains(x.def, "USING gin") {
+			sideBuild = append(sideBuild, fmt.Sprintf(raiseMemory, btreeMemory>>10))
+		}
+		q, err := sideIndex(x.name, x.def)
+		if err != nil {
+			return nil, err
+		}
+		sideBuild, sideIndexes = append(sideBuild, q), append(sideIndexes, x.name)
+	}
+	var mainPrimary, mainKeys []constraint
+	for _, k := range primary {
+		if k.table == "search_docs" {
+			sideBuild = append(sideBuild, `ALTER TABLE `+sideTable+` ADD CONSTRAINT "`+sideName(k.name)+`" `+k.def)
+			sideKeys = append(sideKeys, k.name)
+		} else {
+			mainPrimary = append(mainPrimary, k)
+		}
+	}
+	for _, k := range keys {
+		if def, self := strings.CutPrefix(k.def, "FOREIGN KEY (text_id) REFERENCES search_docs("); k.table == "search_docs" && self {
+			sideBuild = append(sideBuild, `ALTER TABLE `+sideTable+` ADD CONSTRAINT "`+sideName(k.name)+
+				`" FOREIGN KEY (text_id) REFERENCES `+sideTable+`(`+def)
+			sideKeys = append(sideKeys, k.name)
+		} else {
+			mainKeys = append(mainKeys, k)
+		}
+	}
 	return func() error {
-		// The search rows were written with the load (bulkSearch).
+		// The search rows were sent to the side with the load
+		// (bulkSearch); it builds their table while this transaction
+		// builds the rest.
+		side.finish(sideBuild)
 		if err := w.search.setSequence(ctx, tx); err != nil {
 			return fmt.Errorf("search rows: %w", err)
 		}
@@ -416,19 +482,11 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			return err
 		}
 		w.trace.step("history")
-		// The GIN index first, with the server's maintenance_work_mem (at
-		// 1M a larger one made it slower: 38.5 s of CPU with 1 GB against
-		// 26.8 s with 64 MB); then the B-trees, whose sorts are faster
-		// in memory (nodes_type at 1M: 1.3 s with 1 GB, 2.4 s with 64 MB),
-		// with at least btreeMemory.
-		sort.SliceStable(indexes, func(i, j int) bool {
-			return strings.Contains(indexes[i].def, "USING gin") && !strings.Contains(indexes[j].def, "USING gin")
-		})
 		raised := false
-		for _, x := range indexes {
+		for _, x := range mainIndexes {
 			if !raised && !strings.Contains(x.def, "USING gin") {
 				raised = true
-				if _, err := tx.ExecContext(ctx, `SELECT set_config('maintenance_work_mem', greatest(setting::bigint, ?)::text, true) FROM pg_settings WHERE name = 'maintenance_work_mem'`, btreeMemory>>10); err != nil {
+				if _, err := tx.ExecContext(ctx, fmt.Sprintf(raiseMemory, btreeMemory>>10)); err != nil {
 					return err
 				}
 			}
@@ -437,19 +495,39 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 			}
 			w.trace.step("index " + x.name)
 		}
-		for _, k := range primary {
+		for _, k := range mainPrimary {
 			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" ADD CONSTRAINT "`+k.name+`" `+k.def); err != nil {
 				return fmt.Errorf("primary key %s of %s: %w", k.name, k.table, err)
 			}
 			w.trace.step("primary key " + k.name)
 		}
-		for _, k := range keys {
-			if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" ADD CONSTRAINT "`+k.name+`" `+k.def); err != nil {
-				return fmt.Errorf("foreign key %s of %s: %w", k.name, k.table, err)
+		// The foreign keys, those of search_docs once the side's table
+		// has taken its place.
+		addKeys := func(search bool) error {
+			for _, k := range mainKeys {
+				if (k.table == "search_docs") != search {
+					continue
+				}
+				if _, err := tx.ExecContext(ctx, `ALTER TABLE "`+k.table+`" ADD CONSTRAINT "`+k.name+`" `+k.def); err != nil {
+					return fmt.Errorf("foreign key %s of %s: %w", k.name, k.table, err)
+				}
+				w.trace.step("foreign key " + k.name)
 			}
-			w.trace.step("foreign key " + k.name)
+			return nil
 		}
-		return nil
+		if err := addKeys(false); err != nil {
+			return err
+		}
+		if err := side.wait(); err != nil {
+			return err
+		}
+		w.trace.step("search rows beside (waited for)")
+		w.trace.note("search rows beside: the side's backend %s of CPU in all", side.cpu())
+		if err := side.swap(ctx, tx, sideIndexes, sideKeys); err != nil {
+			return fmt.Errorf("search rows: %w", err)
+		}
+		w.trace.step("search rows swapped in")
+		return addKeys(true)
 	}, nil
 }
 
@@ -484,9 +562,10 @@ type writer struct {
 	batchers map[string]*batcher
 	order    []*batcher
 	rows     int
-	// search derives a bulk import's search rows (nil otherwise); cur is
-	// the node being written, whose rows they are.
+	// search derives a bulk import's search rows (nil otherwise), which
+	// side writes; cur is the node being written, whose rows they are.
 	search *bulkSearch
+	side   *searchSide
 	cur    searchNode
 	// conn is the transaction's connection, for the COPYs of a bulk
 	// import.
@@ -804,7 +883,7 @@ func (w *writer) searchRow(id, field, body string, start, end any) error {
 	if w.cur.nodeType == parley.TypeStatement {
 		speaker = w.cur.speaker
 	}
-	return w.search.row(w, searchRow{node: id, nodeType: string(w.cur.nodeType), field: field, body: body,
+	return w.search.row(searchRow{node: id, nodeType: string(w.cur.nodeType), field: field, body: body,
 		speaker: speaker, start: start, end: end})
 }
 

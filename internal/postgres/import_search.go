@@ -12,9 +12,10 @@ import (
 // bulkSearch derives a bulk import's search rows from the nodes as they
 // are written, the rows the search triggers and the migrations' statements
 // would make of them (TestBulkImport compares them with those of an import
-// row by row), and sends them by COPY with the rest of the load: the
-// server tokenizes them (the generated columns) while the client reads
-// on, and nothing is left to write from the tables after the load.
+// row by row), and sends them by COPY to the side (searchSide) during the
+// load: a second server backend tokenizes them (the generated columns)
+// while the client reads on and the import's backend writes the rest, and
+// nothing is left to derive from the tables after the load.
 //
 // Each row's reference to the row holding its text (text_id, migration
 // 0009) is set as it is written: the first row of a text, by id, holds
@@ -36,7 +37,13 @@ type bulkSearch struct {
 	// waiting holds the rows of statements whose speaker is not written
 	// yet (a file may list statements before actors), sent at the end.
 	waiting []searchRow
+	// side takes the rows (sideBatch at a time, gathered in batch).
+	side  *searchSide
+	batch [][]any
 }
+
+// searchColumns are the columns of a bulk import's search rows.
+var searchColumns = []string{"id", "node_id", "node_type", "field", "body", "context", "start_pos", "end_pos", "text_id"}
 
 // searchRow is a search row before its id.
 type searchRow struct {
@@ -45,12 +52,9 @@ type searchRow struct {
 	start, end                  any    // a sentence's span, or nil
 }
 
-// insertSearchRow is a bulk import's search row, sent by COPY.
-const insertSearchRow = "INSERT INTO search_docs (id, node_id, node_type, field, body, context, start_pos, end_pos, text_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-
 // startBulkSearch takes the first id for the rows from the sequence.
-func startBulkSearch(ctx context.Context, tx *sql.Tx) (*bulkSearch, error) {
-	s := &bulkSearch{texts: map[[2]uint64]int64{}, names: map[string]string{},
+func startBulkSearch(ctx context.Context, tx *sql.Tx, side *searchSide) (*bulkSearch, error) {
+	s := &bulkSearch{texts: map[[2]uint64]int64{}, names: map[string]string{}, side: side,
 		seed: maphash.MakeSeed(), seed2: maphash.MakeSeed()}
 	if err := tx.QueryRowContext(ctx, "SELECT pg_get_serial_sequence('search_docs', 'id')").Scan(&s.seq); err != nil {
 		return nil, err
@@ -81,9 +85,9 @@ func (s *bulkSearch) actorNames(id, name string, aliases []string) []string {
 	return kept
 }
 
-// row writes a search row through w (by COPY), or keeps it for the end
-// when its statement's speaker is not written yet.
-func (s *bulkSearch) row(w *writer, r searchRow) error {
+// row sends a search row to the side, or keeps it for the end when its
+// statement's speaker is not written yet.
+func (s *bulkSearch) row(r searchRow) error {
 	context := ""
 	if r.speaker != "" {
 		names, ok := s.names[r.speaker]
@@ -102,23 +106,37 @@ func (s *bulkSearch) row(w *writer, r searchRow) error {
 	} else {
 		s.texts[key] = id
 	}
-	return w.exec(insertSearchRow, id, r.node, r.nodeType, r.field, r.body, context, r.start, r.end, holder)
+	s.batch = append(s.batch, []any{id, r.node, r.nodeType, r.field, r.body, context, r.start, r.end, holder})
+	if len(s.batch) < sideBatch {
+		return nil
+	}
+	return s.sendBatch()
 }
 
-// flushWaiting writes the rows kept for their speakers (every actor is
-// written by now: validation saw to it).
-func (s *bulkSearch) flushWaiting(w *writer) error {
+// sendBatch sends the rows gathered to the side.
+func (s *bulkSearch) sendBatch() error {
+	if len(s.batch) == 0 {
+		return nil
+	}
+	batch := s.batch
+	s.batch = make([][]any, 0, sideBatch)
+	return s.side.send(batch)
+}
+
+// flushWaiting sends the rows kept for their speakers (every actor is
+// written by now: validation saw to it), and the last rows gathered.
+func (s *bulkSearch) flushWaiting() error {
 	waiting := s.waiting
 	s.waiting = nil
 	for _, r := range waiting {
 		if _, ok := s.names[r.speaker]; !ok {
 			s.names[r.speaker] = "" // as coalesce(names, '') would
 		}
-		if err := s.row(w, r); err != nil {
+		if err := s.row(r); err != nil {
 			return err
 		}
 	}
-	return nil
+	return s.sendBatch()
 }
 
 // setSequence moves the sequence past the ids taken, once every row is
