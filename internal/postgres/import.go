@@ -317,9 +317,9 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 	// rows: the full-text GIN index above all, which otherwise takes every
 	// search row's words one at a time. The triggers that keep statements'
 	// search rows' context are off until the load is written: bulkSearch
-	// does their work as it writes the search rows. DROP INDEX and ALTER TABLE lock their
-	// table until the commit: reads of the empty database wait for the
-	// import.
+	// does their work as it writes the search rows. DROP INDEX and ALTER
+	// TABLE lock their table until the commit: reads of the empty
+	// database wait for the import.
 	// The foreign keys go too, and come back after the rows: adding one
 	// checks every row in one query, where a deferred key queues a check
 	// for each row inserted and runs them one by one at the commit.
@@ -427,12 +427,14 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 	// the swap.
 	var sideBuild, sideIndexes, sideKeys []string
 	var mainIndexes []index
+	sideRaised := false
 	for _, x := range indexes {
 		if x.table != "search_docs" {
 			mainIndexes = append(mainIndexes, x)
 			continue
 		}
-		if len(sideIndexes) == len(sideBuild) && !strings.Contains(x.def, "USING gin") {
+		if !sideRaised && !strings.Contains(x.def, "USING gin") {
+			sideRaised = true
 			sideBuild = append(sideBuild, fmt.Sprintf(raiseMemory, btreeMemory>>10))
 		}
 		q, err := sideIndex(x.name, x.def)
