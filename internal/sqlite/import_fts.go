@@ -259,6 +259,12 @@ func (s *ftsSide) build(ctx context.Context, mainPath string, trace *importTrace
 	}); err != nil {
 		return err
 	}
+	// The side file has the pages of the new file (newFilePageSize):
+	// with 8 KiB rather than SQLite's 4 KiB, copying its tables in took
+	// 0.65-0.68 s of the main connection's CPU at 1M instead of 0.93-1.17.
+	if _, err := conn.ExecContext(ctx, "PRAGMA page_size = "+strconv.Itoa(newFilePageSize)); err != nil {
+		return err
+	}
 	build := ftsBuild("m.search_texts")
 	// The sentences, as the load writes them.
 	if err := s.run(ctx, conn, s.create, build[0], feedSentences); err != nil {
