@@ -334,7 +334,7 @@ func (db *DB) bulkStart(ctx context.Context, tx *sql.Tx, w *writer, author strin
 	// is made again, with nothing written, as it would have failed the
 	// COPY.
 	// The side first: it reads search_docs, which the drops below lock.
-	side, err := openSide(ctx, db.db, searchColumns)
+	side, err := openSide(ctx, db, searchColumns)
 	if err != nil {
 		return nil, fmt.Errorf("search rows: %w", err)
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/parley-graph/parley/internal/store/importtrace"
 )
@@ -38,7 +37,7 @@ const sideBatch = 20000
 // indexes and keys, in one transaction, committed at the end.
 type searchSide struct {
 	db      *sql.DB
-	conn    *sql.Conn
+	conn    *pgx.Conn // its own, not the pool's: the pool may have one
 	cancel  context.CancelFunc
 	rows    chan [][]any
 	closed  bool // rows
@@ -54,11 +53,13 @@ type searchSide struct {
 	startCPU time.Duration
 }
 
-// openSide makes the side table (a stale one first dropped) and starts
-// the side's goroutine. It must run before the import's transaction locks
+// openSide connects the side (with the pool's settings, outside it: the
+// import holds one of the pool's connections, maybe its only one), makes
+// the side table (a stale one first dropped) and starts the side's
+// goroutine. It must run before the import's transaction locks
 // search_docs: CREATE TABLE … LIKE reads it.
-func openSide(ctx context.Context, db *sql.DB, columns []string) (*searchSide, error) {
-	conn, err := db.Conn(ctx)
+func openSide(ctx context.Context, db *DB, columns []string) (*searchSide, error) {
+	conn, err := pgx.ConnectConfig(ctx, db.pool.Config().ConnConfig.Copy())
 	if err != nil {
 		return nil, err
 	}
@@ -68,16 +69,15 @@ func openSide(ctx context.Context, db *sql.DB, columns []string) (*searchSide, e
 		// on search_docs that CREATE TABLE … LIKE would wait for.
 		`CREATE TABLE ` + sideTable + ` (LIKE search_docs INCLUDING ALL EXCLUDING INDEXES)`,
 	} {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			conn.Close()
+		if _, err := conn.Exec(ctx, q); err != nil {
+			conn.Close(ctx)
 			return nil, err
 		}
 	}
-	s := &searchSide{db: db, conn: conn, rows: make(chan [][]any, 1), done: make(chan struct{}), columns: columns}
+	s := &searchSide{db: db.db, conn: conn, rows: make(chan [][]any, 1), done: make(chan struct{}), columns: columns}
 	if importtrace.On() {
-		if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&s.pid); err == nil {
-			s.startCPU = importtrace.CPUOf(s.pid)
-		}
+		s.pid = int(conn.PgConn().PID())
+		s.startCPU = importtrace.CPUOf(s.pid)
 	}
 	ctx, s.cancel = context.WithCancel(ctx)
 	go s.run(ctx)
@@ -104,16 +104,8 @@ func (s *searchSide) fail(err error) {
 // dropped so that the sender never waits for ever.
 func (s *searchSide) run(ctx context.Context) {
 	defer close(s.done)
-	err := s.conn.Raw(func(dc any) error {
-		c, ok := dc.(*conn)
-		if !ok {
-			return fmt.Errorf("not a pgx connection: %T", dc)
-		}
-		sc, ok := c.Conn.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("not a pgx connection: %T", c.Conn)
-		}
-		pc := sc.Conn()
+	err := func() error {
+		pc := s.conn
 		if _, err := pc.Exec(ctx, "BEGIN"); err != nil {
 			return err
 		}
@@ -146,7 +138,7 @@ func (s *searchSide) run(ctx context.Context) {
 			pc.Exec(context.WithoutCancel(ctx), "ROLLBACK")
 		}
 		return err
-	})
+	}()
 	if err != nil {
 		s.fail(err)
 	}
@@ -302,7 +294,7 @@ func (s *searchSide) close(committed bool) {
 		<-s.done
 	}
 	s.cancel()
-	s.conn.Close()
+	s.conn.Close(context.Background())
 	if !(committed && s.swapped) {
 		// From the pool: a cancelled statement may have closed the side's
 		// connection.

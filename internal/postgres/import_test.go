@@ -15,6 +15,7 @@ import (
 	"github.com/parley-graph/parley/internal/gen"
 	"github.com/parley-graph/parley/internal/parley"
 	"github.com/parley-graph/parley/internal/postgres"
+	"github.com/parley-graph/parley/internal/postgres/pgtest"
 	"github.com/parley-graph/parley/internal/sqlite"
 )
 
@@ -150,6 +151,29 @@ var schemaQueries = []string{
 		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped`,
 	"SELECT c.relname || ' ' || pg_get_triggerdef(g.oid) || ' ' || g.tgenabled::text FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid WHERE NOT g.tgisinternal AND c.relnamespace = current_schema()::regnamespace",
 	"SELECT s.relname || ' ' || coalesce(t.relname || '.' || a.attname, '') FROM pg_class s LEFT JOIN pg_depend d ON d.objid = s.oid AND d.deptype = 'a' AND d.refobjsubid > 0 LEFT JOIN pg_class t ON t.oid = d.refobjid LEFT JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attnum = d.refobjsubid WHERE s.relkind = 'S' AND s.relnamespace = current_schema()::regnamespace",
+}
+
+// TestBulkImportOneConnection makes a bulk import with a pool of one
+// connection, which the import's transaction holds: the second
+// connection, that builds the search rows beside, is one of its own.
+func TestBulkImportOneConnection(t *testing.T) {
+	if pgtest.Server() == "" {
+		t.Skipf("%s not set: no PostgreSQL server to test against", pgtest.Env)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	db, err := postgres.Open(ctx, pgtest.Database(t), postgres.Options{MaxConns: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	generated := gen.Generate(gen.Config{Actors: 60, Statements: 4000, Seed: 11})
+	if _, err := db.Import(ctx, []*parley.Dataset{generated}); err != nil {
+		t.Fatal(err)
+	}
+	if got := dump(t, db, "SELECT count(*)::text FROM search_docs"); got[0] == "0" {
+		t.Error("no search rows")
+	}
 }
 
 // searchRows is each search row with the words of its text (held by the
