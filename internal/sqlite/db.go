@@ -442,8 +442,9 @@ func indexSources(ctx context.Context, tx *sql.Tx) error {
 // written is one pread or pwrite, and half as many of them); 16 KiB was
 // as fast to import but doubled the p50 of a conflicts query (each page
 // a point look-up misses in the page cache is four times as many bytes
-// to copy), where 8 KiB left every read query as it was or faster. A
-// file keeps the page size it was made with.
+// to copy), where 8 KiB left the read queries as they were or faster
+// (within the noise of a shared machine). A file keeps the page size it
+// was made with.
 const newFilePageSize = 8192
 
 // createFile makes the database at path, which is not there yet or is an
