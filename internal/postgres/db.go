@@ -10,8 +10,6 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -23,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 //go:embed migrations/*.sql
@@ -150,39 +149,9 @@ func (db *DB) Ping(ctx context.Context) error {
 	return nil
 }
 
-// migration is one numbered SQL file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", base)
-		}
-		b, err := migrations.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s share a number", ms[i-1].name, ms[i].name)
-		}
-	}
-	return ms, nil
+// loadMigrations reads the store's embedded migrations, in order.
+func loadMigrations() ([]sqlcommon.Migration, error) {
+	return sqlcommon.LoadMigrations(migrations, "migrations")
 }
 
 // migrationLock is the advisory lock that keeps two processes starting at
@@ -198,13 +167,13 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms {
 		if err := db.apply(ctx, m); err != nil {
-			return fmt.Errorf("%s: %w", m.name, err)
+			return fmt.Errorf("%s: %w", m.Name, err)
 		}
 	}
 	return nil
 }
 
-func (db *DB) apply(ctx context.Context, m migration) error {
+func (db *DB) apply(ctx context.Context, m sqlcommon.Migration) error {
 	tx, err := db.pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -220,7 +189,7 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 		return err
 	}
 	var n int
-	if err := tx.QueryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", m.version).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, "SELECT count(*) FROM schema_migrations WHERE version = $1", m.Version).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
@@ -228,16 +197,16 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	}
 	// No arguments: the simple protocol, which runs the file's many
 	// statements.
-	if _, err := tx.Exec(ctx, m.sql); err != nil {
+	if _, err := tx.Exec(ctx, m.SQL); err != nil {
 		return err
 	}
-	if step := migrationSteps[m.name]; step != nil {
+	if step := migrationSteps[m.Name]; step != nil {
 		if err := step(ctx, tx); err != nil {
 			return err
 		}
 	}
 	if _, err := tx.Exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-		m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {
+		m.Version, m.Name, db.Now().UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
 	return tx.Commit(ctx)
@@ -261,53 +230,30 @@ func Pending(ctx context.Context, url string) ([]string, error) {
 		return nil, err
 	}
 	defer conn.Close(context.WithoutCancel(ctx))
-	applied := map[int]bool{}
 	var table bool
 	if err := conn.QueryRow(ctx, "SELECT to_regclass('schema_migrations') IS NOT NULL").Scan(&table); err != nil {
 		return nil, err
 	}
+	var applied []int
 	if table {
 		rows, err := conn.Query(ctx, "SELECT version FROM schema_migrations")
 		if err != nil {
 			return nil, err
 		}
-		vs, err := pgx.CollectRows(rows, pgx.RowTo[int])
-		if err != nil {
+		if applied, err = pgx.CollectRows(rows, pgx.RowTo[int]); err != nil {
 			return nil, err
-		}
-		for _, v := range vs {
-			applied[v] = true
 		}
 	}
 	ms, err := loadMigrations()
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, m := range ms {
-		if !applied[m.version] {
-			out = append(out, m.name)
-		}
-	}
-	return out, nil
+	return sqlcommon.NotApplied(ms, applied), nil
 }
 
 // Migrations returns the versions applied to the database, in order.
 func (db *DB) Migrations(ctx context.Context) ([]int, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var vs []int
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		vs = append(vs, v)
-	}
-	return vs, rows.Err()
+	return sqlcommon.AppliedVersions(ctx, db.db)
 }
 
 // domainError maps a server error to the domain's vocabulary by its

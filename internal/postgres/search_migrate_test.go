@@ -37,14 +37,14 @@ func before(t *testing.T, name string) (*DB, *pgxpool.Pool) {
 		t.Fatal(err)
 	}
 	for i, m := range ms {
-		if m.version != i+1 {
-			t.Fatalf("migration %s is number %d of the list", m.name, i+1)
+		if m.Version != i+1 {
+			t.Fatalf("migration %s is number %d of the list", m.Name, i+1)
 		}
-		if m.name == name {
+		if m.Name == name {
 			return db, pool
 		}
 		if err := db.apply(ctx, m); err != nil {
-			t.Fatalf("%s: %v", m.name, err)
+			t.Fatalf("%s: %v", m.Name, err)
 		}
 	}
 	t.Fatalf("no migration %s", name)

@@ -8,10 +8,8 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/url"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -20,6 +18,7 @@ import (
 	"github.com/mattn/go-sqlite3"
 
 	"github.com/parley-graph/parley/internal/parley"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 //go:embed migrations/*.sql
@@ -155,39 +154,9 @@ func FTS5(ctx context.Context, db *DB) bool {
 	return err == nil && n == 1
 }
 
-// migration is one numbered SQL file.
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-func loadMigrations() ([]migration, error) {
-	names, err := fs.Glob(migrations, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := strings.TrimPrefix(name, "migrations/")
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil {
-			return nil, fmt.Errorf("migration %s: name must start with a number and '_'", base)
-		}
-		b, err := migrations.ReadFile(name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(b)})
-	}
-	sort.Slice(ms, func(i, j int) bool { return ms[i].version < ms[j].version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s share a number", ms[i-1].name, ms[i].name)
-		}
-	}
-	return ms, nil
+// loadMigrations reads the store's embedded migrations, in order.
+func loadMigrations() ([]sqlcommon.Migration, error) {
+	return sqlcommon.LoadMigrations(migrations, "migrations")
 }
 
 // migrate runs, in order, each migration not yet applied, each in its own
@@ -210,7 +179,7 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms {
 		if err := db.apply(ctx, m); err != nil {
-			return fmt.Errorf("%s: %w", m.name, err)
+			return fmt.Errorf("%s: %w", m.Name, err)
 		}
 	}
 	return nil
@@ -222,13 +191,13 @@ func (db *DB) migrate(ctx context.Context) error {
 // commits, as SQLite's documented procedure for schema changes has it.
 const foreignKeysOff = "-- parley: foreign_keys off"
 
-func (db *DB) apply(ctx context.Context, m migration) error {
+func (db *DB) apply(ctx context.Context, m sqlcommon.Migration) error {
 	conn, err := db.db.Conn(ctx)
 	if err != nil {
 		return err
 	}
 	defer conn.Close()
-	fkOff := strings.HasPrefix(m.sql, foreignKeysOff)
+	fkOff := strings.HasPrefix(m.SQL, foreignKeysOff)
 	if fkOff {
 		// The pragma is a no-op inside a transaction, so it goes first;
 		// the connection gets its setting back before it returns to the
@@ -244,13 +213,13 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.Version).Scan(&n); err != nil {
 		return err
 	}
 	if n > 0 {
 		return nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return err
 	}
 	if fkOff {
@@ -264,13 +233,13 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 			return fmt.Errorf("the migration leaves references that point nowhere")
 		}
 	}
-	if step := migrationSteps[m.name]; step != nil {
+	if step := migrationSteps[m.Name]; step != nil {
 		if err := step(ctx, tx); err != nil {
 			return err
 		}
 	}
 	if _, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
-		m.version, m.name, db.Now().UTC().Format(time.RFC3339)); err != nil {
+		m.Version, m.Name, db.Now().UTC().Format(time.RFC3339)); err != nil {
 		return err
 	}
 	return tx.Commit()
@@ -286,17 +255,7 @@ func (db *DB) migrated(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	applied := map[int]bool{}
-	for _, v := range have {
-		applied[v] = true
-	}
-	var missing []string
-	for _, m := range ms {
-		if !applied[m.version] {
-			missing = append(missing, m.name)
-		}
-	}
-	if len(missing) > 0 {
+	if missing := sqlcommon.NotApplied(ms, have); len(missing) > 0 {
 		return &parley.Error{Code: parley.EStorageReadOnly, Message: fmt.Sprintf(
 			"the database cannot be written (%s) and its schema is not current (%s not applied): open it once where it can be written",
 			db.readOnly, strings.Join(missing, ", "))}
@@ -325,49 +284,26 @@ func Pending(ctx context.Context, path string) ([]string, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	defer sqldb.Close()
-	applied := map[int]bool{}
 	var table int
 	if err := sqldb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").Scan(&table); err != nil {
 		return nil, startupError(path, "read", err)
 	}
+	var applied []int
 	if table > 0 {
-		have, err := (&DB{db: sqldb}).Migrations(ctx)
-		if err != nil {
+		if applied, err = sqlcommon.AppliedVersions(ctx, sqldb); err != nil {
 			return nil, startupError(path, "read", err)
-		}
-		for _, v := range have {
-			applied[v] = true
 		}
 	}
 	ms, err := loadMigrations()
 	if err != nil {
 		return nil, err
 	}
-	var out []string
-	for _, m := range ms {
-		if !applied[m.version] {
-			out = append(out, m.name)
-		}
-	}
-	return out, nil
+	return sqlcommon.NotApplied(ms, applied), nil
 }
 
 // Migrations returns the versions applied to the database, in order.
 func (db *DB) Migrations(ctx context.Context) ([]int, error) {
-	rows, err := db.db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var vs []int
-	for rows.Next() {
-		var v int
-		if err := rows.Scan(&v); err != nil {
-			return nil, err
-		}
-		vs = append(vs, v)
-	}
-	return vs, rows.Err()
+	return sqlcommon.AppliedVersions(ctx, db.db)
 }
 
 // domainError maps a driver error to the domain's vocabulary by its typed

@@ -606,7 +606,7 @@ var searchBackfill = func() []string {
 	}
 	var out []string
 	for _, m := range ms {
-		_, fill, ok := strings.Cut(m.sql, "-- What is stored already.")
+		_, fill, ok := strings.Cut(m.SQL, "-- What is stored already.")
 		if !ok {
 			continue
 		}

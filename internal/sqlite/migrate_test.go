@@ -36,9 +36,9 @@ func TestClaimsMigrationKeepsData(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version != 7 {
+		if m.Version != 7 {
 			if err := db.apply(ctx, m); err != nil {
-				t.Fatalf("%s: %v", m.name, err)
+				t.Fatalf("%s: %v", m.Name, err)
 			}
 		}
 	}

@@ -31,9 +31,9 @@ func TestSearchMigrationStemsAndSplits(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.name < "0009_search_stemmed.sql" {
+		if m.Name < "0009_search_stemmed.sql" {
 			if err := old.apply(ctx, m); err != nil {
-				t.Fatalf("%s: %v", m.name, err)
+				t.Fatalf("%s: %v", m.Name, err)
 			}
 		}
 	}
