@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/parley-graph/parley/internal/store/importtrace"
+	"github.com/parley-graph/parley/internal/store/sqlcommon"
 )
 
 // A bulk import writes its search rows over a second connection (the
@@ -195,11 +196,11 @@ func (s *searchSide) swap(ctx context.Context, tx *sql.Tx, indexes, constraints 
 		pg_get_userbyid(relowner) = current_user FROM pg_class WHERE oid = 'search_docs'::regclass`).Scan(&seq, &owner, &mine); err != nil {
 		return err
 	}
-	grants, err := queryStrings(ctx, tx, `SELECT format('GRANT %s ON search_docs TO %s%s', a.privilege_type,
+	grants, err := sqlcommon.Column[string](tx.QueryContext(ctx, `SELECT format('GRANT %s ON search_docs TO %s%s', a.privilege_type,
 			CASE a.grantee WHEN 0 THEN 'PUBLIC' ELSE quote_ident(pg_get_userbyid(a.grantee)) END,
 			CASE WHEN a.is_grantable THEN ' WITH GRANT OPTION' ELSE '' END)
 		FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = 'search_docs'::regclass AND a.grantee <> c.relowner
-		ORDER BY 1`)
+		ORDER BY 1`))
 	if err != nil {
 		return err
 	}
@@ -255,24 +256,6 @@ func (s *searchSide) swap(ctx context.Context, tx *sql.Tx, indexes, constraints 
 	}
 	s.swapped = true
 	return nil
-}
-
-// queryStrings is the rows of a one-column query.
-func queryStrings(ctx context.Context, tx *sql.Tx, q string) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
 }
 
 // close ends the side: its goroutine, its table unless the import

@@ -389,18 +389,5 @@ func referring(ctx context.Context, tx *sql.Tx, referrers []Referrer, id string,
 		args = append(args, id, id)
 	}
 	q := "SELECT DISTINCT * FROM (" + strings.Join(parts, " UNION ") + ") AS r ORDER BY 1 LIMIT ?"
-	rows, err := tx.QueryContext(ctx, q, append(args, limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return Column[string](tx.QueryContext(ctx, q, append(args, limit)...))
 }

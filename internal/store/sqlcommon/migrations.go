@@ -65,18 +65,23 @@ func NotApplied(ms []Migration, applied []int) []string {
 // AppliedVersions returns the versions recorded in the table
 // schema_migrations, in order.
 func AppliedVersions(ctx context.Context, db *sql.DB) ([]int, error) {
-	rows, err := db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version")
+	return Column[int](db.QueryContext(ctx, "SELECT version FROM schema_migrations ORDER BY version"))
+}
+
+// Column returns the values of a one-column query's rows, in order, and
+// closes them: Column[string](tx.QueryContext(ctx, q, args...)).
+func Column[T any](rows *sql.Rows, err error) ([]T, error) {
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var vs []int
+	var out []T
 	for rows.Next() {
-		var v int
+		var v T
 		if err := rows.Scan(&v); err != nil {
 			return nil, err
 		}
-		vs = append(vs, v)
+		out = append(out, v)
 	}
-	return vs, rows.Err()
+	return out, rows.Err()
 }
